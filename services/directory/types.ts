@@ -1,0 +1,158 @@
+/**
+ * The directory: everything the bot asks Microsoft Entra ID (through Microsoft Graph).
+ * One interface, one Graph implementation; demo mode and tests point the same implementation at
+ * the local Graph stand-in.
+ */
+
+/** A row of the authentication methods registration report (userRegistrationDetails). */
+export interface RegistrationDetail {
+  id: string;
+  userPrincipalName: string;
+  userDisplayName: string;
+  userType: 'member' | 'guest' | string;
+  isAdmin: boolean;
+  isMfaCapable: boolean;
+  isMfaRegistered: boolean;
+  isPasswordlessCapable: boolean;
+  isSsprRegistered: boolean;
+  methodsRegistered: string[];
+  userPreferredMethodForSecondaryAuthentication: string | null;
+  lastUpdatedDateTime: string | null;
+}
+
+export interface RegistrationFilter {
+  /** Only users with (true) or without (false) Microsoft Authenticator push registered. */
+  authenticatorRegistered?: boolean;
+  isMfaRegistered?: boolean;
+  isAdmin?: boolean;
+  userType?: 'member' | 'guest';
+}
+
+export interface UserProfile {
+  id: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  userPrincipalName: string;
+  mail: string | null;
+  jobTitle: string | null;
+  department: string | null;
+  businessPhones: string[];
+  mobilePhone: string | null;
+  accountEnabled: boolean;
+  userType: string | null;
+}
+
+export interface GroupMember {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+}
+
+export interface Group {
+  id: string;
+  displayName: string;
+}
+
+export interface AuthenticatorDevice {
+  id: string;
+  displayName: string | null;
+  deviceTag: string | null;
+  phoneAppVersion: string | null;
+  createdDateTime: string | null;
+}
+
+/** One entry of /authentication/methods, reduced to what the bot shows. */
+export interface AuthMethod {
+  id: string;
+  /** The Graph type without the prefix, e.g. 'microsoftAuthenticatorAuthenticationMethod'. */
+  kind: string;
+  /** A short label for people: device name, masked phone number, key model. */
+  label: string;
+}
+
+export interface TemporaryAccessPassRequest {
+  lifetimeInMinutes: number;
+  isUsableOnce: boolean;
+  startDateTime?: string;
+}
+
+export interface TemporaryAccessPass {
+  id: string;
+  /** The code. Returned once, to the caller only: never log, store or forward it. */
+  temporaryAccessPass: string;
+  lifetimeInMinutes: number;
+  isUsableOnce: boolean;
+  isUsable: boolean;
+  methodUsabilityReason: string | null;
+  startDateTime: string | null;
+  createdDateTime: string | null;
+}
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  /** Plain text body. */
+  body: string;
+}
+
+/** Graph's request id for a call that changed something, for the audit log. */
+export interface Receipt {
+  requestId: string | null;
+}
+
+export interface AppInstallation extends Receipt {
+  chatId: string;
+  alreadyInstalled: boolean;
+}
+
+export interface Directory {
+  /** The whole registration report, one page at a time. */
+  registrationPages(filter?: RegistrationFilter): AsyncIterable<RegistrationDetail[]>;
+  /** One user's row of the report; it can lag behind reality by hours. */
+  registrationFor(userId: string): Promise<RegistrationDetail>;
+  getUser(idOrUpn: string): Promise<UserProfile>;
+  /** Which of the given groups the user belongs to, directly or through nested groups. */
+  memberGroups(userId: string, groupIds: string[]): Promise<string[]>;
+  groupMemberPages(groupId: string): AsyncIterable<GroupMember[]>;
+  getGroup(groupId: string): Promise<Group>;
+  /** Live list of the user's Microsoft Authenticator registrations. */
+  authenticatorDevices(userId: string): Promise<AuthenticatorDevice[]>;
+  /** Live list of all the user's authentication methods. */
+  authMethods(userId: string): Promise<AuthMethod[]>;
+  revokeSessions(userId: string): Promise<Receipt>;
+  removeAuthenticator(userId: string, methodId: string): Promise<Receipt>;
+  createTemporaryAccessPass(
+    userId: string,
+    request: TemporaryAccessPassRequest,
+  ): Promise<TemporaryAccessPass & Receipt>;
+  installAppForUser(userId: string, teamsAppCatalogId: string): Promise<AppInstallation>;
+  sendMail(sender: string, message: MailMessage): Promise<Receipt>;
+}
+
+export type DirectoryErrorKind =
+  | 'not-found'
+  | 'forbidden'
+  | 'throttled'
+  | 'invalid-request'
+  | 'unavailable'
+  | 'malformed-response';
+
+/** A directory failure a caller can turn into a plain message. */
+export class DirectoryError extends Error {
+  constructor(
+    readonly kind: DirectoryErrorKind,
+    message: string,
+    readonly details: { statusCode?: number; code?: string; requestId?: string | null; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.name = 'DirectoryError';
+  }
+}
+
+export function isDirectoryError(e: unknown, kind?: DirectoryErrorKind): e is DirectoryError {
+  return e instanceof DirectoryError && (kind === undefined || e.kind === kind);
+}
+
+/** Microsoft's name for Authenticator push in methodsRegistered. */
+export const AUTHENTICATOR_METHOD = 'microsoftAuthenticatorPush';
