@@ -1,0 +1,111 @@
+import type { TurnContext } from 'botbuilder';
+import type { z } from 'zod';
+import type { CardJson } from '../cards/render';
+import type { Verb } from '../cards/verbs';
+import type { Role } from '../services/authz/roles';
+import { isDirectoryError } from '../services/directory/types';
+import type { BotServices } from './services';
+import { messageCard } from './replies';
+
+/** The person behind a turn, as Teams identifies them. */
+export interface Caller {
+  aadObjectId: string;
+  name: string;
+}
+
+export interface ActionContext {
+  turn: TurnContext;
+  caller: Caller;
+  services: BotServices;
+  /** 'invoke' when a card button was clicked (the answer replaces that card), 'text' when typed. */
+  source: 'invoke' | 'text';
+}
+
+export interface ActionDef<S extends z.ZodType = z.ZodType> {
+  verb: Verb;
+  /** Card data is user-controllable: it is parsed with this schema before anything runs. */
+  schema: S;
+  /** Who may run it; everyone when absent. Checked against the directory on every call. */
+  roles?: Role[];
+  run(ctx: ActionContext, data: z.infer<S>): Promise<CardJson>;
+}
+
+/**
+ * Every card verb and its handler, registered in one place. A verb runs only after its data
+ * parsed and the caller's role was checked; whatever goes wrong, the caller gets a card that says
+ * so in plain words.
+ */
+export class ActionRouter {
+  private readonly actions = new Map<string, ActionDef>();
+
+  constructor(private readonly fallback: (ctx: ActionContext, notice: string) => Promise<CardJson>) {}
+
+  register<S extends z.ZodType>(def: ActionDef<S>): this {
+    if (this.actions.has(def.verb)) throw new Error(`verb ${def.verb} is registered twice`);
+    this.actions.set(def.verb, def as unknown as ActionDef);
+    return this;
+  }
+
+  has(verb: string): boolean {
+    return this.actions.has(verb);
+  }
+
+  verbs(): ReadonlySet<string> {
+    return new Set(this.actions.keys());
+  }
+
+  definition(verb: string): ActionDef | undefined {
+    return this.actions.get(verb);
+  }
+
+  async execute(ctx: ActionContext, verb: string, rawData: unknown): Promise<CardJson> {
+    const log = ctx.services.logger.child({ verb, activityId: ctx.turn.activity.id });
+    const def = this.actions.get(verb);
+    if (!def) {
+      log.warn('unknown card verb');
+      return this.fallback(ctx, 'That button belongs to an older card. Here is the menu again.');
+    }
+    const parsed = def.schema.safeParse(rawData ?? {});
+    if (!parsed.success) {
+      log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'card data failed its schema');
+      return this.fallback(ctx, 'That card is out of date. Here is the menu again.');
+    }
+    try {
+      if (def.roles && !(await hasRole(ctx, def.roles))) {
+        log.warn({ caller: ctx.caller.aadObjectId }, 'caller lacks the role for this verb');
+        return messageCard('Not available to you', notAllowedText(def.roles));
+      }
+      return await def.run(ctx, parsed.data);
+    } catch (err) {
+      if (isDirectoryError(err)) {
+        log.warn({ err: { kind: err.kind, message: err.message } }, 'directory call failed during an action');
+        return messageCard('Please try again soon', directoryTrouble(err.kind));
+      }
+      throw err;
+    }
+  }
+}
+
+async function hasRole(ctx: ActionContext, allowed: Role[]): Promise<boolean> {
+  const roles = await ctx.services.roles.rolesOf(ctx.caller.aadObjectId);
+  return allowed.some((r) => roles.has(r));
+}
+
+function notAllowedText(roles: Role[]): string {
+  const who = roles.includes('it') && roles.includes('admin') ? 'IT and practice admins' : roles.includes('it') ? 'the IT team' : 'practice admins';
+  return `This is only for ${who}. If you think you should have access, ask your practice manager.`;
+}
+
+/** Plain words for a directory failure, shared by every handler. */
+export function directoryTrouble(kind: string): string {
+  switch (kind) {
+    case 'throttled':
+      return 'Microsoft 365 is asking me to slow down. Please try again in a minute.';
+    case 'forbidden':
+      return "I don't have permission to check that in Microsoft 365. Your IT team needs to look at my setup.";
+    case 'not-found':
+      return "I couldn't find your account in Microsoft 365. Please contact IT.";
+    default:
+      return "I can't reach Microsoft 365 right now. Nothing was changed. Please try again in a few minutes.";
+  }
+}

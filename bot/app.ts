@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type TurnContext,
+} from 'botbuilder';
+import type { AppConfig } from './config';
+import { ActionRouter } from './actions';
+import { MfaBot } from './bot';
+import { helpAction, helpCard } from './handlers/help';
+import { myStatusAction } from './handlers/my-status';
+import { SOMETHING_WENT_WRONG } from './replies';
+import type { BotServices } from './services';
+import { systemClock, type Clock } from '../services/clock';
+import { createLogger, type Logger } from '../services/logger';
+import { GraphDirectory } from '../services/directory/graph';
+import { graphAuthProvider } from '../services/directory/credentials';
+import type { Directory } from '../services/directory/types';
+import { RoleResolver } from '../services/authz/roles';
+import { SqliteStore } from '../services/storage/sqlite';
+import type { DocumentStore } from '../services/storage/types';
+import { ConversationDirectory } from '../services/storage/conversations';
+import { Scheduler } from '../services/scheduler';
+import { assetPath } from '../services/paths';
+
+export interface AppOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  store?: DocumentStore;
+  directory?: Directory;
+  /** Scheduler poll interval; tests that drive the clock call runDue() themselves. */
+  schedulerPollMs?: number;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  version: string;
+  mode: AppConfig['mode'];
+  storage: boolean;
+  directory: boolean;
+}
+
+export interface BotApp {
+  config: AppConfig;
+  adapter: CloudAdapter;
+  bot: MfaBot;
+  services: BotServices;
+  health(): Promise<Health>;
+  /** Starts background work (the scheduler loop). */
+  start(): void;
+  close(): Promise<void>;
+}
+
+const VERSION: string = (
+  JSON.parse(fs.readFileSync(assetPath('package.json'), 'utf8')) as { version: string }
+).version;
+
+/** The composition root: builds the whole bot without opening a port. */
+export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotApp {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const store = overrides.store ?? new SqliteStore(path.join(config.dataDir, 'mfa-bot.db'));
+  const directory =
+    overrides.directory ??
+    new GraphDirectory({
+      baseUrl: config.graph.baseUrl,
+      authProvider: graphAuthProvider(config),
+      caPem: config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined,
+      logger: logger.child({ component: 'directory' }),
+    });
+  const services: BotServices = {
+    config,
+    clock,
+    logger,
+    store,
+    directory,
+    roles: new RoleResolver(directory, config.groups, clock),
+    conversations: new ConversationDirectory(store),
+    scheduler: new Scheduler(store, clock, logger.child({ component: 'scheduler' }), {
+      pollMs: overrides.schedulerPollMs ?? 1000,
+    }),
+  };
+
+  const auth = new ConfigurationBotFrameworkAuthentication(config.bot.authSettings);
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error(
+      { err: error, activityId: context.activity.id, activityType: context.activity.type },
+      'turn failed',
+    );
+    try {
+      await context.sendActivity(SOMETHING_WENT_WRONG);
+    } catch (sendError) {
+      logger.error({ err: sendError, activityId: context.activity.id }, 'could not tell the user about the failure');
+    }
+  };
+
+  const actions: ActionRouter = new ActionRouter((ctx, notice) => helpCard(ctx, actions.verbs(), notice));
+  actions.register(helpAction(() => actions.verbs())).register(myStatusAction);
+  const bot = new MfaBot(services, actions);
+
+  let lastHealth: { at: number; value: Health } | undefined;
+  return {
+    config,
+    adapter,
+    bot,
+    services,
+    async health() {
+      const now = Date.now();
+      if (lastHealth && now - lastHealth.at < 15_000) return lastHealth.value;
+      const [storageOk, directoryOk] = await Promise.all([
+        store.ping().then(() => true, () => false),
+        directory.getGroup(config.groups.it).then(() => true, () => false),
+      ]);
+      const value: Health = {
+        status: storageOk && directoryOk ? 'ok' : 'degraded',
+        version: VERSION,
+        mode: config.mode,
+        storage: storageOk,
+        directory: directoryOk,
+      };
+      lastHealth = { at: now, value };
+      return value;
+    },
+    start() {
+      services.scheduler.start();
+    },
+    async close() {
+      await services.scheduler.stop();
+      await store.close();
+    },
+  };
+}
+
+function readCa(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read the Graph CA certificate at ${file}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,164 @@
+import {
+  ActivityTypes,
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type ChannelAccount,
+  type TeamsChannelAccount,
+  type TeamInfo,
+} from 'botbuilder';
+import { toAttachment, type CardJson } from '../cards/render';
+import { ActionRouter, type ActionContext, type Caller } from './actions';
+import { matchCommand } from './commands';
+import { helpCard } from './handlers/help';
+import type { BotServices } from './services';
+import { screenText } from '../services/guard/guard';
+
+/** Longest message the bot reads; longer text gets a polite reply and is not processed. */
+export const MAX_TEXT_LENGTH = 2000;
+
+/**
+ * The Teams turn handler: thin on purpose. It works out who is speaking, keeps their
+ * conversation reference, screens text, and hands the rest to the action router.
+ */
+export class MfaBot extends TeamsActivityHandler {
+  constructor(
+    private readonly services: BotServices,
+    readonly actions: ActionRouter,
+  ) {
+    super();
+
+    this.onTurn(async (context, next) => {
+      await this.rememberConversation(context);
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      const botAdded = (context.activity.membersAdded ?? []).some(
+        (m: ChannelAccount) => m.id === context.activity.recipient.id,
+      );
+      if (botAdded && isPersonal(context)) await this.greet(context);
+      await next();
+    });
+
+    this.onTeamsMembersAddedEvent(async (membersAdded, teamInfo, context, next) => {
+      const botAdded = membersAdded.some((m: TeamsChannelAccount) => m.id === context.activity.recipient.id);
+      if (botAdded) await this.joinedTeam(context, teamInfo);
+      await next();
+    });
+  }
+
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const caller = callerOf(context);
+    const verb = typeof invokeValue?.action?.verb === 'string' ? invokeValue.action.verb : '';
+    const ctx = this.actionContext(context, caller, 'invoke');
+    const card = caller
+      ? await this.actions.execute(ctx, verb, invokeValue.action.data)
+      : await helpCard(ctx, this.actions.verbs(), 'I could not tell who clicked that. Please try again from the chat with me.');
+    return cardResponse(card);
+  }
+
+  private actionContext(turn: TurnContext, caller: Caller | undefined, source: ActionContext['source']): ActionContext {
+    return {
+      turn,
+      caller: caller ?? { aadObjectId: '', name: '' },
+      services: this.services,
+      source,
+    };
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    if (activity.conversation.conversationType === 'channel' || activity.conversation.conversationType === 'groupChat') {
+      // In shared conversations the bot speaks only when spoken to.
+      const mentioned = TurnContext.getMentions(activity).some((m) => m.mentioned.id === activity.recipient.id);
+      if (!mentioned) return;
+    }
+    const text = TurnContext.removeRecipientMention(activity)?.trim() ?? '';
+    const caller = callerOf(context);
+    const ctx = this.actionContext(context, caller, 'text');
+    if (!caller) {
+      await context.sendActivity('I can only help people signed in to your organisation in Teams.');
+      return;
+    }
+    if (!text) {
+      await this.reply(context, await helpCard(ctx, this.actions.verbs()));
+      return;
+    }
+    if (text.length > MAX_TEXT_LENGTH) {
+      await context.sendActivity(
+        'That message is too long for me. Please tell me the problem in a sentence or two, like "no notification on my phone".',
+      );
+      return;
+    }
+    const screened = screenText(text);
+    if (screened.verdict === 'sensitive') {
+      // Not stored, not forwarded, not logged: only the kind of thing it looked like.
+      this.services.logger.info({ activityId: activity.id, kinds: screened.kinds }, 'sensitive text screened out');
+      await context.sendActivity(`${screened.reason} I have not kept that message.`);
+      return;
+    }
+    const command = matchCommand(text, this.actions.verbs());
+    if (command) {
+      await this.reply(context, await this.actions.execute(ctx, command.verb, {}));
+      return;
+    }
+    await this.reply(
+      context,
+      await helpCard(ctx, this.actions.verbs(), "I'm not sure I understood that. Here is what I can help with:"),
+    );
+  }
+
+  private async greet(context: TurnContext): Promise<void> {
+    const caller = callerOf(context);
+    if (!caller) return;
+    await this.reply(context, await helpCard(this.actionContext(context, caller, 'text'), this.actions.verbs()));
+  }
+
+  private async joinedTeam(context: TurnContext, team: TeamInfo | undefined): Promise<void> {
+    const { config, conversations, logger } = this.services;
+    const ref = TurnContext.getConversationReference(context.activity);
+    const isItTeam = team?.aadGroupId === config.groups.it || (config.itChannelId !== undefined && ref.conversation?.id === config.itChannelId);
+    if (!isItTeam) {
+      logger.info({ team: team?.id }, 'added to a team that is not the IT team');
+      return;
+    }
+    await conversations.saveChannel('it', { ...ref, conversation: { ...ref.conversation!, id: config.itChannelId ?? team?.id ?? ref.conversation!.id } });
+    await context.sendActivity('Hello IT team. I will post lost-phone and help requests here, one thread per ticket.');
+  }
+
+  private async rememberConversation(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const aad = activity.from?.aadObjectId;
+    if (!aad || !isPersonal(context) || activity.type === ActivityTypes.InstallationUpdate) return;
+    await this.services.conversations.saveUser(aad, TurnContext.getConversationReference(activity));
+  }
+
+  private async reply(context: TurnContext, card: CardJson): Promise<void> {
+    await context.sendActivity({ attachments: [toAttachment(card)] });
+  }
+}
+
+export function callerOf(context: TurnContext): Caller | undefined {
+  const from = context.activity.from;
+  if (!from?.aadObjectId) return undefined;
+  return { aadObjectId: from.aadObjectId, name: from.name ?? '' };
+}
+
+function isPersonal(context: TurnContext): boolean {
+  const type = context.activity.conversation?.conversationType;
+  return type === undefined || type === 'personal';
+}
+
+export function cardResponse(card: CardJson): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+import { loadConfig, ConfigError, type AppConfig } from './config';
+import { demoBanner, startStack } from './demo';
+import { createLogger } from '../services/logger';
+
+const HELP = `mfa-bot: Microsoft Authenticator onboarding bot for Microsoft Teams
+
+Usage: mfa-bot <command> [options]
+
+Commands:
+  start              Run the bot. Without MicrosoftAppId: the local demo (bot, Graph stand-in
+                     and the Agents Playground). With MicrosoftAppId: the production bot only.
+  serve              Run the bot without the playground (demo mode still starts the stand-in).
+  graph-sim          Run only the local Microsoft Graph stand-in with the demo practice.
+  ask "<question>"   Show how the bot understands a question (--json for machine output;
+                     with no question, reads one per line from stdin).
+  help               Show this help.
+
+Configuration comes from environment variables; see env.TEMPLATE and the README.`;
+
+type Handler = (args: string[]) => Promise<number>;
+
+const commands: Record<string, Handler> = {
+  start: (args) => run(args, true),
+  serve: (args) => run(args, false),
+  'graph-sim': async (args) => {
+    const { runGraphSimCli } = await import('../services/graph-sim');
+    await runGraphSimCli(args);
+    return 0;
+  },
+  ask: async (args) => {
+    const { runAskCommand } = await import('../services/kb/cli');
+    return runAskCommand(args, { stdin: process.stdin, stdout: process.stdout });
+  },
+  help: async () => {
+    console.log(HELP);
+    return 0;
+  },
+};
+
+function configOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+async function run(_args: string[], withPlayground: boolean): Promise<number> {
+  const config = configOrExit();
+  const logger = createLogger(config.logLevel);
+  const stack = await startStack(config, logger, withPlayground && config.mode === 'demo');
+  if (config.mode === 'demo') console.log(demoBanner(stack, config));
+  else logger.info({ url: stack.server.url }, 'bot listening');
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      stack.stop().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  return 0;
+}
+
+async function main(): Promise<void> {
+  const [name = 'help', ...args] = process.argv.slice(2);
+  const key = name === '--help' || name === '-h' ? 'help' : name;
+  const command = commands[key];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${HELP}`);
+    process.exit(2);
+  }
+  process.exitCode = await command(args);
+}
+
+process.on('unhandledRejection', (reason) => {
+  console.error('Unhandled rejection:', reason);
+});
+
+main().catch((err: unknown) => {
+  console.error((err as Error).message ?? err);
+  process.exit(1);
+});

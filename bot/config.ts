@@ -1,0 +1,284 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { loadPractice, groupIdByName } from '../services/directory/practice';
+import { assetPath } from '../services/paths';
+
+/**
+ * Configuration, read once from the environment at start. Demo mode (no MicrosoftAppId) runs
+ * everything on this machine against the Graph stand-in; production mode needs real credentials
+ * and refuses to start, naming every missing or invalid variable.
+ */
+
+export const DEMO_PRACTICE_PATH = assetPath('services', 'directory', 'demo-practice.json');
+export const DEFAULT_DEMO_USER = 'nora.nguyen@riverbendfm.example';
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const integer = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? Number(v) : fallback))
+    .pipe(z.number().int().min(min).max(max));
+
+const guid = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+
+const httpsUrl = z
+  .string()
+  .trim()
+  .url()
+  .refine((u) => u.startsWith('https://'), 'must start with https://');
+
+const roleGroups = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"Nursing":"<group id>"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), guid).optional());
+
+const EnvSchema = z.object({
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('SingleTenant'),
+  MicrosoftAppTenantId: optionalText,
+  CertificateThumbprint: optionalText,
+  CertificatePrivateKey: optionalText,
+  ToBotFromChannelOpenIdMetadataUrl: optionalText,
+  ToChannelFromBotLoginUrl: optionalText,
+  ToChannelFromBotOAuthScope: optionalText,
+  GRAPH_CLIENT_ID: optionalText,
+  GRAPH_CLIENT_SECRET: optionalText,
+  GRAPH_CERTIFICATE_PATH: optionalText,
+  GRAPH_BASE_URL: optionalText.pipe(httpsUrl.optional()),
+  GRAPH_CA_CERT_PATH: optionalText,
+  AZURE_AUTHORITY_HOST: optionalText.pipe(httpsUrl.optional()),
+  AZURE_CLIENT_ID: optionalText,
+  IT_GROUP_ID: optionalText.pipe(guid.optional()),
+  ADMIN_GROUP_ID: optionalText.pipe(guid.optional()),
+  PRIVILEGED_GROUP_ID: optionalText.pipe(guid.optional()),
+  NUDGE_EXCLUDE_GROUP_ID: optionalText.pipe(guid.optional()),
+  ROLE_GROUPS: roleGroups,
+  IT_CHANNEL_ID: optionalText,
+  IT_PHONE: optionalText,
+  MAIL_SENDER: optionalText,
+  TEAMS_APP_CATALOG_ID: optionalText,
+  TAP_LIFETIME_MINUTES: integer(60, 10, 43200),
+  TICKET_SLA_MINUTES: integer(15, 1, 1440),
+  NUDGE_MAX_RPS: integer(30, 1, 50),
+  PORT: integer(3978, 0, 65535),
+  HOST: optionalText,
+  GRAPH_SIM_PORT: integer(3979, 0, 65535),
+  PLAYGROUND_PORT: integer(56150, 1, 65535),
+  DATA_DIR: z.string().trim().default('./data'),
+  DEMO_USER: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Mode = 'demo' | 'production';
+
+export interface Groups {
+  it: string;
+  admin: string;
+  /** Role name (e.g. "Nursing") → group id, for coverage reports and role-aware content. */
+  roles: Record<string, string>;
+  /** Accounts whose recovery needs two people (besides the admin group). */
+  privileged?: string;
+  /** Break-glass and shared accounts: never nudged. */
+  nudgeExclude?: string;
+}
+
+export interface AppConfig {
+  mode: Mode;
+  host: string;
+  port: number;
+  dataDir: string;
+  logLevel: string;
+  bot: {
+    appId: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMsi';
+    /** Settings handed to botbuilder's ConfigurationBotFrameworkAuthentication as they are. */
+    authSettings: Record<string, string | undefined>;
+  };
+  tenantId: string;
+  graph: {
+    baseUrl: string;
+    caCertPath?: string;
+    authorityHost?: string;
+    clientId?: string;
+    clientSecret?: string;
+    certificatePath?: string;
+    managedIdentityClientId?: string;
+  };
+  groups: Groups;
+  itChannelId?: string;
+  itPhone: string;
+  mailSender?: string;
+  teamsAppCatalogId?: string;
+  tapLifetimeMinutes: number;
+  ticketSlaMinutes: number;
+  nudgeMaxRps: number;
+  graphSimPort: number;
+  playgroundPort: number;
+  demoUser: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = z.infer<typeof EnvSchema>;
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`),
+    );
+  }
+  const env = parsed.data;
+  return env.MicrosoftAppId ? productionConfig(env, env.MicrosoftAppId) : demoConfig(env);
+}
+
+function shared(env: Env) {
+  return {
+    dataDir: path.resolve(env.DATA_DIR),
+    logLevel: env.LOG_LEVEL,
+    itChannelId: env.IT_CHANNEL_ID,
+    mailSender: env.MAIL_SENDER,
+    teamsAppCatalogId: env.TEAMS_APP_CATALOG_ID,
+    tapLifetimeMinutes: env.TAP_LIFETIME_MINUTES,
+    ticketSlaMinutes: env.TICKET_SLA_MINUTES,
+    nudgeMaxRps: env.NUDGE_MAX_RPS,
+    graphSimPort: env.GRAPH_SIM_PORT,
+    playgroundPort: env.PLAYGROUND_PORT,
+    port: env.PORT,
+    demoUser: env.DEMO_USER ?? DEFAULT_DEMO_USER,
+  };
+}
+
+function demoConfig(env: Env): AppConfig {
+  const practice = loadPractice(DEMO_PRACTICE_PATH);
+  const byName = (name: string) => groupIdByName(practice, name);
+  const base = shared(env);
+  const roles: Record<string, string> = env.ROLE_GROUPS ?? {
+    Physicians: byName('Physicians'),
+    Nursing: byName('Nursing'),
+    'Front Desk': byName('Front Desk'),
+    Billing: byName('Billing'),
+  };
+  return {
+    ...base,
+    mode: 'demo',
+    // The demo has no inbound authentication, so it never listens beyond this machine.
+    host: '127.0.0.1',
+    bot: { appId: '', appType: 'MultiTenant', authSettings: {} },
+    tenantId: practice.tenantId,
+    graph: {
+      baseUrl: env.GRAPH_BASE_URL ?? `https://localhost:${env.GRAPH_SIM_PORT}`,
+      caCertPath: env.GRAPH_CA_CERT_PATH ?? path.join(base.dataDir, 'graph-sim', 'cert.pem'),
+    },
+    groups: {
+      it: env.IT_GROUP_ID ?? byName('IT Support'),
+      admin: env.ADMIN_GROUP_ID ?? byName('Practice Admins'),
+      roles,
+      privileged: env.PRIVILEGED_GROUP_ID,
+      nudgeExclude: env.NUDGE_EXCLUDE_GROUP_ID ?? practice.groups.find((g) => g.displayName === 'MFA Exclusions')?.id,
+    },
+    itPhone: env.IT_PHONE ?? '555-0100 ext. 200',
+    mailSender: env.MAIL_SENDER ?? `it-helpdesk@${practice.users[0]?.userPrincipalName.split('@')[1] ?? 'example.org'}`,
+    teamsAppCatalogId: env.TEAMS_APP_CATALOG_ID ?? '00000000-0000-4000-8000-00000000b07a',
+  };
+}
+
+function productionConfig(env: Env, appId: string): AppConfig {
+  const problems: string[] = [];
+  const need = (name: keyof Env, why: string) => {
+    if (!env[name]) problems.push(`${name} is required in production (${why})`);
+  };
+  need('MicrosoftAppTenantId', 'the tenant this bot serves; activities from other tenants are refused');
+  need('IT_GROUP_ID', 'the Entra group whose members handle escalations');
+  need('ADMIN_GROUP_ID', 'the Entra group of practice admins');
+  need('IT_PHONE', 'the number staff call if a recovery was not them');
+  need('MAIL_SENDER', 'the mailbox that sends recovery notices');
+  if (!guid.safeParse(appId).success) problems.push('MicrosoftAppId: must be a GUID');
+  const botHasSecret = Boolean(env.MicrosoftAppPassword);
+  const botHasCert = Boolean(env.CertificateThumbprint && env.CertificatePrivateKey);
+  if (env.MicrosoftAppType === 'UserAssignedMsi') {
+    if (botHasSecret) problems.push('MicrosoftAppPassword must be empty when MicrosoftAppType is UserAssignedMsi');
+  } else if (!botHasSecret && !botHasCert) {
+    problems.push(
+      'MicrosoftAppPassword (or CertificateThumbprint with CertificatePrivateKey) is required in production',
+    );
+  }
+  if (env.MicrosoftAppType === 'MultiTenant') {
+    problems.push('MicrosoftAppType: use SingleTenant or UserAssignedMsi; multi-tenant bots are retired for new registrations');
+  }
+  const graphClientId = env.GRAPH_CLIENT_ID ?? (env.MicrosoftAppType === 'UserAssignedMsi' ? undefined : appId);
+  const graphSecret = env.GRAPH_CLIENT_SECRET ?? (env.GRAPH_CLIENT_ID ? undefined : env.MicrosoftAppPassword);
+  const graphByIdentity = env.MicrosoftAppType === 'UserAssignedMsi' && !env.GRAPH_CLIENT_ID;
+  if (!graphByIdentity && !graphSecret && !env.GRAPH_CERTIFICATE_PATH) {
+    problems.push('GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_PATH is required when GRAPH_CLIENT_ID is set');
+  }
+  if (graphByIdentity && !env.AZURE_CLIENT_ID) {
+    problems.push('AZURE_CLIENT_ID is required to reach Graph with a user-assigned managed identity');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    ...shared(env),
+    mode: 'production',
+    host: env.HOST ?? '0.0.0.0',
+    bot: {
+      appId,
+      appType: env.MicrosoftAppType,
+      authSettings: {
+        MicrosoftAppId: appId,
+        MicrosoftAppPassword: env.MicrosoftAppPassword,
+        MicrosoftAppType: env.MicrosoftAppType,
+        MicrosoftAppTenantId: env.MicrosoftAppTenantId,
+        CertificateThumbprint: env.CertificateThumbprint,
+        CertificatePrivateKey: env.CertificatePrivateKey,
+        ToBotFromChannelOpenIdMetadataUrl: env.ToBotFromChannelOpenIdMetadataUrl,
+        ToChannelFromBotLoginUrl: env.ToChannelFromBotLoginUrl,
+        ToChannelFromBotOAuthScope: env.ToChannelFromBotOAuthScope,
+      },
+    },
+    tenantId: env.MicrosoftAppTenantId as string,
+    graph: {
+      baseUrl: env.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
+      caCertPath: env.GRAPH_CA_CERT_PATH,
+      authorityHost: env.AZURE_AUTHORITY_HOST,
+      clientId: graphClientId,
+      clientSecret: graphSecret,
+      certificatePath: env.GRAPH_CERTIFICATE_PATH,
+      managedIdentityClientId: graphByIdentity ? env.AZURE_CLIENT_ID : undefined,
+    },
+    groups: {
+      it: env.IT_GROUP_ID as string,
+      admin: env.ADMIN_GROUP_ID as string,
+      roles: env.ROLE_GROUPS ?? {},
+      privileged: env.PRIVILEGED_GROUP_ID,
+      nudgeExclude: env.NUDGE_EXCLUDE_GROUP_ID,
+    },
+    itPhone: env.IT_PHONE as string,
+  };
+}

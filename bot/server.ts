@@ -1,0 +1,57 @@
+import restify from 'restify';
+import type { BotApp } from './app';
+
+/** Largest request body /api/messages accepts; Teams activities are far smaller. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Opens the HTTP endpoint for a built app: POST /api/messages and GET /healthz. */
+export async function startServer(app: BotApp, port = app.config.port, host = app.config.host): Promise<RunningServer> {
+  const server = restify.createServer({ name: 'mfa-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  const log = app.services.logger;
+
+  server.post('/api/messages', async (req, res) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
+      res.send(400, { error: 'The body must be a Bot Framework activity: a JSON object with a "type".' });
+      return;
+    }
+    try {
+      await app.adapter.process(req, res, (context) => app.bot.run(context));
+    } catch (err) {
+      log.error({ err, activityId: (body as { id?: unknown }).id }, 'could not process the request');
+      if (!res.headersSent) res.send(500, { error: 'The bot could not process this activity.' });
+    }
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    const health = await app.health();
+    res.send(health.status === 'ok' ? 200 : 503, health);
+  });
+
+  server.on('restifyError', (req, _res, err, next) => {
+    log.warn({ status: err.statusCode, path: req.path?.(), message: err.message }, 'request refused');
+    return next();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const actualPort = address.port;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actualPort}`,
+    port: actualPort,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,20 @@
+import type { AppConfig } from './config';
+import type { Clock } from '../services/clock';
+import type { Logger } from '../services/logger';
+import type { Directory } from '../services/directory/types';
+import type { RoleResolver } from '../services/authz/roles';
+import type { ConversationDirectory } from '../services/storage/conversations';
+import type { DocumentStore } from '../services/storage/types';
+import type { Scheduler } from '../services/scheduler';
+
+/** Everything a turn handler may use, built once by the composition root. */
+export interface BotServices {
+  config: AppConfig;
+  clock: Clock;
+  logger: Logger;
+  store: DocumentStore;
+  directory: Directory;
+  roles: RoleResolver;
+  conversations: ConversationDirectory;
+  scheduler: Scheduler;
+}

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import { CardFactory, type Attachment } from 'botbuilder';
+import * as ACData from 'adaptivecards-templating';
+import { assetPath } from '../services/paths';
+
+/** An Adaptive Card as JSON. */
+export type CardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
+
+const cache = new Map<string, ACData.Template>();
+
+function template(name: string): ACData.Template {
+  let t = cache.get(name);
+  if (!t) {
+    const file = assetPath('cards', 'templates', `${name}.json`);
+    t = new ACData.Template(JSON.parse(fs.readFileSync(file, 'utf8')));
+    cache.set(name, t);
+  }
+  return t;
+}
+
+/** Names of every template shipped in cards/templates. */
+export function templateNames(): string[] {
+  return fs
+    .readdirSync(assetPath('cards', 'templates'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''));
+}
+
+/** Expands a template with data. Data is plain values: the template decides what shows. */
+export function expandCard(name: string, data: object): CardJson {
+  const card = template(name).expand({ $root: data }) as CardJson;
+  if (!card || card.type !== 'AdaptiveCard') throw new Error(`card template ${name} did not expand to a card`);
+  return card;
+}
+
+export function toAttachment(card: CardJson): Attachment {
+  return CardFactory.adaptiveCard(card);
+}

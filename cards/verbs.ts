@@ -1,0 +1,17 @@
+/**
+ * Action.Execute verbs: the one list both the card templates and their handlers use. A template
+ * names a verb as "${verbs.x}" is not possible in static JSON, so templates write the literal
+ * and a test checks every verb a template uses is listed here and handled by the router.
+ */
+export const VERBS = {
+  menu: 'menu.show',
+  myStatus: 'status.mine',
+  setupStart: 'onboarding.start',
+  troubleshoot: 'troubleshoot.start',
+  lostDevice: 'lostDevice.start',
+  itTickets: 'tickets.list',
+  adminStatus: 'admin.status',
+  adminNudge: 'admin.nudge',
+} as const;
+
+export type Verb = (typeof VERBS)[keyof typeof VERBS];

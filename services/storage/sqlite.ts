@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  ConflictError,
+  StorageError,
+  type DocumentStore,
+  type PutOptions,
+  type QueryOptions,
+  type StoredDoc,
+} from './types';
+import { MIGRATIONS, type Migration } from './migrations';
+
+interface Row {
+  key: string;
+  value: string;
+  etag: string;
+  idx: string | null;
+}
+
+/**
+ * The default backend: one SQLite file under DATA_DIR, created on first run. Writes are
+ * synchronous inside the process, so a conditional write is checked and applied atomically.
+ */
+export class SqliteStore implements DocumentStore {
+  private readonly db: Database.Database;
+
+  constructor(
+    readonly file: string,
+    migrations: readonly Migration[] = MIGRATIONS,
+  ) {
+    try {
+      if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+      this.db = new Database(file, { timeout: 5000 });
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      migrate(this.db, migrations);
+    } catch (err) {
+      throw new StorageError(`cannot open the database at ${file}: ${(err as Error).message}`, err);
+    }
+  }
+
+  /** The raw database, for repositories that need SQL of their own (the audit log). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  async get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined> {
+    const row = this.run(() =>
+      this.db
+        .prepare<[string, string], Row>('SELECT key, value, etag, idx FROM docs WHERE collection = ? AND key = ?')
+        .get(collection, key),
+    );
+    return row ? toDoc<T>(row) : undefined;
+  }
+
+  async put<T>(collection: string, key: string, value: T, options: PutOptions = {}): Promise<string> {
+    const json = JSON.stringify(value);
+    return this.run(() =>
+      this.db.transaction(() => {
+        const current = this.db
+          .prepare<[string, string], { etag: string; idx: string | null }>(
+            'SELECT etag, idx FROM docs WHERE collection = ? AND key = ?',
+          )
+          .get(collection, key);
+        if (current && options.ifAbsent) throw new ConflictError(collection, key);
+        if (options.etag && options.etag !== '*' && current && current.etag !== options.etag) {
+          throw new ConflictError(collection, key);
+        }
+        if (options.etag && options.etag !== '*' && !current && !options.ifAbsent) {
+          // A conditional update of something that no longer exists: someone deleted it.
+          throw new ConflictError(collection, key);
+        }
+        const etag = nextEtag(current?.etag);
+        const idx = options.index === undefined ? (current?.idx ?? null) : options.index;
+        this.db
+          .prepare(
+            `INSERT INTO docs (collection, key, value, etag, idx, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (collection, key) DO UPDATE SET
+               value = excluded.value, etag = excluded.etag, idx = excluded.idx,
+               updated_at = excluded.updated_at`,
+          )
+          .run(collection, key, json, etag, idx, new Date().toISOString());
+        return etag;
+      })(),
+    );
+  }
+
+  async delete(collection: string, key: string, options: { etag?: string } = {}): Promise<boolean> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        const current = this.db
+          .prepare<[string, string], { etag: string }>('SELECT etag FROM docs WHERE collection = ? AND key = ?')
+          .get(collection, key);
+        if (!current) return false;
+        if (options.etag && options.etag !== '*' && options.etag !== current.etag) {
+          throw new ConflictError(collection, key);
+        }
+        this.db.prepare('DELETE FROM docs WHERE collection = ? AND key = ?').run(collection, key);
+        return true;
+      })(),
+    );
+  }
+
+  async query<T>(collection: string, options: QueryOptions = {}): Promise<StoredDoc<T>[]> {
+    const { where, params } = whereClause(collection, options);
+    const limit = options.limit ? ` LIMIT ${Math.max(1, Math.floor(options.limit))}` : '';
+    const rows = this.run(() =>
+      this.db
+        .prepare<unknown[], Row>(`SELECT key, value, etag, idx FROM docs WHERE ${where} ORDER BY idx, key${limit}`)
+        .all(...params),
+    );
+    return rows.map((r) => toDoc<T>(r));
+  }
+
+  async count(collection: string, options: QueryOptions = {}): Promise<number> {
+    const { where, params } = whereClause(collection, options);
+    const row = this.run(() =>
+      this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM docs WHERE ${where}`).get(...params),
+    );
+    return row?.n ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    this.run(() => this.db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private run<R>(work: () => R): R {
+    try {
+      return work();
+    } catch (err) {
+      if (err instanceof ConflictError) throw err;
+      throw new StorageError(`storage failed: ${(err as Error).message}`, err);
+    }
+  }
+}
+
+function whereClause(collection: string, o: QueryOptions): { where: string; params: unknown[] } {
+  const parts = ['collection = ?'];
+  const params: unknown[] = [collection];
+  if (o.indexPrefix !== undefined) {
+    parts.push('idx >= ? AND idx < ?');
+    params.push(o.indexPrefix, `${o.indexPrefix}\uffff`);
+  }
+  if (o.indexFrom !== undefined) {
+    parts.push('idx >= ?');
+    params.push(o.indexFrom);
+  }
+  if (o.indexBefore !== undefined) {
+    parts.push('idx < ?');
+    params.push(o.indexBefore);
+  }
+  if (o.keyPrefix !== undefined) {
+    parts.push('key >= ? AND key < ?');
+    params.push(o.keyPrefix, `${o.keyPrefix}\uffff`);
+  }
+  return { where: parts.join(' AND '), params };
+}
+
+function toDoc<T>(row: Row): StoredDoc<T> {
+  return { key: row.key, value: JSON.parse(row.value) as T, etag: row.etag, index: row.idx };
+}
+
+function nextEtag(previous: string | undefined): string {
+  const n = previous ? Number.parseInt(previous, 10) : 0;
+  return String((Number.isFinite(n) ? n : 0) + 1);
+}
+
+function migrate(db: Database.Database, migrations: readonly Migration[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set(
+    db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version),
+  );
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
+    })();
+  }
+}

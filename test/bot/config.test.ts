@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { loadConfig, ConfigError } from '../../bot/config';
+
+const GUID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+describe('configuration', () => {
+  it('runs the demo when MicrosoftAppId is unset: loopback only, groups from the demo practice', () => {
+    const c = loadConfig({});
+    assert.equal(c.mode, 'demo');
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.port, 3978);
+    assert.equal(c.graph.baseUrl, 'https://localhost:3979');
+    assert.match(c.groups.it, /^[0-9a-f-]{36}$/);
+    assert.notEqual(c.groups.it, c.groups.admin);
+    assert.deepEqual(Object.keys(c.groups.roles).sort(), ['Billing', 'Front Desk', 'Nursing', 'Physicians']);
+    assert.equal(c.tapLifetimeMinutes, 60);
+    assert.equal(c.ticketSlaMinutes, 15);
+    assert.equal(c.nudgeMaxRps, 30);
+  });
+
+  it('refuses to start in production, naming every missing variable at once', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ MicrosoftAppId: GUID(1) });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    assert.ok(error instanceof ConfigError);
+    for (const name of ['MicrosoftAppTenantId', 'IT_GROUP_ID', 'ADMIN_GROUP_ID', 'IT_PHONE', 'MAIL_SENDER', 'MicrosoftAppPassword']) {
+      assert.match(error.message, new RegExp(name), `mentions ${name}`);
+    }
+  });
+
+  it('names invalid values', () => {
+    assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
+    assert.throws(() => loadConfig({ TAP_LIFETIME_MINUTES: '5' }), /TAP_LIFETIME_MINUTES/);
+    assert.throws(() => loadConfig({ ROLE_GROUPS: '{nope' }), /ROLE_GROUPS: must be JSON/);
+    assert.throws(() => loadConfig({ GRAPH_BASE_URL: 'http://graph.example' }), /GRAPH_BASE_URL/);
+  });
+
+  it('accepts a complete production configuration and reuses the bot app for Graph', () => {
+    const c = loadConfig({
+      MicrosoftAppId: GUID(1),
+      MicrosoftAppPassword: 'secret-value',
+      MicrosoftAppTenantId: GUID(2),
+      IT_GROUP_ID: GUID(3),
+      ADMIN_GROUP_ID: GUID(4),
+      IT_PHONE: '555-0100',
+      MAIL_SENDER: 'it@practice.example',
+      ROLE_GROUPS: JSON.stringify({ Nursing: GUID(5) }),
+    });
+    assert.equal(c.mode, 'production');
+    assert.equal(c.host, '0.0.0.0');
+    assert.equal(c.graph.clientId, GUID(1));
+    assert.equal(c.graph.clientSecret, 'secret-value');
+    assert.equal(c.graph.baseUrl, 'https://graph.microsoft.com');
+    assert.deepEqual(c.groups.roles, { Nursing: GUID(5) });
+  });
+});

@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Activity } from 'botbuilder';
+import { buildApp, type AppOverrides, type BotApp } from '../../bot/app';
+import { loadConfig, DEMO_PRACTICE_PATH, type AppConfig } from '../../bot/config';
+import { startServer, type RunningServer } from '../../bot/server';
+import { loadPractice, type Practice, type PracticeUser } from '../../services/directory/practice';
+import { startGraphSim, type GraphSim } from '../../services/graph-sim';
+import { silentLogger } from '../../services/logger';
+import { LocalConnector } from './connector';
+import * as build from './activities';
+import type { TestUser } from './activities';
+
+export interface Harness {
+  app: BotApp;
+  config: AppConfig;
+  server: RunningServer;
+  connector: LocalConnector;
+  sim: GraphSim;
+  practice: Practice;
+  dataDir: string;
+  /** Posts an activity to /api/messages; returns the HTTP status and parsed body. */
+  post(activity: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  /** Sends a message and waits for the bot's replies to it. */
+  say(user: TestUser, text: string): Promise<Array<Partial<Activity>>>;
+  /** Clicks an Action.Execute button; returns the invoke response. */
+  click(user: TestUser, verb: string, data?: unknown): Promise<{ status: number; body: InvokeBody }>;
+  options: build.ActivityOptions;
+  close(): Promise<void>;
+}
+
+export interface InvokeBody {
+  statusCode: number;
+  type: string;
+  value: { type?: string; body?: unknown[]; actions?: unknown[] } & Record<string, unknown>;
+}
+
+export function userOf(u: PracticeUser): TestUser {
+  return { aadObjectId: u.id, name: u.displayName };
+}
+
+export interface HarnessOptions extends AppOverrides {
+  env?: Record<string, string>;
+  /** Reuse a data folder (restart tests). */
+  dataDir?: string;
+  sim?: GraphSim;
+}
+
+/** The whole bot in this process: Graph stand-in, app, HTTP endpoint and a local connector. */
+export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
+  const practice = loadPractice(DEMO_PRACTICE_PATH);
+  const dataDir = o.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bot-test-'));
+  const sim = o.sim ?? (await startGraphSim({ port: 0, practice, dataDir: path.join(dataDir, 'graph-sim') }));
+  const caPath = path.join(dataDir, 'graph-ca.pem');
+  fs.writeFileSync(caPath, sim.caPem);
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    GRAPH_BASE_URL: sim.baseUrl,
+    GRAPH_CA_CERT_PATH: caPath,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...o.env,
+  });
+  const app = buildApp(config, { logger: o.logger ?? silentLogger(), schedulerPollMs: 60_000, ...o });
+  const server = await startServer(app, 0, '127.0.0.1');
+  const connector = await new LocalConnector().start();
+  const options: build.ActivityOptions = { serviceUrl: connector.url, tenantId: practice.tenantId };
+
+  const post = async (activity: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${server.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof activity === 'string' ? activity : JSON.stringify(activity),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // keep the text
+    }
+    return { status: res.status, body };
+  };
+
+  return {
+    app,
+    config,
+    server,
+    connector,
+    sim,
+    practice,
+    dataDir,
+    options,
+    post,
+    async say(user, text) {
+      const activity = build.message(user, text, options);
+      const before = connector.calls.length;
+      const res = await post(activity);
+      if (res.status !== 200) throw new Error(`bot answered ${res.status}: ${JSON.stringify(res.body)}`);
+      // Replies are sent during the turn, before the HTTP answer.
+      return connector.calls
+        .slice(before)
+        .filter((c) => c.activityId === activity.id)
+        .map((c) => c.body as Partial<Activity>);
+    },
+    async click(user, verb, data = {}) {
+      const res = await post(build.execute(user, verb, data, options));
+      return { status: res.status, body: res.body as InvokeBody };
+    },
+    async close() {
+      await server.close();
+      await app.close();
+      await connector.stop();
+      if (!o.sim) await sim.close();
+    },
+  };
+}
+
+/** Every TextBlock text and action title in a card, joined: what a person reads. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const n = node as Record<string, unknown>;
+      if (typeof n.text === 'string') out.push(n.text);
+      if (typeof n.title === 'string') out.push(n.title);
+      if (typeof n.value === 'string' && n.type === undefined) out.push(n.value);
+      Object.values(n).forEach(walk);
+    }
+  };
+  walk(card);
+  return out.join('\n');
+}
+
+/** The Adaptive Card in a sent activity, if any. */
+export function cardOf(activity: Partial<Activity>): Record<string, unknown> | undefined {
+  const att = activity.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  return att?.content as Record<string, unknown> | undefined;
+}
