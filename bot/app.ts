@@ -10,6 +10,14 @@ import { ActionRouter } from './actions';
 import { MfaBot } from './bot';
 import { helpAction, helpCard } from './handlers/help';
 import { myStatusAction } from './handlers/my-status';
+import { onboardingActions } from './handlers/onboarding/actions';
+import { registerOnboardingReminders } from './handlers/onboarding/reminders';
+import { ItRequests } from './requests';
+import { Proactive } from './proactive';
+import { createKnowledgeBase, type KnowledgeBase } from '../services/kb';
+import { loadOnboardingContent } from '../services/onboarding/content';
+import { OnboardingProgressStore } from '../services/onboarding/progress';
+import { TicketStore } from '../services/tickets/store';
 import { SOMETHING_WENT_WRONG } from './replies';
 import type { BotServices } from './services';
 import { systemClock, type Clock } from '../services/clock';
@@ -29,6 +37,7 @@ export interface AppOverrides {
   logger?: Logger;
   store?: DocumentStore;
   directory?: Directory;
+  kb?: KnowledgeBase;
   /** Scheduler poll interval; tests that drive the clock call runDue() themselves. */
   schedulerPollMs?: number;
 }
@@ -69,19 +78,6 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       caPem: config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined,
       logger: logger.child({ component: 'directory' }),
     });
-  const services: BotServices = {
-    config,
-    clock,
-    logger,
-    store,
-    directory,
-    roles: new RoleResolver(directory, config.groups, clock),
-    conversations: new ConversationDirectory(store),
-    scheduler: new Scheduler(store, clock, logger.child({ component: 'scheduler' }), {
-      pollMs: overrides.schedulerPollMs ?? 1000,
-    }),
-  };
-
   const auth = new ConfigurationBotFrameworkAuthentication(config.bot.authSettings);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
@@ -96,8 +92,30 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     }
   };
 
+  const conversations = new ConversationDirectory(store);
+  const tickets = new TicketStore(store, clock);
+  const services: BotServices = {
+    config,
+    clock,
+    logger,
+    store,
+    directory,
+    roles: new RoleResolver(directory, config.groups, clock),
+    conversations,
+    scheduler: new Scheduler(store, clock, logger.child({ component: 'scheduler' }), {
+      pollMs: overrides.schedulerPollMs ?? 1000,
+    }),
+    kb: overrides.kb ?? createKnowledgeBase(),
+    onboarding: { content: loadOnboardingContent(), progress: new OnboardingProgressStore(store, clock) },
+    tickets,
+    requests: new ItRequests(tickets, logger.child({ component: 'requests' })),
+    proactive: new Proactive(adapter, config.bot.appId, conversations),
+  };
+
   const actions: ActionRouter = new ActionRouter((ctx, notice) => helpCard(ctx, actions.verbs(), notice));
   actions.register(helpAction(() => actions.verbs())).register(myStatusAction);
+  for (const action of onboardingActions()) actions.register(action);
+  registerOnboardingReminders(services);
   const bot = new MfaBot(services, actions);
 
   let lastHealth: { at: number; value: Health } | undefined;

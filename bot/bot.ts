@@ -4,7 +4,6 @@ import {
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
-  type ChannelAccount,
   type TeamsChannelAccount,
   type TeamInfo,
 } from 'botbuilder';
@@ -39,17 +38,11 @@ export class MfaBot extends TeamsActivityHandler {
       await next();
     });
 
-    this.onMembersAdded(async (context, next) => {
-      const botAdded = (context.activity.membersAdded ?? []).some(
-        (m: ChannelAccount) => m.id === context.activity.recipient.id,
-      );
-      if (botAdded && isPersonal(context)) await this.greet(context);
-      await next();
-    });
-
+    // Teams routes every membersAdded update here (the generic onMembersAdded never fires).
     this.onTeamsMembersAddedEvent(async (membersAdded, teamInfo, context, next) => {
       const botAdded = membersAdded.some((m: TeamsChannelAccount) => m.id === context.activity.recipient.id);
-      if (botAdded) await this.joinedTeam(context, teamInfo);
+      if (botAdded && isPersonal(context)) await this.greet(context);
+      else if (botAdded && teamInfo) await this.joinedTeam(context, teamInfo);
       await next();
     });
   }

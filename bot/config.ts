@@ -81,6 +81,7 @@ const EnvSchema = z.object({
   TAP_LIFETIME_MINUTES: integer(60, 10, 43200),
   TICKET_SLA_MINUTES: integer(15, 1, 1440),
   NUDGE_MAX_RPS: integer(30, 1, 50),
+  ONBOARDING_MAX_SNOOZES: integer(3, 0, 20),
   PORT: integer(3978, 0, 65535),
   HOST: optionalText,
   GRAPH_SIM_PORT: integer(3979, 0, 65535),
@@ -133,6 +134,7 @@ export interface AppConfig {
   tapLifetimeMinutes: number;
   ticketSlaMinutes: number;
   nudgeMaxRps: number;
+  onboardingMaxSnoozes: number;
   graphSimPort: number;
   playgroundPort: number;
   demoUser: string;
@@ -168,6 +170,7 @@ function shared(env: Env) {
     tapLifetimeMinutes: env.TAP_LIFETIME_MINUTES,
     ticketSlaMinutes: env.TICKET_SLA_MINUTES,
     nudgeMaxRps: env.NUDGE_MAX_RPS,
+    onboardingMaxSnoozes: env.ONBOARDING_MAX_SNOOZES,
     graphSimPort: env.GRAPH_SIM_PORT,
     playgroundPort: env.PLAYGROUND_PORT,
     port: env.PORT,

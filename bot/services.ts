@@ -6,6 +6,12 @@ import type { RoleResolver } from '../services/authz/roles';
 import type { ConversationDirectory } from '../services/storage/conversations';
 import type { DocumentStore } from '../services/storage/types';
 import type { Scheduler } from '../services/scheduler';
+import type { KnowledgeBase } from '../services/kb';
+import type { OnboardingContent } from '../services/onboarding/content';
+import type { OnboardingProgressStore } from '../services/onboarding/progress';
+import type { TicketStore } from '../services/tickets/store';
+import type { ItRequests } from './requests';
+import type { Proactive } from './proactive';
 
 /** Everything a turn handler may use, built once by the composition root. */
 export interface BotServices {
@@ -17,4 +23,9 @@ export interface BotServices {
   roles: RoleResolver;
   conversations: ConversationDirectory;
   scheduler: Scheduler;
+  kb: KnowledgeBase;
+  onboarding: { content: OnboardingContent; progress: OnboardingProgressStore };
+  tickets: TicketStore;
+  requests: ItRequests;
+  proactive: Proactive;
 }

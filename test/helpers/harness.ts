@@ -139,3 +139,16 @@ export function cardOf(activity: Partial<Activity>): Record<string, unknown> | u
   const att = activity.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
   return att?.content as Record<string, unknown> | undefined;
 }
+
+/** Changes a user in the Graph stand-in, as an admin or the user would in Microsoft 365. */
+export async function patchSimUser(h: Harness, idOrUpn: string, patch: Record<string, unknown>): Promise<void> {
+  const { call } = await import('../graph-sim/helpers');
+  const res = await call(h.sim, 'PATCH', `/_sim/users/${encodeURIComponent(idOrUpn)}`, { body: patch, token: null });
+  if (res.status >= 300) throw new Error(`sim refused the patch: ${res.status} ${res.text}`);
+}
+
+export async function simFaults(h: Harness, faults: Record<string, unknown> | null): Promise<void> {
+  const { call } = await import('../graph-sim/helpers');
+  const res = await call(h.sim, 'POST', '/_sim/faults', { body: faults ?? {}, token: null });
+  if (res.status >= 300) throw new Error(`sim refused the faults: ${res.status} ${res.text}`);
+}

@@ -1,0 +1,84 @@
+import type { Clock } from '../clock';
+import { ConflictError, type DocumentStore, type StoredDoc } from '../storage/types';
+import type { Person, Ticket, TicketKind, TicketStatus } from './model';
+
+const TICKETS = 'tickets';
+const COUNTERS = 'counters';
+
+export interface NewTicket {
+  kind: TicketKind;
+  requester: Ticket['requester'];
+  details: Ticket['details'];
+  privileged?: boolean;
+}
+
+/** Tickets in storage, with numbers handed out once each and eTag-guarded updates. */
+export class TicketStore {
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: NewTicket): Promise<Ticket> {
+    const id = await this.nextNumber();
+    const now = this.clock.now().toISOString();
+    const ticket: Ticket = {
+      id,
+      kind: input.kind,
+      status: 'open',
+      requester: input.requester,
+      createdAt: now,
+      updatedAt: now,
+      details: input.details,
+      privileged: input.privileged ?? false,
+      timeline: [{ at: now, by: { id: input.requester.id, name: input.requester.name }, text: 'Request opened' }],
+    };
+    await this.store.put(TICKETS, id, ticket, { ifAbsent: true, index: indexOf(ticket) });
+    return ticket;
+  }
+
+  async get(id: string): Promise<StoredDoc<Ticket> | undefined> {
+    return this.store.get<Ticket>(TICKETS, id);
+  }
+
+  /** Saves a changed ticket only if nobody changed it since `etag` was read. */
+  async update(ticket: Ticket, etag: string, by: Person, text: string): Promise<{ ticket: Ticket; etag: string }> {
+    const now = this.clock.now().toISOString();
+    const next: Ticket = { ...ticket, updatedAt: now, timeline: [...ticket.timeline, { at: now, by, text }] };
+    const newEtag = await this.store.put(TICKETS, ticket.id, next, { etag, index: indexOf(next) });
+    return { ticket: next, etag: newEtag };
+  }
+
+  /** The requester's ticket of this kind that is still open, if any. */
+  async openFor(requesterId: string, kind?: TicketKind): Promise<Ticket | undefined> {
+    const open = await this.listOpen();
+    return open.find((t) => t.requester.id === requesterId && (!kind || t.kind === kind));
+  }
+
+  async listOpen(): Promise<Ticket[]> {
+    const docs = await this.store.query<Ticket>(TICKETS, { indexPrefix: 'active|' });
+    return docs.map((d) => d.value).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  private async nextNumber(): Promise<string> {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const current = await this.store.get<{ n: number }>(COUNTERS, TICKETS);
+      const n = (current?.value.n ?? 0) + 1;
+      try {
+        await this.store.put(COUNTERS, TICKETS, { n }, current ? { etag: current.etag } : { ifAbsent: true });
+        return `MFA-${String(n).padStart(4, '0')}`;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
+    throw new Error('could not allocate a ticket number: too much contention');
+  }
+}
+
+export function isActive(status: TicketStatus): boolean {
+  return status !== 'resolved' && status !== 'withdrawn';
+}
+
+function indexOf(t: Ticket): string {
+  return `${isActive(t.status) ? 'active' : 'closed'}|${t.createdAt}`;
+}

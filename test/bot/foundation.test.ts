@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import sinon from 'sinon';
+import { createLogger } from '../../services/logger';
+import { startHarness, userOf, cardOf, cardText, type Harness } from '../helpers/harness';
+import * as build from '../helpers/activities';
+import type { PracticeUser } from '../../services/directory/practice';
+
+function staffMember(h: Harness, predicate: (u: PracticeUser) => boolean): PracticeUser {
+  const user = h.practice.users.find((u) => u.accountEnabled !== false && predicate(u));
+  if (!user) throw new Error('the demo practice has no such user');
+  return user;
+}
+
+describe('bot foundation over HTTP', () => {
+  let h: Harness;
+  const sandbox = sinon.createSandbox();
+
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
+  afterEach(() => {
+    sandbox.restore();
+    h.connector.clear();
+  });
+
+  const nurse = () => staffMember(h, (u) => u.memberOf.includes(h.config.groups.roles.Nursing));
+
+  it('greets a person by first name with the help card when they say hi', async () => {
+    const user = nurse();
+    const replies = await h.say(userOf(user), 'hi');
+    assert.equal(replies.length, 1);
+    const card = cardOf(replies[0]);
+    assert.ok(card, 'a card was sent');
+    const text = cardText(card);
+    assert.match(text, new RegExp(`Hi ${user.givenName}!`));
+    assert.match(text, /My status/);
+    assert.doesNotMatch(text, /For IT|For practice admins|For the IT team/, 'staff do not see IT or admin actions');
+  });
+
+  it('greets when the bot is installed in a personal chat', async () => {
+    const user = nurse();
+    const activity = build.botAdded(userOf(user), h.options);
+    const res = await h.post(activity);
+    assert.equal(res.status, 200);
+    const sent = await h.connector.waitFor(() => h.connector.activities().find((a) => a.replyToId === activity.id || a._call.activityId === activity.id));
+    assert.match(cardText(cardOf(sent)), new RegExp(`Hi ${user.givenName}`));
+  });
+
+  it('answers text it does not understand with a helpful reply and the menu, never silence', async () => {
+    const replies = await h.say(userOf(nurse()), 'purple elephants');
+    assert.equal(replies.length, 1);
+    const text = cardText(cardOf(replies[0]));
+    assert.match(text, /not sure I understood/);
+    assert.match(text, /What do you need\?/);
+  });
+
+  it('in a team channel answers only when @mentioned', async () => {
+    const user = userOf(nurse());
+    const plain = build.message(user, 'hi', { ...h.options, conversationType: 'channel', conversationId: '19:chan@thread.tacv2' });
+    assert.equal((await h.post(plain)).status, 200);
+    const mentioned = build.mentionMessage(user, 'help', { ...h.options, conversationId: '19:chan@thread.tacv2' });
+    assert.equal((await h.post(mentioned)).status, 200);
+    const sent = h.connector.activities('19:chan@thread.tacv2');
+    assert.equal(sent.length, 1, 'one reply, to the mention only');
+    assert.equal(sent[0]._call.activityId, mentioned.id);
+  });
+
+  it('shows my status from the live directory', async () => {
+    const user = staffMember(h, (u) => u.methodsRegistered.includes('microsoftAuthenticatorPush'));
+    const replies = await h.say(userOf(user), 'my status');
+    const text = cardText(cardOf(replies[0]));
+    assert.match(text, /set up with Microsoft Authenticator/);
+    assert.match(text, new RegExp(user.authenticatorDevices[0].displayName));
+  });
+
+  it('tells someone with nothing registered how to start', async () => {
+    const user = staffMember(h, (u) => u.methodsRegistered.length === 0);
+    const res = await h.click(userOf(user), 'status.mine');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.type, 'application/vnd.microsoft.card.adaptive');
+    assert.match(cardText(res.body.value), /haven't set up a second sign-in method/);
+  });
+
+  it('answers a forged or unknown verb with the menu, not an error', async () => {
+    const res = await h.click(userOf(nurse()), 'tickets.deleteEverything', { ticketId: 'MFA-0001' });
+    assert.equal(res.status, 200);
+    assert.match(cardText(res.body.value), /older card/);
+  });
+
+  it('warns about a one-time code and does not keep or echo it', async () => {
+    const replies = await h.say(userOf(nurse()), 'my code is 482913');
+    assert.equal(replies.length, 1);
+    assert.match(String(replies[0].text), /Never share/i);
+    assert.doesNotMatch(JSON.stringify(replies), /482913/);
+  });
+
+  it('refuses an over-long message politely', async () => {
+    const replies = await h.say(userOf(nurse()), 'a'.repeat(5000));
+    assert.match(String(replies[0].text), /too long/);
+  });
+
+  describe('bad requests', () => {
+    it('answers malformed JSON with 400 and a short JSON error, and keeps serving', async () => {
+      const res = await h.post('{"type": "message", ');
+      assert.equal(res.status, 400);
+      assert.equal(typeof res.body, 'object');
+      const health = await fetch(`${h.server.url}/healthz`);
+      assert.equal(health.status, 200);
+    });
+
+    it('answers a body that is not an activity with 400', async () => {
+      for (const body of ['[1,2]', '"text"', '{"text":"no type"}', 'null']) {
+        const res = await h.post(body);
+        assert.equal(res.status, 400, body);
+        assert.match(JSON.stringify(res.body), /activity/);
+      }
+    });
+
+    it('refuses a body over 256 KB with 413', async () => {
+      const res = await h.post(build.message(userOf(nurse()), 'x'.repeat(300 * 1024), h.options));
+      assert.equal(res.status, 413);
+    });
+
+    it('answers GET /api/messages with 405', async () => {
+      const res = await fetch(`${h.server.url}/api/messages`);
+      assert.equal(res.status, 405);
+    });
+  });
+
+  it('reports health as JSON: version, storage and directory', async () => {
+    const res = await fetch(`${h.server.url}/healthz`);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.equal(res.status, 200);
+    assert.equal(body.status, 'ok');
+    assert.equal(body.mode, 'demo');
+    assert.equal(body.storage, true);
+    assert.equal(body.directory, true);
+    assert.match(String(body.version), /^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('a storage failure during a turn', () => {
+  it('tells the user something went wrong and logs the error with the activity id', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const h = await startHarness({ logger: createLogger('error', sink) });
+    try {
+      const user = h.practice.users[0];
+      sinon.stub(h.app.services.store, 'put').rejects(new Error('disk I/O error'));
+      const activity = build.message(userOf(user), 'hi', h.options);
+      const res = await h.post(activity);
+      assert.equal(res.status, 200);
+      const replies = h.connector.activities().filter((a) => a._call.activityId === activity.id);
+      assert.equal(replies.length, 1);
+      assert.match(String(replies[0].text), /something went wrong/i);
+      const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'turn failed');
+      assert.ok(logged, 'the failure was logged');
+      assert.equal(logged.activityId, activity.id);
+      assert.match(JSON.stringify(logged.err), /disk I\/O error/);
+    } finally {
+      sinon.restore();
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { expandCard, templateNames } from '../cards/render';
+import { cardProblems } from '../cards/validate';
+import { VERBS } from '../cards/verbs';
+import { assetPath } from '../services/paths';
+
+/** Sample data for each template: every template must have an entry. */
+const SAMPLES: Record<string, object> = {
+  help: {
+    firstName: 'Nora',
+    notice: 'That card is out of date.',
+    staffActions: [{ label: 'Set up Authenticator', verb: VERBS.setupStart, style: 'positive' }],
+    roleActions: [{ label: 'Open tickets', verb: VERBS.itTickets, style: 'default' }],
+    roleHeading: 'the IT team',
+  },
+  message: { title: 'Please try again soon', text: "I can't reach Microsoft 365 right now." },
+  'onboarding-step': {
+    notice: 'Welcome back!',
+    title: 'Step 2 of 4: Connect the app to your work account',
+    paragraphs: ['On a computer, open **aka.ms/mysecurityinfo**.'],
+    fixesHeading: 'Most likely fixes:',
+    fixes: ['Wait a minute, then check again.'],
+    notes: ['On a shared computer, sign out when you finish.'],
+    links: [{ title: 'Open My Security Info', url: 'https://aka.ms/mysecurityinfo' }],
+    primary: { title: 'I scanned the code', verb: VERBS.setupNext },
+    step: 'register',
+    canSnooze: true,
+    showAlternatives: true,
+    offerIt: true,
+  },
+  'onboarding-done': {
+    title: "You're all set, Nora!",
+    text: 'Microsoft Authenticator is registered.',
+    methods: [{ kind: 'Microsoft Authenticator', label: 'Pixel 8' }],
+    backupTip: 'Add a backup method.',
+  },
+  'onboarding-stuck': {
+    step: 'approve',
+    articles: [{ title: 'No notification', steps: ['1. Open the app.', '2. Pull down to refresh.'] }],
+  },
+  'onboarding-alternatives': { step: 'install' },
+  status: {
+    headline: "You're set up with Microsoft Authenticator.",
+    advice: 'Add a backup method.',
+    hasAuthenticator: true,
+    methods: [{ kind: 'Microsoft Authenticator', label: 'iPhone 15' }],
+  },
+};
+
+describe('card templates', () => {
+  for (const name of templateNames()) {
+    it(`${name} renders with sample data as an Adaptive Card 1.5 without warnings`, () => {
+      const sample = SAMPLES[name];
+      assert.ok(sample, `add sample data for the ${name} template to this test`);
+      const card = expandCard(name, sample);
+      assert.equal(card.version, '1.5');
+      assert.deepEqual(cardProblems(card), []);
+      assert.ok(JSON.stringify(card).length < 28_000, 'small enough for a Teams message');
+    });
+  }
+
+  it('uses only verbs from the shared verb list', () => {
+    const known = new Set<string>(Object.values(VERBS));
+    for (const name of templateNames()) {
+      const raw = fs.readFileSync(assetPath('cards', 'templates', `${name}.json`), 'utf8');
+      for (const [, verb] of raw.matchAll(/"verb":\s*"([^"$]+)"/g)) {
+        assert.ok(known.has(verb), `${name} uses verb ${verb} that is not in cards/verbs.ts`);
+      }
+    }
+  });
+
+  it('reports problems in a broken card', () => {
+    const problems = cardProblems({ type: 'AdaptiveCard', version: '1.6', body: [{ type: 'Nope' }] });
+    assert.ok(problems.some((p) => /1\.5/.test(p)));
+    assert.ok(problems.some((p) => /Nope/.test(p)));
+  });
+});
