@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { z } from 'zod';
 import type { CardJson } from '../cards/render';
 import type { Verb } from '../cards/verbs';
+import { authorize, needsRoles, POLICY } from '../services/authz/policy';
 import type { Role } from '../services/authz/roles';
 import { isDirectoryError } from '../services/directory/types';
 import type { BotServices } from './services';
@@ -25,8 +26,6 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> {
   verb: Verb;
   /** Card data is user-controllable: it is parsed with this schema before anything runs. */
   schema: S;
-  /** Who may run it; everyone when absent. Checked against the directory on every call. */
-  roles?: Role[];
   run(ctx: ActionContext, data: z.infer<S>): Promise<CardJson>;
 }
 
@@ -61,19 +60,39 @@ export class ActionRouter {
   async execute(ctx: ActionContext, verb: string, rawData: unknown): Promise<CardJson> {
     const log = ctx.services.logger.child({ verb, activityId: ctx.turn.activity.id });
     const def = this.actions.get(verb);
+    const audit = (outcome: 'denied' | 'refused', reason: string) =>
+      ctx.services.audit.append({
+        actor: ctx.caller.aadObjectId || 'unknown',
+        action: def ? verb : 'unknown-verb',
+        target: targetOf(rawData),
+        outcome,
+        reason,
+        activityId: ctx.turn.activity.id,
+      });
     if (!def) {
       log.warn('unknown card verb');
+      await audit('refused', 'unknown-verb');
       return this.fallback(ctx, 'That button belongs to an older card. Here is the menu again.');
     }
     const parsed = def.schema.safeParse(rawData ?? {});
     if (!parsed.success) {
       log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'card data failed its schema');
+      if (!POLICY[verb]?.anyone) await audit('refused', 'bad-payload');
       return this.fallback(ctx, 'That card is out of date. Here is the menu again.');
     }
     try {
-      if (def.roles && !(await hasRole(ctx, def.roles))) {
-        log.warn({ caller: ctx.caller.aadObjectId }, 'caller lacks the role for this verb');
-        return messageCard('Not available to you', notAllowedText(def.roles));
+      if (!POLICY[verb]) {
+        await audit('denied', 'no-policy');
+        return messageCard('Not available', 'That action is not available.');
+      }
+      if (needsRoles(verb)) {
+        const roles = await ctx.services.roles.rolesOf(ctx.caller.aadObjectId);
+        const decision = authorize(verb, { id: ctx.caller.aadObjectId, roles });
+        if (!decision.allowed) {
+          log.warn({ caller: ctx.caller.aadObjectId, reason: decision.reason }, 'action refused by policy');
+          await audit('denied', decision.reason);
+          return messageCard('Not available to you', notAllowedText(POLICY[verb].roles ?? []));
+        }
       }
       return await def.run(ctx, parsed.data);
     } catch (err) {
@@ -86,12 +105,13 @@ export class ActionRouter {
   }
 }
 
-async function hasRole(ctx: ActionContext, allowed: Role[]): Promise<boolean> {
-  const roles = await ctx.services.roles.rolesOf(ctx.caller.aadObjectId);
-  return allowed.some((r) => roles.has(r));
+/** The ticket or item a payload points at, for the audit log (never free text). */
+function targetOf(data: unknown): string {
+  const id = (data as { ticketId?: unknown } | null)?.ticketId;
+  return typeof id === 'string' && /^[A-Za-z0-9-]{1,20}$/.test(id) ? id : '-';
 }
 
-function notAllowedText(roles: Role[]): string {
+function notAllowedText(roles: readonly Role[]): string {
   const who = roles.includes('it') && roles.includes('admin') ? 'IT and practice admins' : roles.includes('it') ? 'the IT team' : 'practice admins';
   return `This is only for ${who}. If you think you should have access, ask your practice manager.`;
 }

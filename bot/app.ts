@@ -18,11 +18,13 @@ import { createKnowledgeBase, type KnowledgeBase } from '../services/kb';
 import { loadOnboardingContent } from '../services/onboarding/content';
 import { OnboardingProgressStore } from '../services/onboarding/progress';
 import { TicketStore } from '../services/tickets/store';
+import { AuditLog } from '../services/audit/log';
 import { SOMETHING_WENT_WRONG } from './replies';
 import type { BotServices } from './services';
 import { systemClock, type Clock } from '../services/clock';
 import { createLogger, type Logger } from '../services/logger';
 import { GraphDirectory } from '../services/directory/graph';
+import { DirectoryCircuitBreaker } from '../services/directory/breaker';
 import { graphAuthProvider } from '../services/directory/credentials';
 import type { Directory } from '../services/directory/types';
 import { RoleResolver } from '../services/authz/roles';
@@ -70,14 +72,22 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const store = overrides.store ?? new SqliteStore(path.join(config.dataDir, 'mfa-bot.db'));
-  const directory =
+  const graph =
     overrides.directory ??
     new GraphDirectory({
       baseUrl: config.graph.baseUrl,
       authProvider: graphAuthProvider(config),
       caPem: config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined,
+      timeoutMs: config.graph.timeoutMs,
+      maxRetries: config.graph.maxRetries,
+      retryBaseDelayMs: config.graph.retryBaseDelayMs,
       logger: logger.child({ component: 'directory' }),
     });
+  const breaker = new DirectoryCircuitBreaker(graph, {
+    clock,
+    logger: logger.child({ component: 'directory' }),
+  });
+  const directory = breaker.directory;
   const auth = new ConfigurationBotFrameworkAuthentication(config.bot.authSettings);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
@@ -110,6 +120,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     tickets,
     requests: new ItRequests(tickets, logger.child({ component: 'requests' })),
     proactive: new Proactive(adapter, config.bot.appId, conversations),
+    audit: new AuditLog(store, clock, logger.child({ component: 'audit' })),
   };
 
   const actions: ActionRouter = new ActionRouter((ctx, notice) => helpCard(ctx, actions.verbs(), notice));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
+import path from 'node:path';
 import { loadConfig, ConfigError, type AppConfig } from './config';
-import { demoBanner, startStack } from './demo';
 import { createLogger } from '../services/logger';
 
 const HELP = `mfa-bot: Microsoft Authenticator onboarding bot for Microsoft Teams
@@ -14,6 +14,11 @@ Commands:
   graph-sim          Run only the local Microsoft Graph stand-in with the demo practice.
   ask "<question>"   Show how the bot understands a question (--json for machine output;
                      with no question, reads one per line from stdin).
+  package            Build the Teams app package (build/appPackage.zip) from env values
+                     (--env-file PATH); validates the manifest offline first.
+  audit verify       Check the audit log's hash chain (--db PATH); prints "intact" or the
+                     first broken record and exits non-zero.
+  audit export       Write audit records as JSON lines (--since YYYY-MM-DD [--out FILE]).
   help               Show this help.
 
 Configuration comes from environment variables; see env.TEMPLATE and the README.`;
@@ -31,6 +36,15 @@ const commands: Record<string, Handler> = {
   ask: async (args) => {
     const { runAskCommand } = await import('../services/kb/cli');
     return runAskCommand(args, { stdin: process.stdin, stdout: process.stdout });
+  },
+  audit: async (args) => {
+    const { runAuditCommand } = await import('../services/audit/cli');
+    const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
+    return runAuditCommand(args, dataDir, { stdout: process.stdout, stderr: process.stderr });
+  },
+  package: async (args) => {
+    const { runPackageCommand } = await import('../manifest/build');
+    return runPackageCommand(args, process.env);
   },
   help: async () => {
     console.log(HELP);
@@ -53,6 +67,7 @@ function configOrExit(): AppConfig {
 async function run(_args: string[], withPlayground: boolean): Promise<number> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
+  const { demoBanner, startStack } = await import('./demo');
   const stack = await startStack(config, logger, withPlayground && config.mode === 'demo');
   if (config.mode === 'demo') console.log(demoBanner(stack, config));
   else logger.info({ url: stack.server.url }, 'bot listening');

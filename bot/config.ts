@@ -67,6 +67,9 @@ const EnvSchema = z.object({
   GRAPH_CERTIFICATE_PATH: optionalText,
   GRAPH_BASE_URL: optionalText.pipe(httpsUrl.optional()),
   GRAPH_CA_CERT_PATH: optionalText,
+  GRAPH_TIMEOUT_MS: integer(10_000, 500, 120_000),
+  GRAPH_MAX_RETRIES: integer(3, 0, 10),
+  GRAPH_RETRY_BASE_MS: integer(1000, 10, 60_000),
   AZURE_AUTHORITY_HOST: optionalText.pipe(httpsUrl.optional()),
   AZURE_CLIENT_ID: optionalText,
   IT_GROUP_ID: optionalText.pipe(guid.optional()),
@@ -119,6 +122,9 @@ export interface AppConfig {
   tenantId: string;
   graph: {
     baseUrl: string;
+    timeoutMs: number;
+    maxRetries: number;
+    retryBaseDelayMs: number;
     caCertPath?: string;
     authorityHost?: string;
     clientId?: string;
@@ -178,6 +184,14 @@ function shared(env: Env) {
   };
 }
 
+function graphTuning(env: Env) {
+  return {
+    timeoutMs: env.GRAPH_TIMEOUT_MS,
+    maxRetries: env.GRAPH_MAX_RETRIES,
+    retryBaseDelayMs: env.GRAPH_RETRY_BASE_MS,
+  };
+}
+
 function demoConfig(env: Env): AppConfig {
   const practice = loadPractice(DEMO_PRACTICE_PATH);
   const byName = (name: string) => groupIdByName(practice, name);
@@ -196,6 +210,7 @@ function demoConfig(env: Env): AppConfig {
     bot: { appId: '', appType: 'MultiTenant', authSettings: {} },
     tenantId: practice.tenantId,
     graph: {
+      ...graphTuning(env),
       baseUrl: env.GRAPH_BASE_URL ?? `https://localhost:${env.GRAPH_SIM_PORT}`,
       caCertPath: env.GRAPH_CA_CERT_PATH ?? path.join(base.dataDir, 'graph-sim', 'cert.pem'),
     },
@@ -267,6 +282,7 @@ function productionConfig(env: Env, appId: string): AppConfig {
     },
     tenantId: env.MicrosoftAppTenantId as string,
     graph: {
+      ...graphTuning(env),
       baseUrl: env.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
       caCertPath: env.GRAPH_CA_CERT_PATH,
       authorityHost: env.AZURE_AUTHORITY_HOST,

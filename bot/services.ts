@@ -12,6 +12,7 @@ import type { OnboardingProgressStore } from '../services/onboarding/progress';
 import type { TicketStore } from '../services/tickets/store';
 import type { ItRequests } from './requests';
 import type { Proactive } from './proactive';
+import type { AuditLog } from '../services/audit/log';
 
 /** Everything a turn handler may use, built once by the composition root. */
 export interface BotServices {
@@ -28,4 +29,5 @@ export interface BotServices {
   tickets: TicketStore;
   requests: ItRequests;
   proactive: Proactive;
+  audit: AuditLog;
 }

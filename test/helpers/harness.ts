@@ -60,6 +60,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     GRAPH_CA_CERT_PATH: caPath,
     LOG_LEVEL: 'silent',
     PORT: '0',
+    GRAPH_RETRY_BASE_MS: '20',
+    GRAPH_TIMEOUT_MS: '5000',
     ...o.env,
   });
   const app = buildApp(config, { logger: o.logger ?? silentLogger(), schedulerPollMs: 60_000, ...o });

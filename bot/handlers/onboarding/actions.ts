@@ -153,7 +153,8 @@ async function verify(ctx: ActionContext, p: OnboardingProgress, etag: string): 
   } catch (err) {
     if (!isDirectoryError(err)) throw err;
     ctx.services.logger.warn({ err: { kind: err.kind } }, 'verification check failed');
-    return stepCard(onboarding.content, 'verify', await personOf(ctx), {
+    const offline = { firstName: ctx.caller.name.split(/\s+/)[0] || 'there', roles: [], jobTitle: null };
+    return stepCard(onboarding.content, 'verify', offline, {
       notice: "I can't check with Microsoft 365 right now. Your progress is saved. Please try again in a few minutes.",
       canSnooze: canSnooze(ctx, p),
       checks: p.checks,
