@@ -13,6 +13,10 @@ import { myStatusAction } from './handlers/my-status';
 import { onboardingActions } from './handlers/onboarding/actions';
 import { registerOnboardingReminders } from './handlers/onboarding/reminders';
 import { ItRequests } from './requests';
+import { Escalations } from './escalations';
+import { lostDeviceActions } from './handlers/lost-device/actions';
+import { ticketActions } from './handlers/tickets/actions';
+import { TapLimiter } from '../services/tickets/tap-limiter';
 import { Proactive } from './proactive';
 import { createKnowledgeBase, type KnowledgeBase } from '../services/kb';
 import { loadOnboardingContent } from '../services/onboarding/content';
@@ -121,11 +125,16 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     requests: new ItRequests(tickets, logger.child({ component: 'requests' })),
     proactive: new Proactive(adapter, config.bot.appId, conversations),
     audit: new AuditLog(store, clock, logger.child({ component: 'audit' })),
+    tapLimiter: new TapLimiter(store, clock, config.tapMaxPerHour),
+    escalations: undefined as unknown as Escalations,
   };
 
   const actions: ActionRouter = new ActionRouter((ctx, notice) => helpCard(ctx, actions.verbs(), notice));
   actions.register(helpAction(() => actions.verbs())).register(myStatusAction);
-  for (const action of onboardingActions()) actions.register(action);
+  services.escalations = new Escalations(services);
+  services.escalations.register();
+  services.requests.onOpened = (ticket) => services.escalations.opened(ticket);
+  for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions()]) actions.register(action);
   registerOnboardingReminders(services);
   const bot = new MfaBot(services, actions);
 

@@ -125,8 +125,11 @@ export class MfaBot extends TeamsActivityHandler {
       logger.info({ team: team?.id }, 'added to a team that is not the IT team');
       return;
     }
-    await conversations.saveChannel('it', { ...ref, conversation: { ...ref.conversation!, id: config.itChannelId ?? team?.id ?? ref.conversation!.id } });
+    const channelId = config.itChannelId ?? team?.id ?? ref.conversation!.id;
+    await conversations.saveChannel('it', { ...ref, conversation: { ...ref.conversation!, id: channelId, conversationType: 'channel', isGroup: true } });
     await context.sendActivity('Hello IT team. I will post lost-phone and help requests here, one thread per ticket.');
+    const reposted = await this.services.escalations.repostUnsent();
+    if (reposted) logger.info({ reposted }, 'posted tickets that were waiting for the IT channel');
   }
 
   private async rememberConversation(context: TurnContext): Promise<void> {

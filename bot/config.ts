@@ -85,6 +85,8 @@ const EnvSchema = z.object({
   TICKET_SLA_MINUTES: integer(15, 1, 1440),
   NUDGE_MAX_RPS: integer(30, 1, 50),
   ONBOARDING_MAX_SNOOZES: integer(3, 0, 20),
+  TAP_MAX_PER_HOUR: integer(5, 1, 100),
+  SECOND_VERIFIER_MAY_BE_ADMIN: z.enum(['true', 'false']).default('false'),
   PORT: integer(3978, 0, 65535),
   HOST: optionalText,
   GRAPH_SIM_PORT: integer(3979, 0, 65535),
@@ -141,6 +143,9 @@ export interface AppConfig {
   ticketSlaMinutes: number;
   nudgeMaxRps: number;
   onboardingMaxSnoozes: number;
+  tapMaxPerHour: number;
+  /** For practices with one IT person: a practice admin may be the second verifier. */
+  secondVerifierMayBeAdmin: boolean;
   graphSimPort: number;
   playgroundPort: number;
   demoUser: string;
@@ -177,6 +182,8 @@ function shared(env: Env) {
     ticketSlaMinutes: env.TICKET_SLA_MINUTES,
     nudgeMaxRps: env.NUDGE_MAX_RPS,
     onboardingMaxSnoozes: env.ONBOARDING_MAX_SNOOZES,
+    tapMaxPerHour: env.TAP_MAX_PER_HOUR,
+    secondVerifierMayBeAdmin: env.SECOND_VERIFIER_MAY_BE_ADMIN === 'true',
     graphSimPort: env.GRAPH_SIM_PORT,
     playgroundPort: env.PLAYGROUND_PORT,
     port: env.PORT,

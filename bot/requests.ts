@@ -8,7 +8,7 @@ import type { Logger } from '../services/logger';
  * open one instead of creating a duplicate. The ticket is stored before anyone is told about it.
  */
 export class ItRequests {
-  /** Called after a new ticket is stored (the IT channel post hooks in here). */
+  /** Called after a new ticket is stored (posting to the IT channel hooks in here). */
   onOpened: (ticket: Ticket) => Promise<void> = async () => {};
 
   constructor(
@@ -16,11 +16,16 @@ export class ItRequests {
     private readonly logger: Logger,
   ) {}
 
-  async open(ctx: ActionContext, kind: TicketKind, details: Ticket['details']): Promise<Ticket> {
+  async open(ctx: ActionContext, kind: TicketKind, details: Ticket['details']): Promise<Ticket & { joined?: boolean }> {
     const requesterId = ctx.caller.aadObjectId;
     const existing = await this.tickets.openFor(requesterId, kind);
-    if (existing) return existing;
-    const profile = await ctx.services.directory.getUser(requesterId).catch(() => undefined);
+    if (existing) return { ...existing, joined: true };
+    const { directory, roles } = ctx.services;
+    const [profile, requesterRoles, registration] = await Promise.all([
+      directory.getUser(requesterId).catch(() => undefined),
+      roles.rolesOf(requesterId).catch(() => undefined),
+      directory.registrationFor(requesterId).catch(() => undefined),
+    ]);
     const ticket = await this.tickets.create({
       kind,
       requester: {
@@ -31,10 +36,12 @@ export class ItRequests {
         department: profile?.department ?? null,
       },
       details,
+      // When the directory can't say, treat the account as privileged: the stricter rules apply.
+      privileged: !requesterRoles || requesterRoles.has('admin') || requesterRoles.has('privileged'),
+      adminRole: registration?.isAdmin ?? false,
     });
     this.logger.info({ ticket: ticket.id, kind }, 'IT request opened');
     await this.onOpened(ticket).catch((err: unknown) => {
-      // The ticket is stored; the channel post is retried by the escalation service.
       this.logger.error({ err, ticket: ticket.id }, 'could not announce the ticket');
     });
     return ticket;

@@ -10,8 +10,10 @@ import type { KnowledgeBase } from '../services/kb';
 import type { OnboardingContent } from '../services/onboarding/content';
 import type { OnboardingProgressStore } from '../services/onboarding/progress';
 import type { TicketStore } from '../services/tickets/store';
+import type { TapLimiter } from '../services/tickets/tap-limiter';
 import type { ItRequests } from './requests';
 import type { Proactive } from './proactive';
+import type { Escalations } from './escalations';
 import type { AuditLog } from '../services/audit/log';
 
 /** Everything a turn handler may use, built once by the composition root. */
@@ -30,4 +32,6 @@ export interface BotServices {
   requests: ItRequests;
   proactive: Proactive;
   audit: AuditLog;
+  escalations: Escalations;
+  tapLimiter: TapLimiter;
 }

@@ -38,15 +38,33 @@ interface Role {
 }
 
 const G = STANDARD_GROUP_IDS;
+const role = (department: string, titles: string[], group: string, share: number): Role => ({
+  department,
+  titles,
+  groups: [group],
+  share,
+});
+
 const ROLES: Role[] = [
-  { department: 'Clinical', titles: ['Family Physician', 'Nurse Practitioner', 'Physician Assistant'], groups: [G.physicians], share: 0.15 },
-  { department: 'Nursing', titles: ['Registered Nurse', 'Licensed Practical Nurse', 'Charge Nurse'], groups: [G.nursing], share: 0.32 },
-  { department: 'Clinical Support', titles: ['Medical Assistant', 'Phlebotomist'], groups: [G.clinicalStaff], share: 0.12 },
-  { department: 'Front Desk', titles: ['Patient Services Representative', 'Scheduler'], groups: [G.frontDesk], share: 0.18 },
-  { department: 'Billing', titles: ['Billing Specialist', 'Medical Coder'], groups: [G.billing], share: 0.15 },
-  { department: 'IT', titles: ['IT Support Technician'], groups: [G.itSupport], share: 0.03 },
-  { department: 'Administration', titles: ['Office Manager', 'Practice Administrator'], groups: [G.practiceAdmins], share: 0.05 },
+  role(
+    'Clinical',
+    ['Family Physician', 'Nurse Practitioner', 'Physician Assistant'],
+    G.physicians,
+    0.15,
+  ),
+  role(
+    'Nursing',
+    ['Registered Nurse', 'Licensed Practical Nurse', 'Charge Nurse'],
+    G.nursing,
+    0.32,
+  ),
+  role('Clinical Support', ['Medical Assistant', 'Phlebotomist'], G.clinicalStaff, 0.12),
+  role('Front Desk', ['Patient Services Representative', 'Scheduler'], G.frontDesk, 0.18),
+  role('Billing', ['Billing Specialist', 'Medical Coder'], G.billing, 0.15),
+  role('IT', ['IT Support Technician'], G.itSupport, 0.03),
+  role('Administration', ['Office Manager', 'Practice Administrator'], G.practiceAdmins, 0.05),
 ];
+const EXCLUDED = role('IT', ['Shared account'], G.mfaExclusions, 0);
 
 /** mulberry32: small, fast, good enough for synthetic data. */
 function prng(seed: number): () => number {
@@ -87,7 +105,10 @@ export function generatePractice(options: GenerateOptions): Practice {
   const word = () => Math.floor(rand() * 4294967296);
   const guid = () => guidFromWords(word(), word(), word(), word());
   const digits = (n: number) => String(n % 100).padStart(2, '0');
-  const phone = () => `+1 ${200 + Math.floor(rand() * 700)} 555 01${digits(Math.floor(rand() * 100))}`;
+  const phone = () => {
+    const area = 200 + Math.floor(rand() * 700);
+    return `+1 ${area} 555 01${digits(Math.floor(rand() * 100))}`;
+  };
   const created = (i: number) =>
     new Date(Date.UTC(2024, 0, 1) + (i % 700) * 86_400_000).toISOString();
   const taken = new Map<string, number>();
@@ -140,17 +161,32 @@ export function generatePractice(options: GenerateOptions): Practice {
 
   const [it, admins] = [ROLES[5]!, ROLES[6]!];
   const member = { userType: 'Member', accountEnabled: true } as const;
-  const exclusions: Role = { department: 'IT', titles: ['Shared account'], groups: [G.mfaExclusions], share: 0 };
   const specials: Array<[Role, Partial<PracticeUser>]> = [
-    [it, { ...member, isAdmin: true, jobTitle: 'IT Lead', methodsRegistered: ['microsoftAuthenticatorPush', 'fido2SecurityKey'] }],
+    [
+      it,
+      {
+        ...member,
+        isAdmin: true,
+        jobTitle: 'IT Lead',
+        methodsRegistered: ['microsoftAuthenticatorPush', 'fido2SecurityKey'],
+      },
+    ],
     [it, { ...member, methodsRegistered: ['microsoftAuthenticatorPush'] }],
     [admins, { ...member, methodsRegistered: ['microsoftAuthenticatorPush'] }],
     [admins, { ...member, methodsRegistered: ['mobilePhone'] }],
-    [exclusions, { ...member, isAdmin: true, jobTitle: 'Emergency access account', methodsRegistered: ['fido2SecurityKey'] }],
-    [exclusions, { ...member, jobTitle: 'Shared front desk account', methodsRegistered: [] }],
+    [
+      EXCLUDED,
+      {
+        ...member,
+        isAdmin: true,
+        jobTitle: 'Emergency access account',
+        methodsRegistered: ['fido2SecurityKey'],
+      },
+    ],
+    [EXCLUDED, { ...member, jobTitle: 'Shared front desk account', methodsRegistered: [] }],
   ];
   const users: PracticeUser[] = [];
-  for (const [role, special] of specials.slice(0, count)) users.push(make(role, users.length, special));
+  for (const [r, special] of specials.slice(0, count)) users.push(make(r, users.length, special));
   const thresholds = thresholdsOf(ROLES);
   while (users.length < count) {
     const r = rand() * thresholds[thresholds.length - 1]!;

@@ -109,32 +109,28 @@ export const PracticeSchema = z
     users: z.array(PracticeUserSchema),
   })
   .superRefine((p, ctx) => {
+    const issue = (path: Array<string | number>, message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
     const groupIds = new Set<string>();
     p.groups.forEach((g, i) => {
-      if (groupIds.has(g.id)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'id'], message: 'duplicate id' });
+      if (groupIds.has(g.id)) issue(['groups', i, 'id'], 'duplicate id');
       groupIds.add(g.id);
     });
     p.groups.forEach((g, i) =>
       (g.memberOf ?? []).forEach((id, j) => {
-        if (!groupIds.has(id)) {
-          ctx.addIssue({ code: 'custom', path: ['groups', i, 'memberOf', j], message: `unknown group ${id}` });
-        }
+        if (!groupIds.has(id)) issue(['groups', i, 'memberOf', j], `unknown group ${id}`);
       }),
     );
     const userIds = new Set<string>();
     const upns = new Set<string>();
     p.users.forEach((u, i) => {
-      if (userIds.has(u.id)) ctx.addIssue({ code: 'custom', path: ['users', i, 'id'], message: 'duplicate id' });
+      if (userIds.has(u.id)) issue(['users', i, 'id'], 'duplicate id');
       const upn = u.userPrincipalName.toLowerCase();
-      if (upns.has(upn)) {
-        ctx.addIssue({ code: 'custom', path: ['users', i, 'userPrincipalName'], message: 'duplicate' });
-      }
+      if (upns.has(upn)) issue(['users', i, 'userPrincipalName'], 'duplicate');
       userIds.add(u.id);
       upns.add(upn);
       u.memberOf.forEach((id, j) => {
-        if (!groupIds.has(id)) {
-          ctx.addIssue({ code: 'custom', path: ['users', i, 'memberOf', j], message: `unknown group ${id}` });
-        }
+        if (!groupIds.has(id)) issue(['users', i, 'memberOf', j], `unknown group ${id}`);
       });
     });
   });
@@ -183,7 +179,10 @@ export function loadPractice(path: string): Practice {
   return parsePractice(json, path);
 }
 
-export function findGroupByName(practice: Practice, displayName: string): PracticeGroup | undefined {
+export function findGroupByName(
+  practice: Practice,
+  displayName: string,
+): PracticeGroup | undefined {
   const wanted = displayName.toLowerCase();
   return practice.groups.find((g) => g.displayName.toLowerCase() === wanted);
 }
@@ -223,5 +222,7 @@ export function standardGroupIds(practice: Practice): StandardGroupIds {
 
 export function findUser(practice: Practice, idOrUpn: string): PracticeUser | undefined {
   const key = idOrUpn.toLowerCase();
-  return practice.users.find((u) => u.id === key || u.userPrincipalName.toLowerCase() === key);
+  return practice.users.find(
+    (u) => u.id.toLowerCase() === key || u.userPrincipalName.toLowerCase() === key,
+  );
 }

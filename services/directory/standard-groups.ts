@@ -21,7 +21,11 @@ export const STANDARD_GROUP_IDS = {
 export function standardGroups(): PracticeGroup[] {
   const g = STANDARD_GROUP_IDS;
   return [
-    { id: g.clinicalStaff, displayName: GROUP_NAMES.clinicalStaff, description: 'Everyone who sees patients' },
+    {
+      id: g.clinicalStaff,
+      displayName: GROUP_NAMES.clinicalStaff,
+      description: 'Everyone who sees patients',
+    },
     { id: g.physicians, displayName: GROUP_NAMES.physicians, memberOf: [g.clinicalStaff] },
     { id: g.nursing, displayName: GROUP_NAMES.nursing, memberOf: [g.clinicalStaff] },
     { id: g.frontDesk, displayName: GROUP_NAMES.frontDesk },

@@ -15,8 +15,37 @@ export interface Person {
 export interface TimelineEntry {
   at: string;
   by: Person;
-  /** What happened, in words an IT member reads on the card. */
+  /** What happened, in words an IT member reads on the card. Never a code. */
   text: string;
+}
+
+export type VerificationMethod = 'callback' | 'in-person' | 'manager';
+
+export interface Verification {
+  method: VerificationMethod;
+  note?: string;
+  by: Person;
+  at: string;
+  /** The second person, for privileged accounts (two-person rule). */
+  confirmedBy?: Person;
+  confirmedAt?: string;
+}
+
+/** Where the ticket's card lives in the IT channel. */
+export interface ThreadRef {
+  /** The channel conversation the card was posted to. */
+  channelConversationId: string;
+  /** The card's activity id, which is also the thread's root. */
+  activityId: string;
+  serviceUrl: string;
+  tenantId?: string;
+}
+
+/** An action in flight: claimed on the ticket before Graph is called, so it happens once. */
+export interface PendingAction {
+  action: string;
+  by: Person;
+  at: string;
 }
 
 export interface Ticket {
@@ -24,14 +53,33 @@ export interface Ticket {
   id: string;
   kind: TicketKind;
   status: TicketStatus;
+  /** Bumped on every change; cards carry it so a stale card is recognised. */
+  version: number;
   requester: Person & { upn?: string; jobTitle?: string | null; department?: string | null };
   createdAt: string;
   updatedAt: string;
   /** Kind-specific answers, all from fixed choices or screened short text. */
   details: Record<string, string | string[] | boolean | undefined>;
+  /** Member of the admin group or the privileged group: urgent, and two people must verify. */
   privileged: boolean;
+  /** Holds an Entra admin role: no Temporary Access Pass from the bot. */
+  adminRole: boolean;
   assignee?: Person;
+  verification?: Verification;
+  pending?: PendingAction;
+  sessionsRevokedAt?: string;
+  removedDevices?: string[];
+  pass?: { issuedAt: string; expiresAt: string; by: Person };
+  resolution?: string;
+  thread?: ThreadRef;
   timeline: TimelineEntry[];
 }
 
 export const TICKET_ID_PATTERN = /^MFA-\d{4,}$/;
+
+export const KIND_LABELS: Record<TicketKind, string> = {
+  'lost-device': 'Lost or stolen phone',
+  'hardware-token': 'Hardware token request',
+  'first-time-pass': 'First-time sign-in pass',
+  help: 'Help with sign-in',
+};

@@ -10,6 +10,7 @@ export interface NewTicket {
   requester: Ticket['requester'];
   details: Ticket['details'];
   privileged?: boolean;
+  adminRole?: boolean;
 }
 
 /** Tickets in storage, with numbers handed out once each and eTag-guarded updates. */
@@ -26,11 +27,13 @@ export class TicketStore {
       id,
       kind: input.kind,
       status: 'open',
+      version: 1,
       requester: input.requester,
       createdAt: now,
       updatedAt: now,
       details: input.details,
       privileged: input.privileged ?? false,
+      adminRole: input.adminRole ?? false,
       timeline: [{ at: now, by: { id: input.requester.id, name: input.requester.name }, text: 'Request opened' }],
     };
     await this.store.put(TICKETS, id, ticket, { ifAbsent: true, index: indexOf(ticket) });
@@ -41,10 +44,14 @@ export class TicketStore {
     return this.store.get<Ticket>(TICKETS, id);
   }
 
-  /** Saves a changed ticket only if nobody changed it since `etag` was read. */
-  async update(ticket: Ticket, etag: string, by: Person, text: string): Promise<{ ticket: Ticket; etag: string }> {
+  /**
+   * Saves a changed ticket only if nobody changed it since `etag` was read; with `text`, adds a
+   * timeline entry. Throws ConflictError when someone else got there first.
+   */
+  async update(ticket: Ticket, etag: string, by: Person, text?: string): Promise<{ ticket: Ticket; etag: string }> {
     const now = this.clock.now().toISOString();
-    const next: Ticket = { ...ticket, updatedAt: now, timeline: [...ticket.timeline, { at: now, by, text }] };
+    const timeline = text ? [...ticket.timeline, { at: now, by, text }] : ticket.timeline;
+    const next: Ticket = { ...ticket, version: ticket.version + 1, updatedAt: now, timeline };
     const newEtag = await this.store.put(TICKETS, ticket.id, next, { etag, index: indexOf(next) });
     return { ticket: next, etag: newEtag };
   }

@@ -1,13 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const SCREENSHOTS = path.resolve('test-results');
 
-/** Headless Debian Chromium that can reach only this machine. */
+/** Headless Debian Chromium (a fresh profile each launch) that can reach only this machine. */
 export async function launchBrowser(): Promise<{ browser: Browser; page: Page; close(): Promise<void> }> {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-e2e-chromium-'));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -19,7 +17,6 @@ export async function launchBrowser(): Promise<{ browser: Browser; page: Page; c
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -32,7 +29,6 @@ export async function launchBrowser(): Promise<{ browser: Browser; page: Page; c
     page,
     close: async () => {
       await browser.close();
-      fs.rmSync(profile, { recursive: true, force: true });
     },
   };
 }

@@ -65,3 +65,16 @@ export function botAdded(user: TestUser, o: ActivityOptions): Partial<Activity> 
     membersAdded: [{ id: BOT.id, name: BOT.name }],
   };
 }
+
+export const IT_CHANNEL = '19:it-general@thread.tacv2';
+
+/** The bot was added to a team (the IT team when aadGroupId is the IT group). */
+export function botAddedToTeam(user: TestUser, aadGroupId: string, o: ActivityOptions): Partial<Activity> {
+  const a = base(user, { ...o, conversationType: 'channel', conversationId: IT_CHANNEL });
+  return {
+    ...a,
+    type: 'conversationUpdate',
+    membersAdded: [{ id: BOT.id, name: BOT.name }],
+    channelData: { tenant: { id: o.tenantId }, eventType: 'teamMemberAdded', team: { id: IT_CHANNEL, name: 'IT Support', aadGroupId } },
+  };
+}

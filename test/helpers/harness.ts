@@ -128,6 +128,7 @@ export function cardText(card: unknown): string {
       const n = node as Record<string, unknown>;
       if (typeof n.text === 'string') out.push(n.text);
       if (typeof n.title === 'string') out.push(n.title);
+      if (typeof n.label === 'string') out.push(n.label);
       if (typeof n.value === 'string' && n.type === undefined) out.push(n.value);
       Object.values(n).forEach(walk);
     }

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { VERBS } from '../../../cards/verbs';
+import { screenText } from '../../../services/guard/guard';
+import { TICKET_ID_PATTERN, type Ticket } from '../../../services/tickets/model';
+import { authorize } from '../../../services/authz/policy';
+import type { ActionContext, ActionDef } from '../../actions';
+import { messageCard } from '../../replies';
+import { intakeCard, lostStatusCard } from './view';
+
+const Intake = z
+  .object({
+    happened: z.enum(['lost', 'stolen', 'broken', 'replaced', 'number-changed']),
+    when: z.enum(['today', 'yesterday', 'this-week', 'longer']),
+    hadWorkApps: z.enum(['yes', 'no', 'unsure']),
+    verifyBy: z.enum(['callback', 'in-person', 'manager']),
+    note: z.string().max(200).optional(),
+  })
+  .loose();
+const Ticketed = z.object({ ticketId: z.string().regex(TICKET_ID_PATTERN) }).loose();
+
+/** Only the requester sees or withdraws their request; anyone else gets the same plain refusal. */
+async function ownTicket(ctx: ActionContext, verb: string, ticketId: string): Promise<{ ticket: Ticket; etag: string } | undefined> {
+  const doc = await ctx.services.tickets.get(ticketId);
+  const decision = authorize(verb, { id: ctx.caller.aadObjectId, roles: new Set() }, { requesterId: doc?.value.requester.id });
+  if (!doc || !decision.allowed) {
+    await ctx.services.audit.append({ actor: ctx.caller.aadObjectId, action: verb, target: ticketId, outcome: 'denied', reason: doc ? 'not-requester' : 'unknown-ticket', activityId: ctx.turn.activity.id });
+    return undefined;
+  }
+  return { ticket: doc.value, etag: doc.etag };
+}
+
+const start: ActionDef = {
+  verb: VERBS.lostDevice,
+  schema: z.object({}).loose(),
+  async run(ctx) {
+    const open = await ctx.services.tickets.openFor(ctx.caller.aadObjectId, 'lost-device');
+    if (open) return lostStatusCard(open, ctx.services.config.itPhone, 'You already reported this. Here is where it stands.');
+    return intakeCard();
+  },
+};
+
+const submit: ActionDef<typeof Intake> = {
+  verb: VERBS.lostSubmit,
+  schema: Intake,
+  async run(ctx, data) {
+    const note = data.note?.trim().slice(0, 200);
+    if (note && screenText(note).verdict === 'sensitive') {
+      return intakeCard("Your note looks like it has a code, password or patient detail, so I didn't send anything. Please leave that out and send again.");
+    }
+    const ticket = await ctx.services.requests.open(ctx, 'lost-device', {
+      happened: data.happened,
+      when: data.when,
+      hadWorkApps: data.hadWorkApps,
+      verifyBy: data.verifyBy,
+      note: note || undefined,
+    });
+    const notice = ticket.joined
+      ? `You already have request ${ticket.id} open, so I kept that one.`
+      : `Sent to IT as request ${ticket.id}.`;
+    const urgent = data.happened === 'stolen' || data.hadWorkApps === 'yes'
+      ? ' If you can sign in on a computer, you can also remove the lost phone yourself at aka.ms/mysecurityinfo.'
+      : '';
+    return lostStatusCard(ticket, ctx.services.config.itPhone, notice + urgent);
+  },
+};
+
+const status: ActionDef<typeof Ticketed> = {
+  verb: VERBS.lostStatus,
+  schema: Ticketed,
+  async run(ctx, data) {
+    const own = await ownTicket(ctx, VERBS.lostStatus, data.ticketId);
+    if (!own) return messageCard('Not found', "I can't find that request for you.");
+    return lostStatusCard(own.ticket, ctx.services.config.itPhone);
+  },
+};
+
+const withdraw: ActionDef<typeof Ticketed> = {
+  verb: VERBS.lostWithdraw,
+  schema: Ticketed,
+  async run(ctx, data) {
+    const own = await ownTicket(ctx, VERBS.lostWithdraw, data.ticketId);
+    if (!own) return messageCard('Not found', "I can't find that request for you.");
+    if (own.ticket.status === 'resolved' || own.ticket.status === 'withdrawn') {
+      return lostStatusCard(own.ticket, ctx.services.config.itPhone, 'This request is already closed.');
+    }
+    const me = { id: ctx.caller.aadObjectId, name: own.ticket.requester.name };
+    const r = await ctx.services.tickets.update({ ...own.ticket, status: 'withdrawn' }, own.etag, me, 'Withdrawn by the requester');
+    await ctx.services.audit.append({ actor: me.id, action: VERBS.lostWithdraw, target: r.ticket.id, outcome: 'success', activityId: ctx.turn.activity.id });
+    await ctx.services.escalations.refresh(r.ticket);
+    await ctx.services.escalations.reply(r.ticket, `${r.ticket.id} was withdrawn by ${me.name}.`);
+    return lostStatusCard(r.ticket, ctx.services.config.itPhone, 'Withdrawn. Nothing more will happen.');
+  },
+};
+
+export function lostDeviceActions(): ActionDef[] {
+  return [start, submit, status, withdraw] as ActionDef[];
+}

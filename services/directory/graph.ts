@@ -1,0 +1,306 @@
+import type { Agent } from 'undici';
+import type { z } from 'zod';
+import { silentLogger, type Logger } from '../logger';
+import { GraphCaller } from './graph-caller';
+import {
+  AuthenticatorSchema,
+  AuthMethodSchema,
+  ChatSchema,
+  GroupMemberSchema,
+  GroupSchema,
+  InstalledAppsSchema,
+  RegistrationDetailSchema,
+  RevokeResultSchema,
+  StringCollectionSchema,
+  TemporaryAccessPassSchema,
+  USER_SELECT,
+  UserSchema,
+} from './graph-schemas';
+import { methodLabel, quote, registrationQuery, toRegistration } from './graph-mapping';
+import { createGraphClient, graphRoot, type AccessTokenProvider } from './graph-transport';
+import {
+  AUTHENTICATOR_METHOD,
+  DirectoryError,
+  type AppInstallation,
+  type AuthenticatorDevice,
+  type AuthMethod,
+  type Directory,
+  type Group,
+  type GroupMember,
+  type MailMessage,
+  type Receipt,
+  type RegistrationDetail,
+  type RegistrationFilter,
+  type TemporaryAccessPass,
+  type TemporaryAccessPassRequest,
+  type UserProfile,
+} from './types';
+
+/**
+ * The directory on Microsoft Graph (or the local stand-in, which speaks the same API). Every
+ * answer is parsed with a schema; every failure becomes a DirectoryError with a kind.
+ */
+
+export type { AccessTokenProvider } from './graph-transport';
+
+export interface GraphDirectoryOptions {
+  /** e.g. https://graph.microsoft.com or https://localhost:3979 */
+  baseUrl: string;
+  authProvider: AccessTokenProvider;
+  /**
+   * The CA this client trusts, for this client only (the stand-in's self-signed certificate);
+   * without it the system roots apply.
+   */
+  caPem?: string;
+  /** Per attempt; default 10 000. */
+  timeoutMs?: number;
+  /** Retries on 429/503/504; default 3. */
+  maxRetries?: number;
+  /** First backoff when Graph gives no Retry-After; doubles per retry. Default 1000. */
+  retryBaseDelayMs?: number;
+  /** Longest Retry-After worth waiting for inside one call; default 60. */
+  maxRetryAfterSeconds?: number;
+  logger?: Logger;
+}
+
+/** A token provider that always returns the same token: for the stand-in and tests. */
+export function staticTokenProvider(token: string): AccessTokenProvider {
+  return { getAccessToken: async () => token };
+}
+
+const enc = encodeURIComponent;
+
+export class GraphDirectory implements Directory {
+  private readonly graph: GraphCaller;
+  private readonly agent: Agent | undefined;
+  private readonly root: string;
+  private readonly logger: Logger;
+
+  constructor(options: GraphDirectoryOptions) {
+    this.logger = options.logger ?? silentLogger();
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const root = graphRoot(options.baseUrl);
+    this.root = root.href.replace(/\/$/, '');
+    const { client, agent } = createGraphClient({
+      baseUrl: options.baseUrl,
+      authProvider: options.authProvider,
+      caPem: options.caPem,
+      logger: this.logger,
+      policy: {
+        maxRetries: options.maxRetries ?? 3,
+        baseDelayMs: options.retryBaseDelayMs ?? 1000,
+        maxRetryAfterMs: (options.maxRetryAfterSeconds ?? 60) * 1000,
+        timeoutMs,
+      },
+    });
+    this.agent = agent;
+    this.graph = new GraphCaller(client, root.origin, timeoutMs, this.logger);
+  }
+
+  /** Closes the connections of this client's own dispatcher (when it has a CA of its own). */
+  async close(): Promise<void> {
+    await this.agent?.close();
+  }
+
+  registrationPages(filter: RegistrationFilter = {}): AsyncIterable<RegistrationDetail[]> {
+    // Graph cannot filter for "not registered", so that part is applied page by page here.
+    const keep =
+      filter.authenticatorRegistered === false
+        ? (r: RegistrationDetail) => !r.methodsRegistered.includes(AUTHENTICATOR_METHOD)
+        : undefined;
+    return this.graph.pages(
+      'list registrations',
+      {
+        method: 'GET',
+        path: '/reports/authenticationMethods/userRegistrationDetails',
+        query: registrationQuery(filter),
+      },
+      RegistrationDetailSchema,
+      toRegistration,
+      keep,
+    );
+  }
+
+  async registrationFor(userId: string): Promise<RegistrationDetail> {
+    const path = `/reports/authenticationMethods/userRegistrationDetails/${enc(userId)}`;
+    const spec = { method: 'GET', path } as const;
+    const { data } = await this.graph.json('read registration', spec, RegistrationDetailSchema);
+    return toRegistration(data);
+  }
+
+  async getUser(idOrUpn: string): Promise<UserProfile> {
+    const { data } = await this.graph.json(
+      'read user',
+      { method: 'GET', path: `/users/${enc(idOrUpn)}`, query: { $select: USER_SELECT.join(',') } },
+      UserSchema,
+    );
+    return data;
+  }
+
+  async memberGroups(userId: string, groupIds: string[]): Promise<string[]> {
+    const matched = new Set<string>();
+    for (let i = 0; i < groupIds.length; i += 20) {
+      const { data } = await this.graph.json(
+        'check groups',
+        {
+          method: 'POST',
+          path: `/users/${enc(userId)}/checkMemberGroups`,
+          body: { groupIds: groupIds.slice(i, i + 20) },
+        },
+        StringCollectionSchema,
+      );
+      for (const id of data.value) matched.add(id.toLowerCase());
+    }
+    return groupIds.filter((id) => matched.has(id.toLowerCase()));
+  }
+
+  groupMemberPages(groupId: string): AsyncIterable<GroupMember[]> {
+    return this.graph.pages(
+      'list group members',
+      {
+        method: 'GET',
+        path: `/groups/${enc(groupId)}/transitiveMembers/microsoft.graph.user`,
+        query: { $select: 'id,displayName,userPrincipalName' },
+      },
+      GroupMemberSchema,
+      (m) => ({
+        id: m.id,
+        displayName: m.displayName ?? m.userPrincipalName,
+        userPrincipalName: m.userPrincipalName,
+      }),
+    );
+  }
+
+  async getGroup(groupId: string): Promise<Group> {
+    const { data } = await this.graph.json(
+      'read group',
+      { method: 'GET', path: `/groups/${enc(groupId)}`, query: { $select: 'id,displayName' } },
+      GroupSchema,
+    );
+    return data;
+  }
+
+  async authenticatorDevices(userId: string): Promise<AuthenticatorDevice[]> {
+    const devices: AuthenticatorDevice[] = [];
+    const path = `/users/${enc(userId)}/authentication/microsoftAuthenticatorMethods`;
+    const spec = { method: 'GET', path } as const;
+    const pages = this.graph.pages('list authenticators', spec, AuthenticatorSchema, (d) => d);
+    for await (const page of pages) devices.push(...page);
+    return devices;
+  }
+
+  async authMethods(userId: string): Promise<AuthMethod[]> {
+    const methods: AuthMethod[] = [];
+    const path = `/users/${enc(userId)}/authentication/methods`;
+    const toMethod = (m: z.infer<typeof AuthMethodSchema>): AuthMethod => {
+      const kind = m['@odata.type'].slice('#microsoft.graph.'.length);
+      return { id: m.id, kind, label: methodLabel(kind, m) };
+    };
+    const spec = { method: 'GET', path } as const;
+    const pages = this.graph.pages('list methods', spec, AuthMethodSchema, toMethod);
+    for await (const page of pages) methods.push(...page);
+    return methods;
+  }
+
+  async revokeSessions(userId: string): Promise<Receipt> {
+    const result = await this.graph.raw('revoke sessions', {
+      method: 'POST',
+      path: `/users/${enc(userId)}/revokeSignInSessions`,
+    });
+    if (result.status !== 204) {
+      const body = this.graph.parse('revoke sessions', result, RevokeResultSchema);
+      if (!body.value) {
+        const message = 'revoke sessions: Graph did not revoke the sessions';
+        throw new DirectoryError('unavailable', message, {
+          statusCode: result.status,
+          requestId: result.requestId,
+        });
+      }
+    }
+    return { requestId: result.requestId };
+  }
+
+  async removeAuthenticator(userId: string, methodId: string): Promise<Receipt> {
+    const base = `/users/${enc(userId)}/authentication/microsoftAuthenticatorMethods`;
+    const path = `${base}/${enc(methodId)}`;
+    const result = await this.graph.raw('remove authenticator', { method: 'DELETE', path });
+    return { requestId: result.requestId };
+  }
+
+  async createTemporaryAccessPass(
+    userId: string,
+    request: TemporaryAccessPassRequest,
+  ): Promise<TemporaryAccessPass & Receipt> {
+    const body: Record<string, unknown> = {
+      lifetimeInMinutes: request.lifetimeInMinutes,
+      isUsableOnce: request.isUsableOnce,
+    };
+    if (request.startDateTime) body.startDateTime = request.startDateTime;
+    const { data, requestId } = await this.graph.json(
+      'create temporary access pass',
+      {
+        method: 'POST',
+        path: `/users/${enc(userId)}/authentication/temporaryAccessPassMethods`,
+        body,
+      },
+      TemporaryAccessPassSchema,
+    );
+    this.logger.info(
+      { op: 'create temporary access pass', methodId: data.id, requestId },
+      'temporary access pass issued',
+    );
+    return { ...data, requestId };
+  }
+
+  async installAppForUser(userId: string, teamsAppCatalogId: string): Promise<AppInstallation> {
+    const base = `/users/${enc(userId)}/teamwork/installedApps`;
+    const install = await this.graph.raw('install app', {
+      method: 'POST',
+      path: base,
+      body: {
+        'teamsApp@odata.bind': `${this.root}/v1.0/appCatalogs/teamsApps/${enc(teamsAppCatalogId)}`,
+      },
+      accept: [409],
+    });
+    const { data } = await this.graph.json(
+      'find app installation',
+      {
+        method: 'GET',
+        path: base,
+        query: { $expand: 'teamsApp', $filter: `teamsApp/id eq ${quote(teamsAppCatalogId)}` },
+      },
+      InstalledAppsSchema,
+    );
+    const installation = data.value[0];
+    if (!installation) {
+      const message = 'install app: the installation was not found after installing';
+      throw new DirectoryError('not-found', message, { requestId: install.requestId });
+    }
+    const chat = await this.graph.json(
+      'find app chat',
+      { method: 'GET', path: `${base}/${enc(installation.id)}/chat` },
+      ChatSchema,
+    );
+    return {
+      chatId: chat.data.id,
+      alreadyInstalled: install.status === 409,
+      requestId: install.requestId,
+    };
+  }
+
+  async sendMail(sender: string, message: MailMessage): Promise<Receipt> {
+    const result = await this.graph.raw('send mail', {
+      method: 'POST',
+      path: `/users/${enc(sender)}/sendMail`,
+      body: {
+        message: {
+          subject: message.subject,
+          body: { contentType: 'Text', content: message.body },
+          toRecipients: [{ emailAddress: { address: message.to } }],
+        },
+        saveToSentItems: false,
+      },
+    });
+    return { requestId: result.requestId };
+  }
+}

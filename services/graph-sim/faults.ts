@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * Injected failures for tests and demos: throttling (429 with Retry-After), outages (503/504),
+ * slow answers and malformed bodies, on a share of requests or the next N of them.
+ */
+
+export const FaultConfigSchema = z
+  .object({
+    rate: z.number().min(0).max(1).default(1),
+    status: z.union([z.literal(429), z.literal(503), z.literal(504)]).optional(),
+    /** Answer 200 with a body that is not valid JSON. */
+    malformed: z.boolean().optional(),
+    retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+    latencyMs: z.number().int().min(0).max(120_000).optional(),
+    /** Only requests whose path starts with this (with or without the /v1.0 prefix). */
+    paths: z.string().startsWith('/').optional(),
+    /** Stop after this many injected faults. */
+    count: z.number().int().min(1).optional(),
+    /** Seed for the rate's random draws, so a partial rate is repeatable. */
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
+export type FaultConfig = z.infer<typeof FaultConfigSchema>;
+
+export interface FaultDecision {
+  latencyMs: number;
+  status?: 429 | 503 | 504;
+  malformed?: boolean;
+  retryAfterSeconds?: number;
+}
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Faults {
+  private config: FaultConfig | null = null;
+  private remaining = Infinity;
+  private random: () => number = Math.random;
+  injected = 0;
+
+  set(config: FaultConfig | null): void {
+    const empty =
+      !config || (config.status === undefined && !config.malformed && !config.latencyMs);
+    this.config = empty ? null : config;
+    this.remaining = config?.count ?? Infinity;
+    this.random = prng(config?.seed ?? 42);
+    this.injected = 0;
+  }
+
+  current(): (FaultConfig & { remaining: number | null }) | null {
+    if (!this.config) return null;
+    return { ...this.config, remaining: Number.isFinite(this.remaining) ? this.remaining : null };
+  }
+
+  /** What to do with a request to this path, or null to serve it normally. */
+  decide(pathname: string): FaultDecision | null {
+    const c = this.config;
+    if (!c) return null;
+    const prefix = c.paths?.toLowerCase();
+    const lower = pathname.toLowerCase();
+    if (prefix && !lower.startsWith(prefix) && !lower.startsWith(`/v1.0${prefix}`)) return null;
+    if (this.random() >= c.rate) return null;
+    this.injected += 1;
+    this.remaining -= 1;
+    if (this.remaining <= 0) this.config = null;
+    return {
+      latencyMs: c.latencyMs ?? 0,
+      status: c.status,
+      malformed: c.malformed,
+      retryAfterSeconds: c.retryAfterSeconds,
+    };
+  }
+}

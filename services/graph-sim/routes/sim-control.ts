@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { METHOD_NAMES } from '../../directory/practice';
+import { FaultConfigSchema, type Faults } from '../faults';
+import { badRequest, parseBody, requireUser, sendJson, type SimContext } from '../http';
+import { methodsRegistered, type SimUser } from '../records';
+import type { RequestLog } from '../request-log';
+import type { Router } from '../router';
+import type { SimState } from '../state';
+import { tapUsability } from '../views';
+
+/** Test-only controls under /_sim/ (no authentication; the stand-in listens on loopback only). */
+
+const UserPatchSchema = z
+  .object({
+    methodsRegistered: z.array(z.enum(METHOD_NAMES)).optional(),
+    deviceName: z.string().min(1).optional(),
+    displayName: z.string().min(1).optional(),
+    accountEnabled: z.boolean().optional(),
+    isAdmin: z.boolean().optional(),
+    jobTitle: z.string().nullable().optional(),
+    department: z.string().nullable().optional(),
+    mobilePhone: z.string().nullable().optional(),
+    phoneNumber: z.string().nullable().optional(),
+    memberOf: z.array(z.string()).optional(),
+    userType: z.enum(['Member', 'Guest']).optional(),
+  })
+  .strict();
+
+const UseTapBody = z.object({ code: z.string() });
+
+/** The full record for tests: derived registrations, groups, and the pass without its code. */
+export function simUserView(state: SimState, user: SimUser): Record<string, unknown> {
+  const { tap, ...rest } = user;
+  const now = state.now();
+  return {
+    ...rest,
+    methodsRegistered: methodsRegistered(user),
+    transitiveMemberOf: [...state.transitiveGroups(user)],
+    tap: tap && {
+      id: tap.id,
+      createdDateTime: tap.createdDateTime,
+      startDateTime: tap.startDateTime,
+      lifetimeInMinutes: tap.lifetimeInMinutes,
+      isUsableOnce: tap.isUsableOnce,
+      usedDateTime: tap.usedDateTime,
+      methodUsabilityReason: tapUsability(tap, now),
+    },
+  };
+}
+
+export interface SimControlDeps {
+  faults: Faults;
+  requests: RequestLog;
+}
+
+export function registerSimControl(router: Router, deps: SimControlDeps): void {
+  const userView = (ctx: SimContext) => simUserView(ctx.state, requireUser(ctx));
+
+  router.on('GET', '/_sim/health', (ctx) =>
+    sendJson(ctx, 200, { status: 'ok', tenantId: ctx.state.tenantId, users: ctx.state.userCount }),
+  );
+
+  router.on('GET', '/_sim/users/:id', (ctx) => sendJson(ctx, 200, userView(ctx)));
+
+  router.on('PATCH', '/_sim/users/:id', (ctx) => {
+    const user = requireUser(ctx);
+    const patch = parseBody(ctx, UserPatchSchema);
+    const unknownGroup = patch.memberOf?.find((g) => !ctx.state.group(g));
+    if (unknownGroup) throw badRequest(`Unknown group '${unknownGroup}'.`);
+    ctx.state.patchUser(user, patch);
+    sendJson(ctx, 200, userView(ctx));
+  });
+
+  router.on('POST', '/_sim/users/:id/use-tap', (ctx) => {
+    const user = requireUser(ctx);
+    const { code } = parseBody(ctx, UseTapBody);
+    sendJson(ctx, 200, ctx.state.useTap(user, code));
+  });
+
+  router.on('GET', '/_sim/mail', (ctx) => sendJson(ctx, 200, { value: ctx.state.mail() }));
+  router.on('DELETE', '/_sim/mail', (ctx) => {
+    ctx.state.clearMail();
+    sendJson(ctx, 200, { value: [] });
+  });
+
+  router.on('GET', '/_sim/faults', (ctx) => sendJson(ctx, 200, { faults: deps.faults.current() }));
+  router.on('POST', '/_sim/faults', (ctx) => {
+    deps.faults.set(parseBody(ctx, FaultConfigSchema));
+    sendJson(ctx, 200, { faults: deps.faults.current() });
+  });
+  router.on('DELETE', '/_sim/faults', (ctx) => {
+    deps.faults.set(null);
+    sendJson(ctx, 200, { faults: null });
+  });
+
+  router.on('GET', '/_sim/requests', (ctx) => sendJson(ctx, 200, { value: deps.requests.all() }));
+  router.on('DELETE', '/_sim/requests', (ctx) => {
+    deps.requests.clear();
+    sendJson(ctx, 200, { value: [] });
+  });
+
+  router.on('POST', '/_sim/reset', (ctx) => {
+    ctx.state.reset();
+    deps.faults.set(null);
+    deps.requests.clear();
+    sendJson(ctx, 200, { status: 'reset', users: ctx.state.userCount });
+  });
+}

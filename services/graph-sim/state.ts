@@ -1,0 +1,272 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { MethodName, Practice, PracticeGroup } from '../directory/practice';
+import { GroupIndex } from './groups';
+import { practiceHash, type SimMail, type StateStore } from './persist';
+import {
+  newMethod,
+  userFromPractice,
+  type SimInstalledApp,
+  type SimTap,
+  type SimUser,
+} from './records';
+import { ReportRows, type RowFilter } from './report-rows';
+import { newTap, tapCodeMatches, type TapPolicy, type TapRequest } from './tap';
+import { tapUsability, type RegistrationRow } from './views';
+
+/**
+ * The stand-in's directory: users and groups from a practice file plus every change made through
+ * the API, kept for the life of the process and saved to the data directory when there is one.
+ */
+
+export interface UserPatch {
+  methodsRegistered?: MethodName[];
+  deviceName?: string;
+  displayName?: string;
+  accountEnabled?: boolean;
+  isAdmin?: boolean;
+  jobTitle?: string | null;
+  department?: string | null;
+  mobilePhone?: string | null;
+  phoneNumber?: string | null;
+  memberOf?: string[];
+  userType?: 'Member' | 'Guest';
+}
+
+export type TapUseResult = { ok: true } | { ok: false; reason: string };
+
+const MAX_MAIL = 500;
+
+export class SimState {
+  readonly tenantId: string;
+  private readonly hash: string;
+  private users = new Map<string, SimUser>();
+  private byUpn = new Map<string, string>();
+  private order: string[] = [];
+  private readonly groups: GroupIndex;
+  private readonly membersCache = new Map<string, SimUser[]>();
+  private readonly report = new ReportRows();
+  private changed = new Set<string>();
+  private mailLog: SimMail[] = [];
+
+  constructor(
+    private readonly practice: Practice,
+    readonly tapPolicy: TapPolicy,
+    private readonly clock: Clock,
+    private readonly store: StateStore | null,
+    private readonly logger: Logger,
+  ) {
+    this.tenantId = practice.tenantId;
+    this.hash = practiceHash(practice);
+    this.groups = new GroupIndex(practice.groups);
+    this.loadFromPractice();
+    const saved = store?.load(this.hash);
+    if (saved) {
+      for (const u of saved.users) {
+        if (this.users.has(u.id)) {
+          this.users.set(u.id, u);
+          this.changed.add(u.id);
+        }
+      }
+      this.reindex();
+      this.mailLog = saved.mail;
+      logger.info({ users: saved.users.length }, 'graph-sim restored saved changes');
+    }
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  get userCount(): number {
+    return this.order.length;
+  }
+
+  user(idOrUpn: string): SimUser | undefined {
+    const key = idOrUpn.toLowerCase();
+    return this.users.get(key) ?? this.users.get(this.byUpn.get(key) ?? '');
+  }
+
+  group(id: string): PracticeGroup | undefined {
+    return this.groups.get(id);
+  }
+
+  allUsers(): SimUser[] {
+    return this.order.map((id) => this.users.get(id)!);
+  }
+
+  /** The registration report: enabled users only, as in Graph. */
+  registrationRows(filter?: RowFilter): RegistrationRow[] {
+    return this.report.rows(() => this.allUsers(), this.clock.now(), filter);
+  }
+
+  registrationRow(user: SimUser): RegistrationRow | undefined {
+    return user.accountEnabled ? this.report.row(user, this.clock.now()) : undefined;
+  }
+
+  /** Every group the user is in, directly or through nesting. */
+  transitiveGroups(user: SimUser): Set<string> {
+    return this.groups.transitive(user.memberOf);
+  }
+
+  transitiveMembers(groupId: string): SimUser[] {
+    const id = groupId.toLowerCase();
+    let members = this.membersCache.get(id);
+    if (!members) {
+      members = this.allUsers().filter((u) => this.transitiveGroups(u).has(id));
+      this.membersCache.set(id, members);
+    }
+    return members;
+  }
+
+  removeMethod(user: SimUser, methodId: string, kind: MethodName): boolean {
+    const id = methodId.toLowerCase();
+    const index = user.methods.findIndex((m) => m.id.toLowerCase() === id && m.kind === kind);
+    if (index === -1) return false;
+    user.methods.splice(index, 1);
+    this.commit(user, true);
+    return true;
+  }
+
+  /** Issues a pass, replacing any earlier one. The code is returned here and nowhere else. */
+  createTap(user: SimUser, request: TapRequest): { tap: SimTap; code: string } {
+    const created = newTap(request, this.clock.now(), this.tapPolicy.length);
+    user.tap = created.tap;
+    this.commit(user, true);
+    return created;
+  }
+
+  deleteTap(user: SimUser, tapId: string): boolean {
+    if (!user.tap || user.tap.id !== tapId.toLowerCase()) return false;
+    user.tap = null;
+    this.commit(user, true);
+    return true;
+  }
+
+  /** A sign-in with the pass, as the sign-in page would check it. */
+  useTap(user: SimUser, code: string): TapUseResult {
+    const tap = user.tap;
+    if (!tap) return { ok: false, reason: 'NoPass' };
+    const usability = tapUsability(tap, this.clock.now());
+    if (usability !== 'EnabledByPolicy') return { ok: false, reason: usability };
+    if (!tapCodeMatches(tap, code)) return { ok: false, reason: 'WrongCode' };
+    if (tap.isUsableOnce) {
+      tap.usedDateTime = this.clock.now().toISOString();
+      this.commit(user, true);
+    }
+    return { ok: true };
+  }
+
+  revokeSessions(user: SimUser): string {
+    user.revokedSessionsAt = this.clock.now().toISOString();
+    this.commit(user, false);
+    return user.revokedSessionsAt;
+  }
+
+  installApp(user: SimUser, teamsAppId: string): { created: boolean; app: SimInstalledApp } {
+    const existing = user.installedApps.find((a) => a.teamsAppId === teamsAppId);
+    if (existing) return { created: false, app: existing };
+    const app: SimInstalledApp = {
+      id: Buffer.from(`${user.id}##${teamsAppId}`).toString('base64url'),
+      teamsAppId,
+      installedDateTime: this.clock.now().toISOString(),
+      chatId: `19:${user.id}_${teamsAppId}@unq.gbl.spaces`,
+    };
+    user.installedApps.push(app);
+    this.commit(user, false);
+    return { created: true, app };
+  }
+
+  recordMail(mail: Omit<SimMail, 'id' | 'sentDateTime'>): SimMail {
+    const sentDateTime = this.clock.now().toISOString();
+    const sent: SimMail = { ...mail, id: randomUUID(), sentDateTime };
+    this.mailLog.push(sent);
+    if (this.mailLog.length > MAX_MAIL) this.mailLog.splice(0, this.mailLog.length - MAX_MAIL);
+    this.save();
+    return sent;
+  }
+
+  mail(): SimMail[] {
+    return [...this.mailLog];
+  }
+
+  clearMail(): void {
+    this.mailLog = [];
+    this.save();
+  }
+
+  patchUser(user: SimUser, patch: UserPatch): void {
+    const { methodsRegistered, deviceName, phoneNumber, memberOf, ...fields } = patch;
+    Object.assign(user, fields);
+    const now = this.clock.now().toISOString();
+    if (phoneNumber !== undefined) {
+      const phone = user.methods.find((m) => m.kind === 'mobilePhone');
+      if (phone && phoneNumber) phone.phoneNumber = phoneNumber;
+    }
+    if (methodsRegistered) {
+      const wanted = new Set(methodsRegistered);
+      user.methods = user.methods.filter((m) => wanted.has(m.kind));
+      for (const kind of wanted) {
+        if (user.methods.some((m) => m.kind === kind)) continue;
+        const method = newMethod(user, kind, now, phoneNumber ?? user.mobilePhone);
+        if (kind === 'microsoftAuthenticatorPush') {
+          method.id = randomUUID();
+          method.displayName = deviceName ?? method.displayName;
+        }
+        user.methods.push(method);
+      }
+    }
+    if (memberOf) {
+      user.memberOf = memberOf.map((g) => g.toLowerCase());
+      this.membersCache.clear();
+    }
+    this.commit(user, methodsRegistered !== undefined || phoneNumber !== undefined);
+  }
+
+  /** Back to the practice file: every change is forgotten, on disk too. */
+  reset(): void {
+    this.loadFromPractice();
+    this.mailLog = [];
+    this.save();
+  }
+
+  private commit(user: SimUser, methodsChanged: boolean): void {
+    if (methodsChanged) user.lastUpdatedDateTime = this.clock.now().toISOString();
+    this.report.invalidate(user.id);
+    this.changed.add(user.id);
+    this.save();
+  }
+
+  private save(): void {
+    if (!this.store) return;
+    try {
+      this.store.save({
+        version: 1,
+        practiceHash: this.hash,
+        savedAt: this.clock.now().toISOString(),
+        users: [...this.changed].map((id) => this.users.get(id)!),
+        mail: this.mailLog,
+      });
+    } catch (err) {
+      this.logger.error({ err: (err as Error).message }, 'graph-sim could not save its state');
+    }
+  }
+
+  private loadFromPractice(): void {
+    this.users = new Map(this.practice.users.map((u) => [u.id.toLowerCase(), userFromPractice(u)]));
+    for (const u of this.users.values()) {
+      u.id = u.id.toLowerCase();
+      u.memberOf = u.memberOf.map((g) => g.toLowerCase());
+    }
+    this.order = [...this.users.keys()];
+    this.changed = new Set();
+    this.report.invalidate();
+    this.membersCache.clear();
+    this.reindex();
+  }
+
+  private reindex(): void {
+    this.byUpn = new Map(this.allUsers().map((u) => [u.userPrincipalName.toLowerCase(), u.id]));
+  }
+}
