@@ -16,6 +16,8 @@ import { ItRequests } from './requests';
 import { Escalations } from './escalations';
 import { lostDeviceActions } from './handlers/lost-device/actions';
 import { ticketActions } from './handlers/tickets/actions';
+import { troubleshootActions } from './handlers/troubleshoot';
+import { KbFeedback } from '../services/kb/feedback';
 import { TapLimiter } from '../services/tickets/tap-limiter';
 import { Proactive } from './proactive';
 import { createKnowledgeBase, type KnowledgeBase } from '../services/kb';
@@ -126,6 +128,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     proactive: new Proactive(adapter, config.bot.appId, conversations),
     audit: new AuditLog(store, clock, logger.child({ component: 'audit' })),
     tapLimiter: new TapLimiter(store, clock, config.tapMaxPerHour),
+    kbFeedback: new KbFeedback(store, clock),
     escalations: undefined as unknown as Escalations,
   };
 
@@ -134,7 +137,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   services.escalations = new Escalations(services);
   services.escalations.register();
   services.requests.onOpened = (ticket) => services.escalations.opened(ticket);
-  for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions()]) actions.register(action);
+  for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions(), ...troubleshootActions()]) actions.register(action);
   registerOnboardingReminders(services);
   const bot = new MfaBot(services, actions);
 

@@ -11,8 +11,19 @@ import { toAttachment, type CardJson } from '../cards/render';
 import { ActionRouter, type ActionContext, type Caller } from './actions';
 import { matchCommand } from './commands';
 import { helpCard } from './handlers/help';
+import { answerQuestion } from './handlers/troubleshoot';
+import { VERBS } from '../cards/verbs';
+import type { Intent } from '../services/kb/schema';
 import type { BotServices } from './services';
 import { screenText } from '../services/guard/guard';
+
+/** Flows that free text can start, by what the knowledge base says the text is about. */
+const INTENT_VERBS: Partial<Record<Intent, string>> = {
+  onboarding: VERBS.setupStart,
+  'lost-device': VERBS.lostDevice,
+  status: VERBS.myStatus,
+  admin: VERBS.adminStatus,
+};
 
 /** Longest message the bot reads; longer text gets a polite reply and is not processed. */
 export const MAX_TEXT_LENGTH = 2000;
@@ -93,6 +104,10 @@ export class MfaBot extends TeamsActivityHandler {
       );
       return;
     }
+    if (!looksLikeText(text)) {
+      await context.sendActivity("I can only read plain text. Please type what's happening in a sentence or two.");
+      return;
+    }
     const screened = screenText(text);
     if (screened.verdict === 'sensitive') {
       // Not stored, not forwarded, not logged: only the kind of thing it looked like.
@@ -105,10 +120,18 @@ export class MfaBot extends TeamsActivityHandler {
       await this.reply(context, await this.actions.execute(ctx, command.verb, {}));
       return;
     }
-    await this.reply(
-      context,
-      await helpCard(ctx, this.actions.verbs(), "I'm not sure I understood that. Here is what I can help with:"),
-    );
+    await this.reply(context, await this.understand(ctx, text));
+  }
+
+  /** Free text: what it is about decides the flow; troubleshooting questions get an answer. */
+  private async understand(ctx: ActionContext, text: string): Promise<CardJson> {
+    const { intent } = this.services.kb.understand(text);
+    const verb = INTENT_VERBS[intent];
+    if (verb && this.actions.has(verb)) return this.actions.execute(ctx, verb, {});
+    if (intent === 'troubleshoot') return answerQuestion(ctx, text);
+    if (intent === 'help') return helpCard(ctx, this.actions.verbs());
+    await this.services.kbFeedback.unmatched(text);
+    return helpCard(ctx, this.actions.verbs(), "I'm not sure I understood that. Here is what I can help with:");
   }
 
   private async greet(context: TurnContext): Promise<void> {
@@ -142,6 +165,12 @@ export class MfaBot extends TeamsActivityHandler {
   private async reply(context: TurnContext, card: CardJson): Promise<void> {
     await context.sendActivity({ attachments: [toAttachment(card)] });
   }
+}
+
+/** Plain typed text: no control characters or undecodable bytes. */
+function looksLikeText(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(text);
 }
 
 export function callerOf(context: TurnContext): Caller | undefined {

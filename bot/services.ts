@@ -7,6 +7,7 @@ import type { ConversationDirectory } from '../services/storage/conversations';
 import type { DocumentStore } from '../services/storage/types';
 import type { Scheduler } from '../services/scheduler';
 import type { KnowledgeBase } from '../services/kb';
+import type { KbFeedback } from '../services/kb/feedback';
 import type { OnboardingContent } from '../services/onboarding/content';
 import type { OnboardingProgressStore } from '../services/onboarding/progress';
 import type { TicketStore } from '../services/tickets/store';
@@ -34,4 +35,5 @@ export interface BotServices {
   audit: AuditLog;
   escalations: Escalations;
   tapLimiter: TapLimiter;
+  kbFeedback: KbFeedback;
 }
