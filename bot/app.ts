@@ -18,6 +18,7 @@ import { lostDeviceActions } from './handlers/lost-device/actions';
 import { ticketActions } from './handlers/tickets/actions';
 import { troubleshootActions } from './handlers/troubleshoot';
 import { KbFeedback } from '../services/kb/feedback';
+import { RateLimiter } from '../services/ratelimit';
 import { TapLimiter } from '../services/tickets/tap-limiter';
 import { Proactive } from './proactive';
 import { createKnowledgeBase, type KnowledgeBase } from '../services/kb';
@@ -129,6 +130,11 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     audit: new AuditLog(store, clock, logger.child({ component: 'audit' })),
     tapLimiter: new TapLimiter(store, clock, config.tapMaxPerHour),
     kbFeedback: new KbFeedback(store, clock),
+    limits: {
+      perUser: new RateLimiter(config.userTurnsPerMinute, Math.max(5, Math.ceil(config.userTurnsPerMinute / 2))),
+      perTenant: new RateLimiter(config.tenantTurnsPerMinute, Math.ceil(config.tenantTurnsPerMinute / 4)),
+      notices: new RateLimiter(1, 1),
+    },
     escalations: undefined as unknown as Escalations,
   };
 

@@ -12,6 +12,7 @@ import { ActionRouter, type ActionContext, type Caller } from './actions';
 import { matchCommand } from './commands';
 import { helpCard } from './handlers/help';
 import { answerQuestion } from './handlers/troubleshoot';
+import { messageCard } from './replies';
 import { VERBS } from '../cards/verbs';
 import type { Intent } from '../services/kb/schema';
 import type { BotServices } from './services';
@@ -40,6 +41,7 @@ export class MfaBot extends TeamsActivityHandler {
     super();
 
     this.onTurn(async (context, next) => {
+      if (!(await this.admitted(context))) return;
       await this.rememberConversation(context);
       await next();
     });
@@ -153,6 +155,47 @@ export class MfaBot extends TeamsActivityHandler {
     await context.sendActivity('Hello IT team. I will post lost-phone and help requests here, one thread per ticket.');
     const reposted = await this.services.escalations.repostUnsent();
     if (reposted) logger.info({ reposted }, 'posted tickets that were waiting for the IT channel');
+  }
+
+  /**
+   * The tenant lock and inbound rate limits. Activities from another tenant are refused and
+   * audited (production); people sending too fast get one friendly reply and are not processed.
+   */
+  private async admitted(context: TurnContext): Promise<boolean> {
+    const { config, audit, logger, limits } = this.services;
+    const a = context.activity;
+    const tenant = (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? a.conversation?.tenantId;
+    if (config.mode === 'production' && tenant !== config.tenantId) {
+      logger.warn({ activityId: a.id, tenant }, 'activity from another tenant refused');
+      await audit.append({
+        actor: a.from?.aadObjectId ?? 'unknown',
+        action: `inbound.${a.type}`,
+        target: String(tenant ?? 'none').slice(0, 64),
+        outcome: 'refused',
+        reason: 'wrong-tenant',
+        activityId: a.id,
+      });
+      if (a.type === ActivityTypes.Invoke) {
+        await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403, body: { error: 'This bot serves one organisation only.' } } });
+      }
+      return false;
+    }
+    if (a.type !== ActivityTypes.Message && a.type !== ActivityTypes.Invoke) return true;
+    const user = a.from?.aadObjectId ?? a.from?.id ?? 'unknown';
+    if (limits.perTenant.take(String(tenant)) && limits.perUser.take(user)) return true;
+    logger.warn({ activityId: a.id, user }, 'inbound rate limit reached');
+    if (a.type === ActivityTypes.Invoke) {
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: {
+          status: 200,
+          body: cardResponse(messageCard('One moment, please', "You're clicking faster than I can keep up. Please wait a few seconds and try again.")),
+        },
+      });
+    } else if (limits.notices.take(user)) {
+      await context.sendActivity("You're sending messages faster than I can keep up. Please wait a few seconds, then try again.");
+    }
+    return false;
   }
 
   private async rememberConversation(context: TurnContext): Promise<void> {

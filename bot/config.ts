@@ -86,6 +86,8 @@ const EnvSchema = z.object({
   NUDGE_MAX_RPS: integer(30, 1, 50),
   ONBOARDING_MAX_SNOOZES: integer(3, 0, 20),
   TAP_MAX_PER_HOUR: integer(5, 1, 100),
+  USER_TURNS_PER_MINUTE: integer(30, 1, 10_000),
+  TENANT_TURNS_PER_MINUTE: integer(3000, 1, 1_000_000),
   SECOND_VERIFIER_MAY_BE_ADMIN: z.enum(['true', 'false']).default('false'),
   PORT: integer(3978, 0, 65535),
   HOST: optionalText,
@@ -144,6 +146,8 @@ export interface AppConfig {
   nudgeMaxRps: number;
   onboardingMaxSnoozes: number;
   tapMaxPerHour: number;
+  userTurnsPerMinute: number;
+  tenantTurnsPerMinute: number;
   /** For practices with one IT person: a practice admin may be the second verifier. */
   secondVerifierMayBeAdmin: boolean;
   graphSimPort: number;
@@ -183,6 +187,8 @@ function shared(env: Env) {
     nudgeMaxRps: env.NUDGE_MAX_RPS,
     onboardingMaxSnoozes: env.ONBOARDING_MAX_SNOOZES,
     tapMaxPerHour: env.TAP_MAX_PER_HOUR,
+    userTurnsPerMinute: env.USER_TURNS_PER_MINUTE,
+    tenantTurnsPerMinute: env.TENANT_TURNS_PER_MINUTE,
     secondVerifierMayBeAdmin: env.SECOND_VERIFIER_MAY_BE_ADMIN === 'true',
     graphSimPort: env.GRAPH_SIM_PORT,
     playgroundPort: env.PLAYGROUND_PORT,

@@ -8,6 +8,7 @@ import type { DocumentStore } from '../services/storage/types';
 import type { Scheduler } from '../services/scheduler';
 import type { KnowledgeBase } from '../services/kb';
 import type { KbFeedback } from '../services/kb/feedback';
+import type { RateLimiter } from '../services/ratelimit';
 import type { OnboardingContent } from '../services/onboarding/content';
 import type { OnboardingProgressStore } from '../services/onboarding/progress';
 import type { TicketStore } from '../services/tickets/store';
@@ -36,4 +37,6 @@ export interface BotServices {
   escalations: Escalations;
   tapLimiter: TapLimiter;
   kbFeedback: KbFeedback;
+  /** Inbound turn limits: per user, per tenant, and how often the bot says "slow down". */
+  limits: { perUser: RateLimiter; perTenant: RateLimiter; notices: RateLimiter };
 }

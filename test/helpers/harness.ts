@@ -61,6 +61,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     LOG_LEVEL: 'silent',
     PORT: '0',
     GRAPH_RETRY_BASE_MS: '20',
+    USER_TURNS_PER_MINUTE: '10000',
     GRAPH_TIMEOUT_MS: '5000',
     ...o.env,
   });
