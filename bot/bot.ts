@@ -6,13 +6,14 @@ import {
   type AdaptiveCardInvokeValue,
   type TeamsChannelAccount,
   type TeamInfo,
+  type InvokeResponse,
 } from 'botbuilder';
 import { toAttachment, type CardJson } from '../cards/render';
 import { ActionRouter, type ActionContext, type Caller } from './actions';
 import { matchCommand } from './commands';
 import { helpCard } from './handlers/help';
 import { answerQuestion } from './handlers/troubleshoot';
-import { messageCard } from './replies';
+import { messageCard, SOMETHING_WENT_WRONG } from './replies';
 import { VERBS } from '../cards/verbs';
 import type { Intent } from '../services/kb/schema';
 import type { BotServices } from './services';
@@ -58,6 +59,23 @@ export class MfaBot extends TeamsActivityHandler {
       else if (botAdded && teamInfo) await this.joinedTeam(context, teamInfo);
       await next();
     });
+  }
+
+  /**
+   * Invokes this bot does not handle get 400 (botbuilder's default is 501), and a failure inside
+   * a card action gets an error card instead of a 5xx, after it is logged.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    try {
+      const response = await super.onInvokeActivity(context);
+      if (response.status === 501) {
+        return { status: 400, body: { error: 'This bot does not handle that kind of request.' } };
+      }
+      return response;
+    } catch (err) {
+      this.services.logger.error({ err, activityId: context.activity.id, name: context.activity.name }, 'invoke failed');
+      return { status: 200, body: cardResponse(messageCard('Something went wrong', SOMETHING_WENT_WRONG)) };
+    }
   }
 
   protected override async onAdaptiveCardInvoke(

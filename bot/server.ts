@@ -18,7 +18,7 @@ export async function startServer(app: BotApp, port = app.config.port, host = ap
 
   server.post('/api/messages', async (req, res) => {
     const body: unknown = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string' || !(body as { type: string }).type.trim()) {
       res.send(400, { error: 'The body must be a Bot Framework activity: a JSON object with a "type".' });
       return;
     }
