@@ -72,4 +72,83 @@ describe('demo in the Microsoft 365 Agents Playground', function () {
     await cards(page).last().getByText(/haven't set up a second sign-in method|not with Authenticator yet/).waitFor();
     await screenshot(page, '03-my-status');
   });
+
+  it('walks her through Authenticator setup until Microsoft 365 shows it registered', async () => {
+    await send(page, 'set up');
+    const card = () => cards(page).last();
+    await card().getByText("Let's protect your account").waitFor({ timeout: 30_000 });
+    await screenshot(page, '04-setup-why');
+    const steps: Array<[string, string | RegExp]> = [
+      ["Let's start", 'Step 1 of 4: Install the app'],
+      ["It's installed", 'Step 2 of 4: Connect the app to your work account'],
+      ['I scanned the code', 'Step 3 of 4: Approve the test notification'],
+      ['I approved it', /don't see Authenticator on your account yet/],
+    ];
+    let n = 5;
+    for (const [button, next] of steps) {
+      await card().getByRole('button', { name: button }).click();
+      await card().getByText(next).first().waitFor({ timeout: 30_000 });
+      await screenshot(page, `${String(n).padStart(2, '0')}-setup`);
+      n += 1;
+    }
+    // She finishes on the computer: Microsoft 365 now has her Authenticator.
+    const res = await fetchSim(stack, 'PATCH', '/_sim/users/nora.nguyen@riverbendfm.example', {
+      methodsRegistered: ['microsoftAuthenticatorPush'],
+    });
+    assert.equal(res, 200);
+    await card().getByRole('button', { name: 'Check again' }).click();
+    await card().getByText("You're all set, Nora!").waitFor({ timeout: 30_000 });
+    await screenshot(page, `${String(n).padStart(2, '0')}-setup-done`);
+  });
+
+  it('takes a lost-phone report with choices, not free text, and gives a request number', async () => {
+    await send(page, 'I lost my phone');
+    const card = () => cards(page).last();
+    await card().getByText("Lost or stolen phone? Let's secure your account").waitFor({ timeout: 30_000 });
+    for (const [label, choice] of [
+      ['What happened?', 'Lost it'],
+      ['Roughly when?', 'Today'],
+      ['Was work email or Teams on it?', 'Yes'],
+      ['How can IT confirm it', 'Call me back on the number the practice has on file'],
+    ]) {
+      await chooseOption(page, label, choice);
+    }
+    await screenshot(page, '10-lost-intake');
+    await card().getByRole('button', { name: 'Send to IT' }).click();
+    await card().getByText(/Request MFA-\d{4}/).first().waitFor({ timeout: 30_000 });
+    await screenshot(page, '11-lost-sent');
+  });
 });
+
+async function fetchSim(stack: RunningStack, method: string, path: string, body: unknown): Promise<number> {
+  const { Agent, fetch } = await import('undici');
+  const agent = new Agent({ connect: { ca: stack.graphSim!.caPem } });
+  try {
+    const res = await fetch(`${stack.graphSim!.baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      dispatcher: agent,
+    });
+    return res.status;
+  } finally {
+    await agent.close();
+  }
+}
+
+/** Picks a choice in an Adaptive Card choice set, whichever way the client renders it. */
+async function chooseOption(page: Page, label: string, choice: string): Promise<void> {
+  const card = cards(page).last();
+  const select = card.locator('select').filter({ has: page.locator(`option:text-is("${choice}")`) });
+  if (await select.count()) {
+    await select.first().selectOption({ label: choice });
+    return;
+  }
+  const combo = card.getByRole('combobox', { name: new RegExp(label.replace(/[?]/g, '\\?')) });
+  if (await combo.count()) {
+    await combo.first().click();
+    await page.getByRole('option', { name: choice, exact: true }).first().click();
+    return;
+  }
+  await card.getByRole('radio', { name: choice, exact: true }).first().check();
+}
