@@ -1,13 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, type TurnContext } from 'botbuilder';
 import type { AppConfig } from './config';
 import { ActionRouter } from './actions';
 import { MfaBot } from './bot';
+import { createBotAuthentication } from './auth';
 import { helpAction, helpCard } from './handlers/help';
 import { myStatusAction } from './handlers/my-status';
 import { onboardingActions } from './handlers/onboarding/actions';
@@ -26,17 +23,17 @@ import { loadOnboardingContent } from '../services/onboarding/content';
 import { OnboardingProgressStore } from '../services/onboarding/progress';
 import { TicketStore } from '../services/tickets/store';
 import { AuditLog } from '../services/audit/log';
-import { SOMETHING_WENT_WRONG } from './replies';
+import { SOMETHING_WENT_WRONG, STORAGE_TROUBLE } from './replies';
 import type { BotServices } from './services';
 import { systemClock, type Clock } from '../services/clock';
 import { createLogger, type Logger } from '../services/logger';
 import { GraphDirectory } from '../services/directory/graph';
 import { DirectoryCircuitBreaker } from '../services/directory/breaker';
-import { graphAuthProvider } from '../services/directory/credentials';
+import { graphAuthProvider, type AccessTokenProvider } from '../services/directory/credentials';
 import type { Directory } from '../services/directory/types';
 import { RoleResolver } from '../services/authz/roles';
 import { SqliteStore } from '../services/storage/sqlite';
-import type { DocumentStore } from '../services/storage/types';
+import { StorageError, type DocumentStore } from '../services/storage/types';
 import { ConversationDirectory } from '../services/storage/conversations';
 import { Scheduler } from '../services/scheduler';
 import { assetPath } from '../services/paths';
@@ -47,6 +44,8 @@ export interface AppOverrides {
   store?: DocumentStore;
   directory?: Directory;
   kb?: KnowledgeBase;
+  /** Graph token source instead of the configured Entra credential (tests against the stand-in). */
+  graphAuth?: AccessTokenProvider;
   /** Scheduler poll interval; tests that drive the clock call runDue() themselves. */
   schedulerPollMs?: number;
 }
@@ -83,7 +82,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     overrides.directory ??
     new GraphDirectory({
       baseUrl: config.graph.baseUrl,
-      authProvider: graphAuthProvider(config),
+      authProvider: overrides.graphAuth ?? graphAuthProvider(config),
       caPem: config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined,
       timeoutMs: config.graph.timeoutMs,
       maxRetries: config.graph.maxRetries,
@@ -95,7 +94,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     logger: logger.child({ component: 'directory' }),
   });
   const directory = breaker.directory;
-  const auth = new ConfigurationBotFrameworkAuthentication(config.bot.authSettings);
+  const auth = createBotAuthentication(config, logger.child({ component: 'auth' }));
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error(
@@ -103,7 +102,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       'turn failed',
     );
     try {
-      await context.sendActivity(SOMETHING_WENT_WRONG);
+      await context.sendActivity(error instanceof StorageError ? STORAGE_TROUBLE : SOMETHING_WENT_WRONG);
     } catch (sendError) {
       logger.error({ err: sendError, activityId: context.activity.id }, 'could not tell the user about the failure');
     }
@@ -171,7 +170,12 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       return value;
     },
     start() {
-      services.scheduler.start();
+      // One bot instance per SQLite file: anything claimed before a restart is no longer running.
+      void tickets
+        .releaseInterrupted()
+        .then((n) => n && logger.warn({ released: n }, 'released ticket actions interrupted by a restart'))
+        .catch((err: unknown) => logger.error({ err }, 'could not release interrupted ticket actions'))
+        .finally(() => services.scheduler.start());
     },
     async close() {
       await services.scheduler.stop();

@@ -7,3 +7,6 @@ export function messageCard(title: string, text: string): CardJson {
 
 export const SOMETHING_WENT_WRONG =
   'Sorry, something went wrong on my side. Nothing you did caused it. Please try again in a minute.';
+
+export const STORAGE_TROUBLE =
+  "Sorry, I can't save anything right now, so I didn't do what you asked. Please try again in a few minutes; IT can see the problem in my logs.";

@@ -9,6 +9,10 @@ export const FaultConfigSchema = z
   .object({
     rate: z.number().min(0).max(1).default(1),
     status: z.union([z.literal(429), z.literal(503), z.literal(504)]).optional(),
+    /** Pick one of these at random for each fault (instead of one fixed status). */
+    statuses: z.array(z.union([z.literal(429), z.literal(503), z.literal(504)])).min(1).optional(),
+    /** Every request (faulted or not) waits a random 0..slowMs first: a slow service. */
+    slowMs: z.number().int().min(0).max(60_000).optional(),
     /** Answer 200 with a body that is not valid JSON. */
     malformed: z.boolean().optional(),
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
@@ -49,7 +53,8 @@ export class Faults {
 
   set(config: FaultConfig | null): void {
     const empty =
-      !config || (config.status === undefined && !config.malformed && !config.latencyMs);
+      !config ||
+      (config.status === undefined && !config.statuses && !config.malformed && !config.latencyMs && !config.slowMs);
     this.config = empty ? null : config;
     this.remaining = config?.count ?? Infinity;
     this.random = prng(config?.seed ?? 42);
@@ -68,13 +73,15 @@ export class Faults {
     const prefix = c.paths?.toLowerCase();
     const lower = pathname.toLowerCase();
     if (prefix && !lower.startsWith(prefix) && !lower.startsWith(`/v1.0${prefix}`)) return null;
-    if (this.random() >= c.rate) return null;
+    const slow = c.slowMs ? Math.floor(this.random() * c.slowMs) : 0;
+    if (this.random() >= c.rate) return slow ? { latencyMs: slow } : null;
     this.injected += 1;
     this.remaining -= 1;
     if (this.remaining <= 0) this.config = null;
+    const status = c.statuses ? c.statuses[Math.floor(this.random() * c.statuses.length)] : c.status;
     return {
-      latencyMs: c.latencyMs ?? 0,
-      status: c.status,
+      latencyMs: (c.latencyMs ?? 0) + slow,
+      status,
       malformed: c.malformed,
       retryAfterSeconds: c.retryAfterSeconds,
     };

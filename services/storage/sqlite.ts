@@ -28,10 +28,11 @@ export class SqliteStore implements DocumentStore {
   constructor(
     readonly file: string,
     migrations: readonly Migration[] = MIGRATIONS,
+    options: { busyTimeoutMs?: number } = {},
   ) {
     try {
       if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-      this.db = new Database(file, { timeout: 5000 });
+      this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');

@@ -67,6 +67,32 @@ export class TicketStore {
     return docs.map((d) => d.value).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
+  /**
+   * After a restart, no action of this instance can still be running: actions that were claimed
+   * but never finished are released, with a note telling IT to check the account first.
+   */
+  async releaseInterrupted(): Promise<number> {
+    let released = 0;
+    for (const t of await this.listOpen()) {
+      if (!t.pending) continue;
+      const doc = await this.get(t.id);
+      if (!doc?.value.pending) continue;
+      const p = doc.value.pending;
+      try {
+        await this.update(
+          { ...doc.value, pending: undefined },
+          doc.etag,
+          { id: 'system', name: 'MFA Helper' },
+          `An action by ${p.by.name} (${p.action}) was interrupted by a restart. Check the account in Microsoft 365 before trying again.`,
+        );
+        released += 1;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
+    return released;
+  }
+
   private async nextNumber(): Promise<string> {
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const current = await this.store.get<{ n: number }>(COUNTERS, TICKETS);

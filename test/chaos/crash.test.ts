@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { DEMO_PRACTICE_PATH } from '../../bot/config';
+import { loadPractice, type PracticeUser } from '../../services/directory/practice';
+import { SqliteStore } from '../../services/storage/sqlite';
+import { AuditLog, verifyChain } from '../../services/audit/log';
+import { TicketStore } from '../../services/tickets/store';
+import { systemClock } from '../../services/clock';
+import { silentLogger } from '../../services/logger';
+import { assetPath } from '../../services/paths';
+import { LocalConnector } from '../helpers/connector';
+import * as build from '../helpers/activities';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real server process (`mfa-bot serve`), so it can be killed with SIGKILL. */
+class BotProcess {
+  child: ChildProcess | undefined;
+  constructor(private readonly env: NodeJS.ProcessEnv, readonly url: string) {}
+
+  async start(): Promise<void> {
+    this.child = spawn(process.execPath, [assetPath('dist', 'bot', 'cli.js'), 'serve'], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(1000) });
+        if (res.status === 200) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the bot did not start');
+  }
+
+  kill(): Promise<void> {
+    const child = this.child!;
+    return new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+}
+
+describe('chaos: the server is killed (-9) in the middle of ticket actions', function () {
+  this.timeout(300_000);
+  const practice = loadPractice(DEMO_PRACTICE_PATH);
+  const byUpn = (upn: string) => practice.users.find((u) => u.userPrincipalName === upn)!;
+  const user = (u: PracticeUser) => ({ aadObjectId: u.id, name: u.displayName });
+  let dataDir: string;
+  let bot: BotProcess;
+  let connector: LocalConnector;
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-crash-'));
+    const port = await freePort();
+    bot = new BotProcess(
+      { DATA_DIR: dataDir, PORT: String(port), GRAPH_SIM_PORT: String(await freePort()), LOG_LEVEL: 'warn', GRAPH_RETRY_BASE_MS: '20', USER_TURNS_PER_MINUTE: '10000', MicrosoftAppId: '' },
+      `http://127.0.0.1:${port}`,
+    );
+    connector = await new LocalConnector().start();
+    await bot.start();
+  });
+  after(async () => {
+    if (bot.child?.exitCode === null) await bot.kill();
+    await connector.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const options = () => ({ serviceUrl: connector.url, tenantId: practice.tenantId });
+  async function post(activity: unknown): Promise<{ status: number; body: { value?: unknown } }> {
+    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as { value?: unknown }) : {} };
+  }
+  const click = (u: PracticeUser, verb: string, data: unknown) => post(build.execute(user(u), verb, data, options()));
+
+  function openStore() {
+    const store = new SqliteStore(path.join(dataDir, 'mfa-bot.db'));
+    return { store, tickets: new TicketStore(store, systemClock), audit: new AuditLog(store, systemClock, silentLogger()) };
+  }
+
+  it('loses no ticket, leaves none half-done, keeps the audit chain intact, and keeps working', async () => {
+    const priya = byUpn('priya.raman@riverbendfm.example');
+    const theo = byUpn('theo.okafor@riverbendfm.example');
+    await post(build.botAddedToTeam(user(priya), practice.groups.find((g) => g.displayName === 'IT Support')!.id, options()));
+    const staff = practice.users
+      .filter((u) => u.accountEnabled !== false && u.userType !== 'Guest' && !u.isAdmin && u.memberOf.length > 0)
+      .filter((u) => ![priya.id, theo.id].includes(u.id) && !u.memberOf.some((g) => practice.groups.find((x) => x.id === g)?.displayName === 'Practice Admins'))
+      .slice(0, 6);
+    const ids: string[] = [];
+    for (const s of staff) {
+      const res = await click(s, 'lostDevice.submit', { happened: 'stolen', when: 'today', hadWorkApps: 'yes', verifyBy: 'in-person' });
+      ids.push(/(MFA-\d{4})/.exec(JSON.stringify(res.body))![1]);
+    }
+    const version = async (id: string) => {
+      const { store, tickets } = openStore();
+      try {
+        return (await tickets.get(id))!.value.version;
+      } finally {
+        await store.close();
+      }
+    };
+    for (const [i, id] of ids.entries()) {
+      const it = i % 2 ? theo : priya;
+      await click(it, 'tickets.assign', { ticketId: id, v: await version(id) });
+      await click(it, 'tickets.verify', { ticketId: id, v: await version(id), method: 'in-person' });
+    }
+
+    // Fire recovery actions on every ticket and kill the server while they run.
+    const versions = await Promise.all(ids.map(version));
+    const inFlight = ids.flatMap((id, i) => {
+      const it = i % 2 ? theo : priya;
+      return [
+        click(it, 'tickets.issuePass', { ticketId: id, v: versions[i] }).catch(() => undefined),
+        click(it, 'tickets.revokeSessions', { ticketId: id, v: versions[i] }).catch(() => undefined),
+      ];
+    });
+    await new Promise((r) => setTimeout(r, 40));
+    await bot.kill();
+    await Promise.all(inFlight);
+
+    await bot.start();
+    // Released on start: wait for the sweep to finish.
+    let tickets: Awaited<ReturnType<TicketStore['listOpen']>> = [];
+    for (let i = 0; i < 50; i += 1) {
+      const s = openStore();
+      tickets = await s.tickets.listOpen();
+      await s.store.close();
+      if (tickets.every((t) => !t.pending)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(tickets.map((t) => t.id).sort(), [...ids].sort(), 'no ticket lost');
+    assert.ok(tickets.every((t) => !t.pending), 'no ticket left with an action half-done');
+    for (const t of tickets) {
+      const interrupted = t.timeline.some((e) => /interrupted by a restart/.test(e.text));
+      assert.ok(t.status === 'verified' || interrupted, `${t.id} is in a known state`);
+    }
+    const s = openStore();
+    try {
+      assert.equal(verifyChain(await s.audit.all(), await s.audit.head()).intact, true, 'audit chain intact');
+    } finally {
+      await s.store.close();
+    }
+
+    // And the bot still works on the same tickets.
+    const res = await click(priya, 'tickets.resolve', { ticketId: ids[0], v: await version(ids[0]), reason: 'found' });
+    assert.equal(res.status, 200);
+    assert.match(JSON.stringify(res.body), /Phone found/);
+  });
+});
