@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import restify from 'restify';
+import { assetPath } from '../services/paths';
 import type { BotApp } from './app';
 
 /** Largest request body /api/messages accepts; Teams activities are far smaller. */
@@ -28,6 +30,27 @@ export async function startServer(app: BotApp, port = app.config.port, host = ap
       log.error({ err, activityId: (body as { id?: unknown }).id }, 'could not process the request');
       if (!res.headersSent) res.send(500, { error: 'The bot could not process this activity.' });
     }
+  });
+
+  // The Teams tab (static pages) and the teams-js bundle it loads.
+  const tabFiles: Record<string, { file: string; type: string }> = {
+    'index.html': { file: assetPath('tab', 'index.html'), type: 'text/html; charset=utf-8' },
+    'index.js': { file: assetPath('tab', 'index.js'), type: 'text/javascript; charset=utf-8' },
+    'teams-js.js': { file: require.resolve('@microsoft/teams-js/dist/umd/MicrosoftTeams.min.js'), type: 'text/javascript; charset=utf-8' },
+  };
+  server.get('/tab/:name', async (req, res) => {
+    const entry = tabFiles[String(req.params.name)];
+    if (!entry) {
+      res.send(404, { error: 'Not found' });
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': entry.type,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'self'; frame-ancestors https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft",
+    });
+    fs.createReadStream(entry.file).pipe(res);
   });
 
   server.get('/healthz', async (_req, res) => {
