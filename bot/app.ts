@@ -146,6 +146,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   registerOnboardingReminders(services);
   const bot = new MfaBot(services, actions);
 
+  let headTimer: NodeJS.Timeout | undefined;
   let lastHealth: { at: number; value: Health } | undefined;
   return {
     config,
@@ -176,8 +177,14 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         .then((n) => n && logger.warn({ released: n }, 'released ticket actions interrupted by a restart'))
         .catch((err: unknown) => logger.error({ err }, 'could not release interrupted ticket actions'))
         .finally(() => services.scheduler.start());
+      const announce = () =>
+        services.audit.announceHead(config.audit.headFile).catch((err: unknown) => logger.error({ err }, 'could not write the audit chain head'));
+      void announce();
+      headTimer = setInterval(announce, 60 * 60_000);
+      headTimer.unref();
     },
     async close() {
+      if (headTimer) clearInterval(headTimer);
       await services.scheduler.stop();
       await store.close();
     },

@@ -37,6 +37,22 @@ const httpsUrl = z
   .url()
   .refine((u) => u.startsWith('https://'), 'must start with https://');
 
+/** https, or http to this machine only (local stand-ins in offline tests). */
+const metadataUrl = z
+  .string()
+  .trim()
+  .url()
+  .refine(
+    (u) => u.startsWith('https://') || isLoopbackHttp(u),
+    'must start with https:// (http:// only for 127.0.0.1 or localhost)',
+  );
+
+function isLoopbackHttp(u: string): boolean {
+  if (!URL.canParse(u)) return false;
+  const { protocol, hostname } = new URL(u);
+  return protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}
+
 const roleGroups = z
   .string()
   .trim()
@@ -59,9 +75,10 @@ const EnvSchema = z.object({
   MicrosoftAppTenantId: optionalText,
   CertificateThumbprint: optionalText,
   CertificatePrivateKey: optionalText,
-  ToBotFromChannelOpenIdMetadataUrl: optionalText,
-  ToChannelFromBotLoginUrl: optionalText,
+  ToBotFromChannelOpenIdMetadataUrl: optionalText.pipe(metadataUrl.optional()),
+  ToChannelFromBotLoginUrl: optionalText.pipe(httpsUrl.optional()),
   ToChannelFromBotOAuthScope: optionalText,
+  BOT_LOGIN_CA_CERT_PATH: optionalText,
   GRAPH_CLIENT_ID: optionalText,
   GRAPH_CLIENT_SECRET: optionalText,
   GRAPH_CERTIFICATE_PATH: optionalText,
@@ -87,6 +104,8 @@ const EnvSchema = z.object({
   ONBOARDING_MAX_SNOOZES: integer(3, 0, 20),
   TAP_MAX_PER_HOUR: integer(5, 1, 100),
   USER_TURNS_PER_MINUTE: integer(30, 1, 10_000),
+  AUDIT_HEAD_FILE: optionalText,
+  AUDIT_RETENTION_YEARS: integer(6, 1, 100),
   TENANT_TURNS_PER_MINUTE: integer(3000, 1, 1_000_000),
   SECOND_VERIFIER_MAY_BE_ADMIN: z.enum(['true', 'false']).default('false'),
   PORT: integer(3978, 0, 65535),
@@ -122,6 +141,8 @@ export interface AppConfig {
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMsi';
     /** Settings handed to botbuilder's ConfigurationBotFrameworkAuthentication as they are. */
     authSettings: Record<string, string | undefined>;
+    /** Extra CA trusted for the bot's own token requests only (a local token endpoint). */
+    loginCaCertPath?: string;
   };
   tenantId: string;
   graph: {
@@ -147,6 +168,7 @@ export interface AppConfig {
   onboardingMaxSnoozes: number;
   tapMaxPerHour: number;
   userTurnsPerMinute: number;
+  audit: { headFile?: string; retentionYears: number };
   tenantTurnsPerMinute: number;
   /** For practices with one IT person: a practice admin may be the second verifier. */
   secondVerifierMayBeAdmin: boolean;
@@ -188,6 +210,7 @@ function shared(env: Env) {
     onboardingMaxSnoozes: env.ONBOARDING_MAX_SNOOZES,
     tapMaxPerHour: env.TAP_MAX_PER_HOUR,
     userTurnsPerMinute: env.USER_TURNS_PER_MINUTE,
+    audit: { headFile: env.AUDIT_HEAD_FILE, retentionYears: env.AUDIT_RETENTION_YEARS },
     tenantTurnsPerMinute: env.TENANT_TURNS_PER_MINUTE,
     secondVerifierMayBeAdmin: env.SECOND_VERIFIER_MAY_BE_ADMIN === 'true',
     graphSimPort: env.GRAPH_SIM_PORT,
@@ -292,6 +315,7 @@ function productionConfig(env: Env, appId: string): AppConfig {
         ToChannelFromBotLoginUrl: env.ToChannelFromBotLoginUrl,
         ToChannelFromBotOAuthScope: env.ToChannelFromBotOAuthScope,
       },
+      loginCaCertPath: env.BOT_LOGIN_CA_CERT_PATH,
     },
     tenantId: env.MicrosoftAppTenantId as string,
     graph: {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { ConflictError, type DocumentStore } from '../storage/types';
@@ -114,10 +115,15 @@ export class AuditLog {
     return (await this.store.get<{ seq: number; hash: string }>(HEAD, 'head'))?.value;
   }
 
-  /** Writes the chain head to the log, so a rewritten chain no longer matches what was logged. */
-  async announceHead(): Promise<void> {
+  /**
+   * Writes the chain head to the log (and a file, when given), so a rewritten chain no longer
+   * matches what was recorded elsewhere.
+   */
+  async announceHead(file?: string): Promise<void> {
     const head = await this.head();
-    if (head) this.logger.info({ auditHead: head }, 'audit chain head');
+    if (!head) return;
+    this.logger.info({ auditHead: head }, 'audit chain head');
+    if (file) await fs.promises.writeFile(file, `${JSON.stringify({ ...head, at: this.clock.now().toISOString() })}\n`);
   }
 }
 
