@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_PRACTICE_PATH } from '../../bot/config';
@@ -12,19 +11,10 @@ import { TicketStore } from '../../services/tickets/store';
 import { systemClock } from '../../services/clock';
 import { silentLogger } from '../../services/logger';
 import { assetPath } from '../../services/paths';
+import { freePort } from '../helpers/ports';
 import { LocalConnector } from '../helpers/connector';
 import * as build from '../helpers/activities';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The real server process (`mfa-bot serve`), so it can be killed with SIGKILL. */
 class BotProcess {

@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../bot/config';
 import { startStack, type RunningStack } from '../../bot/demo';
 import { silentLogger } from '../../services/logger';
+import { freePort } from '../helpers/ports';
 import { launchBrowser, screenshot, send, cards } from './browser';
 import type { Page } from 'playwright-core';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('demo in the Microsoft 365 Agents Playground', function () {
   let stack: RunningStack;

@@ -41,6 +41,34 @@ async function release(ctx: ActionContext, l: Loaded, claimed: { ticket: Ticket;
   return ctx.services.tickets.update({ ...claimed.ticket, pending: undefined }, claimed.etag, l.actor, text);
 }
 
+/**
+ * Claims the ticket, makes one directory call, and on failure releases the claim with a timeline
+ * note, audits the failure and answers with the current card: the caller only handles success.
+ */
+async function directoryEffect<R>(
+  ctx: ActionContext,
+  l: Loaded,
+  action: string,
+  call: () => Promise<R>,
+  failedText: string,
+): Promise<{ ok: true; result: R; claimed: { ticket: Ticket; etag: string } } | { ok: false; outcome: Outcome }> {
+  const claimed = await claim(ctx, l, action);
+  try {
+    return { ok: true, result: await call(), claimed };
+  } catch (err) {
+    const r = await release(ctx, l, claimed, failedText);
+    await ctx.services.audit.append({
+      actor: l.actor.id,
+      action: `graph.${action}`,
+      target: l.ticket.requester.id,
+      outcome: 'failed',
+      reason: isDirectoryError(err) ? err.kind : 'error',
+      activityId: ctx.turn.activity.id,
+    });
+    return { ok: false, outcome: { kind: 'card', card: await ctx.services.escalations.card(r.ticket, directoryFailure(err)) } };
+  }
+}
+
 function assignIfNobody(t: Ticket, l: Loaded): Ticket {
   return t.assignee ? t : { ...t, assignee: l.actor, status: t.status === 'open' ? 'assigned' : t.status };
 }
@@ -130,14 +158,10 @@ const revoke: ActionDef<typeof Ticketed> = {
   schema: Ticketed,
   run: (ctx, data) =>
     withTicket(ctx, VERBS.ticketRevoke, data, async (l) => {
-      const claimed = await claim(ctx, l, 'revoke');
-      let requestId: string | null;
-      try {
-        requestId = (await ctx.services.directory.revokeSessions(l.ticket.requester.id)).requestId;
-      } catch (err) {
-        const r = await release(ctx, l, claimed, `Signing out failed: ${isDirectoryError(err) ? err.kind : 'error'}`);
-        return { kind: 'card', card: await ctx.services.escalations.card(r.ticket, directoryFailure(err)) };
-      }
+      const done = await directoryEffect(ctx, l, 'revokeSignInSessions', () => ctx.services.directory.revokeSessions(l.ticket.requester.id), 'Signing out failed');
+      if (!done.ok) return done.outcome;
+      const { claimed } = done;
+      const requestId = done.result.requestId;
       const t = assignIfNobody({ ...claimed.ticket, pending: undefined, sessionsRevokedAt: ctx.services.clock.now().toISOString() }, l);
       const r = await ctx.services.tickets.update(t, claimed.etag, l.actor, `${l.actor.name} signed ${l.ticket.requester.name} out of every session`);
       await ctx.services.audit.append({ actor: l.actor.id, action: 'graph.revokeSignInSessions', target: l.ticket.requester.id, outcome: 'success', graphRequestId: requestId, activityId: ctx.turn.activity.id });
@@ -157,14 +181,10 @@ const removeDevice: ActionDef<typeof Remove> = {
       if (!device) {
         return { kind: 'card', card: await ctx.services.escalations.card(l.ticket, 'That device is no longer on their account. Here is the current list.') };
       }
-      const claimed = await claim(ctx, l, 'remove-device');
-      let requestId: string | null;
-      try {
-        requestId = (await directory.removeAuthenticator(l.ticket.requester.id, device.id)).requestId;
-      } catch (err) {
-        const r = await release(ctx, l, claimed, `Removing ${device.displayName ?? 'the device'} failed`);
-        return { kind: 'card', card: await ctx.services.escalations.card(r.ticket, directoryFailure(err)) };
-      }
+      const done = await directoryEffect(ctx, l, 'removeAuthenticator', () => directory.removeAuthenticator(l.ticket.requester.id, device.id), `Removing ${device.displayName ?? 'the device'} failed`);
+      if (!done.ok) return done.outcome;
+      const { claimed } = done;
+      const requestId = done.result.requestId;
       const name = device.displayName ?? 'Authenticator device';
       const t = assignIfNobody({ ...claimed.ticket, pending: undefined, removedDevices: [...(claimed.ticket.removedDevices ?? []), name] }, l);
       const r = await ctx.services.tickets.update(t, claimed.etag, l.actor, `${l.actor.name} removed Authenticator on "${name}"`);
@@ -193,15 +213,15 @@ const issuePass: ActionDef<typeof Ticketed> = {
       if (!(await tapLimiter.allow(l.actor.id))) {
         return refuse('rate-limit', `You have issued ${config.tapMaxPerHour} passes in the last hour, the most allowed. Ask a colleague, or wait.`);
       }
-      const claimed = await claim(ctx, l, 'issue-pass');
-      let pass;
-      try {
-        pass = await directory.createTemporaryAccessPass(l.ticket.requester.id, { lifetimeInMinutes: config.tapLifetimeMinutes, isUsableOnce: true });
-      } catch (err) {
-        const r = await release(ctx, l, claimed, 'Issuing a pass failed');
-        await audit.append({ actor: l.actor.id, action: 'graph.createTemporaryAccessPass', target: l.ticket.requester.id, outcome: 'failed', reason: isDirectoryError(err) ? err.kind : 'error', activityId: ctx.turn.activity.id });
-        return { kind: 'card', card: await ctx.services.escalations.card(r.ticket, directoryFailure(err)) };
-      }
+      const done = await directoryEffect(
+        ctx,
+        l,
+        'createTemporaryAccessPass',
+        () => directory.createTemporaryAccessPass(l.ticket.requester.id, { lifetimeInMinutes: config.tapLifetimeMinutes, isUsableOnce: true }),
+        'Issuing a pass failed',
+      );
+      if (!done.ok) return done.outcome;
+      const { claimed, result: pass } = done;
       await tapLimiter.record(l.actor.id);
       const issuedAt = pass.startDateTime ?? clock.now().toISOString();
       const expiresAt = new Date(Date.parse(issuedAt) + pass.lifetimeInMinutes * MINUTE).toISOString();
