@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { ManualClock, MINUTE } from '../../services/clock';
 import { createLogger } from '../../services/logger';
 import type { PracticeUser } from '../../services/directory/practice';
-import { startHarness, userOf, cardOf, cardText, type Harness } from '../helpers/harness';
+import { startHarness, userOf, cardOf, cardText, simFaults, type Harness } from '../helpers/harness';
 import { botAddedToTeam, IT_CHANNEL, type TestUser } from '../helpers/activities';
 import { call } from '../graph-sim/helpers';
 
@@ -250,6 +250,26 @@ describe('lost or stolen phone', () => {
     res = await h.click(staff, 'lostDevice.withdraw', { ticketId: id });
     assert.match(cardText(res.body.value), /Withdrawn/);
     assert.equal((await h.app.services.tickets.get(id))!.value.status, 'withdrawn');
+  });
+
+  it('keeps the ticket unchanged and says so when the directory fails mid-action, and audits it', async () => {
+    const id = await report(userOf(requester));
+    await act(priya, 'tickets.verify', id, { method: 'callback' });
+    await simFaults(h, { rate: 1, status: 503, paths: '/users/' + requester.id + '/revokeSignInSessions' });
+    try {
+      const res = await act(priya, 'tickets.revokeSessions', id);
+      assert.equal(res.status, 200);
+      assert.match(cardText(res.body.value), /can't reach Microsoft 365 right now\. Nothing was changed/);
+    } finally {
+      await simFaults(h, null);
+    }
+    const t = (await h.app.services.tickets.get(id))!.value;
+    assert.equal(t.sessionsRevokedAt, undefined);
+    assert.equal(t.pending, undefined);
+    const failed = (await h.app.services.audit.all()).filter((r) => r.outcome === 'failed');
+    assert.equal(failed.at(-1)?.action, 'graph.revokeSignInSessions');
+    const res = await act(priya, 'tickets.revokeSessions', id);
+    assert.match(cardText(res.body.value), /Signed out everywhere/, 'works again once Graph is back');
   });
 
   it('lists open tickets for IT only', async () => {
