@@ -98,7 +98,8 @@ export class ActionRouter {
     } catch (err) {
       if (isDirectoryError(err)) {
         log.warn({ err: { kind: err.kind, message: err.message } }, 'directory call failed during an action');
-        return messageCard('Please try again soon', directoryTrouble(err.kind));
+        const told = err.kind === 'unavailable' && ctx.services.directoryHealth.isOpen ? ' IT has been told.' : '';
+        return messageCard('Please try again soon', directoryTrouble(err.kind) + told);
       }
       throw err;
     }

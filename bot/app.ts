@@ -37,6 +37,9 @@ import { StorageError, type DocumentStore } from '../services/storage/types';
 import { ConversationDirectory } from '../services/storage/conversations';
 import { Scheduler } from '../services/scheduler';
 import { assetPath } from '../services/paths';
+import { CampaignService, type CampaignTuning } from '../services/campaigns/service';
+import { registerCampaignJobs } from '../services/campaigns/jobs';
+import { campaignActions, nudgeSetupClicks, TeamsNudgeMessenger } from './handlers/admin';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -48,6 +51,8 @@ export interface AppOverrides {
   graphAuth?: AccessTokenProvider;
   /** Scheduler poll interval; tests that drive the clock call runDue() themselves. */
   schedulerPollMs?: number;
+  /** Campaign sender tuning (tests and benchmarks send faster than a real tenant may). */
+  campaignTuning?: CampaignTuning;
 }
 
 export interface Health {
@@ -89,9 +94,13 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       retryBaseDelayMs: config.graph.retryBaseDelayMs,
       logger: logger.child({ component: 'directory' }),
     });
+  // Set once the services exist: the IT channel hears about directory outages.
+  let announceOutage: (text: string) => void = () => {};
   const breaker = new DirectoryCircuitBreaker(graph, {
     clock,
     logger: logger.child({ component: 'directory' }),
+    onOpen: () => announceOutage("⚠️ I can't reach Microsoft 365 (Microsoft Graph). Staff are being told to try again later; setup checks and recovery actions wait until it's back."),
+    onClose: () => announceOutage('✅ Microsoft 365 is reachable again.'),
   });
   const directory = breaker.directory;
   const auth = createBotAuthentication(config, logger.child({ component: 'auth' }));
@@ -129,22 +138,41 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     audit: new AuditLog(store, clock, logger.child({ component: 'audit' })),
     tapLimiter: new TapLimiter(store, clock, config.tapMaxPerHour),
     kbFeedback: new KbFeedback(store, clock),
+    directoryHealth: breaker,
     limits: {
       perUser: new RateLimiter(config.userTurnsPerMinute, Math.max(5, Math.ceil(config.userTurnsPerMinute / 2))),
       perTenant: new RateLimiter(config.tenantTurnsPerMinute, Math.ceil(config.tenantTurnsPerMinute / 4)),
       notices: new RateLimiter(1, 1),
     },
     escalations: undefined as unknown as Escalations,
+    campaigns: undefined as unknown as CampaignService,
   };
 
   const actions: ActionRouter = new ActionRouter((ctx, notice) => helpCard(ctx, actions.verbs(), notice));
   actions.register(helpAction(() => actions.verbs())).register(myStatusAction);
   services.escalations = new Escalations(services);
   services.escalations.register();
+  announceOutage = (text) => void services.escalations.channelNotice(text);
   services.requests.onOpened = (ticket) => services.escalations.opened(ticket);
   for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions(), ...troubleshootActions()]) actions.register(action);
   registerOnboardingReminders(services);
+  const nudgeMessenger = new TeamsNudgeMessenger(adapter, config.bot.appId, services.proactive, conversations, logger.child({ component: 'campaigns' }));
+  adapter.use(nudgeMessenger.middleware());
+  services.campaigns = new CampaignService({
+    store,
+    directory,
+    scheduler: services.scheduler,
+    clock,
+    logger: logger.child({ component: 'campaigns' }),
+    audit: services.audit,
+    messenger: nudgeMessenger,
+    settings: { groups: config.groups, teamsAppCatalogId: config.teamsAppCatalogId, maxRps: config.nudgeMaxRps, confirmThreshold: config.nudgeConfirmThreshold },
+    tuning: overrides.campaignTuning,
+  });
+  registerCampaignJobs(services.campaigns, { scheduler: services.scheduler, clock, directory, logger: logger.child({ component: 'campaigns' }) });
+  for (const action of campaignActions()) actions.register(action);
   const bot = new MfaBot(services, actions);
+  bot.onTurn(nudgeSetupClicks(services));
 
   let headTimer: NodeJS.Timeout | undefined;
   let lastHealth: { at: number; value: Health } | undefined;
@@ -182,9 +210,11 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       void announce();
       headTimer = setInterval(announce, 60 * 60_000);
       headTimer.unref();
+      services.campaigns.resume();
     },
     async close() {
       if (headTimer) clearInterval(headTimer);
+      await services.campaigns.stop();
       await services.scheduler.stop();
       await store.close();
     },

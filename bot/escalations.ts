@@ -94,6 +94,18 @@ export class Escalations {
     }
   }
 
+  /** A notice to the IT channel itself (not a ticket thread); failures are only logged. */
+  async channelNotice(text: string): Promise<void> {
+    const channel = await this.s.conversations.channel('it').catch(() => undefined);
+    if (!channel?.conversation?.id) {
+      this.s.logger.warn({ notice: text }, 'no IT channel for a notice');
+      return;
+    }
+    await this.s.proactive.toConversation(channel, { text }).catch((err: unknown) => {
+      this.s.logger.warn({ err }, 'could not post a notice to the IT channel');
+    });
+  }
+
   /** Posts a line in the ticket's thread. */
   async reply(ticket: Ticket, text: string): Promise<void> {
     if (!ticket.thread) return;

@@ -17,6 +17,7 @@ import type { ItRequests } from './requests';
 import type { Proactive } from './proactive';
 import type { Escalations } from './escalations';
 import type { AuditLog } from '../services/audit/log';
+import type { CampaignService } from '../services/campaigns/service';
 
 /** Everything a turn handler may use, built once by the composition root. */
 export interface BotServices {
@@ -36,7 +37,10 @@ export interface BotServices {
   audit: AuditLog;
   escalations: Escalations;
   tapLimiter: TapLimiter;
+  campaigns: CampaignService;
   kbFeedback: KbFeedback;
+  /** Whether the directory is in an outage (the circuit breaker is open). */
+  directoryHealth: { readonly isOpen: boolean };
   /** Inbound turn limits: per user, per tenant, and how often the bot says "slow down". */
   limits: { perUser: RateLimiter; perTenant: RateLimiter; notices: RateLimiter };
 }

@@ -300,3 +300,33 @@ describe('lost phone reported before the bot joined the IT team', () => {
     }
   });
 });
+
+describe('a Microsoft Graph outage', () => {
+  it('is announced in the IT channel once, and again when it is over', async () => {
+    const clock = new ManualClock(new Date());
+    const h = await startHarness({ clock });
+    try {
+      const priya = userOf(h.practice.users.find((u) => u.userPrincipalName === 'priya.raman@riverbendfm.example')!);
+      await h.post(botAddedToTeam(priya, h.config.groups.it, h.options));
+      await simFaults(h, { rate: 1, status: 503 });
+      const nurse = userOf(h.practice.users.find((u) => u.userPrincipalName === 'nora.nguyen@riverbendfm.example')!);
+      let last = '';
+      for (let i = 0; i < 5; i += 1) {
+        const res = await h.click(nurse, 'status.mine');
+        last = cardText(res.body.value);
+        assert.match(last, /can't reach Microsoft 365/);
+      }
+      assert.match(last, /IT has been told/, 'once the outage is known, people hear IT knows');
+      const notices = (re: RegExp) => h.connector.activities(IT_CHANNEL).filter((a) => re.test(String(a.text)));
+      await h.connector.waitFor(() => notices(/can't reach Microsoft 365/).length === 1, 5000, 'the outage notice');
+      await simFaults(h, null);
+      clock.advance(31_000);
+      const res = await h.click(nurse, 'status.mine');
+      assert.match(cardText(res.body.value), /Your sign-in security/);
+      await h.connector.waitFor(() => notices(/reachable again/).length === 1, 5000, 'the all-clear');
+      assert.equal(notices(/can't reach Microsoft 365/).length, 1, 'announced once, not per failure');
+    } finally {
+      await h.close();
+    }
+  });
+});
