@@ -101,6 +101,7 @@ const EnvSchema = z.object({
   TAP_LIFETIME_MINUTES: integer(60, 10, 43200),
   TICKET_SLA_MINUTES: integer(15, 1, 1440),
   NUDGE_MAX_RPS: integer(30, 1, 50),
+  NUDGE_CONFIRM_THRESHOLD: integer(50, 1, 100_000),
   ONBOARDING_MAX_SNOOZES: integer(3, 0, 20),
   TAP_MAX_PER_HOUR: integer(5, 1, 100),
   USER_TURNS_PER_MINUTE: integer(30, 1, 10_000),
@@ -116,6 +117,9 @@ const EnvSchema = z.object({
   DEMO_USER: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/** Every environment variable the bot reads. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 export type Mode = 'demo' | 'production';
 
@@ -141,7 +145,7 @@ export interface AppConfig {
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMsi';
     /** Settings handed to botbuilder's ConfigurationBotFrameworkAuthentication as they are. */
     authSettings: Record<string, string | undefined>;
-    /** Extra CA trusted for the bot's own token requests only (a local token endpoint). */
+    /** The only CA trusted for the bot's own token requests, when set (a local token endpoint). */
     loginCaCertPath?: string;
   };
   tenantId: string;
@@ -165,6 +169,8 @@ export interface AppConfig {
   tapLifetimeMinutes: number;
   ticketSlaMinutes: number;
   nudgeMaxRps: number;
+  /** Nudges to more people than this need a second confirmation. */
+  nudgeConfirmThreshold: number;
   onboardingMaxSnoozes: number;
   tapMaxPerHour: number;
   userTurnsPerMinute: number;
@@ -207,6 +213,7 @@ function shared(env: Env) {
     tapLifetimeMinutes: env.TAP_LIFETIME_MINUTES,
     ticketSlaMinutes: env.TICKET_SLA_MINUTES,
     nudgeMaxRps: env.NUDGE_MAX_RPS,
+    nudgeConfirmThreshold: env.NUDGE_CONFIRM_THRESHOLD,
     onboardingMaxSnoozes: env.ONBOARDING_MAX_SNOOZES,
     tapMaxPerHour: env.TAP_MAX_PER_HOUR,
     userTurnsPerMinute: env.USER_TURNS_PER_MINUTE,

@@ -57,3 +57,17 @@ describe('configuration', () => {
     assert.deepEqual(c.groups.roles, { Nursing: GUID(5) });
   });
 });
+
+describe('documentation of the configuration', () => {
+  it('lists every variable in env.TEMPLATE and in the README', async () => {
+    const fs = await import('node:fs');
+    const { ENV_VARIABLES } = await import('../../bot/config');
+    const { assetPath } = await import('../../services/paths');
+    const template = fs.readFileSync(assetPath('env.TEMPLATE'), 'utf8');
+    const readme = fs.readFileSync(assetPath('README.md'), 'utf8');
+    for (const name of ENV_VARIABLES) {
+      assert.match(template, new RegExp(`^${name}=`, 'm'), `${name} missing from env.TEMPLATE`);
+      assert.match(readme, new RegExp(`\`${name}\``), `${name} missing from the README`);
+    }
+  });
+});

@@ -9,7 +9,12 @@ export interface ConnectorCall {
   activityId?: string;
   body: Record<string, unknown>;
   at: number;
+  /** The Authorization header the bot sent, if any. */
+  authorization?: string;
 }
+
+/** Says why a call's Authorization header is refused, or undefined to accept it. */
+export type ConnectorAuthCheck = (authorization: string | undefined) => string | undefined;
 
 /** Decides how the connector answers one call; undefined means "accept it". */
 export type ConnectorRule = (call: ConnectorCall) => { status: number; headers?: Record<string, string>; body?: unknown } | undefined;
@@ -24,6 +29,9 @@ export class LocalConnector {
   private server: http.Server | undefined;
   private waiters: Array<() => void> = [];
   rule: ConnectorRule | undefined;
+  /** When set, calls it refuses get 401 and are kept in `refused`, not in `calls`. */
+  authorize: ConnectorAuthCheck | undefined;
+  readonly refused: Array<ConnectorCall & { reason: string }> = [];
   url = '';
 
   async start(): Promise<this> {
@@ -91,7 +99,16 @@ export class LocalConnector {
       activityId: parts[3] === 'activities' ? parts[4] : undefined,
       body,
       at: Date.now(),
+      authorization: req.headers.authorization,
     };
+    const refusal = this.authorize?.(call.authorization);
+    if (refusal !== undefined) {
+      this.refused.push({ ...call, reason: refusal });
+      res.writeHead(401, { 'content-type': 'application/json' });
+      const error = { code: 'Unauthorized', message: 'the bearer token is not valid' };
+      res.end(JSON.stringify({ error }));
+      return;
+    }
     const ruled = this.rule?.(call);
     if (ruled) {
       res.writeHead(ruled.status, { 'content-type': 'application/json', ...ruled.headers });

@@ -5,10 +5,17 @@ import type { Activity } from 'botbuilder';
 import { buildApp, type AppOverrides, type BotApp } from '../../bot/app';
 import { loadConfig, DEMO_PRACTICE_PATH, type AppConfig } from '../../bot/config';
 import { startServer, type RunningServer } from '../../bot/server';
-import { loadPractice, type Practice, type PracticeUser } from '../../services/directory/practice';
+import {
+  groupIdByName,
+  loadPractice,
+  type Practice,
+  type PracticeUser,
+} from '../../services/directory/practice';
+import { staticTokenProvider } from '../../services/directory/graph';
 import { startGraphSim, type GraphSim } from '../../services/graph-sim';
 import { silentLogger } from '../../services/logger';
 import { LocalConnector } from './connector';
+import type { LocalIdentity } from './identity';
 import * as build from './activities';
 import type { TestUser } from './activities';
 
@@ -45,6 +52,35 @@ export interface HarnessOptions extends AppOverrides {
   /** Reuse a data folder (restart tests). */
   dataDir?: string;
   sim?: GraphSim;
+  /**
+   * Runs production mode instead of the demo: real inbound token checks against this identity
+   * stand-in, replies signed with its tokens (the connector checks them), Graph still the
+   * stand-in. `post`, `say` and `click` sign each activity unless an Authorization is given.
+   */
+  identity?: LocalIdentity;
+}
+
+/** The production environment for the demo practice against a local identity stand-in. */
+export function productionEnv(
+  identity: LocalIdentity,
+  practice: Practice,
+  dataDir: string,
+): Record<string, string> {
+  const caPath = path.join(dataDir, 'identity-ca.pem');
+  fs.writeFileSync(caPath, identity.caPem);
+  const domain = practice.users[0]?.userPrincipalName.split('@')[1] ?? 'example.org';
+  return {
+    MicrosoftAppId: identity.appId,
+    MicrosoftAppPassword: identity.appSecret,
+    MicrosoftAppTenantId: practice.tenantId,
+    IT_GROUP_ID: groupIdByName(practice, 'IT Support'),
+    ADMIN_GROUP_ID: groupIdByName(practice, 'Practice Admins'),
+    IT_PHONE: '555-0100 ext. 200',
+    MAIL_SENDER: `it-helpdesk@${domain}`,
+    ToBotFromChannelOpenIdMetadataUrl: identity.channelMetadataUrl,
+    ToChannelFromBotLoginUrl: identity.loginUrl,
+    BOT_LOGIN_CA_CERT_PATH: caPath,
+  };
 }
 
 /** The whole bot in this process: Graph stand-in, app, HTTP endpoint and a local connector. */
@@ -63,17 +99,31 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     GRAPH_RETRY_BASE_MS: '20',
     USER_TURNS_PER_MINUTE: '10000',
     GRAPH_TIMEOUT_MS: '5000',
+    ...(o.identity ? productionEnv(o.identity, practice, dataDir) : {}),
     ...o.env,
   });
-  const app = buildApp(config, { logger: o.logger ?? silentLogger(), schedulerPollMs: 60_000, ...o });
+  // Production mode would ask Entra for Graph tokens; the stand-in takes any bearer token.
+  const graphAuth = o.identity ? staticTokenProvider('local-test-token') : undefined;
+  const logger = o.logger ?? silentLogger();
+  const app = buildApp(config, { logger, schedulerPollMs: 60_000, graphAuth, ...o });
   const server = await startServer(app, 0, '127.0.0.1');
   const connector = await new LocalConnector().start();
+  const identity = o.identity;
+  if (identity) connector.authorize = (authorization) => identity.checkBotToken(authorization);
   const options: build.ActivityOptions = { serviceUrl: connector.url, tenantId: practice.tenantId };
+
+  const signed = (activity: unknown, headers: Record<string, string>): Record<string, string> => {
+    const given = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
+    if (!identity || given) return headers;
+    const serviceUrl = (activity as { serviceUrl?: unknown } | null)?.serviceUrl;
+    const serviceurl = typeof serviceUrl === 'string' ? serviceUrl : options.serviceUrl;
+    return { ...headers, authorization: `Bearer ${identity.channelToken({ serviceurl })}` };
+  };
 
   const post = async (activity: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${server.url}/api/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...signed(activity, headers) },
       body: typeof activity === 'string' ? activity : JSON.stringify(activity),
     });
     const text = await res.text();
