@@ -41,7 +41,7 @@ describe('guard: labelled messages', () => {
     assert.ok(figures.falsePositiveRate <= 0.05);
   });
 
-  it('reports the holdout figures (never tuned on)', () => {
+  it('holds up on the holdout it was never tuned on (recall ≥ 0.9, false positives ≤ 0.1)', () => {
     const figures = evaluateGuard(holdout);
     console.log(
       `      holdout (n=${figures.n}): recall ${percent(figures.recall)}, ` +
@@ -51,6 +51,8 @@ describe('guard: labelled messages', () => {
       console.log(`        ${m.sensitive ? 'missed' : 'stopped'}: ${m.text}`);
     }
     assert.equal(figures.n, holdout.length);
+    assert.ok(figures.recall >= 0.9, `holdout recall ${figures.recall}`);
+    assert.ok(figures.falsePositiveRate <= 0.1, `holdout false positives ${figures.falsePositiveRate}`);
   });
 
   it('names the expected kinds for every sensitive labelled message', () => {
