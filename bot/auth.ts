@@ -292,6 +292,6 @@ function readCa(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read BOT_LOGIN_CA_CERT_PATH (${file}): ${(err as Error).message}`);
+    throw new Error(`cannot read LOGIN_CA_CERT_PATH (${file}): ${(err as Error).message}`);
   }
 }

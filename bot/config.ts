@@ -78,7 +78,7 @@ const EnvSchema = z.object({
   ToBotFromChannelOpenIdMetadataUrl: optionalText.pipe(metadataUrl.optional()),
   ToChannelFromBotLoginUrl: optionalText.pipe(httpsUrl.optional()),
   ToChannelFromBotOAuthScope: optionalText,
-  BOT_LOGIN_CA_CERT_PATH: optionalText,
+  LOGIN_CA_CERT_PATH: optionalText,
   GRAPH_CLIENT_ID: optionalText,
   GRAPH_CLIENT_SECRET: optionalText,
   GRAPH_CERTIFICATE_PATH: optionalText,
@@ -322,7 +322,7 @@ function productionConfig(env: Env, appId: string): AppConfig {
         ToChannelFromBotLoginUrl: env.ToChannelFromBotLoginUrl,
         ToChannelFromBotOAuthScope: env.ToChannelFromBotOAuthScope,
       },
-      loginCaCertPath: env.BOT_LOGIN_CA_CERT_PATH,
+      loginCaCertPath: env.LOGIN_CA_CERT_PATH,
     },
     tenantId: env.MicrosoftAppTenantId as string,
     graph: {

@@ -7,6 +7,7 @@ import {
 } from '@azure/identity';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import type { AppConfig } from '../../bot/config';
+import { loginHttpClient } from './login-http';
 
 export interface AccessTokenProvider {
   getAccessToken(): Promise<string>;
@@ -24,9 +25,22 @@ export function graphAuthProvider(config: AppConfig): AccessTokenProvider {
   return new TokenCredentialAuthenticationProvider(credential, { scopes: [scope] });
 }
 
+const MICROSOFT_LOGIN_HOSTS = ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'];
+
+function isMicrosoftLoginHost(authorityHost: string): boolean {
+  return MICROSOFT_LOGIN_HOSTS.includes(new URL(authorityHost).hostname);
+}
+
 function graphCredential(config: AppConfig): TokenCredential {
   const g = config.graph;
-  const options = g.authorityHost ? { authorityHost: g.authorityHost } : {};
+  const loginCa = config.bot.loginCaCertPath ? fs.readFileSync(config.bot.loginCaCertPath, 'utf8') : undefined;
+  const options = {
+    ...(g.authorityHost ? { authorityHost: g.authorityHost } : {}),
+    // A login host Entra does not know (a private cloud, the test stand-in) cannot be checked
+    // against Entra's instance discovery, which lives on the public internet.
+    ...(g.authorityHost && !isMicrosoftLoginHost(g.authorityHost) ? { disableInstanceDiscovery: true } : {}),
+    ...(loginCa ? { httpClient: loginHttpClient(loginCa) } : {}),
+  };
   if (g.managedIdentityClientId) {
     return new ManagedIdentityCredential({ clientId: g.managedIdentityClientId });
   }

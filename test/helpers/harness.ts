@@ -11,7 +11,6 @@ import {
   type Practice,
   type PracticeUser,
 } from '../../services/directory/practice';
-import { staticTokenProvider } from '../../services/directory/graph';
 import { startGraphSim, type GraphSim } from '../../services/graph-sim';
 import { silentLogger } from '../../services/logger';
 import { LocalConnector } from './connector';
@@ -79,7 +78,9 @@ export function productionEnv(
     MAIL_SENDER: `it-helpdesk@${domain}`,
     ToBotFromChannelOpenIdMetadataUrl: identity.channelMetadataUrl,
     ToChannelFromBotLoginUrl: identity.loginUrl,
-    BOT_LOGIN_CA_CERT_PATH: caPath,
+    LOGIN_CA_CERT_PATH: caPath,
+    // Graph tokens come from the same local authority, through @azure/identity.
+    AZURE_AUTHORITY_HOST: identity.loginOrigin,
   };
 }
 
@@ -102,10 +103,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     ...(o.identity ? productionEnv(o.identity, practice, dataDir) : {}),
     ...o.env,
   });
-  // Production mode would ask Entra for Graph tokens; the stand-in takes any bearer token.
-  const graphAuth = o.identity ? staticTokenProvider('local-test-token') : undefined;
   const logger = o.logger ?? silentLogger();
-  const app = buildApp(config, { logger, schedulerPollMs: 60_000, graphAuth, ...o });
+  const app = buildApp(config, { logger, schedulerPollMs: 60_000, ...o });
   const server = await startServer(app, 0, '127.0.0.1');
   const connector = await new LocalConnector().start();
   const identity = o.identity;

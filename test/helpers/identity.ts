@@ -61,7 +61,7 @@ export class LocalIdentity {
   /** ToChannelFromBotLoginUrl for the bot. */
   loginUrl = '';
   private channelBase = '';
-  private loginOrigin = '';
+  loginOrigin = '';
   private readonly instance = randomUUID();
   private readonly entraKid = `entra-${randomBytes(6).toString('hex')}`;
   private readonly channelKey = rsaKeyPair();
