@@ -1,3 +1,4 @@
+import tls from 'node:tls';
 import fs from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import {
@@ -259,7 +260,7 @@ function msalCertificate({ thumbprint, privateKey }: { thumbprint: string; priva
 
 /** MSAL's HTTP calls through a dispatcher of their own that trusts this CA alone. */
 function trustingNetworkClient(caPem: string, timeoutMs = 10_000): INetworkModule {
-  const dispatcher = new Agent({ connect: { ca: caPem } });
+  const dispatcher = new Agent({ connect: { ca: [...tls.rootCertificates, caPem] } });
   const send = async <T>(
     method: 'GET' | 'POST',
     url: string,

@@ -1,3 +1,4 @@
+import tls from 'node:tls';
 import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { Agent, fetch } from 'undici';
 
@@ -7,7 +8,7 @@ import { Agent, fetch } from 'undici';
  * requests trust it; nothing changes for the rest of the process.
  */
 export function loginHttpClient(caPem: string): HttpClient {
-  const dispatcher = new Agent({ connect: { ca: caPem } });
+  const dispatcher = new Agent({ connect: { ca: [...tls.rootCertificates, caPem] } });
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const headers: Record<string, string> = {};
