@@ -219,6 +219,23 @@ describe('staff onboarding walkthrough', () => {
     assert.match(text, new RegExp(h.app.services.kb.get('no-push-notification')!.title));
   });
 
+  it('gets a new hire who cannot sign in a first-time pass request, handled like a lost phone', async () => {
+    const nora = userOf(byUpn(h, NORA));
+    await h.say(nora, 'set up');
+    for (const step of ['why', 'install']) await h.click(nora, 'onboarding.next', { step });
+    let res = await h.click(nora, 'onboarding.stuck', { step: 'register' });
+    assert.match(cardText(res.body.value), /Sign-in asks for a code I don't have/);
+    res = await h.click(nora, 'onboarding.requestPass', { step: 'register' });
+    const id = /Request (MFA-\d{4})/.exec(cardText(res.body.value))![1];
+    const ticket = (await h.app.services.tickets.get(id))!.value;
+    assert.equal(ticket.kind, 'first-time-pass');
+    // IT cannot issue the pass before recording how they confirmed who she is.
+    const priya = userOf(byUpn(h, 'priya.raman@riverbendfm.example'));
+    res = await h.click(priya, 'tickets.issuePass', { ticketId: id, v: ticket.version });
+    assert.match(cardText(res.body.value), /Record how you confirmed their identity first/);
+    assert.doesNotMatch(cardText(res.body.value), /Sign out everywhere|Remove lost Authenticator/, 'no lost-phone actions on this kind');
+  });
+
   it('offers alternatives to someone without a smartphone and files a token request', async () => {
     const nora = userOf(byUpn(h, NORA));
     await h.say(nora, 'set up');
