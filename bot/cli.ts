@@ -19,6 +19,8 @@ Commands:
   audit verify       Check the audit log's hash chain (--db PATH); prints "intact" or the
                      first broken record and exits non-zero.
   audit export       Write audit records as JSON lines (--since YYYY-MM-DD [--out FILE]).
+  campaign export <id>
+                     Write a nudge campaign's per-recipient results as CSV ([--out FILE]).
   help               Show this help.
 
 Configuration comes from environment variables; see env.TEMPLATE and the README.`;
@@ -41,6 +43,11 @@ const commands: Record<string, Handler> = {
     const { runAuditCommand } = await import('../services/audit/cli');
     const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
     return runAuditCommand(args, dataDir, { stdout: process.stdout, stderr: process.stderr });
+  },
+  campaign: async (args) => {
+    const { runCampaignCommand } = await import('../services/campaigns/cli');
+    const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
+    return runCampaignCommand(args, dataDir, { stdout: process.stdout, stderr: process.stderr });
   },
   package: async (args) => {
     const { runPackageCommand } = await import('../manifest/build');

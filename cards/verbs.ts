@@ -36,6 +36,12 @@ export const VERBS = {
   lostWithdraw: 'lostDevice.withdraw',
   adminStatus: 'admin.status',
   adminNudge: 'admin.nudge',
+  adminNudgePreview: 'admin.nudgePreview',
+  adminNudgeConfirm: 'admin.nudgeConfirm',
+  adminCampaign: 'admin.campaign',
+  adminCampaignCancel: 'admin.campaignCancel',
+  nudgeSnooze: 'nudge.snooze',
+  nudgeHelp: 'nudge.help',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

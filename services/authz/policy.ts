@@ -49,6 +49,12 @@ export const POLICY: Readonly<Record<string, Rule>> = {
   'tickets.reopen': { roles: ['it'], notOnOwnTicket: true },
   'admin.status': { roles: ['admin'] },
   'admin.nudge': { roles: ['admin'] },
+  'admin.nudgePreview': { roles: ['admin'] },
+  'admin.nudgeConfirm': { roles: ['admin'] },
+  'admin.campaign': { roles: ['admin'] },
+  'admin.campaignCancel': { roles: ['admin'] },
+  'nudge.snooze': { anyone: true },
+  'nudge.help': { anyone: true },
 };
 
 export type Decision = { allowed: true } | { allowed: false; reason: 'no-policy' | 'role' | 'own-ticket' | 'not-requester' };

@@ -49,6 +49,12 @@ const EXPECTED: Record<string, Row> = {
   'tickets.reopen': IT_NOT_OWN,
   'admin.status': ADMIN,
   'admin.nudge': ADMIN,
+  'admin.nudgePreview': ADMIN,
+  'admin.nudgeConfirm': ADMIN,
+  'admin.campaign': ADMIN,
+  'admin.campaignCancel': ADMIN,
+  'nudge.snooze': ANYONE,
+  'nudge.help': ANYONE,
 };
 
 const ROLES: Record<Who, Role[]> = {

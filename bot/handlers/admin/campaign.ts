@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { CardJson } from '../../../cards/render';
+import { VERBS } from '../../../cards/verbs';
+import { CAMPAIGN_ID_PATTERN } from '../../../services/campaigns/model';
+import { measureOutcome } from '../../../services/campaigns/outcome';
+import type { ActionContext, ActionDef } from '../../actions';
+import { messageCard } from '../../replies';
+import { adminOnly, personOf } from './guard';
+
+const CampaignData = z.object({ campaignId: z.string().regex(CAMPAIGN_ID_PATTERN) }).loose();
+
+/** The campaign card; once a round is over, with the report (clicks, reasons, registrations so far). */
+export async function campaignCardFor(ctx: ActionContext, id: string, notice = ''): Promise<CardJson | undefined> {
+  const { campaigns, directory, clock } = ctx.services;
+  const campaign = await campaigns.campaigns.campaign(id);
+  if (!campaign) return undefined;
+  const settled = campaign.status !== 'running' && campaign.status !== 'preparing';
+  if (settled && !campaign.outcome?.final) {
+    const { outcome } = await measureOutcome(directory, await campaigns.campaigns.rows(id), clock, false);
+    await campaigns.campaigns.updateCampaign(id, (c) => (c.outcome?.final ? undefined : { ...c, outcome }));
+  }
+  return campaigns.card(id, settled, notice);
+}
+
+const view = adminOnly<typeof CampaignData>({
+  verb: VERBS.adminCampaign,
+  schema: CampaignData,
+  async run(ctx, data) {
+    return (await campaignCardFor(ctx, data.campaignId)) ?? messageCard('Not found', `There is no nudge ${data.campaignId}.`);
+  },
+});
+
+/** Stops a campaign: nothing more is sent; messages already delivered stay delivered. */
+const cancel = adminOnly<typeof CampaignData>({
+  verb: VERBS.adminCampaignCancel,
+  schema: CampaignData,
+  async run(ctx, data) {
+    const cancelled = await ctx.services.campaigns.cancel(data.campaignId, personOf(ctx));
+    const notice = cancelled
+      ? 'Cancelled. Nothing more will be sent; messages already delivered stay in people\'s chats.'
+      : 'That nudge had already finished, so there was nothing to cancel.';
+    return (await ctx.services.campaigns.card(data.campaignId, false, notice)) ?? messageCard('Not found', `There is no nudge ${data.campaignId}.`);
+  },
+});
+
+export const campaignAdminActions: ActionDef[] = [view, cancel] as ActionDef[];

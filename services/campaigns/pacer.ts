@@ -1,0 +1,207 @@
+/**
+ * Keeps proactive sends under Teams' limits. One pacer is shared by every send of the process:
+ * a global token bucket (GCRA: each request reserves the next free slot, so concurrent workers
+ * queue fairly without polling), Teams' per-conversation windows, one shared "throttled until",
+ * and a per-conversation "not before" after a 429 for that conversation.
+ *
+ * A 429 alone is read as one conversation being throttled. When many recent requests are
+ * refused, the whole bot is being throttled: everyone pauses until the Retry-After and the rate
+ * drops, then climbs back to the configured rate while requests succeed.
+ */
+
+export interface Window {
+  limit: number;
+  ms: number;
+}
+
+/** Per bot, per conversation: 7 per second, 8 per 2 seconds, 60 per 30 seconds, 1800 per hour. */
+export const TEAMS_CONVERSATION_WINDOWS: readonly Window[] = [
+  { limit: 7, ms: 1000 },
+  { limit: 8, ms: 2000 },
+  { limit: 60, ms: 30_000 },
+  { limit: 1800, ms: 3_600_000 },
+];
+
+export interface PacerOptions {
+  ratePerSecond: number;
+  /** Share of the rate left unused, so network jitter never pushes a second over the limit. */
+  headroom?: number;
+  /** Requests that may go back to back after a quiet spell. */
+  burst?: number;
+  windows?: readonly Window[];
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface ConversationState {
+  sent: number[];
+  notBefore: number;
+}
+
+const DETECT_WINDOW_MS = 2000;
+const WINDOW_SLACK_MS = 50;
+const SECOND_SLACK_MS = 10;
+const MIN_REFUSALS_FOR_GLOBAL = 5;
+const GLOBAL_SHARE = 0.25;
+
+export class Pacer {
+  private tat = 0;
+  private throttledUntil = 0;
+  private rate: number;
+  private lastRaise = 0;
+  private readonly maxRate: number;
+  private readonly burst: number;
+  private readonly windows: readonly Window[];
+  private readonly longest: number;
+  private readonly conversations = new Map<string, ConversationState>();
+  private pruneAtSize = 20_000;
+  private readonly sends: number[] = [];
+  private sendsHead = 0;
+  private readonly recent: Array<{ at: number; refused: boolean }> = [];
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(options: PacerOptions) {
+    if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
+    this.maxRate = options.ratePerSecond * (1 - Math.min(0.5, Math.max(0, options.headroom ?? 0.02)));
+    this.rate = this.maxRate;
+    this.burst = Math.max(1, Math.floor(options.burst ?? 1));
+    this.windows = options.windows ?? TEAMS_CONVERSATION_WINDOWS;
+    this.longest = Math.max(0, ...this.windows.map((w) => w.ms));
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** The rate the pacer allows now (lower than configured while the bot is being throttled). */
+  get currentRate(): number {
+    return this.rate;
+  }
+
+  get pausedUntil(): number {
+    return this.throttledUntil;
+  }
+
+  /** Waits until one request to this conversation may go, and counts it as sent. */
+  async acquire(conversation: string): Promise<void> {
+    await this.until(() => Math.max(this.conversationWait(conversation, this.now()), this.throttledUntil - this.now()));
+    // Reserve the next slot in the bucket, then wait for it.
+    const now = this.now();
+    const interval = 1000 / this.rate;
+    const tat = Math.max(this.tat, now);
+    const slot = tat - (this.burst - 1) * interval;
+    this.tat = tat + interval;
+    if (slot > now) await this.sleep(slot - now);
+    // Whatever changed meanwhile (a pause, a late wake-up), the slot is kept: only wait it out.
+    await this.until(() => {
+      const at = this.now();
+      return Math.max(this.throttledUntil - at, this.conversationWait(conversation, at), this.secondWait(at));
+    });
+    const at = this.now();
+    this.record(conversation, at);
+    this.sends.push(at);
+  }
+
+  private async until(wait: () => number): Promise<void> {
+    for (let ms = wait(); ms > 0; ms = wait()) await this.sleep(ms);
+  }
+
+  /** The request was accepted. */
+  succeeded(): void {
+    const now = this.now();
+    this.observe(now, false);
+    if (this.rate < this.maxRate && now - this.lastRaise >= 1000) {
+      this.rate = Math.min(this.maxRate, this.rate + this.maxRate * 0.1);
+      this.lastRaise = now;
+    }
+  }
+
+  /**
+   * The request was refused with 429 (or 503 with Retry-After). It did not count against the
+   * budget, so its slot is given back; the conversation waits out the Retry-After.
+   */
+  throttled(conversation: string, retryAfterMs: number): void {
+    const now = this.now();
+    const state = this.state(conversation);
+    state.notBefore = Math.max(state.notBefore, now + retryAfterMs);
+    this.tat = Math.max(now, this.tat - 1000 / this.rate);
+    if (this.sends.length > this.sendsHead) this.sends.pop();
+    if (this.observe(now, true)) {
+      this.throttledUntil = Math.max(this.throttledUntil, now + Math.max(retryAfterMs, 1000));
+      this.rate = Math.max(this.maxRate / 20, this.rate * 0.7);
+      this.lastRaise = now;
+      this.tat = Math.max(this.tat, this.throttledUntil);
+      this.recent.length = 0;
+    }
+  }
+
+  /** Another failure (5xx, network): counts toward nothing but keeps the detector honest. */
+  failed(): void {
+    this.observe(this.now(), false);
+  }
+
+  private observe(now: number, refused: boolean): boolean {
+    this.recent.push({ at: now, refused });
+    while (this.recent.length && this.recent[0]!.at < now - DETECT_WINDOW_MS) this.recent.shift();
+    if (!refused) return false;
+    const refusals = this.recent.filter((r) => r.refused).length;
+    return refusals >= MIN_REFUSALS_FOR_GLOBAL && refusals / this.recent.length >= GLOBAL_SHARE;
+  }
+
+  /**
+   * The bucket spaces requests evenly, but a stalled event loop wakes several at once: this caps
+   * what actually went out in any one second, as the service counts it.
+   */
+  private secondWait(now: number): number {
+    while (this.sendsHead < this.sends.length && this.sends[this.sendsHead]! <= now - 1000 - SECOND_SLACK_MS) this.sendsHead += 1;
+    if (this.sendsHead > 4096) {
+      this.sends.splice(0, this.sendsHead);
+      this.sendsHead = 0;
+    }
+    const limit = Math.max(1, Math.floor(this.rate));
+    if (this.sends.length - this.sendsHead < limit) return 0;
+    return this.sends[this.sends.length - limit]! + 1000 + SECOND_SLACK_MS - now;
+  }
+
+  private conversationWait(conversation: string, now: number): number {
+    const state = this.conversations.get(conversation);
+    if (!state) return 0;
+    let wait = state.notBefore - now;
+    for (const w of this.windows) {
+      let inWindow = 0;
+      for (let i = state.sent.length - 1; i >= 0 && state.sent[i]! > now - w.ms - WINDOW_SLACK_MS - w.ms * 0.02; i -= 1) inWindow += 1;
+      if (inWindow >= w.limit) {
+        // A little past the window: requests don't arrive as evenly as they leave.
+        const oldestCounted = state.sent[state.sent.length - w.limit]!;
+        wait = Math.max(wait, oldestCounted + w.ms + WINDOW_SLACK_MS + w.ms * 0.02 - now);
+      }
+    }
+    return wait;
+  }
+
+  private record(conversation: string, at: number): void {
+    const state = this.state(conversation);
+    state.sent.push(at);
+    const horizon = at - this.longest;
+    let drop = 0;
+    while (drop < state.sent.length && state.sent[drop]! <= horizon) drop += 1;
+    if (drop) state.sent.splice(0, drop);
+    if (this.conversations.size > this.pruneAtSize) this.prune(at);
+  }
+
+  private state(conversation: string): ConversationState {
+    let state = this.conversations.get(conversation);
+    if (!state) {
+      state = { sent: [], notBefore: 0 };
+      this.conversations.set(conversation, state);
+    }
+    return state;
+  }
+
+  private prune(now: number): void {
+    for (const [key, s] of this.conversations) {
+      const last = s.sent[s.sent.length - 1] ?? 0;
+      if (last <= now - this.longest && s.notBefore <= now) this.conversations.delete(key);
+    }
+    this.pruneAtSize = Math.max(20_000, this.conversations.size * 2);
+  }
+}

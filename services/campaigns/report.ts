@@ -1,0 +1,125 @@
+import type { CampaignCardData } from './cards';
+import { AUDIENCE_LABELS, KIND_LABELS, STATE_LABELS, type Campaign, type OutboxRow, type RowState } from './model';
+
+/** What the admin's card shows about a campaign, worked out from its stored state. */
+
+export interface Details {
+  clicks: { setup: number; snooze: number; help: number; people: number };
+  /** Failure reasons, most common first. */
+  reasons: Array<{ reason: string; count: number }>;
+  registered: number;
+}
+
+export function summarize(rows: readonly OutboxRow[]): Details {
+  const clicks = { setup: 0, snooze: 0, help: 0, people: 0 };
+  const reasons = new Map<string, number>();
+  let registered = 0;
+  for (const r of rows) {
+    clicks.setup += r.clicks.setup;
+    clicks.snooze += r.clicks.snooze;
+    clicks.help += r.clicks.help;
+    if (r.clicks.setup + r.clicks.snooze + r.clicks.help > 0) clicks.people += 1;
+    if (r.registeredAt) registered += 1;
+    if ((r.state === 'failed' || r.state === 'not-found' || r.state === 'blocked') && r.reason) {
+      const key = `${STATE_LABELS[r.state]}: ${r.reason}`;
+      reasons.set(key, (reasons.get(key) ?? 0) + 1);
+    }
+  }
+  return {
+    clicks,
+    reasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
+    registered,
+  };
+}
+
+export function formatTime(iso: string): string {
+  const d = new Date(iso);
+  const date = d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  return `${date}, ${d.toISOString().slice(11, 16)} UTC`;
+}
+
+function percent(n: number, of: number): string {
+  return of ? `${Math.round((n / of) * 100)}%` : '0%';
+}
+
+function duration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} seconds`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} minutes`;
+  return `${Math.round(seconds / 3600)} hours`;
+}
+
+export interface CardInput {
+  campaign: Campaign;
+  counts: Record<RowState, number>;
+  /** Rows finished per second lately (while sending). */
+  rate: number;
+  details?: Details;
+  /** Next reminder round, if one is scheduled. */
+  nextReminder?: string;
+  notice?: string;
+}
+
+export function campaignCardData(input: CardInput): CampaignCardData {
+  const { campaign: c, counts, rate, details } = input;
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const open = counts.queued + counts.sending;
+  const done = total - open;
+  const round = c.round > 1 ? `Reminder ${c.round - 1}: ` : '';
+  let statusText: string;
+  let statusColor: CampaignCardData['statusColor'] = 'Default';
+  switch (c.status) {
+    case 'preparing':
+      statusText = 'Getting ready to send…';
+      break;
+    case 'running':
+      statusText = `${round}sending, ${done} of ${total} done`;
+      statusColor = 'Accent';
+      break;
+    case 'waiting':
+      statusText = input.nextReminder ? `Sent. Next reminder ${formatTime(input.nextReminder)}.` : 'Sent. Reminders people asked for are scheduled.';
+      statusColor = 'Good';
+      break;
+    case 'cancelled':
+      statusText = `Cancelled by ${c.cancelledBy?.name ?? 'an admin'}. ${counts.sent} were sent before that.`;
+      statusColor = 'Attention';
+      break;
+    default:
+      statusText = `Finished: ${counts.sent} sent, ${counts.skipped} already registered.`;
+      statusColor = 'Good';
+  }
+  const sending = c.status === 'running' && open > 0;
+  const rateText = sending && rate > 0 ? `About ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} a second, about ${duration(open / rate)} left.` : '';
+  const facts = (Object.keys(counts) as RowState[])
+    .filter((s) => counts[s] > 0 || s === 'sent' || (sending && s === 'queued'))
+    .map((s) => ({ title: STATE_LABELS[s], value: `${counts[s]} (${percent(counts[s], total)})` }));
+  const groups = c.spec.groups.length ? ` in ${c.spec.groups.join(', ')}` : '';
+  return {
+    notice: input.notice ?? '',
+    id: c.id,
+    title: `Nudge ${c.id}: ${c.recipients} ${c.recipients === 1 ? 'person' : 'people'}`,
+    subtitle: `${KIND_LABELS[c.spec.kind]} · ${AUDIENCE_LABELS[c.spec.audience]}${groups} · started by ${c.createdBy.name || 'an admin'}, ${formatTime(c.createdAt)}`,
+    statusText,
+    statusColor,
+    rateText,
+    facts,
+    report: details ? reportLines(c, details) : [],
+    exportHint: sending || c.status === 'preparing' ? '' : `For a list per person, run on the bot's server: mfa-bot campaign export ${c.id} --out ${c.id}.csv`,
+    canCancel: c.status === 'running' || c.status === 'preparing' || c.status === 'waiting',
+    cancelTitle: c.status === 'waiting' ? 'Cancel the reminders' : 'Cancel sending',
+  };
+}
+
+function reportLines(c: Campaign, d: Details): string[] {
+  const lines: string[] = [];
+  const o = c.outcome;
+  if (o) {
+    lines.push(`Registered since the nudge: ${o.registered} of ${o.recipients} (${percent(o.registered, o.recipients)})${o.final ? ' within 7 days' : ' so far'}.`);
+  } else {
+    lines.push(`Registered since the nudge: ${d.registered} so far. The 7-day count comes a week after it started.`);
+  }
+  const { setup, snooze, help, people } = d.clicks;
+  lines.push(`Buttons used by ${people} ${people === 1 ? 'person' : 'people'}: "Set up now" ${setup}, "Remind me in 3 days" ${snooze}, "I need help" ${help}.`);
+  for (const r of d.reasons.slice(0, 4)) lines.push(`${r.reason} (${r.count})`);
+  if (d.reasons.length > 4) lines.push(`…and ${d.reasons.length - 4} other reasons (see the export).`);
+  return lines;
+}

@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditLog } from '../audit/log';
+import { DAY, HOUR, type Clock } from '../clock';
+import type { Directory } from '../directory/types';
+import type { Logger } from '../logger';
+import type { Scheduler } from '../scheduler';
+import { ConflictError, type DocumentStore } from '../storage/types';
+import { selectAudience, type Audience } from './audience';
+import type { CardJson } from '../../cards/render';
+import { CoverageCache, type CampaignGroups } from './coverage';
+import { Delivery, type NudgeMessenger } from './delivery';
+import type { Campaign, CampaignSpec, CardRef, Draft, Origin, Person } from './model';
+import { Pacer } from './pacer';
+import { ProgressCards } from './progress';
+import { CampaignSender, DEFAULT_TUNING, type SenderTuning } from './sender';
+import { CampaignStore } from './store';
+import { REPEAT_JOB, OUTCOME_JOB, repeatJobId, outcomeJobId, remindersPending } from './jobs';
+
+export interface CampaignSettings {
+  groups: CampaignGroups;
+  teamsAppCatalogId?: string;
+  /** Global send rate for proactive messages (requests per second). */
+  maxRps: number;
+  /** Audiences larger than this need a second confirmation. */
+  confirmThreshold: number;
+}
+
+/** Overrides for tests and benchmarks: a faster rate than Teams allows a real tenant, shorter leases. */
+export type CampaignTuning = Partial<SenderTuning> & { maxRps?: number };
+
+export interface CampaignDeps {
+  store: DocumentStore;
+  directory: Directory;
+  scheduler: Scheduler;
+  clock: Clock;
+  logger: Logger;
+  audit: AuditLog;
+  messenger: NudgeMessenger;
+  settings: CampaignSettings;
+  tuning?: CampaignTuning;
+}
+
+export type ConfirmResult =
+  | { kind: 'expired' }
+  | { kind: 'not-yours' }
+  | { kind: 'confirm-again'; draft: Draft }
+  | { kind: 'launched' | 'already'; campaign: Campaign };
+
+/** Drafts live this long; after that the admin previews again. */
+export const DRAFT_TTL_MS = 2 * HOUR;
+
+/**
+ * Registration campaigns end to end: preview an audience, store the campaign and its outbox,
+ * send at Teams' pace, keep the admin's card up to date, resume after a restart.
+ */
+export class CampaignService {
+  readonly campaigns: CampaignStore;
+  readonly coverage: CoverageCache;
+  readonly pacer: Pacer;
+  readonly sender: CampaignSender;
+  private readonly progress: ProgressCards;
+  private readonly preparing = new Map<string, Promise<void>>();
+
+  constructor(private readonly d: CampaignDeps) {
+    const { maxRps, ...overrides } = d.tuning ?? {};
+    const rate = maxRps ?? d.settings.maxRps;
+    const tuning: SenderTuning = { ...DEFAULT_TUNING, concurrency: Math.max(DEFAULT_TUNING.concurrency, Math.ceil(rate / 2)), ...overrides };
+    this.campaigns = new CampaignStore(d.store, d.clock);
+    this.coverage = new CoverageCache(d.store, d.directory, d.settings.groups, d.clock);
+    this.pacer = new Pacer({ ratePerSecond: rate });
+    const delivery = new Delivery({
+      directory: d.directory,
+      messenger: d.messenger,
+      pacer: this.pacer,
+      teamsAppCatalogId: d.settings.teamsAppCatalogId,
+      logger: d.logger,
+    });
+    this.progress = new ProgressCards({ campaigns: this.campaigns, scheduler: d.scheduler, pacer: this.pacer, messenger: d.messenger, logger: d.logger, rate: (id) => this.sender.rate(id) });
+    this.sender = new CampaignSender(this.campaigns, delivery, d.clock, d.logger, tuning, {
+      progress: (id) => void this.updateCard(id, false),
+      finished: (id) => this.finished(id),
+    });
+  }
+
+  get settings(): CampaignSettings {
+    return this.d.settings;
+  }
+
+  /** Works out the audience now; stores a draft only when there is someone to nudge. */
+  async preview(spec: CampaignSpec, by: Person): Promise<{ audience: Audience; draft?: Draft }> {
+    const { scan } = await this.coverage.refresh();
+    const audience = selectAudience(scan, spec);
+    if (audience.recipients.length === 0) return { audience };
+    const now = this.d.clock.now();
+    await this.campaigns.pruneDrafts(new Date(now.getTime() - DRAFT_TTL_MS));
+    const { recipients, ...summary } = audience;
+    const draft: Draft = { id: randomUUID(), spec, recipients, summary, createdBy: by, createdAt: now.toISOString(), confirmations: 0 };
+    await this.campaigns.saveDraft(draft);
+    return { audience, draft };
+  }
+
+  async draft(id: string, by: Person): Promise<Draft | 'expired' | 'not-yours'> {
+    const doc = await this.campaigns.draft(id);
+    if (!doc || this.d.clock.now().getTime() - Date.parse(doc.value.createdAt) > DRAFT_TTL_MS) return 'expired';
+    return doc.value.createdBy.id === by.id ? doc.value : 'not-yours';
+  }
+
+  /**
+   * A confirmation click. Launches when the audience is small, or on the second confirmation of a
+   * large one; the count of confirmations is kept server-side, so a forged "final" click can't
+   * skip the first. A second click on a launched draft shows the campaign instead.
+   */
+  async confirm(draftId: string, by: Person, final: boolean, origin: Origin): Promise<ConfirmResult> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const doc = await this.campaigns.draft(draftId);
+      if (doc?.value.campaignId) {
+        const campaign = await this.campaigns.campaign(doc.value.campaignId);
+        if (campaign) return { kind: 'already', campaign };
+      }
+      const checked = await this.draft(draftId, by);
+      if (checked === 'expired' || checked === 'not-yours') return { kind: checked };
+      const draft = doc!.value;
+      const large = draft.recipients.length > this.d.settings.confirmThreshold;
+      try {
+        if (large && !(final && draft.confirmations >= 1)) {
+          const next = { ...draft, confirmations: Math.max(1, draft.confirmations) };
+          if (next.confirmations !== draft.confirmations) await this.campaigns.saveDraft(next, doc!.etag);
+          return { kind: 'confirm-again', draft: next };
+        }
+        const id = await this.campaigns.nextId();
+        await this.campaigns.saveDraft({ ...draft, campaignId: id, confirmations: draft.confirmations + 1 }, doc!.etag);
+        return { kind: 'launched', campaign: await this.launch(id, draft, origin) };
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
+    throw new Error('could not confirm the campaign: the draft keeps changing');
+  }
+
+  private async launch(id: string, draft: Draft, origin: Origin): Promise<Campaign> {
+    const now = this.d.clock.now();
+    const campaign: Campaign = {
+      id,
+      draftId: draft.id,
+      spec: draft.spec,
+      createdBy: draft.createdBy,
+      createdAt: now.toISOString(),
+      status: 'preparing',
+      recipients: draft.recipients.length,
+      round: 1,
+      origin,
+    };
+    await this.campaigns.createCampaign(campaign);
+    await this.d.audit.append({
+      actor: draft.createdBy.id,
+      action: 'campaign.launch',
+      target: id,
+      outcome: 'success',
+      details: { recipients: campaign.recipients, kind: draft.spec.kind, audience: draft.spec.audience, groups: draft.spec.groups.length, repeats: draft.spec.repeat?.maxTimes ?? 0 },
+    });
+    this.prepare(id);
+    return campaign;
+  }
+
+  /** Writes the outbox (resumable: rows already written are kept), then starts sending. */
+  prepare(id: string): void {
+    if (this.preparing.has(id)) return;
+    const work = (async () => {
+      const campaign = await this.campaigns.campaign(id);
+      if (!campaign || campaign.status !== 'preparing') return;
+      const draft = await this.campaigns.draft(campaign.draftId);
+      if (!draft) {
+        await this.campaigns.updateCampaign(id, (c) => ({ ...c, status: 'cancelled', cancelledAt: this.d.clock.now().toISOString() }));
+        this.d.logger.error({ campaign: id }, 'campaign draft missing before its outbox was written; cancelled');
+        return;
+      }
+      await this.campaigns.addRows(id, draft.value.recipients);
+      await this.scheduleFollowUps(campaign);
+      const now = this.d.clock.now().toISOString();
+      await this.campaigns.updateCampaign(id, (c) => (c.status === 'preparing' ? { ...c, status: 'running', roundStartedAt: now } : undefined));
+      await this.campaigns.shrinkDraft(campaign.draftId);
+      this.sender.kick(id);
+    })()
+      .catch((err: unknown) => this.d.logger.error({ err, campaign: id }, 'could not prepare the campaign; it resumes at the next start'))
+      .finally(() => this.preparing.delete(id));
+    this.preparing.set(id, work);
+  }
+
+  /** The reminder rounds and the seven-day count, timed from the launch (kept if already there). */
+  private async scheduleFollowUps(c: Campaign): Promise<void> {
+    const launched = Date.parse(c.createdAt);
+    const repeat = c.spec.repeat;
+    if (repeat && !(await this.d.scheduler.get(repeatJobId(c.id)))) {
+      await this.d.scheduler.schedule(REPEAT_JOB, new Date(launched + repeat.everyDays * DAY), { campaignId: c.id, round: 2 }, repeatJobId(c.id));
+    }
+    if (!(await this.d.scheduler.get(outcomeJobId(c.id)))) {
+      await this.d.scheduler.schedule(OUTCOME_JOB, new Date(launched + 7 * DAY), { campaignId: c.id }, outcomeJobId(c.id));
+    }
+  }
+
+  /** Remembers which card shows the admin this campaign's progress. */
+  async attachCard(id: string, card: CardRef): Promise<void> {
+    await this.campaigns.updateCampaign(id, (c) => ({ ...c, card }));
+  }
+
+  async cancel(id: string, by: Person): Promise<Campaign | undefined> {
+    const now = this.d.clock.now().toISOString();
+    const campaign = await this.campaigns.updateCampaign(id, (c) =>
+      c.status === 'done' || c.status === 'cancelled' ? undefined : { ...c, status: 'cancelled', cancelledBy: by, cancelledAt: now },
+    );
+    if (!campaign) return undefined;
+    await this.d.scheduler.cancel(repeatJobId(id));
+    if (!this.sender.isSending(id)) await this.campaigns.cancelQueued(id, 'campaign cancelled');
+    await this.d.audit.append({ actor: by.id, action: 'campaign.cancel', target: id, outcome: 'success' });
+    return campaign;
+  }
+
+  /** Picks up campaigns a previous run left unfinished. */
+  resume(): void {
+    void (async () => {
+      for (const c of await this.campaigns.unfinished()) {
+        if (c.status === 'preparing') this.prepare(c.id);
+        else this.sender.kick(c.id);
+      }
+    })().catch((err: unknown) => this.d.logger.error({ err }, 'could not resume campaigns'));
+  }
+
+  /**
+   * Opens the campaign for another send (a reminder round, or one person's snoozed nudge). Called
+   * before rows are queued again, so a crash in between leaves nothing stranded.
+   */
+  async reopen(id: string, round?: number): Promise<Campaign | undefined> {
+    const now = this.d.clock.now().toISOString();
+    return this.campaigns.updateCampaign(id, (c) =>
+      c.status === 'cancelled' ? undefined : { ...c, status: 'running', round: round ?? c.round, finishedAt: undefined, roundStartedAt: round ? now : c.roundStartedAt },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.preparing.values());
+    await this.sender.stop();
+    await this.progress.settle();
+  }
+
+  /** The admin's card for a campaign; with details, scans its rows for clicks and reasons. */
+  card(id: string, details: boolean, notice = ''): Promise<CardJson | undefined> {
+    return this.progress.card(id, details, notice);
+  }
+
+  /** Updates the admin's card in place. */
+  updateCard(id: string, details: boolean): Promise<void> {
+    return this.progress.update(id, details);
+  }
+
+  private async finished(id: string): Promise<void> {
+    const counts = await this.campaigns.counts(id);
+    if (counts.queued + counts.sending > 0) return;
+    const campaign = await this.campaigns.campaign(id);
+    const waiting = campaign ? await remindersPending(this.d.scheduler, campaign, this.d.clock.now()) : false;
+    const now = this.d.clock.now().toISOString();
+    await this.campaigns.updateCampaign(id, (c) => {
+      if (c.status === 'cancelled') return c.finishedAt ? undefined : { ...c, finishedAt: now };
+      return { ...c, status: waiting ? 'waiting' : 'done', finishedAt: now };
+    });
+    this.d.logger.info({ campaign: id, counts }, 'campaign round finished');
+    await this.updateCard(id, true);
+  }
+}

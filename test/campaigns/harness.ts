@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp, type BotApp } from '../../bot/app';
+import { DEMO_PRACTICE_PATH, loadConfig, type AppConfig } from '../../bot/config';
+import { startServer, type RunningServer } from '../../bot/server';
+import type { Campaign } from '../../services/campaigns/model';
+import type { CampaignTuning } from '../../services/campaigns/service';
+import type { Clock } from '../../services/clock';
+import { loadPractice, type Practice, type PracticeUser } from '../../services/directory/practice';
+import { startGraphSim, type GraphSim } from '../../services/graph-sim';
+import { silentLogger } from '../../services/logger';
+import type { DocumentStore } from '../../services/storage/types';
+import * as build from '../helpers/activities';
+import type { TestUser } from '../helpers/activities';
+import { call } from '../graph-sim/helpers';
+import type { InvokeBody } from '../helpers/harness';
+import { chatIdFor, RateLimitedConnector, type RateLimitedConnectorOptions } from '../helpers/rate-limited-connector';
+
+/** The whole bot in process with a rate-limited connector; parts can be kept across a restart. */
+export interface CampaignHarness {
+  app: BotApp;
+  config: AppConfig;
+  server: RunningServer;
+  connector: RateLimitedConnector;
+  sim: GraphSim;
+  practice: Practice;
+  dataDir: string;
+  options: build.ActivityOptions;
+  click(user: TestUser, verb: string, data?: unknown, extra?: { replyToId?: string }): Promise<{ status: number; body: InvokeBody }>;
+  say(user: TestUser, text: string): Promise<number>;
+  /** Saves a 1:1 chat for these people, as if each had talked to the bot before. */
+  seedChats(userIds: readonly string[]): Promise<void>;
+  /** Waits until the campaign's current round is over (every row final). */
+  settled(campaignId: string, timeoutMs?: number): Promise<Campaign>;
+  close(keep?: { sim?: boolean; connector?: boolean }): Promise<void>;
+}
+
+export interface CampaignHarnessOptions {
+  practice?: Practice;
+  sim?: GraphSim;
+  dataDir?: string;
+  connector?: RateLimitedConnector;
+  connectorOptions?: RateLimitedConnectorOptions;
+  tuning?: CampaignTuning;
+  store?: DocumentStore;
+  clock?: Clock;
+  env?: Record<string, string>;
+}
+
+/** Fast but bounded: tests send far faster than a real tenant may, with short leases and backoff. */
+export const FAST: CampaignTuning = { maxRps: 400, leaseMs: 1500, backoffBaseMs: 20, backoffCapMs: 200, pollMs: 50, progressEveryMs: 200, concurrency: 48 };
+
+/** Changes a user in the Graph stand-in, as an admin or the user would in Microsoft 365. */
+export async function patchUser(sim: GraphSim, idOrUpn: string, patch: Record<string, unknown>): Promise<void> {
+  const res = await call(sim, 'PATCH', `/_sim/users/${encodeURIComponent(idOrUpn)}`, { body: patch, token: null });
+  if (res.status >= 300) throw new Error(`the stand-in refused the change: ${res.status} ${res.text}`);
+}
+
+export function testUser(u: PracticeUser): TestUser {
+  return { aadObjectId: u.id, name: u.displayName };
+}
+
+export function byUpn(practice: Practice, upn: string): PracticeUser {
+  const u = practice.users.find((x) => x.userPrincipalName.toLowerCase() === upn.toLowerCase());
+  if (!u) throw new Error(`no ${upn} in the practice`);
+  return u;
+}
+
+export async function startCampaignHarness(o: CampaignHarnessOptions = {}): Promise<CampaignHarness> {
+  const practice = o.practice ?? loadPractice(DEMO_PRACTICE_PATH);
+  const dataDir = o.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bot-campaign-'));
+  const sim = o.sim ?? (await startGraphSim({ port: 0, practice, pageSize: 500 }));
+  const caPath = path.join(dataDir, 'graph-ca.pem');
+  fs.writeFileSync(caPath, sim.caPem);
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    GRAPH_BASE_URL: sim.baseUrl,
+    GRAPH_CA_CERT_PATH: caPath,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    GRAPH_RETRY_BASE_MS: '20',
+    GRAPH_TIMEOUT_MS: '5000',
+    USER_TURNS_PER_MINUTE: '10000',
+    ...o.env,
+  });
+  const app = buildApp(config, { logger: silentLogger(), schedulerPollMs: 60_000, campaignTuning: o.tuning ?? FAST, store: o.store, clock: o.clock });
+  const server = await startServer(app, 0, '127.0.0.1');
+  const connector = o.connector ?? (await new RateLimitedConnector(o.connectorOptions).start());
+  const options: build.ActivityOptions = { serviceUrl: connector.url, tenantId: config.tenantId };
+
+  const post = async (activity: unknown) => {
+    const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as unknown };
+  };
+
+  return {
+    app,
+    config,
+    server,
+    connector,
+    sim,
+    practice,
+    dataDir,
+    options,
+    async click(user, verb, data = {}, extra = {}) {
+      const activity = { ...build.execute(user, verb, data, options), ...extra };
+      const res = await post(activity);
+      return { status: res.status, body: res.body as InvokeBody };
+    },
+    async say(user, text) {
+      return (await post(build.message(user, text, options))).status;
+    },
+    async seedChats(userIds) {
+      for (const id of userIds) {
+        await app.services.conversations.saveUser(id, {
+          channelId: 'msteams',
+          serviceUrl: connector.url,
+          conversation: { id: chatIdFor(id), conversationType: 'personal', isGroup: false, tenantId: config.tenantId, name: '' },
+          user: { id: `29:${id}`, name: '', aadObjectId: id },
+          bot: build.BOT,
+        });
+      }
+    },
+    async settled(campaignId, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const c = await app.services.campaigns.campaigns.campaign(campaignId);
+        const counts = await app.services.campaigns.campaigns.counts(campaignId);
+        const busy = app.services.campaigns.sender.isSending(campaignId);
+        if (c && c.status !== 'running' && c.status !== 'preparing' && counts.queued + counts.sending === 0 && !busy) return c;
+        if (Date.now() > deadline) throw new Error(`campaign ${campaignId} did not settle: ${JSON.stringify({ status: c?.status, counts })}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async close(keep = {}) {
+      await server.close();
+      await app.close();
+      if (!keep.connector) await connector.stop();
+      if (!keep.sim && !o.sim) await sim.close();
+    },
+  };
+}
