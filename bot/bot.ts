@@ -10,7 +10,7 @@ import {
 } from 'botbuilder';
 import { toAttachment, type CardJson } from '../cards/render';
 import { ActionRouter, type ActionContext, type Caller } from './actions';
-import { matchCommand } from './commands';
+import { matchCommand, type Command } from './commands';
 import { helpCard } from './handlers/help';
 import { answerQuestion } from './handlers/troubleshoot';
 import { messageCard, SOMETHING_WENT_WRONG } from './replies';
@@ -137,10 +137,17 @@ export class MfaBot extends TeamsActivityHandler {
     }
     const command = matchCommand(text, this.actions.verbs());
     if (command) {
-      await this.reply(context, await this.actions.execute(ctx, command.verb, {}));
+      await this.reply(context, await this.actions.execute(ctx, await this.verbFor(command, ctx), {}));
       return;
     }
     await this.reply(context, await this.understand(ctx, text));
+  }
+
+  /** A command for a role the caller lacks may mean something else for them ("status"). */
+  private async verbFor(command: Command, ctx: ActionContext): Promise<string> {
+    if (command.audience === 'staff' || !command.staffFallback) return command.verb;
+    const roles = await this.services.roles.rolesOf(ctx.caller.aadObjectId).catch(() => undefined);
+    return roles?.has(command.audience) ? command.verb : command.staffFallback;
   }
 
   /** Free text: what it is about decides the flow; troubleshooting questions get an answer. */

@@ -17,6 +17,8 @@ export interface Command {
   verb: Verb;
   /** Other ways people say the same thing; matched whole, ignoring case and punctuation. */
   aliases: string[];
+  /** What the same words mean for someone outside the audience ("status" → their own). */
+  staffFallback?: Verb;
 }
 
 export const COMMANDS: readonly Command[] = [
@@ -75,6 +77,7 @@ export const COMMANDS: readonly Command[] = [
     audience: 'admin',
     verb: VERBS.adminStatus,
     aliases: ['coverage', 'registration status', 'report'],
+    staffFallback: VERBS.myStatus,
   },
   {
     title: 'nudge',

@@ -29,7 +29,7 @@ export class Proactive {
 
   async toConversation(ref: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined> {
     let id: string | undefined;
-    await this.adapter.continueConversationAsync(this.appId, ref, async (context: TurnContext) => {
+    await this.run(ref, async (context) => {
       id = (await context.sendActivity(activity))?.id;
     });
     return id;
@@ -37,8 +37,25 @@ export class Proactive {
 
   /** Replaces a message the bot sent earlier (a shared card, say). */
   async update(ref: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>): Promise<void> {
-    await this.adapter.continueConversationAsync(this.appId, ref, async (context: TurnContext) => {
+    await this.run(ref, async (context) => {
       await context.updateActivity({ ...activity, id: activityId });
     });
+  }
+
+  /**
+   * Runs outside-a-turn work and hands any failure back to the caller. Left inside the adapter,
+   * a failure would go to the turn error handler, which would "apologise" to the very person the
+   * message failed to reach, and the caller would believe it was delivered.
+   */
+  private async run(ref: Partial<ConversationReference>, work: (context: TurnContext) => Promise<void>): Promise<void> {
+    let failure: { error: unknown } | undefined;
+    await this.adapter.continueConversationAsync(this.appId, ref, async (context: TurnContext) => {
+      try {
+        await work(context);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) throw failure.error;
   }
 }

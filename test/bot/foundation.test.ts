@@ -192,3 +192,19 @@ describe('the Teams tab pages', () => {
     }
   });
 });
+
+describe('"status" typed by staff', () => {
+  it('shows their own registration, not a refusal', async () => {
+    const h = await startHarness();
+    try {
+      const nurse = h.practice.users.find((u) => u.userPrincipalName === 'nora.nguyen@riverbendfm.example')!;
+      const [reply] = await h.say(userOf(nurse), 'status');
+      assert.match(cardText(cardOf(reply)), /Your sign-in security/);
+      const admin = h.practice.users.find((u) => u.userPrincipalName === 'diane.whitaker@riverbendfm.example')!;
+      const [adminReply] = await h.say(userOf(admin), 'status');
+      assert.doesNotMatch(cardText(cardOf(adminReply)), /Your sign-in security/);
+    } finally {
+      await h.close();
+    }
+  });
+});
