@@ -215,12 +215,20 @@ export class CampaignService {
     return campaign;
   }
 
-  /** Picks up campaigns a previous run left unfinished. */
+  /**
+   * Picks up campaigns a previous run left unfinished. Messages that were in flight when it
+   * stopped are sent again at once (at most those can reach someone twice).
+   */
   resume(): void {
     void (async () => {
       for (const c of await this.campaigns.unfinished()) {
-        if (c.status === 'preparing') this.prepare(c.id);
-        else this.sender.kick(c.id);
+        if (c.status === 'preparing') {
+          this.prepare(c.id);
+          continue;
+        }
+        const released = await this.campaigns.releaseLeases(c.id);
+        if (released) this.d.logger.warn({ campaign: c.id, released }, 'resending nudges that were in flight at the last stop');
+        this.sender.kick(c.id);
       }
     })().catch((err: unknown) => this.d.logger.error({ err }, 'could not resume campaigns'));
   }

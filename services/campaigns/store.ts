@@ -174,6 +174,27 @@ export class CampaignStore {
     }
   }
 
+  /**
+   * Ends the leases of rows that were being sent when the process stopped, so they are sent
+   * again now rather than when the lease would have run out. Only safe when no other process
+   * can be sending them: one bot instance per database file.
+   */
+  async releaseLeases(campaignId: string): Promise<number> {
+    const now = this.clock.now().toISOString();
+    const leased = await this.store.query<OutboxRow>(OUTBOX, { indexPrefix: `${campaignId}|2|` });
+    let released = 0;
+    for (const doc of leased) {
+      const row: OutboxRow = { ...doc.value, leaseUntil: now };
+      try {
+        await this.store.put(OUTBOX, doc.key, row, { etag: doc.etag, index: rowIndex(row) });
+        released += 1;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
+    return released;
+  }
+
   /** Saves a changed row if nobody changed it since `etag`; throws ConflictError otherwise. */
   async saveRow(row: OutboxRow, etag: string): Promise<string> {
     return this.store.put(OUTBOX, rowKey(row.campaignId, row.recipient.id), row, { etag, index: rowIndex(row) });

@@ -8,6 +8,7 @@ import { loadPractice, type PracticeUser } from '../../services/directory/practi
 import { SqliteStore } from '../../services/storage/sqlite';
 import { AuditLog, verifyChain } from '../../services/audit/log';
 import { TicketStore } from '../../services/tickets/store';
+import { CampaignStore } from '../../services/campaigns/store';
 import { systemClock } from '../../services/clock';
 import { silentLogger } from '../../services/logger';
 import { assetPath } from '../../services/paths';
@@ -153,5 +154,87 @@ describe('chaos: the server is killed (-9) in the middle of ticket actions', fun
     const res = await click(priya, 'tickets.resolve', { ticketId: ids[0], v: await version(ids[0]), reason: 'found' });
     assert.equal(res.status, 200);
     assert.match(JSON.stringify(res.body), /Phone found/);
+  });
+});
+
+describe('chaos: the server is killed (-9) in the middle of a nudge campaign', function () {
+  this.timeout(300_000);
+  const practice = loadPractice(DEMO_PRACTICE_PATH);
+  const user = (u: PracticeUser) => ({ aadObjectId: u.id, name: u.displayName });
+  let dataDir: string;
+  let bot: BotProcess;
+  let connector: LocalConnector;
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-crash-nudge-'));
+    const port = await freePort();
+    // Slow sending, so the kill lands in the middle of the campaign.
+    bot = new BotProcess(
+      { DATA_DIR: dataDir, PORT: String(port), GRAPH_SIM_PORT: String(await freePort()), LOG_LEVEL: 'warn', NUDGE_MAX_RPS: '4', USER_TURNS_PER_MINUTE: '10000', MicrosoftAppId: '' },
+      `http://127.0.0.1:${port}`,
+    );
+    connector = await new LocalConnector().start();
+    await bot.start();
+  });
+  after(async () => {
+    if (bot.child?.exitCode === null) await bot.kill();
+    await connector.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function click(u: PracticeUser, verb: string, data: unknown): Promise<string> {
+    const activity = build.execute(user(u), verb, data, { serviceUrl: connector.url, tenantId: practice.tenantId });
+    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    return res.text();
+  }
+
+  async function campaignState(id: string) {
+    const store = new SqliteStore(path.join(dataDir, 'mfa-bot.db'));
+    try {
+      const campaigns = new CampaignStore(store, systemClock);
+      return { campaign: await campaigns.campaign(id), rows: await campaigns.rows(id) };
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('resumes after a restart: everyone gets the nudge, nobody twice beyond what was in flight', async () => {
+    const diane = practice.users.find((u) => u.userPrincipalName === 'diane.whitaker@riverbendfm.example')!;
+    const preview = JSON.parse(await click(diane, 'admin.nudgePreview', { audience: 'no-authenticator', groups: '', kind: 'friendly' })) as {
+      value: { actions?: Array<{ verb?: string; data?: { draftId?: string } }> } & Record<string, unknown>;
+    };
+    let draftId = preview.value.actions?.find((a) => a.verb === 'admin.nudgeConfirm')?.data?.draftId;
+    let confirmed = JSON.parse(await click(diane, 'admin.nudgeConfirm', { draftId })) as { value: Record<string, unknown> & { actions?: Array<{ verb?: string; data?: { draftId?: string } }> } };
+    // A large audience asks for a second confirmation.
+    const second = confirmed.value.actions?.find((a) => a.verb === 'admin.nudgeConfirm')?.data?.draftId;
+    if (second) {
+      draftId = second;
+      confirmed = JSON.parse(await click(diane, 'admin.nudgeConfirm', { draftId, confirmAgain: 'yes', ...(confirmed.value.actions?.find((a) => a.verb === 'admin.nudgeConfirm')?.data ?? {}) }));
+    }
+    const id = /(NUDGE-\d{4})/.exec(JSON.stringify(confirmed))?.[1];
+    assert.ok(id, `a campaign started: ${JSON.stringify(confirmed).slice(0, 400)}`);
+    const sentTo = () => connector.calls.filter((c) => c.method === 'POST' && c.path.includes('/activities') && JSON.stringify(c.body).includes(id));
+    await connector.waitFor(() => sentTo().length >= 3, 20_000, 'the first nudges').catch((e: Error) => {
+      throw new Error(`${e.message}: ${connector.calls.slice(0, 6).map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body).slice(0, 300)}`).join('\n')}`);
+    });
+    await bot.kill();
+    const beforeKill = sentTo().length;
+
+    await bot.start();
+    const deadline = Date.now() + 120_000;
+    let state = await campaignState(id);
+    while (Date.now() < deadline && (state.campaign?.status === 'running' || state.rows.some((r) => r.state === 'queued' || r.state === 'sending'))) {
+      await new Promise((r) => setTimeout(r, 500));
+      state = await campaignState(id);
+    }
+    assert.ok(state.rows.length > beforeKill, 'the kill landed before the campaign finished');
+    const states = state.rows.map((r) => r.state).join(',');
+    assert.ok(state.rows.every((r) => r.state !== 'queued' && r.state !== 'sending'), `every row reached a final state: ${state.campaign?.status} ${states}`);
+    // A resent in-flight nudge opens a second new chat, so count messages against sent rows.
+    const sentRows = state.rows.filter((r) => r.state === 'sent').length;
+    assert.ok(sentRows >= state.rows.length - 2, `nearly everyone was reached (${sentRows}/${state.rows.length}: ${states})`);
+    const duplicates = sentTo().length - sentRows;
+    assert.ok(duplicates >= 0, 'every sent row has its message');
+    assert.ok(duplicates <= 4, `at most the in-flight messages were sent twice (${duplicates})`);
   });
 });
