@@ -142,3 +142,42 @@ async function chooseOption(page: Page, label: string, choice: string): Promise<
   }
   await card.getByRole('radio', { name: choice, exact: true }).first().check();
 }
+
+describe('a practice admin in the Agents Playground', function () {
+  let stack: RunningStack;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  let dataDir: string;
+
+  before(async function () {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-e2e-admin-'));
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      GRAPH_SIM_PORT: String(await freePort()),
+      PLAYGROUND_PORT: String(await freePort()),
+      DEMO_USER: 'diane.whitaker@riverbendfm.example',
+      LOG_LEVEL: 'silent',
+    });
+    stack = await startStack(config, silentLogger(), true);
+    browser = await launchBrowser();
+    page = browser.page;
+    await page.goto(stack.playground!.url);
+    await page.locator('div[role=textbox]').first().waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('sees her admin actions and the registration coverage per role group', async () => {
+    const greeting = cards(page).filter({ hasText: 'Hi Diane!' }).first();
+    await greeting.waitFor({ timeout: 30_000 });
+    await greeting.getByRole('button', { name: 'Registration status' }).waitFor();
+    await send(page, 'status');
+    await cards(page).last().getByText(/Nursing/).first().waitFor({ timeout: 30_000 });
+    await screenshot(page, '12-admin-status');
+  });
+});
