@@ -22,6 +22,26 @@ class BotProcess {
   child: ChildProcess | undefined;
   constructor(private readonly env: NodeJS.ProcessEnv, readonly url: string) {}
 
+  /** A demo-mode bot with its own data folder and free ports, started. */
+  static async launch(dataDir: string, env: Record<string, string> = {}): Promise<BotProcess> {
+    const port = await freePort();
+    const bot = new BotProcess(
+      {
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        GRAPH_SIM_PORT: String(await freePort()),
+        LOG_LEVEL: 'warn',
+        GRAPH_RETRY_BASE_MS: '20',
+        USER_TURNS_PER_MINUTE: '10000',
+        MicrosoftAppId: '',
+        ...env,
+      },
+      `http://127.0.0.1:${port}`,
+    );
+    await bot.start();
+    return bot;
+  }
+
   async start(): Promise<void> {
     this.child = spawn(process.execPath, [assetPath('dist', 'bot', 'cli.js'), 'serve'], {
       env: { ...process.env, ...this.env },
@@ -60,13 +80,8 @@ describe('chaos: the server is killed (-9) in the middle of ticket actions', fun
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-crash-'));
-    const port = await freePort();
-    bot = new BotProcess(
-      { DATA_DIR: dataDir, PORT: String(port), GRAPH_SIM_PORT: String(await freePort()), LOG_LEVEL: 'warn', GRAPH_RETRY_BASE_MS: '20', USER_TURNS_PER_MINUTE: '10000', MicrosoftAppId: '' },
-      `http://127.0.0.1:${port}`,
-    );
     connector = await new LocalConnector().start();
-    await bot.start();
+    bot = await BotProcess.launch(dataDir);
   });
   after(async () => {
     if (bot.child?.exitCode === null) await bot.kill();
@@ -167,14 +182,9 @@ describe('chaos: the server is killed (-9) in the middle of a nudge campaign', f
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-crash-nudge-'));
-    const port = await freePort();
-    // Slow sending, so the kill lands in the middle of the campaign.
-    bot = new BotProcess(
-      { DATA_DIR: dataDir, PORT: String(port), GRAPH_SIM_PORT: String(await freePort()), LOG_LEVEL: 'warn', NUDGE_MAX_RPS: '4', USER_TURNS_PER_MINUTE: '10000', MicrosoftAppId: '' },
-      `http://127.0.0.1:${port}`,
-    );
     connector = await new LocalConnector().start();
-    await bot.start();
+    // Slow sending, so the kill lands in the middle of the campaign.
+    bot = await BotProcess.launch(dataDir, { NUDGE_MAX_RPS: '4' });
   });
   after(async () => {
     if (bot.child?.exitCode === null) await bot.kill();

@@ -10,32 +10,49 @@ import { launchBrowser, screenshot, send, cards } from './browser';
 import type { Page } from 'playwright-core';
 
 
-describe('demo in the Microsoft 365 Agents Playground', function () {
-  let stack: RunningStack;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let page: Page;
-  let dataDir: string;
+/** The demo stack with the playground signed in as `demoUser`, and a browser on it. */
+interface Session {
+  stack: RunningStack;
+  page: Page;
+  close(): Promise<void>;
+}
 
-  before(async function () {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-e2e-'));
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      GRAPH_SIM_PORT: String(await freePort()),
-      PLAYGROUND_PORT: String(await freePort()),
-      LOG_LEVEL: 'silent',
-    });
-    stack = await startStack(config, silentLogger(), true);
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(stack.playground!.url);
-    await page.locator('div[role=textbox]').first().waitFor({ timeout: 60_000 });
+async function openPlayground(demoUser?: string): Promise<Session> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-e2e-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    GRAPH_SIM_PORT: String(await freePort()),
+    PLAYGROUND_PORT: String(await freePort()),
+    LOG_LEVEL: 'silent',
+    ...(demoUser ? { DEMO_USER: demoUser } : {}),
   });
+  const stack = await startStack(config, silentLogger(), true);
+  const browser = await launchBrowser();
+  await browser.page.goto(stack.playground!.url);
+  await browser.page.locator('div[role=textbox]').first().waitFor({ timeout: 60_000 });
+  return {
+    stack,
+    page: browser.page,
+    close: async () => {
+      await browser.close();
+      await stack.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
+describe('demo in the Microsoft 365 Agents Playground', function () {
+  let session: Session;
+  let stack: RunningStack;
+  let page: Page;
+
+  before(async () => {
+    session = await openPlayground();
+    ({ stack, page } = session);
+  });
   after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('greets the demo nurse by first name with the help card when the chat opens', async () => {
@@ -144,32 +161,15 @@ async function chooseOption(page: Page, label: string, choice: string): Promise<
 }
 
 describe('a practice admin in the Agents Playground', function () {
-  let stack: RunningStack;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let session: Session;
   let page: Page;
-  let dataDir: string;
 
-  before(async function () {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-e2e-admin-'));
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      GRAPH_SIM_PORT: String(await freePort()),
-      PLAYGROUND_PORT: String(await freePort()),
-      DEMO_USER: 'diane.whitaker@riverbendfm.example',
-      LOG_LEVEL: 'silent',
-    });
-    stack = await startStack(config, silentLogger(), true);
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(stack.playground!.url);
-    await page.locator('div[role=textbox]').first().waitFor({ timeout: 60_000 });
+  before(async () => {
+    session = await openPlayground('diane.whitaker@riverbendfm.example');
+    page = session.page;
   });
-
   after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('sees her admin actions and the registration coverage per role group', async () => {
