@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { ManualClock, DAY } from '../../services/clock';
 import type { PracticeUser } from '../../services/directory/practice';
-import { GraphDirectory, staticTokenProvider } from '../../services/directory/graph';
 import {
   startHarness,
   userOf,
@@ -12,7 +11,6 @@ import {
   type Harness,
   type InvokeBody,
 } from '../helpers/harness';
-import type { TestUser } from '../helpers/activities';
 
 const NORA = 'nora.nguyen@riverbendfm.example';
 
@@ -247,8 +245,3 @@ describe('staff onboarding walkthrough', () => {
     assert.equal(open[0].kind, 'hardware-token');
   });
 });
-
-// Referenced so the import is used when run standalone.
-void GraphDirectory;
-void staticTokenProvider;
-export type { TestUser };
