@@ -14,7 +14,7 @@ import type { DocumentStore } from '../../services/storage/types';
 import * as build from '../helpers/activities';
 import type { TestUser } from '../helpers/activities';
 import { call } from '../graph-sim/helpers';
-import type { InvokeBody } from '../helpers/harness';
+import { testEnv, type InvokeBody } from '../helpers/harness';
 import { chatIdFor, RateLimitedConnector, type RateLimitedConnectorOptions } from '../helpers/rate-limited-connector';
 
 /** The whole bot in process with a rate-limited connector; parts can be kept across a restart. */
@@ -71,19 +71,7 @@ export async function startCampaignHarness(o: CampaignHarnessOptions = {}): Prom
   const practice = o.practice ?? loadPractice(DEMO_PRACTICE_PATH);
   const dataDir = o.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bot-campaign-'));
   const sim = o.sim ?? (await startGraphSim({ port: 0, practice, pageSize: 500 }));
-  const caPath = path.join(dataDir, 'graph-ca.pem');
-  fs.writeFileSync(caPath, sim.caPem);
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    GRAPH_BASE_URL: sim.baseUrl,
-    GRAPH_CA_CERT_PATH: caPath,
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-    GRAPH_RETRY_BASE_MS: '20',
-    GRAPH_TIMEOUT_MS: '5000',
-    USER_TURNS_PER_MINUTE: '10000',
-    ...o.env,
-  });
+  const config = loadConfig({ ...testEnv(dataDir, sim), ...o.env });
   const app = buildApp(config, { logger: silentLogger(), schedulerPollMs: 60_000, campaignTuning: o.tuning ?? FAST, store: o.store, clock: o.clock });
   const server = await startServer(app, 0, '127.0.0.1');
   const connector = o.connector ?? (await new RateLimitedConnector(o.connectorOptions).start());

@@ -84,14 +84,11 @@ export function productionEnv(
   };
 }
 
-/** The whole bot in this process: Graph stand-in, app, HTTP endpoint and a local connector. */
-export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
-  const practice = loadPractice(DEMO_PRACTICE_PATH);
-  const dataDir = o.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bot-test-'));
-  const sim = o.sim ?? (await startGraphSim({ port: 0, practice, dataDir: path.join(dataDir, 'graph-sim') }));
+/** Demo-mode settings for a bot in a test: the given stand-in, quiet logs, fast retries. */
+export function testEnv(dataDir: string, sim: GraphSim): Record<string, string> {
   const caPath = path.join(dataDir, 'graph-ca.pem');
   fs.writeFileSync(caPath, sim.caPem);
-  const config = loadConfig({
+  return {
     DATA_DIR: dataDir,
     GRAPH_BASE_URL: sim.baseUrl,
     GRAPH_CA_CERT_PATH: caPath,
@@ -100,6 +97,16 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     GRAPH_RETRY_BASE_MS: '20',
     USER_TURNS_PER_MINUTE: '10000',
     GRAPH_TIMEOUT_MS: '5000',
+  };
+}
+
+/** The whole bot in this process: Graph stand-in, app, HTTP endpoint and a local connector. */
+export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
+  const practice = loadPractice(DEMO_PRACTICE_PATH);
+  const dataDir = o.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bot-test-'));
+  const sim = o.sim ?? (await startGraphSim({ port: 0, practice, dataDir: path.join(dataDir, 'graph-sim') }));
+  const config = loadConfig({
+    ...testEnv(dataDir, sim),
     ...(o.identity ? productionEnv(o.identity, practice, dataDir) : {}),
     ...o.env,
   });
