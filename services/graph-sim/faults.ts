@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seededRandom } from '../prng';
 
 /**
  * Injected failures for tests and demos: throttling (429 with Retry-After), outages (503/504),
@@ -35,16 +36,6 @@ export interface FaultDecision {
   retryAfterSeconds?: number;
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Faults {
   private config: FaultConfig | null = null;
   private remaining = Infinity;
@@ -57,7 +48,7 @@ export class Faults {
       (config.status === undefined && !config.statuses && !config.malformed && !config.latencyMs && !config.slowMs);
     this.config = empty ? null : config;
     this.remaining = config?.count ?? Infinity;
-    this.random = prng(config?.seed ?? 42);
+    this.random = seededRandom(config?.seed ?? 42);
     this.injected = 0;
   }
 

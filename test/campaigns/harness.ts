@@ -14,7 +14,7 @@ import type { DocumentStore } from '../../services/storage/types';
 import * as build from '../helpers/activities';
 import type { TestUser } from '../helpers/activities';
 import { call } from '../graph-sim/helpers';
-import { testEnv, type InvokeBody } from '../helpers/harness';
+import { postActivity, testEnv, type InvokeBody } from '../helpers/harness';
 import { chatIdFor, RateLimitedConnector, type RateLimitedConnectorOptions } from '../helpers/rate-limited-connector';
 
 /** The whole bot in process with a rate-limited connector; parts can be kept across a restart. */
@@ -77,11 +77,7 @@ export async function startCampaignHarness(o: CampaignHarnessOptions = {}): Prom
   const connector = o.connector ?? (await new RateLimitedConnector(o.connectorOptions).start());
   const options: build.ActivityOptions = { serviceUrl: connector.url, tenantId: config.tenantId };
 
-  const post = async (activity: unknown) => {
-    const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as unknown };
-  };
+  const post = (activity: unknown) => postActivity(server.url, activity);
 
   return {
     app,

@@ -13,6 +13,7 @@ import { systemClock } from '../../services/clock';
 import { silentLogger } from '../../services/logger';
 import { assetPath } from '../../services/paths';
 import { freePort } from '../helpers/ports';
+import { postActivity } from '../helpers/harness';
 import { LocalConnector } from '../helpers/connector';
 import * as build from '../helpers/activities';
 
@@ -90,11 +91,7 @@ describe('chaos: the server is killed (-9) in the middle of ticket actions', fun
   });
 
   const options = () => ({ serviceUrl: connector.url, tenantId: practice.tenantId });
-  async function post(activity: unknown): Promise<{ status: number; body: { value?: unknown } }> {
-    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as { value?: unknown }) : {} };
-  }
+  const post = (activity: unknown) => postActivity(bot.url, activity);
   const click = (u: PracticeUser, verb: string, data: unknown) => post(build.execute(user(u), verb, data, options()));
 
   function openStore() {

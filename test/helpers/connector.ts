@@ -16,6 +16,20 @@ export interface ConnectorCall {
 /** Says why a call's Authorization header is refused, or undefined to accept it. */
 export type ConnectorAuthCheck = (authorization: string | undefined) => string | undefined;
 
+/** The path segments and JSON body of a call to a connector; undefined when the body is not JSON. */
+export function parseConnectorRequest(
+  req: http.IncomingMessage,
+  raw: string,
+): { url: URL; parts: string[]; body: Record<string, unknown> } | undefined {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  try {
+    return { url, parts, body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decides how the connector answers one call; undefined means "accept it". */
 export type ConnectorRule = (call: ConnectorCall) => { status: number; headers?: Record<string, string>; body?: unknown } | undefined;
 
@@ -82,15 +96,12 @@ export class LocalConnector {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    let body: Record<string, unknown> = {};
-    try {
-      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-    } catch {
+    const parsed = parseConnectorRequest(req, raw);
+    if (!parsed) {
       res.writeHead(400).end();
       return;
     }
+    const { url, parts, body } = parsed;
     // v3/conversations[/{id}[/activities[/{activityId}]] | /members/{id}]
     const call: ConnectorCall = {
       method: req.method ?? 'GET',

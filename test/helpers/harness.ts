@@ -84,6 +84,27 @@ export function productionEnv(
   };
 }
 
+/** Posts an activity (or a raw string) to a bot's /api/messages; the body comes back parsed if JSON. */
+export async function postActivity(
+  botUrl: string,
+  activity: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${botUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof activity === 'string' ? activity : JSON.stringify(activity),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // keep the text
+  }
+  return { status: res.status, body };
+}
+
 /** Demo-mode settings for a bot in a test: the given stand-in, quiet logs, fast retries. */
 export function testEnv(dataDir: string, sim: GraphSim): Record<string, string> {
   const caPath = path.join(dataDir, 'graph-ca.pem');
@@ -126,21 +147,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     return { ...headers, authorization: `Bearer ${identity.channelToken({ serviceurl })}` };
   };
 
-  const post = async (activity: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${server.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signed(activity, headers) },
-      body: typeof activity === 'string' ? activity : JSON.stringify(activity),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // keep the text
-    }
-    return { status: res.status, body };
-  };
+  const post = (activity: unknown, headers: Record<string, string> = {}) =>
+    postActivity(server.url, activity, signed(activity, headers));
 
   return {
     app,

@@ -1,3 +1,5 @@
+import { seededRandom } from '../../services/prng';
+import { parseConnectorRequest } from './connector';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 
@@ -86,16 +88,6 @@ export function userOfChat(conversationId: string): string | undefined {
   return conversationId.startsWith('a:chat-') ? conversationId.slice('a:chat-'.length) : undefined;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function nudgeTag(body: Record<string, unknown>): string | undefined {
   const attachments = body.attachments as Array<{ content?: { actions?: Array<{ data?: { campaignId?: unknown; round?: unknown } }> } }> | undefined;
   const data = attachments?.[0]?.content?.actions?.find((a) => typeof a.data?.campaignId === 'string')?.data;
@@ -114,7 +106,7 @@ export class RateLimitedConnector {
   private readonly random: () => number;
 
   constructor(readonly options: RateLimitedConnectorOptions = {}) {
-    this.random = mulberry32(options.seed ?? 7);
+    this.random = seededRandom(options.seed ?? 7);
   }
 
   async start(): Promise<this> {
@@ -158,15 +150,12 @@ export class RateLimitedConnector {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    let body: Record<string, unknown> = {};
-    try {
-      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-    } catch {
+    const parsed = parseConnectorRequest(req, raw);
+    if (!parsed) {
       res.writeHead(400).end();
       return;
     }
+    const { url, parts, body } = parsed;
     const method = req.method ?? 'GET';
     const create = parts[1] === 'conversations' && parts.length === 2 && method === 'POST';
     const member = create ? (body.members as Array<{ id?: string }> | undefined)?.[0]?.id : undefined;
