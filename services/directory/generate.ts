@@ -138,6 +138,7 @@ export function generatePractice(options: GenerateOptions): Practice {
       department: role.department,
       memberOf: role.groups,
       isAdmin: false,
+      eligibleRoles: [],
       methodsRegistered: methods,
       authenticatorDevices: methods.includes('microsoftAuthenticatorPush')
         ? [

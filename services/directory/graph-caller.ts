@@ -19,6 +19,10 @@ export interface CallSpec {
   body?: unknown;
   /** Non-2xx statuses the caller handles itself (e.g. 409 on app install). */
   accept?: number[];
+  /** Graph's API version; v1.0 unless a field or call exists only in beta. */
+  version?: 'v1.0' | 'beta';
+  /** Request headers such as `ConsistencyLevel: eventual` for advanced queries. */
+  headers?: Record<string, string>;
 }
 
 export interface RawResult {
@@ -58,6 +62,8 @@ export class GraphCaller {
       .api(spec.path)
       .responseType(ResponseType.RAW)
       .middlewareOptions([info]);
+    if (spec.version) request = request.version(spec.version);
+    if (spec.headers) request = request.headers(spec.headers);
     if (spec.query) {
       const encoded: Record<string, string> = {};
       for (const [k, v] of Object.entries(spec.query)) encoded[k] = encodeURIComponent(v);
@@ -109,7 +115,7 @@ export class GraphCaller {
       const rows = page.data.value.map(map).filter(keep);
       if (rows.length) yield rows;
       const next: string | undefined = page.data['@odata.nextLink'];
-      spec = next ? { method: 'GET', path: this.checkNextLink(op, next) } : null;
+      spec = next ? { method: 'GET', path: this.checkNextLink(op, next), headers: first.headers } : null;
     }
   }
 

@@ -115,3 +115,11 @@ export const InstalledAppsSchema = z.object({
 });
 
 export const ChatSchema = z.object({ id: z.string().min(1) });
+
+export const RoleAssignmentSchema = z.object({
+  id: z.string().min(1),
+  roleDefinitionId: z.string().min(1),
+  principalId: z.string().min(1),
+});
+
+export const DirectoryObjectIdSchema = z.object({ id: z.string().min(1) });

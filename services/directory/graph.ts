@@ -1,16 +1,18 @@
 import type { Agent } from 'undici';
 import type { z } from 'zod';
 import { silentLogger, type Logger } from '../logger';
-import { GraphCaller } from './graph-caller';
+import { GraphCaller, type CallSpec } from './graph-caller';
 import {
   AuthenticatorSchema,
   AuthMethodSchema,
   ChatSchema,
+  DirectoryObjectIdSchema,
   GroupMemberSchema,
   GroupSchema,
   InstalledAppsSchema,
   RegistrationDetailSchema,
   RevokeResultSchema,
+  RoleAssignmentSchema,
   StringCollectionSchema,
   TemporaryAccessPassSchema,
   USER_SELECT,
@@ -25,6 +27,7 @@ import {
   type AuthenticatorDevice,
   type AuthMethod,
   type Directory,
+  type DirectoryRoles,
   type Group,
   type GroupMember,
   type MailMessage,
@@ -69,6 +72,7 @@ export function staticTokenProvider(token: string): AccessTokenProvider {
 }
 
 const enc = encodeURIComponent;
+const unique = (values: string[]) => [...new Set(values.map((v) => v.toLowerCase()))];
 
 export class GraphDirectory implements Directory {
   private readonly graph: GraphCaller;
@@ -250,6 +254,74 @@ export class GraphDirectory implements Directory {
       'temporary access pass issued',
     );
     return { ...data, requestId };
+  }
+
+  async deleteTemporaryAccessPass(userId: string, methodId: string): Promise<Receipt> {
+    const base = `/users/${enc(userId)}/authentication/temporaryAccessPassMethods`;
+    const result = await this.graph.raw('delete temporary access pass', {
+      method: 'DELETE',
+      path: `${base}/${enc(methodId)}`,
+    });
+    return { requestId: result.requestId };
+  }
+
+  async directoryRoles(userId: string): Promise<DirectoryRoles> {
+    const advanced = { ConsistencyLevel: 'eventual' };
+    const active = await this.collect(
+      'list role assignments',
+      {
+        method: 'GET',
+        version: 'beta',
+        path: '/roleManagement/directory/transitiveRoleAssignments',
+        query: { $filter: `principalId eq ${quote(userId)}`, $count: 'true' },
+        headers: advanced,
+      },
+      RoleAssignmentSchema,
+      (a) => a.roleDefinitionId,
+    );
+    // Eligibility is kept per principal: the person and each role-assignable group they are in.
+    const groups = await this.collect(
+      'list role-assignable groups',
+      {
+        method: 'GET',
+        path: `/users/${enc(userId)}/transitiveMemberOf/microsoft.graph.group`,
+        query: { $filter: 'isAssignableToRole eq true', $count: 'true', $select: 'id' },
+        headers: advanced,
+      },
+      DirectoryObjectIdSchema,
+      (g) => g.id,
+    );
+    const eligible: string[] = [];
+    for (const principal of [userId, ...groups]) {
+      try {
+        eligible.push(
+          ...(await this.collect(
+            'list role eligibility',
+            {
+              method: 'GET',
+              path: '/roleManagement/directory/roleEligibilityScheduleInstances',
+              query: { $filter: `principalId eq ${quote(principal)}` },
+            },
+            RoleAssignmentSchema,
+            (a) => a.roleDefinitionId,
+          )),
+        );
+      } catch (err) {
+        // Without Entra ID P2 there is no Privileged Identity Management, so nobody can be
+        // eligible for a role: Graph says so with this one code, and only then is it no answer.
+        if (err instanceof DirectoryError && err.details.code === 'AadPremiumLicenseRequired') {
+          return { active: unique(active), eligible: [], eligibilityNote: 'no Entra ID P2, so no role eligibility' };
+        }
+        throw err;
+      }
+    }
+    return { active: unique(active), eligible: unique(eligible) };
+  }
+
+  private async collect<S, T>(op: string, spec: CallSpec, schema: z.ZodType<S>, map: (row: S) => T): Promise<T[]> {
+    const out: T[] = [];
+    for await (const page of this.graph.pages(op, spec, schema, map)) out.push(...page);
+    return out;
   }
 
   async installAppForUser(userId: string, teamsAppCatalogId: string): Promise<AppInstallation> {

@@ -49,6 +49,11 @@ export const PracticeGroupSchema = z.object({
   description: z.string().optional(),
   /** Groups this group is itself a member of (nesting). */
   memberOf: z.array(guid).optional(),
+  /** A role-assignable group: its members hold these Entra roles (role template ids). */
+  isAssignableToRole: z.boolean().optional(),
+  directoryRoles: z.array(guid).optional(),
+  /** Roles the group's members may activate through Privileged Identity Management. */
+  eligibleRoles: z.array(guid).optional(),
 });
 
 export const PracticeUserSchema = z
@@ -64,6 +69,8 @@ export const PracticeUserSchema = z
     memberOf: z.array(guid),
     /** Holds an Entra admin role (shows as isAdmin in the registration report). */
     isAdmin: z.boolean(),
+    /** Entra roles the person may activate through Privileged Identity Management. */
+    eligibleRoles: z.array(guid).default([]),
     methodsRegistered: z.array(z.enum(METHOD_NAMES)),
     authenticatorDevices: z.array(AuthenticatorDeviceSchema),
     /** The number registered for SMS / voice sign-in (the mobilePhone method). */

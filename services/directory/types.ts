@@ -89,6 +89,16 @@ export interface TemporaryAccessPass {
   createdDateTime: string | null;
 }
 
+/** Entra directory roles that reach a person, read live (role template ids). */
+export interface DirectoryRoles {
+  /** Held now, directly or through a role-assignable group. */
+  active: string[];
+  /** Could be activated through Privileged Identity Management. */
+  eligible: string[];
+  /** Why eligibility could not exist (e.g. no Entra ID P2, so no PIM); absent when it was read. */
+  eligibilityNote?: string;
+}
+
 export interface MailMessage {
   to: string;
   subject: string;
@@ -126,6 +136,9 @@ export interface Directory {
     userId: string,
     request: TemporaryAccessPassRequest,
   ): Promise<TemporaryAccessPass & Receipt>;
+  deleteTemporaryAccessPass(userId: string, methodId: string): Promise<Receipt>;
+  /** Entra roles the user holds or may activate, live from role management (never cached). */
+  directoryRoles(userId: string): Promise<DirectoryRoles>;
   installAppForUser(userId: string, teamsAppCatalogId: string): Promise<AppInstallation>;
   sendMail(sender: string, message: MailMessage): Promise<Receipt>;
 }

@@ -53,6 +53,8 @@ export const SimUserSchema = z.object({
   userType: z.enum(['Member', 'Guest']),
   accountEnabled: z.boolean(),
   isAdmin: z.boolean(),
+  /** Entra roles this person may activate (PIM eligibility); active roles follow isAdmin. */
+  eligibleRoles: z.array(z.string()).default([]),
   memberOf: z.array(z.string()),
   methods: z.array(SimMethodSchema),
   tap: SimTapSchema.nullable(),
@@ -125,6 +127,7 @@ export function userFromPractice(p: PracticeUser): SimUser {
     userType: p.userType,
     accountEnabled: p.accountEnabled,
     isAdmin: p.isAdmin,
+    eligibleRoles: [...p.eligibleRoles],
     memberOf: [...p.memberOf],
     tap: null,
     revokedSessionsAt: null,

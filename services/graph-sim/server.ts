@@ -94,7 +94,7 @@ export function handleRequest(deps: ServerDeps) {
       state: deps.state,
     };
     const path = url.pathname;
-    const isGraph = path.toLowerCase().startsWith('/v1.0/');
+    const isGraph = /^\/(v1\.0|beta)\//i.test(path);
     const isSim = path.startsWith('/_sim/');
     let faulted = false;
     if (isGraph) {

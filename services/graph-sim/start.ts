@@ -12,6 +12,7 @@ import { Router } from './router';
 import { registerAuthMethods } from './routes/auth-methods';
 import { registerMail } from './routes/mail';
 import { registerReports } from './routes/reports';
+import { registerRoleManagement } from './routes/role-management';
 import { registerSimControl } from './routes/sim-control';
 import { registerTeamwork } from './routes/teamwork';
 import { registerUsers } from './routes/users';
@@ -87,6 +88,7 @@ export async function startGraphSim(options: GraphSimOptions): Promise<GraphSim>
   registerAuthMethods(graph);
   registerTeamwork(graph);
   registerMail(graph);
+  registerRoleManagement(graph);
   const sim = new Router();
   registerSimControl(sim, { faults, requests });
 

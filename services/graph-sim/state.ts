@@ -15,6 +15,9 @@ import { ReportRows, type RowFilter } from './report-rows';
 import { newTap, tapCodeMatches, type TapPolicy, type TapRequest } from './tap';
 import { tapUsability, type RegistrationRow } from './views';
 
+/** The Global Administrator role template id. */
+export const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+
 /**
  * The stand-in's directory: users and groups from a practice file plus every change made through
  * the API, kept for the life of the process and saved to the data directory when there is one.
@@ -26,6 +29,7 @@ export interface UserPatch {
   displayName?: string;
   accountEnabled?: boolean;
   isAdmin?: boolean;
+  eligibleRoles?: string[];
   jobTitle?: string | null;
   department?: string | null;
   mobilePhone?: string | null;
@@ -33,6 +37,9 @@ export interface UserPatch {
   memberOf?: string[];
   userType?: 'Member' | 'Guest';
 }
+
+/** The tenant's Entra ID licence: free has no reports, P1 no Privileged Identity Management. */
+export type Licence = 'free' | 'p1' | 'p2';
 
 export type TapUseResult = { ok: true } | { ok: false; reason: string };
 
@@ -49,6 +56,7 @@ export class SimState {
   private readonly report = new ReportRows();
   private changed = new Set<string>();
   private mailLog: SimMail[] = [];
+  licence: Licence = 'p1';
 
   constructor(
     private readonly practice: Practice,
@@ -103,6 +111,37 @@ export class SimState {
 
   registrationRow(user: SimUser): RegistrationRow | undefined {
     return user.accountEnabled ? this.report.row(user, this.clock.now()) : undefined;
+  }
+
+  /**
+   * Active Entra role assignments reaching the user, as transitiveRoleAssignments lists them:
+   * their own (an admin holds Global Administrator here) and those of role-assignable groups.
+   */
+  activeRoleAssignments(user: SimUser): Array<{ roleDefinitionId: string; principalId: string }> {
+    const own = user.isAdmin ? [{ roleDefinitionId: GLOBAL_ADMINISTRATOR, principalId: user.id }] : [];
+    return [...own, ...this.groupRoles(user, 'directoryRoles')];
+  }
+
+  /** Roles the user may activate through PIM, directly or through role-assignable groups. */
+  eligibleRoleAssignments(principalId: string): Array<{ roleDefinitionId: string; principalId: string }> {
+    const id = principalId.toLowerCase();
+    const user = this.users.get(id);
+    if (user) return user.eligibleRoles.map((roleDefinitionId) => ({ roleDefinitionId, principalId: id }));
+    const group = this.groups.get(id);
+    return (group?.eligibleRoles ?? []).map((roleDefinitionId) => ({ roleDefinitionId, principalId: id }));
+  }
+
+  /** The role-assignable groups the user belongs to, directly or through nesting. */
+  roleAssignableGroups(user: SimUser): PracticeGroup[] {
+    return [...this.transitiveGroups(user)]
+      .map((id) => this.groups.get(id))
+      .filter((g): g is PracticeGroup => Boolean(g?.isAssignableToRole));
+  }
+
+  private groupRoles(user: SimUser, field: 'directoryRoles' | 'eligibleRoles') {
+    return this.roleAssignableGroups(user).flatMap((g) =>
+      (g[field] ?? []).map((roleDefinitionId) => ({ roleDefinitionId, principalId: g.id })),
+    );
   }
 
   /** Every group the user is in, directly or through nesting. */
@@ -226,6 +265,7 @@ export class SimState {
 
   /** Back to the practice file: every change is forgotten, on disk too. */
   reset(): void {
+    this.licence = 'p1';
     this.loadFromPractice();
     this.mailLog = [];
     this.save();

@@ -1,5 +1,5 @@
 import { FilterError, parseRegistrationFilter } from '../filters';
-import { GraphHttpError, metadata, notFound, sendJson } from '../http';
+import { GraphHttpError, metadata, notFound, sendJson, type SimContext } from '../http';
 import { checkSelect, collection, page, pick, queryOptions } from '../odata';
 import type { Router } from '../router';
 import type { RegistrationRow } from '../views';
@@ -31,8 +31,19 @@ function invalidFilter(detail: string): GraphHttpError {
   return new GraphHttpError(400, 'badRequest', `Invalid filter clause: ${detail}`);
 }
 
+/** The reports need Entra ID P1 or P2; a free tenant gets Graph's 403. */
+function requirePremium(ctx: SimContext): void {
+  if (ctx.state.licence !== 'free') return;
+  throw new GraphHttpError(
+    403,
+    'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
+    "Neither tenant is B2C or tenant doesn't have premium license",
+  );
+}
+
 export function registerReports(router: Router, pageSize: number): void {
   router.on('GET', BASE, (ctx) => {
+    requirePremium(ctx);
     const q = queryOptions(ctx, ['$top', '$filter', '$skiptoken', '$select']);
     checkSelect(q.select, PROPERTIES, TYPE);
     let rows: RegistrationRow[];
@@ -56,6 +67,7 @@ export function registerReports(router: Router, pageSize: number): void {
   });
 
   router.on('GET', `${BASE}/:id`, (ctx) => {
+    requirePremium(ctx);
     const q = queryOptions(ctx, ['$select']);
     checkSelect(q.select, PROPERTIES, TYPE);
     const id = ctx.params.id!;

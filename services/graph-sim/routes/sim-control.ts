@@ -17,6 +17,7 @@ const UserPatchSchema = z
     displayName: z.string().min(1).optional(),
     accountEnabled: z.boolean().optional(),
     isAdmin: z.boolean().optional(),
+    eligibleRoles: z.array(z.string().uuid()).optional(),
     jobTitle: z.string().nullable().optional(),
     department: z.string().nullable().optional(),
     mobilePhone: z.string().nullable().optional(),
@@ -27,6 +28,8 @@ const UserPatchSchema = z
   .strict();
 
 const UseTapBody = z.object({ code: z.string() });
+
+const TenantPatchSchema = z.object({ licence: z.enum(['free', 'p1', 'p2']).optional() }).strict();
 
 /** The full record for tests: derived registrations, groups, and the pass without its code. */
 export function simUserView(state: SimState, user: SimUser): Record<string, unknown> {
@@ -75,6 +78,13 @@ export function registerSimControl(router: Router, deps: SimControlDeps): void {
     const user = requireUser(ctx);
     const { code } = parseBody(ctx, UseTapBody);
     sendJson(ctx, 200, ctx.state.useTap(user, code));
+  });
+
+  router.on('GET', '/_sim/tenant', (ctx) => sendJson(ctx, 200, { licence: ctx.state.licence }));
+  router.on('PATCH', '/_sim/tenant', (ctx) => {
+    const patch = parseBody(ctx, TenantPatchSchema);
+    if (patch.licence) ctx.state.licence = patch.licence;
+    sendJson(ctx, 200, { licence: ctx.state.licence });
   });
 
   router.on('GET', '/_sim/mail', (ctx) => sendJson(ctx, 200, { value: ctx.state.mail() }));
