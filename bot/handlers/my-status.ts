@@ -1,24 +1,13 @@
 import { z } from 'zod';
 import { expandCard } from '../../cards/render';
 import { VERBS } from '../../cards/verbs';
+import { AUTHENTICATOR_KIND, describeMethod, isSecondFactor, PASS_KIND, PHONE_KIND } from '../../services/directory/method-names';
 import type { AuthMethod } from '../../services/directory/types';
 import type { ActionDef } from '../actions';
 
-const KIND_LABELS: Record<string, string> = {
-  microsoftAuthenticatorAuthenticationMethod: 'Microsoft Authenticator',
-  phoneAuthenticationMethod: 'Text or call',
-  fido2AuthenticationMethod: 'Security key',
-  hardwareOathAuthenticationMethod: 'Hardware token',
-  softwareOathAuthenticationMethod: 'Code app',
-  windowsHelloForBusinessAuthenticationMethod: 'Windows Hello',
-  temporaryAccessPassAuthenticationMethod: 'Temporary Access Pass',
-  emailAuthenticationMethod: 'Email (password reset only)',
-  platformCredentialAuthenticationMethod: 'Platform credential',
-};
-
-/** Sign-in methods that count as a second factor for people (the password does not). */
+/** Sign-in methods a person keeps as a second factor (not the password, not a setup pass). */
 function secondFactors(methods: AuthMethod[]): AuthMethod[] {
-  return methods.filter((m) => m.kind !== 'passwordAuthenticationMethod' && KIND_LABELS[m.kind]);
+  return methods.filter(isSecondFactor);
 }
 
 /** "My status": the caller's live methods from the directory, in plain words. */
@@ -26,9 +15,11 @@ export const myStatusAction: ActionDef = {
   verb: VERBS.myStatus,
   schema: z.object({}).loose(),
   async run(ctx) {
-    const methods = secondFactors(await ctx.services.directory.authMethods(ctx.caller.aadObjectId));
-    const hasAuthenticator = methods.some((m) => m.kind === 'microsoftAuthenticatorAuthenticationMethod');
-    const onlyPhone = methods.length > 0 && methods.every((m) => m.kind === 'phoneAuthenticationMethod');
+    const all = await ctx.services.directory.authMethods(ctx.caller.aadObjectId);
+    const methods = secondFactors(all);
+    const pass = all.some((m) => m.kind === PASS_KIND);
+    const hasAuthenticator = methods.some((m) => m.kind === AUTHENTICATOR_KIND);
+    const onlyPhone = methods.length > 0 && methods.every((m) => m.kind === PHONE_KIND);
     let headline: string;
     let advice = '';
     if (hasAuthenticator) {
@@ -48,7 +39,13 @@ export const myStatusAction: ActionDef = {
       headline,
       advice,
       hasAuthenticator,
-      methods: methods.map((m) => ({ kind: KIND_LABELS[m.kind] ?? m.kind, label: m.label })),
+      methods: methods.map((m) => {
+        const { name, detail } = describeMethod(m);
+        return { kind: name, label: detail || 'set up' };
+      }),
+      passNote: pass
+        ? 'You also have a Temporary Access Pass from IT. It is short-term and only for setting up Authenticator, not a way you keep signing in.'
+        : '',
     });
   },
 };

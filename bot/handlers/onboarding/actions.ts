@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { VERBS } from '../../../cards/verbs';
 import type { CardJson } from '../../../cards/render';
 import { DAY } from '../../../services/clock';
+import { isSecondFactor } from '../../../services/directory/method-names';
 import { isDirectoryError, type AuthenticatorDevice } from '../../../services/directory/types';
 import { STEP_IDS, type StepId } from '../../../services/onboarding/content';
 import type { OnboardingProgress } from '../../../services/onboarding/progress';
@@ -16,13 +17,6 @@ const StepData = z.object({ step: z.enum(STEP_IDS).optional() }).loose();
 const SnoozeData = z.object({ step: z.enum(STEP_IDS).optional(), days: z.union([z.literal(1), z.literal(3)]) }).loose();
 
 const STALE = 'That card was out of date. Here is where you are now.';
-const SECOND_FACTORS = new Set([
-  'microsoftAuthenticatorAuthenticationMethod',
-  'phoneAuthenticationMethod',
-  'fido2AuthenticationMethod',
-  'hardwareOathAuthenticationMethod',
-  'softwareOathAuthenticationMethod',
-]);
 
 /** Who the walkthrough is talking to: first name, role groups, job title. */
 async function personOf(ctx: ActionContext): Promise<Person> {
@@ -63,7 +57,7 @@ async function liveDevices(ctx: ActionContext): Promise<AuthenticatorDevice[]> {
 async function hasBackup(ctx: ActionContext): Promise<boolean> {
   try {
     const methods = await ctx.services.directory.authMethods(ctx.caller.aadObjectId);
-    return methods.filter((m) => SECOND_FACTORS.has(m.kind)).length > 1;
+    return methods.filter(isSecondFactor).length > 1;
   } catch {
     return false;
   }
@@ -231,7 +225,7 @@ function itRequest(verb: (typeof VERBS)[keyof typeof VERBS], kind: TicketKind, w
     verb,
     schema: StepData,
     async run(ctx, data) {
-      const ticket = await ctx.services.requests.open(ctx, kind, { step: data.step ?? 'unknown', source: 'onboarding' });
+      const ticket = await ctx.services.requests.open(ctx.caller, kind, { step: data.step ?? 'unknown', source: 'onboarding' });
       if (kind === 'help' || kind === 'hardware-token') {
         await ctx.services.onboarding.progress.record(ctx.caller.aadObjectId, 'asked-it', data.step ?? 'why');
       }
