@@ -38,6 +38,7 @@ export class Scheduler {
   private readonly handlers = new Map<string, JobHandler>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
+  private kicked: Promise<void> | undefined;
   private readonly opts: Required<SchedulerOptions>;
 
   constructor(
@@ -98,6 +99,33 @@ export class Scheduler {
     return this.running;
   }
 
+  /**
+   * Runs due jobs now, without waiting for the next poll: for work stored to run at once (what
+   * follows a ticket action). A pass already running may have looked before the job was stored,
+   * so this one runs after it.
+   */
+  kick(): void {
+    const previous = this.kicked ?? Promise.resolve();
+    const next: Promise<void> = previous
+      .then(async () => {
+        await this.running?.catch(() => 0);
+        await this.runDue();
+      })
+      .catch((err: unknown) => this.logger.error({ err }, 'scheduler pass failed'))
+      .finally(() => {
+        if (this.kicked === next) this.kicked = undefined;
+      });
+    this.kicked = next;
+  }
+
+  /** Waits until no pass is running or asked for. */
+  async settle(): Promise<void> {
+    while (this.kicked || this.running) {
+      await this.kicked;
+      await this.running?.catch(() => 0);
+    }
+  }
+
   start(): void {
     if (this.timer) return;
     const tick = () => {
@@ -114,7 +142,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.running;
+    await this.settle();
   }
 
   private async pass(): Promise<number> {

@@ -27,10 +27,11 @@ export class RoleResolver {
     private readonly ttlMs: number = ROLE_CACHE_MS,
   ) {}
 
-  async rolesOf(aadObjectId: string): Promise<Set<Role>> {
+  /** With `fresh`, the directory is asked now (for actions that change someone's sign-in). */
+  async rolesOf(aadObjectId: string, options: { fresh?: boolean } = {}): Promise<Set<Role>> {
     const now = this.clock.now().getTime();
     const hit = this.cache.get(aadObjectId);
-    if (hit && now - hit.at < Math.min(this.ttlMs, ROLE_CACHE_MS)) return hit.roles;
+    if (!options.fresh && hit && now - hit.at < Math.min(this.ttlMs, ROLE_CACHE_MS)) return hit.roles;
     const ids = [this.groups.it, this.groups.admin, this.groups.privileged].filter(
       (g): g is string => Boolean(g),
     );

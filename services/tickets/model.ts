@@ -31,6 +31,14 @@ export interface Verification {
   confirmedAt?: string;
 }
 
+export interface IssuedPass {
+  issuedAt: string;
+  expiresAt: string;
+  by: Person;
+  /** Graph's id for the pass method, so it can be deleted; not a secret. */
+  methodId?: string;
+}
+
 /** Where the ticket's card lives in the IT channel. */
 export interface ThreadRef {
   /** The channel conversation the card was posted to. */
@@ -55,7 +63,13 @@ export interface Ticket {
   status: TicketStatus;
   /** Bumped on every change; cards carry it so a stale card is recognised. */
   version: number;
-  requester: Person & { upn?: string; jobTitle?: string | null; department?: string | null };
+  requester: Person & {
+    upn?: string;
+    /** Where recovery notices go: the mailbox, else the UPN. */
+    email?: string;
+    jobTitle?: string | null;
+    department?: string | null;
+  };
   createdAt: string;
   updatedAt: string;
   /** Kind-specific answers, all from fixed choices or screened short text. */
@@ -69,7 +83,10 @@ export interface Ticket {
   pending?: PendingAction;
   sessionsRevokedAt?: string;
   removedDevices?: string[];
-  pass?: { issuedAt: string; expiresAt: string; by: Person };
+  /** The latest pass issued on this ticket (never its code). A new pass replaces it in Entra. */
+  pass?: IssuedPass;
+  /** How many passes were issued on this ticket. */
+  passesIssued?: number;
   resolution?: string;
   thread?: ThreadRef;
   timeline: TimelineEntry[];
@@ -83,3 +100,7 @@ export const KIND_LABELS: Record<TicketKind, string> = {
   'first-time-pass': 'First-time sign-in pass',
   help: 'Help with sign-in',
 };
+
+export function isActive(status: TicketStatus): boolean {
+  return status !== 'resolved' && status !== 'withdrawn';
+}

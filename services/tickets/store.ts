@@ -1,6 +1,8 @@
 import type { Clock } from '../clock';
 import { ConflictError, type DocumentStore, type StoredDoc } from '../storage/types';
-import type { Person, Ticket, TicketKind, TicketStatus } from './model';
+import { isActive, type Person, type ThreadRef, type Ticket, type TicketKind } from './model';
+
+export { isActive } from './model';
 
 const TICKETS = 'tickets';
 const COUNTERS = 'counters';
@@ -34,7 +36,7 @@ export class TicketStore {
       details: input.details,
       privileged: input.privileged ?? false,
       adminRole: input.adminRole ?? false,
-      timeline: [{ at: now, by: { id: input.requester.id, name: input.requester.name }, text: 'Request opened' }],
+      timeline: [{ at: now, by: { id: input.requester.id, name: input.requester.name }, text: `${input.requester.name} opened the request` }],
     };
     await this.store.put(TICKETS, id, ticket, { ifAbsent: true, index: indexOf(ticket) });
     return ticket;
@@ -54,6 +56,48 @@ export class TicketStore {
     const next: Ticket = { ...ticket, version: ticket.version + 1, updatedAt: now, timeline };
     const newEtag = await this.store.put(TICKETS, ticket.id, next, { etag, index: indexOf(next) });
     return { ticket: next, etag: newEtag };
+  }
+
+  /**
+   * Re-reads and changes the ticket until the write wins (or `change` returns nothing). For
+   * changes that must land whatever else happened meanwhile, such as recording what Graph did.
+   */
+  async mutate(
+    id: string,
+    by: Person,
+    change: (current: Ticket) => { ticket: Ticket; text?: string } | undefined,
+  ): Promise<{ ticket: Ticket; etag: string } | undefined> {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const doc = await this.get(id);
+      if (!doc) return undefined;
+      const next = change(doc.value);
+      if (!next) return { ticket: doc.value, etag: doc.etag };
+      try {
+        return await this.update(next.ticket, doc.etag, by, next.text);
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
+    throw new Error(`could not save ticket ${id}: too much contention`);
+  }
+
+  /**
+   * Records where the ticket's card was posted. This is bookkeeping, not a change IT acts on, so
+   * the version stays: a card rendered before it still carries the version the server expects.
+   */
+  async attachThread(id: string, thread: ThreadRef): Promise<Ticket | undefined> {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const doc = await this.get(id);
+      if (!doc) return undefined;
+      const next: Ticket = { ...doc.value, thread };
+      try {
+        await this.store.put(TICKETS, id, next, { etag: doc.etag, index: indexOf(next) });
+        return next;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
+    throw new Error(`could not save where ticket ${id} was posted: too much contention`);
   }
 
   /** The requester's ticket of this kind that is still open, if any. */
@@ -106,10 +150,6 @@ export class TicketStore {
     }
     throw new Error('could not allocate a ticket number: too much contention');
   }
-}
-
-export function isActive(status: TicketStatus): boolean {
-  return status !== 'resolved' && status !== 'withdrawn';
 }
 
 function indexOf(t: Ticket): string {
