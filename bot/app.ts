@@ -10,7 +10,10 @@ import { myStatusAction } from './handlers/my-status';
 import { onboardingActions } from './handlers/onboarding/actions';
 import { registerOnboardingReminders } from './handlers/onboarding/reminders';
 import { ItRequests } from './requests';
-import { Escalations } from './escalations';
+import { TicketBoard } from './handlers/tickets/board';
+import { RequesterNotices } from './handlers/tickets/notify';
+import { ItTeam } from './handlers/it-team';
+import { MINUTE } from '../services/clock';
 import { lostDeviceActions } from './handlers/lost-device/actions';
 import { ticketActions } from './handlers/tickets/actions';
 import { troubleshootActions } from './handlers/troubleshoot';
@@ -119,24 +122,55 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
 
   const conversations = new ConversationDirectory(store);
   const tickets = new TicketStore(store, clock);
+  const scheduler = new Scheduler(store, clock, logger.child({ component: 'scheduler' }), {
+    pollMs: overrides.schedulerPollMs ?? 1000,
+  });
+  const proactive = new Proactive(adapter, config.bot.appId, conversations);
+  const roles = new RoleResolver(directory, config.groups, clock);
+  const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }));
+  const checkTtlMs = config.verificationTtlMinutes * MINUTE;
+  const board = new TicketBoard({
+    tickets,
+    directory,
+    conversations,
+    proactive,
+    scheduler,
+    notices: new RequesterNotices({ proactive, directory, logger: logger.child({ component: 'tickets' }), settings: config }),
+    clock,
+    logger: logger.child({ component: 'tickets' }),
+    settings: { ticketSlaMinutes: config.ticketSlaMinutes, checkTtlMs },
+  });
+  board.register();
+  const requests = new ItRequests({
+    tickets,
+    directory,
+    logger: logger.child({ component: 'requests' }),
+    groups: config.groups,
+    announce: (ticket) => board.opened(ticket),
+  });
   const services: BotServices = {
     config,
     clock,
     logger,
     store,
     directory,
-    roles: new RoleResolver(directory, config.groups, clock),
+    roles,
     conversations,
-    scheduler: new Scheduler(store, clock, logger.child({ component: 'scheduler' }), {
-      pollMs: overrides.schedulerPollMs ?? 1000,
-    }),
+    scheduler,
     kb: overrides.kb ?? createKnowledgeBase(),
     onboarding: { content: loadOnboardingContent(), progress: new OnboardingProgressStore(store, clock) },
     tickets,
-    requests: new ItRequests(tickets, logger.child({ component: 'requests' })),
-    proactive: new Proactive(adapter, config.bot.appId, conversations),
-    audit: new AuditLog(store, clock, logger.child({ component: 'audit' })),
-    tapLimiter: new TapLimiter(store, clock, config.tapMaxPerHour),
+    requests,
+    proactive,
+    audit,
+    board,
+    itTeam: new ItTeam({
+      conversations,
+      directory,
+      board,
+      logger: logger.child({ component: 'it-team' }),
+      settings: { itGroupId: config.groups.it, itChannelId: config.itChannelId },
+    }),
     kbFeedback: new KbFeedback(store, clock),
     directoryHealth: breaker,
     limits: {
@@ -144,17 +178,31 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       perTenant: new RateLimiter(config.tenantTurnsPerMinute, Math.ceil(config.tenantTurnsPerMinute / 4)),
       notices: new RateLimiter(1, 1),
     },
-    escalations: undefined as unknown as Escalations,
     campaigns: undefined as unknown as CampaignService,
   };
 
   const actions: ActionRouter = new ActionRouter((ctx, notice) => helpCard(ctx, actions.verbs(), notice));
   actions.register(helpAction(() => actions.verbs())).register(myStatusAction);
-  services.escalations = new Escalations(services);
-  services.escalations.register();
-  announceOutage = (text) => void services.escalations.channelNotice(text);
-  services.requests.onOpened = (ticket) => services.escalations.opened(ticket);
-  for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions(), ...troubleshootActions()]) actions.register(action);
+  announceOutage = (text) => void board.channelNotice(text);
+  const ticketDeps = {
+    tickets,
+    directory,
+    roles,
+    audit,
+    clock,
+    logger: logger.child({ component: 'tickets' }),
+    board,
+    limiter: new TapLimiter(store, clock, config.tapMaxPerHour),
+    conversations,
+    settings: {
+      checkTtlMs,
+      tapLifetimeMinutes: config.tapLifetimeMinutes,
+      tapMaxPerHour: config.tapMaxPerHour,
+      secondVerifierMayBeAdmin: config.secondVerifierMayBeAdmin,
+      groups: config.groups,
+    },
+  };
+  for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions(ticketDeps), ...troubleshootActions()]) actions.register(action);
   registerOnboardingReminders(services);
   const nudgeMessenger = new TeamsNudgeMessenger(adapter, config.bot.appId, services.proactive, conversations, logger.child({ component: 'campaigns' }));
   adapter.use(nudgeMessenger.middleware());

@@ -5,7 +5,6 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type TeamsChannelAccount,
-  type TeamInfo,
   type InvokeResponse,
 } from 'botbuilder';
 import { toAttachment, type CardJson } from '../cards/render';
@@ -56,7 +55,13 @@ export class MfaBot extends TeamsActivityHandler {
     this.onTeamsMembersAddedEvent(async (membersAdded, teamInfo, context, next) => {
       const botAdded = membersAdded.some((m: TeamsChannelAccount) => m.id === context.activity.recipient.id);
       if (botAdded && isPersonal(context)) await this.greet(context);
-      else if (botAdded && teamInfo) await this.joinedTeam(context, teamInfo);
+      else if (botAdded && teamInfo) await this.services.itTeam.joined(context, teamInfo);
+      else if (teamInfo) await this.services.itTeam.membersChanged(context, teamInfo);
+      await next();
+    });
+
+    this.onTeamsMembersRemovedEvent(async (_removed, teamInfo, context, next) => {
+      if (teamInfo) await this.services.itTeam.membersChanged(context, teamInfo);
       await next();
     });
   }
@@ -165,21 +170,6 @@ export class MfaBot extends TeamsActivityHandler {
     const caller = callerOf(context);
     if (!caller) return;
     await this.reply(context, await helpCard(this.actionContext(context, caller, 'text'), this.actions.verbs()));
-  }
-
-  private async joinedTeam(context: TurnContext, team: TeamInfo | undefined): Promise<void> {
-    const { config, conversations, logger } = this.services;
-    const ref = TurnContext.getConversationReference(context.activity);
-    const isItTeam = team?.aadGroupId === config.groups.it || (config.itChannelId !== undefined && ref.conversation?.id === config.itChannelId);
-    if (!isItTeam) {
-      logger.info({ team: team?.id }, 'added to a team that is not the IT team');
-      return;
-    }
-    const channelId = config.itChannelId ?? team?.id ?? ref.conversation!.id;
-    await conversations.saveChannel('it', { ...ref, conversation: { ...ref.conversation!, id: channelId, conversationType: 'channel', isGroup: true } });
-    await context.sendActivity('Hello IT team. I will post lost-phone and help requests here, one thread per ticket.');
-    const reposted = await this.services.escalations.repostUnsent();
-    if (reposted) logger.info({ reposted }, 'posted tickets that were waiting for the IT channel');
   }
 
   /**

@@ -104,6 +104,7 @@ const EnvSchema = z.object({
   NUDGE_CONFIRM_THRESHOLD: integer(50, 1, 100_000),
   ONBOARDING_MAX_SNOOZES: integer(3, 0, 20),
   TAP_MAX_PER_HOUR: integer(5, 1, 100),
+  VERIFICATION_TTL_MINUTES: integer(30, 1, 1440),
   USER_TURNS_PER_MINUTE: integer(30, 1, 10_000),
   AUDIT_HEAD_FILE: optionalText,
   AUDIT_RETENTION_YEARS: integer(6, 1, 100),
@@ -173,6 +174,8 @@ export interface AppConfig {
   nudgeConfirmThreshold: number;
   onboardingMaxSnoozes: number;
   tapMaxPerHour: number;
+  /** How long an identity check counts for issuing a pass. */
+  verificationTtlMinutes: number;
   userTurnsPerMinute: number;
   audit: { headFile?: string; retentionYears: number };
   tenantTurnsPerMinute: number;
@@ -216,6 +219,7 @@ function shared(env: Env) {
     nudgeConfirmThreshold: env.NUDGE_CONFIRM_THRESHOLD,
     onboardingMaxSnoozes: env.ONBOARDING_MAX_SNOOZES,
     tapMaxPerHour: env.TAP_MAX_PER_HOUR,
+    verificationTtlMinutes: env.VERIFICATION_TTL_MINUTES,
     userTurnsPerMinute: env.USER_TURNS_PER_MINUTE,
     audit: { headFile: env.AUDIT_HEAD_FILE, retentionYears: env.AUDIT_RETENTION_YEARS },
     tenantTurnsPerMinute: env.TENANT_TURNS_PER_MINUTE,

@@ -1,48 +1,55 @@
-import type { ActionContext } from './actions';
+import type { Caller } from './actions';
+import { liveStanding, type StandingGroups } from '../services/authz/standing';
+import type { Directory } from '../services/directory/types';
+import type { Logger } from '../services/logger';
 import type { Ticket, TicketKind } from '../services/tickets/model';
 import type { TicketStore } from '../services/tickets/store';
-import type { Logger } from '../services/logger';
+
+export interface RequestDeps {
+  tickets: TicketStore;
+  directory: Directory;
+  logger: Logger;
+  groups: StandingGroups;
+  /** Called after a new ticket is stored (the IT channel post). */
+  announce: (ticket: Ticket) => Promise<void>;
+}
 
 /**
  * Opens IT requests for staff. A second request of the same kind while one is open joins the
  * open one instead of creating a duplicate. The ticket is stored before anyone is told about it.
  */
 export class ItRequests {
-  /** Called after a new ticket is stored (posting to the IT channel hooks in here). */
-  onOpened: (ticket: Ticket) => Promise<void> = async () => {};
+  constructor(private readonly deps: RequestDeps) {}
 
-  constructor(
-    private readonly tickets: TicketStore,
-    private readonly logger: Logger,
-  ) {}
-
-  async open(ctx: ActionContext, kind: TicketKind, details: Ticket['details']): Promise<Ticket & { joined?: boolean }> {
-    const requesterId = ctx.caller.aadObjectId;
-    const existing = await this.tickets.openFor(requesterId, kind);
+  async open(caller: Caller, kind: TicketKind, details: Ticket['details']): Promise<Ticket & { joined?: boolean }> {
+    const { tickets, directory, groups, logger } = this.deps;
+    const requesterId = caller.aadObjectId;
+    const existing = await tickets.openFor(requesterId, kind);
     if (existing) return { ...existing, joined: true };
-    const { directory, roles } = ctx.services;
-    const [profile, requesterRoles, registration] = await Promise.all([
+    const [profile, standing] = await Promise.all([
       directory.getUser(requesterId).catch(() => undefined),
-      roles.rolesOf(requesterId).catch(() => undefined),
-      directory.registrationFor(requesterId).catch(() => undefined),
+      liveStanding(directory, groups, requesterId).catch(() => undefined),
     ]);
-    const ticket = await this.tickets.create({
+    const name = profile?.displayName ?? caller.name;
+    const ticket = await tickets.create({
       kind,
       requester: {
         id: requesterId,
-        name: profile?.displayName ?? ctx.caller.name,
+        name,
         upn: profile?.userPrincipalName,
+        email: profile?.mail ?? profile?.userPrincipalName,
         jobTitle: profile?.jobTitle ?? null,
         department: profile?.department ?? null,
       },
       details,
       // When the directory can't say, treat the account as privileged: the stricter rules apply.
-      privileged: !requesterRoles || requesterRoles.has('admin') || requesterRoles.has('privileged'),
-      adminRole: registration?.isAdmin ?? false,
+      // A pass is never issued on these flags alone: they are read again, live, at that moment.
+      privileged: !standing || standing.privileged,
+      adminRole: standing?.adminRole ?? false,
     });
-    this.logger.info({ ticket: ticket.id, kind }, 'IT request opened');
-    await this.onOpened(ticket).catch((err: unknown) => {
-      this.logger.error({ err, ticket: ticket.id }, 'could not announce the ticket');
+    logger.info({ ticket: ticket.id, kind }, 'IT request opened');
+    await this.deps.announce(ticket).catch((err: unknown) => {
+      logger.error({ err, ticket: ticket.id }, 'could not announce the ticket');
     });
     return ticket;
   }

@@ -12,10 +12,10 @@ import type { RateLimiter } from '../services/ratelimit';
 import type { OnboardingContent } from '../services/onboarding/content';
 import type { OnboardingProgressStore } from '../services/onboarding/progress';
 import type { TicketStore } from '../services/tickets/store';
-import type { TapLimiter } from '../services/tickets/tap-limiter';
 import type { ItRequests } from './requests';
 import type { Proactive } from './proactive';
-import type { Escalations } from './escalations';
+import type { TicketBoard } from './handlers/tickets/board';
+import type { ItTeam } from './handlers/it-team';
 import type { AuditLog } from '../services/audit/log';
 import type { CampaignService } from '../services/campaigns/service';
 
@@ -35,8 +35,9 @@ export interface BotServices {
   requests: ItRequests;
   proactive: Proactive;
   audit: AuditLog;
-  escalations: Escalations;
-  tapLimiter: TapLimiter;
+  /** The IT channel: ticket cards, threads and notices. */
+  board: TicketBoard;
+  itTeam: ItTeam;
   campaigns: CampaignService;
   kbFeedback: KbFeedback;
   /** Whether the directory is in an outage (the circuit breaker is open). */

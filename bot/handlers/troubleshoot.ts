@@ -106,7 +106,7 @@ const askIt: ActionDef<typeof Trail> = {
   schema: Trail.loose(),
   async run(ctx, data) {
     const q = safeQuestion(data.q);
-    const ticket = await ctx.services.requests.open(ctx, 'help', {
+    const ticket = await ctx.services.requests.open(ctx.caller, 'help', {
       question: q || undefined,
       articlesTried: data.tried,
       source: 'troubleshooting',

@@ -46,6 +46,8 @@ export class LocalConnector {
   /** When set, calls it refuses get 401 and are kept in `refused`, not in `calls`. */
   authorize: ConnectorAuthCheck | undefined;
   readonly refused: Array<ConnectorCall & { reason: string }> = [];
+  /** Who is in a team or channel, as the paged members call answers (the same for every team). */
+  members: Array<{ id: string; name: string; aadObjectId: string }> = [];
   url = '';
 
   async start(): Promise<this> {
@@ -139,6 +141,9 @@ export class LocalConnector {
       const id = `a:${randomUUID()}`;
       call.conversationId = id;
       return send(201, { id, activityId: randomUUID() });
+    }
+    if (parts[1] === 'conversations' && parts[3] === 'pagedmembers' && call.method === 'GET') {
+      return send(200, { members: this.members });
     }
     if (parts[1] === 'conversations' && parts[3] === 'members' && call.method === 'GET') {
       return send(200, { id: parts[4], name: 'Member', aadObjectId: parts[4] });

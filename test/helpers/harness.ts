@@ -33,6 +33,8 @@ export interface Harness {
   /** Clicks an Action.Execute button; returns the invoke response. */
   click(user: TestUser, verb: string, data?: unknown): Promise<{ status: number; body: InvokeBody }>;
   options: build.ActivityOptions;
+  /** Waits for work that follows an answer (ticket follow-ups, other due jobs) to finish. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -174,6 +176,9 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     async click(user, verb, data = {}) {
       const res = await post(build.execute(user, verb, data, options));
       return { status: res.status, body: res.body as InvokeBody };
+    },
+    async settle() {
+      await app.services.scheduler.settle();
     },
     async close() {
       await server.close();

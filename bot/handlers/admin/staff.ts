@@ -28,7 +28,7 @@ const help: ActionDef<typeof NudgeData> = {
   async run(ctx, data) {
     const { campaigns, clock, requests } = ctx.services;
     await recordClick(campaigns, clock, data.campaignId, ctx.caller.aadObjectId, 'help');
-    const ticket = await requests.open(ctx, 'help', { source: 'nudge', campaignId: data.campaignId, step: 'why' });
+    const ticket = await requests.open(ctx.caller, 'help', { source: 'nudge', campaignId: data.campaignId, step: 'why' });
     return messageCard(
       `Request ${ticket.id} sent to IT`,
       "IT will contact you to help you set up Authenticator. To keep your account safe they will confirm it's you by calling the number the practice has on file or meeting in person. They will never ask for your password or a code in chat.",

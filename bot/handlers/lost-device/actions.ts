@@ -17,6 +17,8 @@ const Intake = z
   })
   .loose();
 const Ticketed = z.object({ ticketId: z.string().regex(TICKET_ID_PATTERN) }).loose();
+/** Withdrawing changes the ticket: the click carries the version the requester's card showed. */
+const Withdraw = Ticketed.extend({ v: z.coerce.number().int().positive() });
 
 /** Only the requester sees or withdraws their request; anyone else gets the same plain refusal. */
 async function ownTicket(ctx: ActionContext, verb: string, ticketId: string): Promise<{ ticket: Ticket; etag: string } | undefined> {
@@ -47,7 +49,7 @@ const submit: ActionDef<typeof Intake> = {
     if (note && screenText(note).verdict === 'sensitive') {
       return intakeCard("Your note looks like it has a code, password or patient detail, so I didn't send anything. Please leave that out and send again.");
     }
-    const ticket = await ctx.services.requests.open(ctx, 'lost-device', {
+    const ticket = await ctx.services.requests.open(ctx.caller, 'lost-device', {
       happened: data.happened,
       when: data.when,
       hadWorkApps: data.hadWorkApps,
@@ -74,21 +76,25 @@ const status: ActionDef<typeof Ticketed> = {
   },
 };
 
-const withdraw: ActionDef<typeof Ticketed> = {
+const withdraw: ActionDef<typeof Withdraw> = {
   verb: VERBS.lostWithdraw,
-  schema: Ticketed,
+  schema: Withdraw,
   async run(ctx, data) {
     const own = await ownTicket(ctx, VERBS.lostWithdraw, data.ticketId);
     if (!own) return messageCard('Not found', "I can't find that request for you.");
+    const { itPhone } = ctx.services.config;
     if (own.ticket.status === 'resolved' || own.ticket.status === 'withdrawn') {
-      return lostStatusCard(own.ticket, ctx.services.config.itPhone, 'This request is already closed.');
+      return lostStatusCard(own.ticket, itPhone, 'This request is already closed.');
+    }
+    if (own.ticket.version !== data.v) {
+      return lostStatusCard(own.ticket, itPhone, 'Here is where your request stands now. If you still want to withdraw it, select Withdraw request again.');
     }
     const me = { id: ctx.caller.aadObjectId, name: own.ticket.requester.name };
-    const r = await ctx.services.tickets.update({ ...own.ticket, status: 'withdrawn' }, own.etag, me, 'Withdrawn by the requester');
+    // Withdrawing ends any identity check too: nothing recorded before can lead to a pass later.
+    const r = await ctx.services.tickets.update({ ...own.ticket, status: 'withdrawn', verification: undefined }, own.etag, me, `${me.name} withdrew the request`);
     await ctx.services.audit.append({ actor: me.id, action: VERBS.lostWithdraw, target: r.ticket.id, outcome: 'success', activityId: ctx.turn.activity.id });
-    await ctx.services.escalations.refresh(r.ticket);
-    await ctx.services.escalations.reply(r.ticket, `${r.ticket.id} was withdrawn by ${me.name}.`);
-    return lostStatusCard(r.ticket, ctx.services.config.itPhone, 'Withdrawn. Nothing more will happen.');
+    await ctx.services.board.followUp({ ticketId: r.ticket.id, announce: `${r.ticket.id} was withdrawn by ${me.name}. Nothing more should be done on it.` });
+    return lostStatusCard(r.ticket, itPhone, 'Withdrawn. Nothing more will happen.');
   },
 };
 

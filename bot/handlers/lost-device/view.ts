@@ -23,6 +23,7 @@ export function lostStatusCard(t: Ticket, itPhone: string, notice = ''): CardJso
   return expandCard('lost-status', {
     notice,
     id: t.id,
+    v: t.version,
     statusText: STATUS_TEXT[t.status],
     explain: explain(t),
     itPhone,

@@ -1,21 +1,20 @@
 import { z } from 'zod';
 import { expandCard } from '../../../cards/render';
 import { VERBS } from '../../../cards/verbs';
-import { HOUR, MINUTE } from '../../../services/clock';
+import { liveStanding, type Standing } from '../../../services/authz/standing';
+import { MINUTE } from '../../../services/clock';
 import { isDirectoryError } from '../../../services/directory/types';
 import { screenText } from '../../../services/guard/guard';
-import { KIND_LABELS, TICKET_ID_PATTERN, type Ticket } from '../../../services/tickets/model';
-import type { ActionContext, ActionDef } from '../../actions';
-import { directoryTrouble } from '../../actions';
-import { age } from './view';
-import { passBlocker, passCard, VERIFY_BY } from './view';
-import { withTicket, type Loaded, type Outcome } from './guard';
-import { notifyRequester } from './notify';
+import { KIND_LABELS, type Person, type Ticket } from '../../../services/tickets/model';
+import { identityCheckState, livePass, passBlocker } from '../../../services/tickets/rules';
+import type { ActionDef } from '../../actions';
+import { loadForActor, refused, ticketAction, TicketRef, Versioned, type Outcome, type TicketDeps, type TicketTurn } from './action';
+import { claim, directoryFailure, record, release, underClaim } from './effects';
+import { age, BLOCKER_TEXT, clock, passCard, VERIFY_BY } from './view';
 
-const Ticketed = z.object({ ticketId: z.string().regex(TICKET_ID_PATTERN), v: z.coerce.number().int().positive().optional() }).loose();
-const Verify = Ticketed.extend({ method: z.enum(['callback', 'in-person', 'manager']), note: z.string().max(140).optional() });
-const Remove = Ticketed.extend({ deviceId: z.string().min(1).max(100) });
-const Resolve = Ticketed.extend({ reason: z.enum(['recovered', 'found', 'fulfilled', 'not-needed']) });
+const Verify = Versioned.extend({ method: z.enum(['callback', 'in-person', 'manager']), note: z.string().max(140).optional() });
+const Remove = Versioned.extend({ deviceId: z.string().min(1).max(100) });
+const Resolve = Versioned.extend({ reason: z.enum(['recovered', 'found', 'fulfilled', 'not-needed']) });
 
 const RESOLUTIONS: Record<z.infer<typeof Resolve>['reason'], string> = {
   recovered: 'Recovered: new phone set up',
@@ -24,260 +23,302 @@ const RESOLUTIONS: Record<z.infer<typeof Resolve>['reason'], string> = {
   'not-needed': 'Duplicate or not needed',
 };
 
-const changed = (_l: Loaded, r: { ticket: Ticket; etag: string }, extra: Partial<Extract<Outcome, { kind: 'changed' }>> = {}): Outcome => ({
+function assignIfNobody(t: Ticket, actor: Person): Ticket {
+  return t.assignee ? t : { ...t, assignee: actor, status: t.status === 'open' ? 'assigned' : t.status };
+}
+
+const changed = (ticket: Ticket, extra: Omit<Extract<Outcome, { kind: 'changed' }>, 'kind' | 'ticket'> = {}): Outcome => ({
   kind: 'changed',
-  ticket: r.ticket,
-  etag: r.etag,
+  ticket,
   ...extra,
 });
 
-/** Claims the ticket for a directory action, so concurrent clicks cause one effect only. */
-async function claim(ctx: ActionContext, l: Loaded, action: string) {
-  const at = ctx.services.clock.now().toISOString();
-  return ctx.services.tickets.update({ ...l.ticket, pending: { action, by: l.actor, at } }, l.etag, l.actor);
-}
+/** Every IT verb on tickets, given what they use. */
+export function ticketActions(deps: TicketDeps): ActionDef[] {
+  const { settings } = deps;
+  const ttl = settings.checkTtlMs;
 
-async function release(ctx: ActionContext, l: Loaded, claimed: { ticket: Ticket; etag: string }, text: string) {
-  return ctx.services.tickets.update({ ...claimed.ticket, pending: undefined }, claimed.etag, l.actor, text);
+  const list: ActionDef = {
+    verb: VERBS.itTickets,
+    schema: z.object({}).loose(),
+    async run() {
+      const open = await deps.tickets.listOpen();
+      const now = deps.clock.now();
+      return expandCard('tickets-list', {
+        count: open.length,
+        tickets: open.map((t) => ({
+          id: t.id,
+          urgent: t.privileged || t.adminRole,
+          title: `${t.id} · ${KIND_LABELS[t.kind]}${t.privileged || t.adminRole ? ' · URGENT' : ''}`,
+          subtitle: `${t.requester.name} · ${t.status} · ${t.assignee ? `with ${t.assignee.name}` : 'unassigned'} · ${age(t.createdAt, now)}`,
+        })),
+      });
+    },
+  };
+
+  /** IT's own view of a ticket (also what Teams asks for to refresh the shared card per person). */
+  const view: ActionDef<typeof TicketRef> = {
+    verb: VERBS.ticketView,
+    schema: TicketRef,
+    authorizesItself: true,
+    async run(ctx, data) {
+      const automatic = (ctx.turn.activity.value as { trigger?: string } | undefined)?.trigger === 'automatic';
+      const loaded = await loadForActor(deps, ctx, VERBS.ticketView, data.ticketId, { quietRefusal: automatic });
+      if (loaded.kind === 'answer') return loaded.card;
+      return deps.board.itCard(loaded.turn.ticket);
+    },
+  };
+
+  const passGiven: ActionDef<typeof TicketRef> = {
+    verb: VERBS.ticketPassGiven,
+    schema: TicketRef,
+    authorizesItself: true,
+    async run(ctx, data) {
+      const loaded = await loadForActor(deps, ctx, VERBS.ticketPassGiven, data.ticketId);
+      if (loaded.kind === 'answer') return loaded.card;
+      return deps.board.itCard(loaded.turn.ticket, 'Thanks. The pass is no longer shown anywhere.');
+    },
+  };
+
+  const assign = ticketAction(deps, VERBS.ticketAssign, Versioned, async ({ ticket, actor, save }) => {
+    const next: Ticket = { ...ticket, assignee: actor, status: ticket.status === 'open' ? 'assigned' : ticket.status };
+    const saved = await save(next, `${actor.name} took this ticket`);
+    return changed(saved.ticket, { followUp: { requester: { text: `${actor.name} from IT is handling your request ${ticket.id}.`, email: false } } });
+  });
+
+  const verify = ticketAction(deps, VERBS.ticketVerify, Verify, async ({ ticket, actor, now, save }, data) => {
+    const state = identityCheckState(ticket, now, ttl);
+    if (state === 'valid' || state === 'awaiting-second') {
+      return refused('already-checked', 'Identity is already checked for the next pass. Nothing was changed.');
+    }
+    const note = data.note?.trim();
+    if (note && screenText(note).verdict === 'sensitive') {
+      return refused('sensitive-note', "That note looks like it holds a code, password or patient detail, so it wasn't saved. Please record the check without it.");
+    }
+    const next: Ticket = {
+      ...assignIfNobody(ticket, actor),
+      status: 'verified',
+      verification: { method: data.method, note: note || undefined, by: actor, at: now.toISOString() },
+    };
+    const second = next.privileged ? ' A second person must confirm it before a pass can be issued.' : '';
+    const saved = await save(next, `${actor.name} confirmed identity: ${VERIFY_BY[data.method]}.${second}`);
+    return changed(saved.ticket);
+  });
+
+  const confirm = ticketAction(
+    deps,
+    VERBS.ticketConfirm,
+    Versioned,
+    async ({ ticket, actor, now, save }) => {
+      const v = ticket.verification;
+      const state = identityCheckState(ticket, now, ttl);
+      if (!v || state === 'none') return refused('no-check', 'There is no identity check to confirm yet.');
+      if (state === 'expired') return refused('check-expired', BLOCKER_TEXT['check-expired']);
+      if (state !== 'awaiting-second') return refused('already-confirmed', 'This identity check needs no more confirming. Nothing was changed.');
+      if (v.by.id === actor.id) return refused('same-person', 'You recorded this check yourself. A different person has to confirm it.');
+      const next: Ticket = { ...ticket, verification: { ...v, confirmedBy: actor, confirmedAt: now.toISOString() } };
+      const saved = await save(next, `${actor.name} confirmed the identity check (second person)`);
+      return changed(saved.ticket);
+    },
+    { extraRoles: (s) => (s.secondVerifierMayBeAdmin ? ['admin'] : []) },
+  );
+
+  const revoke = ticketAction(
+    deps,
+    VERBS.ticketRevoke,
+    Versioned,
+    async (turn) => {
+      const { ticket, actor } = turn;
+      const done = await underClaim(deps, turn, 'revokeSignInSessions', () => deps.directory.revokeSessions(ticket.requester.id), 'Signing out failed');
+      if (!done.ok) return { kind: 'card', card: done.card };
+      const at = deps.clock.now().toISOString();
+      const after = await record(deps, turn, (current) => ({
+        ticket: assignIfNobody({ ...current, sessionsRevokedAt: at }, actor),
+        text: `${actor.name} signed ${current.requester.name} out of every session`,
+      }));
+      await turn.audit({ action: 'graph.revokeSignInSessions', target: ticket.requester.id, outcome: 'success', graphRequestId: done.result.requestId });
+      return changed(after, {
+        notice: 'Signed out everywhere. It can take a few minutes, and existing access tokens last up to an hour.',
+        followUp: { requester: { text: 'IT signed your account out everywhere. Sign in again on your devices; it may take a few minutes to take effect.', email: true } },
+      });
+    },
+    { freshRole: true },
+  );
+
+  const removeDevice = ticketAction(
+    deps,
+    VERBS.ticketRemoveDevice,
+    Remove,
+    async (turn, data) => {
+      const { ticket, actor } = turn;
+      const devices = await deps.directory.authenticatorDevices(ticket.requester.id);
+      const device = devices.find((d) => d.id === data.deviceId);
+      if (!device) return refused('no-such-device', 'That device is no longer on their account. Here is the current list.');
+      const name = device.displayName ?? 'Authenticator device';
+      const done = await underClaim(deps, turn, 'removeAuthenticator', () => deps.directory.removeAuthenticator(ticket.requester.id, device.id), `Removing ${name} failed`);
+      if (!done.ok) return { kind: 'card', card: done.card };
+      const after = await record(deps, turn, (current) => ({
+        ticket: assignIfNobody({ ...current, removedDevices: [...(current.removedDevices ?? []), name] }, actor),
+        text: `${actor.name} removed Authenticator on "${name}"`,
+      }));
+      await turn.audit({ action: 'graph.removeAuthenticator', target: ticket.requester.id, outcome: 'success', graphRequestId: done.result.requestId, details: { device: name } });
+      return changed(after, {
+        followUp: { requester: { text: `IT removed Microsoft Authenticator on "${name}" from your account, so that phone can no longer approve sign-ins.`, email: true } },
+      });
+    },
+    { freshRole: true },
+  );
+
+  const issuePass = ticketAction(deps, VERBS.ticketIssuePass, Versioned, (turn) => issue(deps, turn), { freshRole: true });
+
+  const resolve = ticketAction(deps, VERBS.ticketResolve, Resolve, async ({ ticket, actor, save }, data) => {
+    const next: Ticket = { ...assignIfNobody(ticket, actor), status: 'resolved', resolution: RESOLUTIONS[data.reason], verification: undefined };
+    const saved = await save(next, `${actor.name} resolved it: ${RESOLUTIONS[data.reason]}`);
+    return changed(saved.ticket, { followUp: { requester: { text: `Your request ${ticket.id} is resolved: ${RESOLUTIONS[data.reason]}.`, email: false } } });
+  });
+
+  const reopen = ticketAction(
+    deps,
+    VERBS.ticketReopen,
+    Versioned,
+    async ({ ticket, actor, save }) => {
+      if (ticket.status !== 'resolved') return refused('not-resolved', 'Only resolved tickets can be reopened.');
+      const next: Ticket = { ...ticket, status: 'assigned', assignee: ticket.assignee ?? actor, resolution: undefined, verification: undefined };
+      const saved = await save(next, `${actor.name} reopened it`);
+      return changed(saved.ticket, { followUp: { requester: { text: `IT reopened your request ${ticket.id}.`, email: false } } });
+    },
+    { whenClosed: 'allow' },
+  );
+
+  return [list, view, assign, verify, confirm, revoke, removeDevice, issuePass, passGiven, resolve, reopen] as ActionDef[];
 }
 
 /**
- * Claims the ticket, makes one directory call, and on failure releases the claim with a timeline
- * note, audits the failure and answers with the current card: the caller only handles success.
+ * Issues a one-time Temporary Access Pass. Under the ticket's claim: a slot of the issuer's
+ * hourly limit is reserved, the requester's standing is read live (any Entra role, held or
+ * eligible; the admin and privileged groups), and only then is Graph asked for the pass. Any
+ * doubt stops it, and every way out gives back what it took. The identity check is used up.
  */
-async function directoryEffect<R>(
-  ctx: ActionContext,
-  l: Loaded,
-  action: string,
-  call: () => Promise<R>,
-  failedText: string,
-): Promise<{ ok: true; result: R; claimed: { ticket: Ticket; etag: string } } | { ok: false; outcome: Outcome }> {
-  const claimed = await claim(ctx, l, action);
+async function issue(deps: TicketDeps, turn: TicketTurn): Promise<Outcome> {
+  const { ticket, actor, now } = turn;
+  const { settings, directory, limiter } = deps;
+  const blocker = passBlocker(ticket, now, settings.checkTtlMs);
+  if (blocker) return refused(blocker, BLOCKER_TEXT[blocker]);
+  await claim(turn, 'createTemporaryAccessPass');
+  const slot = await limiter.reserve(actor.id).catch(async (err: unknown) => {
+    await release(deps, turn);
+    throw err;
+  });
+  const giveBack = async (text?: string, change: Partial<Ticket> = {}) => {
+    await release(deps, turn, text, change);
+    if (slot) await limiter.release(actor.id, slot);
+  };
+  if (!slot) {
+    await giveBack();
+    return refused('rate-limit', `You have issued ${settings.tapMaxPerHour} passes in the last hour, the most allowed. Ask a colleague, or wait.`);
+  }
+  let standing: Standing;
+  let callback: string | null;
   try {
-    return { ok: true, result: await call(), claimed };
+    const [live, profile] = await Promise.all([
+      liveStanding(directory, settings.groups, ticket.requester.id),
+      directory.getUser(ticket.requester.id).catch(() => undefined),
+    ]);
+    standing = live;
+    callback = profile?.businessPhones[0] ?? profile?.mobilePhone ?? null;
   } catch (err) {
-    const r = await release(ctx, l, claimed, failedText);
-    await ctx.services.audit.append({
-      actor: l.actor.id,
-      action: `graph.${action}`,
-      target: l.ticket.requester.id,
-      outcome: 'failed',
-      reason: isDirectoryError(err) ? err.kind : 'error',
-      activityId: ctx.turn.activity.id,
-    });
-    return { ok: false, outcome: { kind: 'card', card: await ctx.services.escalations.card(r.ticket, directoryFailure(err)) } };
+    await giveBack();
+    const why = isDirectoryError(err, 'forbidden') ? ' I am not allowed to read role assignments: IT needs to check my permissions (RoleManagement.Read.Directory).' : '';
+    return refused(
+      'standing-unknown',
+      `I couldn't check right now whether ${ticket.requester.name} holds an admin role or is in a privileged group, so no pass was issued.${why} Try again in a few minutes, or recover the account in the Microsoft Entra admin center.`,
+    );
   }
-}
+  if (standing.adminRole) {
+    await giveBack(ticket.adminRole ? undefined : 'Holds or can activate a Microsoft Entra admin role: no pass from Teams', { adminRole: true });
+    return refused('entra-admin', BLOCKER_TEXT['entra-admin']);
+  }
+  if (standing.privileged && !ticket.verification?.confirmedBy) {
+    await giveBack(ticket.privileged ? undefined : 'Now in a privileged group: a second person must confirm the identity check', { privileged: true });
+    return refused('needs-second', BLOCKER_TEXT['needs-second']);
+  }
 
-function assignIfNobody(t: Ticket, l: Loaded): Ticket {
-  return t.assignee ? t : { ...t, assignee: l.actor, status: t.status === 'open' ? 'assigned' : t.status };
-}
+  let pass: Awaited<ReturnType<typeof directory.createTemporaryAccessPass>>;
+  try {
+    pass = await directory.createTemporaryAccessPass(ticket.requester.id, { lifetimeInMinutes: settings.tapLifetimeMinutes, isUsableOnce: true });
+  } catch (err) {
+    await giveBack('Issuing a pass failed');
+    await turn.audit({ action: 'graph.createTemporaryAccessPass', target: ticket.requester.id, outcome: 'failed', reason: isDirectoryError(err) ? err.kind : 'error' });
+    return { kind: 'card', card: await deps.board.itCard((await deps.tickets.get(ticket.id))?.value ?? ticket, directoryFailure(err)) };
+  }
+  if (!pass.isUsable) {
+    await limiter.release(actor.id, slot);
+    return unusablePass(deps, turn, pass.id, pass.methodUsabilityReason);
+  }
 
-const list: ActionDef = {
-  verb: VERBS.itTickets,
-  schema: z.object({}).loose(),
-  async run(ctx) {
-    const open = await ctx.services.tickets.listOpen();
-    const now = ctx.services.clock.now();
-    return expandCard('tickets-list', {
-      count: open.length,
-      tickets: open.map((t) => ({
-        id: t.id,
-        urgent: t.privileged || t.adminRole,
-        title: `${t.id} · ${KIND_LABELS[t.kind]}${t.privileged || t.adminRole ? ' · URGENT' : ''}`,
-        subtitle: `${t.requester.name} · ${t.status} · ${t.assignee ? `with ${t.assignee.name}` : 'unassigned'} · ${age(t.createdAt, now)}`,
-      })),
-    });
-  },
-};
-
-const view: ActionDef<typeof Ticketed> = {
-  verb: VERBS.ticketView,
-  schema: Ticketed,
-  run: (ctx, data) => withTicket(ctx, VERBS.ticketView, { ticketId: data.ticketId }, async (l) => ({ kind: 'card', card: await ctx.services.escalations.card(l.ticket) })),
-};
-
-const assign: ActionDef<typeof Ticketed> = {
-  verb: VERBS.ticketAssign,
-  schema: Ticketed,
-  run: (ctx, data) =>
-    withTicket(ctx, VERBS.ticketAssign, data, async (l) => {
-      const t: Ticket = { ...l.ticket, assignee: l.actor, status: l.ticket.status === 'open' ? 'assigned' : l.ticket.status };
-      const r = await ctx.services.tickets.update(t, l.etag, l.actor, `${l.actor.name} took this ticket`);
-      await notifyRequester(ctx, r.ticket, `${l.actor.name} from IT is handling your request ${t.id}.`, false);
-      return changed(l, r);
-    }),
-};
-
-const verify: ActionDef<typeof Verify> = {
-  verb: VERBS.ticketVerify,
-  schema: Verify,
-  run: (ctx, data) =>
-    withTicket(ctx, VERBS.ticketVerify, data, async (l) => {
-      const note = data.note?.trim();
-      if (note && screenText(note).verdict === 'sensitive') {
-        return { kind: 'card', card: await ctx.services.escalations.card(l.ticket, "That note looks like it holds a code, password or patient detail, so it wasn't saved. Please record the check without it.") };
-      }
-      const at = ctx.services.clock.now().toISOString();
-      const t: Ticket = {
-        ...assignIfNobody(l.ticket, l),
-        status: 'verified',
-        verification: { method: data.method, note: note || undefined, by: l.actor, at },
-      };
-      const second = t.privileged ? ' A second person must confirm it before a pass can be issued.' : '';
-      const r = await ctx.services.tickets.update(t, l.etag, l.actor, `${l.actor.name} confirmed identity: ${VERIFY_BY[data.method]}.${second}`);
-      return changed(l, r);
-    }),
-};
-
-const confirm: ActionDef<typeof Ticketed> = {
-  verb: VERBS.ticketConfirm,
-  schema: Ticketed,
-  run: (ctx, data) =>
-    withTicket(
-      ctx,
-      VERBS.ticketConfirm,
-      data,
-      async (l) => {
-        const v = l.ticket.verification;
-        if (!v) return { kind: 'card', card: await ctx.services.escalations.card(l.ticket, 'There is no identity check to confirm yet.') };
-        if (v.by.id === l.actor.id) {
-          await ctx.services.audit.append({ actor: l.actor.id, action: VERBS.ticketConfirm, target: l.ticket.id, outcome: 'refused', reason: 'same-person', activityId: ctx.turn.activity.id });
-          return { kind: 'card', card: await ctx.services.escalations.card(l.ticket, 'You recorded this check yourself. A different person has to confirm it.') };
-        }
-        const t: Ticket = { ...l.ticket, verification: { ...v, confirmedBy: l.actor, confirmedAt: ctx.services.clock.now().toISOString() } };
-        const r = await ctx.services.tickets.update(t, l.etag, l.actor, `${l.actor.name} confirmed the identity check (second person)`);
-        return changed(l, r);
+  const issuedAt = pass.startDateTime ?? now.toISOString();
+  const expiresAt = new Date(Date.parse(issuedAt) + pass.lifetimeInMinutes * MINUTE).toISOString();
+  const earlier = livePass(ticket, now);
+  let closedMeanwhile = false;
+  const after = await record(deps, turn, (current) => {
+    if (current.status === 'resolved' || current.status === 'withdrawn') {
+      closedMeanwhile = true;
+      return { ticket: current, text: `The request was ${current.status} while a pass was being created, so the pass was deleted at once` };
+    }
+    return {
+      ticket: {
+        ...assignIfNobody(current, actor),
+        status: 'assigned',
+        verification: undefined,
+        pass: { issuedAt, expiresAt, by: actor, methodId: pass.id },
+        passesIssued: (current.passesIssued ?? 0) + 1,
       },
-      { extraRoles: ctx.services.config.secondVerifierMayBeAdmin ? ['admin'] : [] },
-    ),
-};
-
-const revoke: ActionDef<typeof Ticketed> = {
-  verb: VERBS.ticketRevoke,
-  schema: Ticketed,
-  run: (ctx, data) =>
-    withTicket(ctx, VERBS.ticketRevoke, data, async (l) => {
-      const done = await directoryEffect(ctx, l, 'revokeSignInSessions', () => ctx.services.directory.revokeSessions(l.ticket.requester.id), 'Signing out failed');
-      if (!done.ok) return done.outcome;
-      const { claimed } = done;
-      const requestId = done.result.requestId;
-      const t = assignIfNobody({ ...claimed.ticket, pending: undefined, sessionsRevokedAt: ctx.services.clock.now().toISOString() }, l);
-      const r = await ctx.services.tickets.update(t, claimed.etag, l.actor, `${l.actor.name} signed ${l.ticket.requester.name} out of every session`);
-      await ctx.services.audit.append({ actor: l.actor.id, action: 'graph.revokeSignInSessions', target: l.ticket.requester.id, outcome: 'success', graphRequestId: requestId, activityId: ctx.turn.activity.id });
-      await notifyRequester(ctx, r.ticket, 'IT signed your account out everywhere. Sign in again on your devices; it may take a few minutes to take effect.', true);
-      return changed(l, r, { notice: 'Signed out everywhere. It can take a few minutes, and existing access tokens last up to an hour.' });
-    }),
-};
-
-const removeDevice: ActionDef<typeof Remove> = {
-  verb: VERBS.ticketRemoveDevice,
-  schema: Remove,
-  run: (ctx, data) =>
-    withTicket(ctx, VERBS.ticketRemoveDevice, data, async (l) => {
-      const { directory } = ctx.services;
-      const devices = await directory.authenticatorDevices(l.ticket.requester.id);
-      const device = devices.find((d) => d.id === data.deviceId);
-      if (!device) {
-        return { kind: 'card', card: await ctx.services.escalations.card(l.ticket, 'That device is no longer on their account. Here is the current list.') };
-      }
-      const done = await directoryEffect(ctx, l, 'removeAuthenticator', () => directory.removeAuthenticator(l.ticket.requester.id, device.id), `Removing ${device.displayName ?? 'the device'} failed`);
-      if (!done.ok) return done.outcome;
-      const { claimed } = done;
-      const requestId = done.result.requestId;
-      const name = device.displayName ?? 'Authenticator device';
-      const t = assignIfNobody({ ...claimed.ticket, pending: undefined, removedDevices: [...(claimed.ticket.removedDevices ?? []), name] }, l);
-      const r = await ctx.services.tickets.update(t, claimed.etag, l.actor, `${l.actor.name} removed Authenticator on "${name}"`);
-      await ctx.services.audit.append({ actor: l.actor.id, action: 'graph.removeAuthenticator', target: l.ticket.requester.id, outcome: 'success', graphRequestId: requestId, details: { device: name }, activityId: ctx.turn.activity.id });
-      await notifyRequester(ctx, r.ticket, `IT removed Microsoft Authenticator on "${name}" from your account, so that phone can no longer approve sign-ins.`, true);
-      return changed(l, r);
-    }),
-};
-
-const issuePass: ActionDef<typeof Ticketed> = {
-  verb: VERBS.ticketIssuePass,
-  schema: Ticketed,
-  run: (ctx, data) =>
-    withTicket(ctx, VERBS.ticketIssuePass, data, async (l) => {
-      const { directory, config, clock, audit, tapLimiter } = ctx.services;
-      const refuse = async (reason: string, text: string) => {
-        await audit.append({ actor: l.actor.id, action: VERBS.ticketIssuePass, target: l.ticket.id, outcome: 'refused', reason, activityId: ctx.turn.activity.id });
-        return { kind: 'card' as const, card: await ctx.services.escalations.card(l.ticket, text) };
-      };
-      const blocker = passBlocker(l.ticket);
-      if (blocker) return refuse('not-ready', blocker);
-      const registration = await directory.registrationFor(l.ticket.requester.id).catch(() => undefined);
-      if (registration?.isAdmin) {
-        return refuse('entra-admin', 'This person holds a Microsoft Entra admin role. Recover their account in the Microsoft Entra admin center, not from Teams.');
-      }
-      if (!(await tapLimiter.allow(l.actor.id))) {
-        return refuse('rate-limit', `You have issued ${config.tapMaxPerHour} passes in the last hour, the most allowed. Ask a colleague, or wait.`);
-      }
-      const done = await directoryEffect(
-        ctx,
-        l,
-        'createTemporaryAccessPass',
-        () => directory.createTemporaryAccessPass(l.ticket.requester.id, { lifetimeInMinutes: config.tapLifetimeMinutes, isUsableOnce: true }),
-        'Issuing a pass failed',
-      );
-      if (!done.ok) return done.outcome;
-      const { claimed, result: pass } = done;
-      await tapLimiter.record(l.actor.id);
-      const issuedAt = pass.startDateTime ?? clock.now().toISOString();
-      const expiresAt = new Date(Date.parse(issuedAt) + pass.lifetimeInMinutes * MINUTE).toISOString();
-      const t = assignIfNobody({ ...claimed.ticket, pending: undefined, pass: { issuedAt, expiresAt, by: l.actor } }, l);
-      const r = await ctx.services.tickets.update(t, claimed.etag, l.actor, `${l.actor.name} issued a one-time Temporary Access Pass (expires ${expiresAt.slice(11, 16)} UTC)`);
-      await audit.append({ actor: l.actor.id, action: 'graph.createTemporaryAccessPass', target: l.ticket.requester.id, outcome: 'success', graphRequestId: pass.requestId, details: { lifetimeInMinutes: pass.lifetimeInMinutes, isUsableOnce: pass.isUsableOnce }, activityId: ctx.turn.activity.id });
-      await notifyRequester(ctx, r.ticket, `IT created a one-time pass so you can set up your new phone. IT will give it to you by phone callback or in person, never in chat. It expires at ${expiresAt.slice(11, 16)} UTC.`, true);
-      const facts = await ctx.services.escalations.facts(r.ticket);
-      return changed(l, r, {
-        announce: `🔑 ${l.actor.name} issued a one-time Temporary Access Pass for ${l.ticket.requester.name} at ${issuedAt.slice(11, 16)} UTC. It expires at ${expiresAt.slice(11, 16)} UTC. The code was shown only to ${l.actor.name}.`,
-        privateCard: passCard(r.ticket, pass.temporaryAccessPass, expiresAt, pass.lifetimeInMinutes, facts?.callbackNumber ?? null),
-      });
-    }),
-};
-
-const passGiven: ActionDef<typeof Ticketed> = {
-  verb: VERBS.ticketPassGiven,
-  schema: Ticketed,
-  run: (ctx, data) => withTicket(ctx, VERBS.ticketPassGiven, { ticketId: data.ticketId }, async (l) => ({ kind: 'card', card: await ctx.services.escalations.card(l.ticket, 'Thanks. The pass is no longer shown anywhere.') })),
-};
-
-const resolve: ActionDef<typeof Resolve> = {
-  verb: VERBS.ticketResolve,
-  schema: Resolve,
-  run: (ctx, data) =>
-    withTicket(ctx, VERBS.ticketResolve, data, async (l) => {
-      const t: Ticket = { ...assignIfNobody(l.ticket, l), status: 'resolved', resolution: RESOLUTIONS[data.reason] };
-      const r = await ctx.services.tickets.update(t, l.etag, l.actor, `${l.actor.name} resolved it: ${RESOLUTIONS[data.reason]}`);
-      await notifyRequester(ctx, r.ticket, `Your request ${t.id} is resolved: ${RESOLUTIONS[data.reason]}.`, false);
-      return changed(l, r);
-    }),
-};
-
-const reopen: ActionDef<typeof Ticketed> = {
-  verb: VERBS.ticketReopen,
-  schema: Ticketed,
-  run: (ctx, data) =>
-    withTicket(ctx, VERBS.ticketReopen, data, async (l) => {
-      if (l.ticket.status !== 'resolved') return { kind: 'card', card: await ctx.services.escalations.card(l.ticket, 'Only resolved tickets can be reopened.') };
-      const t: Ticket = { ...l.ticket, status: 'assigned', assignee: l.ticket.assignee ?? l.actor, resolution: undefined };
-      const r = await ctx.services.tickets.update(t, l.etag, l.actor, `${l.actor.name} reopened it`);
-      await notifyRequester(ctx, r.ticket, `IT reopened your request ${t.id}.`, false);
-      return changed(l, r);
-    }),
-};
-
-function directoryFailure(err: unknown): string {
-  if (isDirectoryError(err)) {
-    if (err.kind === 'invalid-request') return `Microsoft 365 refused that: ${err.message}. Nothing was changed.`;
-    return directoryTrouble(err.kind);
+      text: `${actor.name} issued a one-time Temporary Access Pass (expires ${clock(expiresAt)})${earlier ? '; the earlier pass no longer works' : ''}`,
+    };
+  });
+  if (closedMeanwhile) {
+    await deletePass(deps, turn, pass.id, 'closed-meanwhile');
+    return changed(after, { notice: `The request was ${after.status} while the pass was being created, so I deleted the pass. Nothing needs to be given to anyone.` });
   }
-  return 'That did not work. Nothing was changed. Please try again.';
+  await turn.audit({
+    action: 'graph.createTemporaryAccessPass',
+    target: ticket.requester.id,
+    outcome: 'success',
+    graphRequestId: pass.requestId,
+    details: { lifetimeInMinutes: pass.lifetimeInMinutes, isUsableOnce: pass.isUsableOnce, replacedEarlier: Boolean(earlier) },
+  });
+  const replaced = earlier ? ` It replaces the pass issued at ${clock(earlier.issuedAt)}, which no longer works.` : '';
+  return changed(after, {
+    privateCard: passCard(after, { code: pass.temporaryAccessPass, expiresAt, lifetime: pass.lifetimeInMinutes, replaced: earlier ? clock(earlier.issuedAt) : undefined }, callback),
+    followUp: {
+      announce: `🔑 ${actor.name} issued a one-time Temporary Access Pass for ${ticket.requester.name} at ${clock(issuedAt)}. It expires at ${clock(expiresAt)}.${replaced} The code was shown only to ${actor.name}.`,
+      requester: {
+        text: `IT created a one-time pass so you can set up your new phone. IT will give it to you by phone callback or in person, never in chat. It expires at ${clock(expiresAt)}.`,
+        email: true,
+      },
+    },
+  });
 }
 
-export const TAP_WINDOW_MS = HOUR;
+/** Graph made a pass the sign-in page will refuse (the person is outside the pass policy). */
+async function unusablePass(deps: TicketDeps, turn: TicketTurn, methodId: string, reason: string | null): Promise<Outcome> {
+  const deleted = await deletePass(deps, turn, methodId, reason ?? 'unusable');
+  await release(deps, turn, `Microsoft 365 made a pass that cannot be used (${reason ?? 'no reason given'}); ${deleted ? 'it was deleted' : 'deleting it failed'}`);
+  const fix =
+    reason === 'DisabledByPolicy'
+      ? `The Temporary Access Pass policy does not include ${turn.ticket.requester.name}. In the Microsoft Entra admin center, open Protection > Authentication methods > Temporary Access Pass, add them (or a group they are in) under "Enable and target", then try again.`
+      : 'Check the Temporary Access Pass policy in the Microsoft Entra admin center (Protection > Authentication methods), then try again.';
+  return refused('pass-unusable', `Microsoft 365 created a pass but says it can't be used (${reason ?? 'no reason given'}), so ${deleted ? 'I deleted it' : 'I tried to delete it'} and nothing was given out. ${fix}`);
+}
 
-export function ticketActions(): ActionDef[] {
-  return [list, view, assign, verify, confirm, revoke, removeDevice, issuePass, passGiven, resolve, reopen] as ActionDef[];
+async function deletePass(deps: TicketDeps, turn: TicketTurn, methodId: string, reason: string): Promise<boolean> {
+  try {
+    const receipt = await deps.directory.deleteTemporaryAccessPass(turn.ticket.requester.id, methodId);
+    await turn.audit({ action: 'graph.deleteTemporaryAccessPass', target: turn.ticket.requester.id, outcome: 'success', reason, graphRequestId: receipt.requestId });
+    return true;
+  } catch (err) {
+    deps.logger.error({ err: String((err as Error).message ?? err), ticket: turn.ticket.id }, 'could not delete a pass that must not be used');
+    await turn.audit({ action: 'graph.deleteTemporaryAccessPass', target: turn.ticket.requester.id, outcome: 'failed', reason: isDirectoryError(err) ? err.kind : 'error' });
+    return false;
+  }
 }
