@@ -15,10 +15,10 @@ export interface RunningServer {
 /** Opens the HTTP endpoint for a built app: POST /api/messages and GET /healthz. */
 export async function startServer(app: BotApp, port = app.config.port, host = app.config.host): Promise<RunningServer> {
   const server = restify.createServer({ name: 'mfa-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  const parseBody = restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true });
   const log = app.services.logger;
 
-  server.post('/api/messages', async (req, res) => {
+  server.post('/api/messages', jsonOnly, parseBody, async (req, res) => {
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string' || !(body as { type: string }).type.trim()) {
       res.send(400, { error: 'The body must be a Bot Framework activity: a JSON object with a "type".' });
@@ -77,4 +77,18 @@ export async function startServer(app: BotApp, port = app.config.port, host = ap
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Bot Framework posts JSON and nothing else. Refusing every other type also means a web page in
+ * a browser on this machine cannot drive the bot with a form (which posts text/plain, urlencoded
+ * or multipart without asking first); a JSON post from a page needs CORS, which is never granted.
+ */
+function jsonOnly(req: restify.Request, res: restify.Response, next: restify.Next): void {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    res.send(415, { error: 'Send the activity as application/json.' });
+    return next(false);
+  }
+  return next();
 }
