@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CloudAdapter, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
+import { BotAdapter } from './adapter';
 import type { AppConfig } from './config';
 import { ActionRouter } from './actions';
 import { MfaBot } from './bot';
@@ -65,7 +66,7 @@ export interface Health {
 
 export interface BotApp {
   config: AppConfig;
-  adapter: CloudAdapter;
+  adapter: BotAdapter;
   bot: MfaBot;
   services: BotServices;
   health(): Promise<Health>;
@@ -103,8 +104,9 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     onClose: () => announceOutage('✅ Microsoft 365 is reachable again.'),
   });
   const directory = breaker.directory;
-  const auth = createBotAuthentication(config, logger.child({ component: 'auth' }));
-  const adapter = new CloudAdapter(auth);
+  const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }));
+  const authentication = createBotAuthentication(config, { logger: logger.child({ component: 'auth' }), audit });
+  const adapter = new BotAdapter(authentication);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error(
       { err: error, activityId: context.activity.id, activityType: context.activity.type },
@@ -135,7 +137,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     tickets,
     requests: new ItRequests(tickets, logger.child({ component: 'requests' })),
     proactive: new Proactive(adapter, config.bot.appId, conversations),
-    audit: new AuditLog(store, clock, logger.child({ component: 'audit' })),
+    audit,
     tapLimiter: new TapLimiter(store, clock, config.tapMaxPerHour),
     kbFeedback: new KbFeedback(store, clock),
     directoryHealth: breaker,

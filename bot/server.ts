@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import restify from 'restify';
+import type { Activity } from 'botbuilder';
 import { assetPath } from '../services/paths';
 import type { BotApp } from './app';
+import { InboundRefusal } from './channel-auth';
 
 /** Largest request body /api/messages accepts; Teams activities are far smaller. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -24,10 +26,19 @@ export async function startServer(app: BotApp, port = app.config.port, host = ap
       res.send(400, { error: 'The body must be a Bot Framework activity: a JSON object with a "type".' });
       return;
     }
+    const activity = withDates(body as Activity);
     try {
-      await app.adapter.process(req, res, (context) => app.bot.run(context));
+      const authorization = String(req.headers.authorization ?? '');
+      const invoke = await app.adapter.run(authorization, activity, (context) => app.bot.run(context));
+      if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
+      else res.send(invoke.status, invoke.body);
     } catch (err) {
-      log.error({ err, activityId: (body as { id?: unknown }).id }, 'could not process the request');
+      // Already logged once, with its reason, by the inbound check.
+      if (err instanceof InboundRefusal) {
+        res.send(err.statusCode, { error: err.publicMessage });
+        return;
+      }
+      log.error({ err, activityId: activity.id }, 'could not process the request');
       if (!res.headersSent) res.send(500, { error: 'The bot could not process this activity.' });
     }
   });
@@ -91,4 +102,14 @@ function jsonOnly(req: restify.Request, res: restify.Response, next: restify.Nex
     return next(false);
   }
   return next();
+}
+
+/** Timestamps as Date, as the adapter's own request handling gives them to the bot. */
+function withDates(activity: Activity): Activity {
+  const fixed: Activity = { ...activity };
+  for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
+    const value: unknown = activity[field];
+    if (typeof value === 'string') fixed[field] = new Date(value);
+  }
+  return fixed;
 }

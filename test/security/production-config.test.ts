@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { ConfigError, loadConfig, type AppConfig } from '../../bot/config';
 import { credentialsFactory, MsalCredentialsFactory, withCloudDefaults } from '../../bot/auth';
+import { ServiceUrlPolicy } from '../../bot/service-urls';
 import { silentLogger } from '../../services/logger';
 
 const GUID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -134,4 +135,68 @@ describe('bot authentication settings', () => {
     await assert.rejects(stranger, /Invalid appId/);
     assert.equal(await factory.isValidAppId(GUID(7)), false);
   });
+});
+
+describe('serviceUrl hosts the bot sends its token to (SERVICE_URL_HOSTS)', () => {
+  const hosts = (env: Record<string, string> = {}) =>
+    loadConfig({ ...COMPLETE, ...env }).bot.serviceUrlHosts;
+  const verdicts = (policy: ServiceUrlPolicy, urls: string[]) =>
+    urls.map((url) => [url, policy.refusal(url) === undefined]);
+
+  it('defaults to the Teams hosts of the public and US government clouds', () => {
+    assert.deepEqual(hosts(), [
+      'smba.trafficmanager.net',
+      'smba.onyx.prod.teams.trafficmanager.net',
+      'smba.infra.gcc.teams.microsoft.com',
+      'smba.infra.gov.teams.microsoft.us',
+      'smba.infra.dod.teams.microsoft.us',
+    ]);
+    const policy = new ServiceUrlPolicy(hosts());
+    const allowed = [
+      'https://smba.trafficmanager.net/amer/',
+      'https://smba.trafficmanager.net/teams/',
+      'https://SMBA.trafficmanager.net/emea/',
+      'https://smba.infra.gcc.teams.microsoft.com/gcc/',
+      'https://smba.infra.gov.teams.microsoft.us/gcch/',
+      'https://smba.infra.dod.teams.microsoft.us/dod/',
+    ];
+    const refused = [
+      'http://smba.trafficmanager.net/amer/',
+      'https://attacker.trafficmanager.net/amer/',
+      'https://smba.trafficmanager.net.attacker.example/amer/',
+      'https://smba.trafficmanager.net@attacker.example/amer/',
+      'https://attacker.example/smba.trafficmanager.net/',
+      'https://127.0.0.1/',
+      'not a url',
+      '',
+    ];
+    assert.deepEqual(verdicts(policy, allowed), allowed.map((u) => [u, true]));
+    assert.deepEqual(verdicts(policy, refused), refused.map((u) => [u, false]));
+  });
+
+  it('takes host names and *.suffix patterns, and plain http only to this machine', () => {
+    const list = hosts({ SERVICE_URL_HOSTS: ' teams.example.org, *.bots.example.org ,127.0.0.1' });
+    assert.deepEqual(list, ['teams.example.org', '*.bots.example.org', '127.0.0.1']);
+    const policy = new ServiceUrlPolicy(list);
+    const allowed = [
+      'https://teams.example.org/x/',
+      'https://a.bots.example.org/',
+      'https://a.b.bots.example.org:8443/',
+      'http://127.0.0.1:9/',
+    ];
+    const refused = [
+      'https://bots.example.org/',
+      'https://abots.example.org/',
+      'http://teams.example.org/x/',
+      'https://smba.trafficmanager.net/amer/',
+    ];
+    assert.deepEqual(verdicts(policy, allowed), allowed.map((u) => [u, true]));
+    assert.deepEqual(verdicts(policy, refused), refused.map((u) => [u, false]));
+  });
+
+  for (const value of ['*', '*.org', 'https://smba.trafficmanager.net', 'smba.*.net', 'a b', ' , ']) {
+    it(`loadConfig refuses SERVICE_URL_HOSTS=${JSON.stringify(value)}`, () => {
+      assert.match(problems({ ...COMPLETE, SERVICE_URL_HOSTS: value }), /SERVICE_URL_HOSTS/);
+    });
+  }
 });
