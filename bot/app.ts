@@ -107,6 +107,12 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }));
   const authentication = createBotAuthentication(config, { logger: logger.child({ component: 'auth' }), audit });
   const adapter = new BotAdapter(authentication);
+  if (config.mode === 'production' && graphIdentity(config) === config.bot.appId) {
+    // Least privilege: the credential Bot Framework traffic relies on should hold no Graph rights.
+    logger.warn(
+      'Microsoft Graph signs in as the bot’s own Entra app (GRAPH_CLIENT_ID unset): a separate app for Graph keeps its permissions off the bot’s channel credential',
+    );
+  }
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error(
       { err: error, activityId: context.activity.id, activityType: context.activity.type },
@@ -221,6 +227,11 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       await store.close();
     },
   };
+}
+
+/** The app (or managed identity) Graph signs in as. */
+function graphIdentity(config: AppConfig): string | undefined {
+  return config.graph.clientId ?? config.graph.managedIdentityClientId;
 }
 
 function readCa(file: string): string {

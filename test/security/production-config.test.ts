@@ -3,11 +3,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { ConfigError, loadConfig, type AppConfig } from '../../bot/config';
 import { credentialsFactory, MsalCredentialsFactory, withCloudDefaults } from '../../bot/auth';
 import { ServiceUrlPolicy } from '../../bot/service-urls';
-import { silentLogger } from '../../services/logger';
+import { buildApp } from '../../bot/app';
+import { createLogger, silentLogger } from '../../services/logger';
 
 const GUID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const CLI = path.resolve(__dirname, '../../bot/cli.js');
@@ -197,6 +199,43 @@ describe('serviceUrl hosts the bot sends its token to (SERVICE_URL_HOSTS)', () =
   for (const value of ['*', '*.org', 'https://smba.trafficmanager.net', 'smba.*.net', 'a b', ' , ']) {
     it(`loadConfig refuses SERVICE_URL_HOSTS=${JSON.stringify(value)}`, () => {
       assert.match(problems({ ...COMPLETE, SERVICE_URL_HOSTS: value }), /SERVICE_URL_HOSTS/);
+    });
+  }
+});
+
+describe('Graph credential warning at start-up', () => {
+  let dataDir: string;
+  before(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bot-graph-'));
+  });
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  async function warningsAtStart(env: Record<string, string>): Promise<string[]> {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+          lines.push(JSON.parse(line) as { level: number; msg: string });
+        }
+        done();
+      },
+    });
+    const config = loadConfig({ ...COMPLETE, DATA_DIR: dataDir, ...env });
+    const app = buildApp(config, { logger: createLogger('info', sink) });
+    await app.close();
+    return lines.filter((l) => l.level === 40).map((l) => l.msg);
+  }
+
+  const rows: Array<[string, Record<string, string>, number]> = [
+    ['the bot’s own app (GRAPH_CLIENT_ID unset)', {}, 1],
+    ['the bot’s own app named again in GRAPH_CLIENT_ID', { GRAPH_CLIENT_ID: GUID(1), GRAPH_CLIENT_SECRET: 'secret-value' }, 1],
+    ['a separate app', { GRAPH_CLIENT_ID: GUID(8), GRAPH_CLIENT_SECRET: 'graph-secret' }, 0],
+  ];
+  for (const [name, env, expected] of rows) {
+    it(`${expected ? 'warns once' : 'says nothing'} when Graph uses ${name}`, async () => {
+      const warnings = await warningsAtStart(env);
+      assert.equal(warnings.length, expected, JSON.stringify(warnings));
+      for (const warning of warnings) assert.match(warning, /GRAPH_CLIENT_ID/);
     });
   }
 });
