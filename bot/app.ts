@@ -105,7 +105,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   const directory = breaker.directory;
   const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }));
-  const authentication = createBotAuthentication(config, { logger: logger.child({ component: 'auth' }), audit });
+  const authentication = createBotAuthentication(config, { logger: logger.child({ component: 'auth' }), audit, clock });
   const adapter = new BotAdapter(authentication);
   if (config.mode === 'production' && graphIdentity(config) === config.bot.appId) {
     // Least privilege: the credential Bot Framework traffic relies on should hold no Graph rights.

@@ -23,6 +23,7 @@ import {
 import { Agent, fetch } from 'undici';
 import type { AppConfig } from './config';
 import type { AuditLog } from '../services/audit/log';
+import type { Clock } from '../services/clock';
 import type { Logger } from '../services/logger';
 import { RateLimiter } from '../services/ratelimit';
 import { ChannelAuthentication } from './channel-auth';
@@ -59,12 +60,13 @@ export interface AuthDependencies {
   logger: Logger;
   /** Where refused tokens are recorded (production). */
   audit: AuditLog;
+  clock: Clock;
 }
 
 /** The demo has no authentication at all (and listens on this machine only). */
 export function createBotAuthentication(
   config: AppConfig,
-  { logger, audit }: AuthDependencies,
+  { logger, audit, clock }: AuthDependencies,
 ): BotFrameworkAuthentication {
   if (config.mode === 'demo') return new ConfigurationBotFrameworkAuthentication(config.bot.authSettings);
   const settings = withCloudDefaults(config.bot.authSettings);
@@ -79,7 +81,11 @@ export function createBotAuthentication(
     issuer: String(settings.ToBotFromChannelTokenIssuer),
     metadataUrl: String(settings.ToBotFromChannelOpenIdMetadataUrl),
   });
-  const auditLimit = new RateLimiter(AUDITED_REFUSALS_PER_MINUTE, AUDITED_REFUSALS_PER_MINUTE);
+  const auditLimit = new RateLimiter(
+    AUDITED_REFUSALS_PER_MINUTE,
+    AUDITED_REFUSALS_PER_MINUTE,
+    () => clock.now().getTime(),
+  );
   return new ChannelAuthentication(settings, factory, { verifier, serviceUrls, audit, auditLimit, logger });
 }
 

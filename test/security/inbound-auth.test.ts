@@ -14,6 +14,7 @@ import * as build from '../helpers/activities';
 import { DEMO_PRACTICE_PATH } from '../../bot/config';
 import { loadPractice } from '../../services/directory/practice';
 import { createLogger } from '../../services/logger';
+import { ManualClock, MINUTE } from '../../services/clock';
 import { postRaw, staffMember, storedOutsideAudit } from './probe';
 
 type Claims = Record<string, unknown>;
@@ -305,4 +306,49 @@ describe('a refused token in the log', () => {
       for (const print of printed) assert.equal(print.callCount, 0, 'nothing printed besides');
     });
   }
+});
+
+describe('a flood of forged tokens', () => {
+  let identity: LocalIdentity;
+  let h: Harness;
+  const clock = new ManualClock();
+  const warnings: Array<Record<string, unknown>> = [];
+
+  before(async () => {
+    identity = await startIdentity(TENANT);
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+          const parsed = JSON.parse(line) as Record<string, unknown>;
+          if (parsed.level === 40 && parsed.component === 'auth') warnings.push(parsed);
+        }
+        done();
+      },
+    });
+    h = await startHarness({ identity, clock, logger: createLogger('info', sink) });
+  });
+  after(async () => {
+    await h.close();
+    await identity.close();
+  });
+
+  const forge = () => {
+    const activity = build.message(userOf(staffMember(h)), 'help', h.options);
+    return postRaw(h, activity, `Bearer ${identity.entraToken()}`);
+  };
+
+  it('refuses and logs every one, but fills the audit log with at most 60 a minute', async () => {
+    for (let i = 0; i < 65; i += 1) assert.equal((await forge()).status, 401);
+    assert.equal(warnings.length, 65, 'one warning each');
+    assert.equal((await h.app.services.audit.all()).length, 60);
+    assert.deepEqual(
+      warnings.slice(60).map((w) => w.audited),
+      [false, false, false, false, false],
+      'the log says which were not audited',
+    );
+
+    clock.advance(MINUTE);
+    assert.equal((await forge()).status, 401);
+    assert.equal((await h.app.services.audit.all()).length, 61, 'audited again a minute later');
+  });
 });
