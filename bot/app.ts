@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CloudAdapter, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
+import { BotAdapter } from './adapter';
 import type { AppConfig } from './config';
 import { ActionRouter } from './actions';
 import { MfaBot } from './bot';
@@ -68,7 +69,7 @@ export interface Health {
 
 export interface BotApp {
   config: AppConfig;
-  adapter: CloudAdapter;
+  adapter: BotAdapter;
   bot: MfaBot;
   services: BotServices;
   health(): Promise<Health>;
@@ -106,8 +107,15 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     onClose: () => announceOutage('✅ Microsoft 365 is reachable again.'),
   });
   const directory = breaker.directory;
-  const auth = createBotAuthentication(config, logger.child({ component: 'auth' }));
-  const adapter = new CloudAdapter(auth);
+  const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }));
+  const authentication = createBotAuthentication(config, { logger: logger.child({ component: 'auth' }), audit, clock });
+  const adapter = new BotAdapter(authentication);
+  if (config.mode === 'production' && graphIdentity(config) === config.bot.appId) {
+    // Least privilege: the credential Bot Framework traffic relies on should hold no Graph rights.
+    logger.warn(
+      'Microsoft Graph signs in as the bot’s own Entra app (GRAPH_CLIENT_ID unset): a separate app for Graph keeps its permissions off the bot’s channel credential',
+    );
+  }
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error(
       { err: error, activityId: context.activity.id, activityType: context.activity.type },
@@ -127,7 +135,6 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   const proactive = new Proactive(adapter, config.bot.appId, conversations);
   const roles = new RoleResolver(directory, config.groups, clock);
-  const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }));
   const checkTtlMs = config.verificationTtlMinutes * MINUTE;
   const board = new TicketBoard({
     tickets,
@@ -267,6 +274,11 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       await store.close();
     },
   };
+}
+
+/** The app (or managed identity) Graph signs in as. */
+function graphIdentity(config: AppConfig): string | undefined {
+  return config.graph.clientId ?? config.graph.managedIdentityClientId;
 }
 
 function readCa(file: string): string {

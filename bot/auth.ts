@@ -5,12 +5,10 @@ import {
   CallerIdConstants,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
-  StatusCodes,
-  type Activity,
 } from 'botbuilder';
 import {
   AuthenticationConstants,
-  AuthenticationError,
+  type BotFrameworkAuthentication,
   type ServiceClientCredentials,
   type ServiceClientCredentialsFactory,
 } from 'botframework-connector';
@@ -24,13 +22,21 @@ import {
 } from '@azure/msal-node';
 import { Agent, fetch } from 'undici';
 import type { AppConfig } from './config';
+import type { AuditLog } from '../services/audit/log';
+import type { Clock } from '../services/clock';
 import type { Logger } from '../services/logger';
+import { RateLimiter } from '../services/ratelimit';
+import { ChannelAuthentication } from './channel-auth';
+import { ChannelTokenVerifier } from './channel-token';
+import { ServiceUrlBoundCredentials, ServiceUrlPolicy } from './service-urls';
 
 /**
- * How the bot proves who it is and checks who calls it. Inbound: botbuilder validates the Bot
- * Framework token against the OpenID metadata it is pointed at. Outbound: MSAL gets the bot's
- * token from the configured login authority, so national clouds (and a local token endpoint in
- * offline tests) work without asking login.microsoftonline.com for instance discovery.
+ * How the bot proves who it is and checks who calls it. Inbound (production): a Bot Framework
+ * channel token checked against the OpenID metadata it is pointed at, for this bot and this
+ * activity's serviceUrl, and nothing else. Outbound: MSAL gets the bot's token from the
+ * configured login authority, so national clouds (and a local token endpoint in offline tests)
+ * work without asking login.microsoftonline.com for instance discovery; the token goes only to
+ * serviceUrl hosts on SERVICE_URL_HOSTS.
  */
 
 type AuthSettings = Record<string, string | undefined>;
@@ -47,15 +53,40 @@ const PUBLIC_CLOUD: Record<string, string> = {
   CallerId: CallerIdConstants.PublicAzureChannel,
 };
 
-/** Token library errors that mean "this token is not acceptable" (bad signature, not yet valid). */
-const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
+/** Audit records refused tokens may cause per minute (a flood still gets its log lines). */
+const AUDITED_REFUSALS_PER_MINUTE = 60;
 
-export function createBotAuthentication(config: AppConfig, logger: Logger): BotAuthentication {
-  if (config.mode === 'demo') {
-    return new BotAuthentication(config.bot.authSettings, undefined, logger);
-  }
+export interface AuthDependencies {
+  logger: Logger;
+  /** Where refused tokens are recorded (production). */
+  audit: AuditLog;
+  clock: Clock;
+}
+
+/** The demo has no authentication at all (and listens on this machine only). */
+export function createBotAuthentication(
+  config: AppConfig,
+  { logger, audit, clock }: AuthDependencies,
+): BotFrameworkAuthentication {
+  if (config.mode === 'demo') return new ConfigurationBotFrameworkAuthentication(config.bot.authSettings);
   const settings = withCloudDefaults(config.bot.authSettings);
-  return new BotAuthentication(settings, credentialsFactory(config, settings, logger), logger);
+  const serviceUrls = new ServiceUrlPolicy(config.bot.serviceUrlHosts);
+  const factory = new ServiceUrlBoundCredentials(
+    credentialsFactory(config, settings, logger),
+    serviceUrls,
+    logger,
+  );
+  const verifier = new ChannelTokenVerifier({
+    appId: config.bot.appId,
+    issuer: String(settings.ToBotFromChannelTokenIssuer),
+    metadataUrl: String(settings.ToBotFromChannelOpenIdMetadataUrl),
+  });
+  const auditLimit = new RateLimiter(
+    AUDITED_REFUSALS_PER_MINUTE,
+    AUDITED_REFUSALS_PER_MINUTE,
+    () => clock.now().getTime(),
+  );
+  return new ChannelAuthentication(settings, factory, { verifier, serviceUrls, audit, auditLimit, logger });
 }
 
 /** Fills every unset endpoint with its public-cloud value (botbuilder takes one as all). */
@@ -83,51 +114,6 @@ export function credentialsFactory(
     caPem: config.bot.loginCaCertPath ? readCa(config.bot.loginCaCertPath) : undefined,
     logger,
   });
-}
-
-/** botbuilder's authentication, answering 401 for every unacceptable token (not 500). */
-export class BotAuthentication extends ConfigurationBotFrameworkAuthentication {
-  constructor(
-    settings: AuthSettings,
-    factory: ServiceClientCredentialsFactory | undefined,
-    private readonly logger: Logger,
-  ) {
-    super(settings, factory);
-  }
-
-  override authenticateRequest(activity: Activity, authHeader: string) {
-    return this.refusing(() => super.authenticateRequest(activity, authHeader), activity.id);
-  }
-
-  override authenticateChannelRequest(authHeader: string) {
-    return this.refusing(() => super.authenticateChannelRequest(authHeader));
-  }
-
-  override authenticateStreamingRequest(authHeader: string, channelIdHeader: string) {
-    return this.refusing(() => super.authenticateStreamingRequest(authHeader, channelIdHeader));
-  }
-
-  private async refusing<T>(check: () => Promise<T>, activityId?: string): Promise<T> {
-    try {
-      return await check();
-    } catch (err) {
-      const refusal = asRefusal(err);
-      if (!refusal) throw err;
-      this.logger.warn(
-        { activityId, reason: refusal.message },
-        'request with an unacceptable token refused',
-      );
-      throw refusal;
-    }
-  }
-}
-
-function asRefusal(err: unknown): AuthenticationError | undefined {
-  if (err instanceof AuthenticationError) return err;
-  if (err instanceof Error && TOKEN_ERRORS.has(err.name)) {
-    return new AuthenticationError(`Unauthorized. ${err.message}`, StatusCodes.UNAUTHORIZED);
-  }
-  return undefined;
 }
 
 export interface MsalCredentialsOptions {

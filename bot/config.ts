@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { loadPractice, groupIdByName } from '../services/directory/practice';
 import { assetPath } from '../services/paths';
+import { DEFAULT_SERVICE_URL_HOSTS, hostPatternProblem } from './service-urls';
 
 /**
  * Configuration, read once from the environment at start. Demo mode (no MicrosoftAppId) runs
@@ -68,6 +69,21 @@ const roleGroups = z
   })
   .pipe(z.record(z.string(), guid).optional());
 
+/** Comma-separated host names or *.suffix patterns; Teams' own hosts when unset. */
+const serviceUrlHosts = optionalText.transform((v, ctx) => {
+  if (v === undefined) return [...DEFAULT_SERVICE_URL_HOSTS];
+  const hosts = v
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  if (!hosts.length) ctx.addIssue({ code: 'custom', message: 'must name at least one host' });
+  for (const host of hosts) {
+    const problem = hostPatternProblem(host);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${host}: ${problem}` });
+  }
+  return hosts;
+});
+
 const EnvSchema = z.object({
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
@@ -79,6 +95,7 @@ const EnvSchema = z.object({
   ToChannelFromBotLoginUrl: optionalText.pipe(httpsUrl.optional()),
   ToChannelFromBotOAuthScope: optionalText,
   LOGIN_CA_CERT_PATH: optionalText,
+  SERVICE_URL_HOSTS: serviceUrlHosts,
   GRAPH_CLIENT_ID: optionalText,
   GRAPH_CLIENT_SECRET: optionalText,
   GRAPH_CERTIFICATE_PATH: optionalText,
@@ -148,6 +165,8 @@ export interface AppConfig {
     authSettings: Record<string, string | undefined>;
     /** The only CA trusted for the bot's own token requests, when set (a local token endpoint). */
     loginCaCertPath?: string;
+    /** Hosts (or *.suffix patterns) the bot sends its Bot Connector token to. */
+    serviceUrlHosts: string[];
   };
   tenantId: string;
   graph: {
@@ -254,7 +273,7 @@ function demoConfig(env: Env): AppConfig {
     mode: 'demo',
     // The demo has no inbound authentication, so it never listens beyond this machine.
     host: '127.0.0.1',
-    bot: { appId: '', appType: 'MultiTenant', authSettings: {} },
+    bot: { appId: '', appType: 'MultiTenant', authSettings: {}, serviceUrlHosts: env.SERVICE_URL_HOSTS },
     tenantId: practice.tenantId,
     graph: {
       ...graphTuning(env),
@@ -327,6 +346,7 @@ function productionConfig(env: Env, appId: string): AppConfig {
         ToChannelFromBotOAuthScope: env.ToChannelFromBotOAuthScope,
       },
       loginCaCertPath: env.LOGIN_CA_CERT_PATH,
+      serviceUrlHosts: env.SERVICE_URL_HOSTS,
     },
     tenantId: env.MicrosoftAppTenantId as string,
     graph: {

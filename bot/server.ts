@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import restify from 'restify';
+import type { Activity } from 'botbuilder';
 import { assetPath } from '../services/paths';
 import type { BotApp } from './app';
+import { InboundRefusal } from './channel-auth';
 
 /** Largest request body /api/messages accepts; Teams activities are far smaller. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -15,19 +17,28 @@ export interface RunningServer {
 /** Opens the HTTP endpoint for a built app: POST /api/messages and GET /healthz. */
 export async function startServer(app: BotApp, port = app.config.port, host = app.config.host): Promise<RunningServer> {
   const server = restify.createServer({ name: 'mfa-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  const parseBody = restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true });
   const log = app.services.logger;
 
-  server.post('/api/messages', async (req, res) => {
+  server.post('/api/messages', jsonOnly, parseBody, async (req, res) => {
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string' || !(body as { type: string }).type.trim()) {
       res.send(400, { error: 'The body must be a Bot Framework activity: a JSON object with a "type".' });
       return;
     }
+    const activity = withDates(body as Activity);
     try {
-      await app.adapter.process(req, res, (context) => app.bot.run(context));
+      const authorization = String(req.headers.authorization ?? '');
+      const invoke = await app.adapter.run(authorization, activity, (context) => app.bot.run(context));
+      if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
+      else res.send(invoke.status, invoke.body);
     } catch (err) {
-      log.error({ err, activityId: (body as { id?: unknown }).id }, 'could not process the request');
+      // Already logged once, with its reason, by the inbound check.
+      if (err instanceof InboundRefusal) {
+        res.send(err.statusCode, { error: err.publicMessage });
+        return;
+      }
+      log.error({ err, activityId: activity.id }, 'could not process the request');
       if (!res.headersSent) res.send(500, { error: 'The bot could not process this activity.' });
     }
   });
@@ -77,4 +88,28 @@ export async function startServer(app: BotApp, port = app.config.port, host = ap
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Bot Framework posts JSON and nothing else. Refusing every other type also means a web page in
+ * a browser on this machine cannot drive the bot with a form (which posts text/plain, urlencoded
+ * or multipart without asking first); a JSON post from a page needs CORS, which is never granted.
+ */
+function jsonOnly(req: restify.Request, res: restify.Response, next: restify.Next): void {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    res.send(415, { error: 'Send the activity as application/json.' });
+    return next(false);
+  }
+  return next();
+}
+
+/** Timestamps as Date, as the adapter's own request handling gives them to the bot. */
+function withDates(activity: Activity): Activity {
+  const fixed: Activity = { ...activity };
+  for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
+    const value: unknown = activity[field];
+    if (typeof value === 'string') fixed[field] = new Date(value);
+  }
+  return fixed;
 }

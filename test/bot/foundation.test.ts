@@ -125,6 +125,44 @@ describe('bot foundation over HTTP', () => {
       assert.equal(res.status, 413);
     });
 
+    it('answers anything but application/json with 415: a form on a web page cannot drive the demo', async () => {
+      const run = sandbox.spy(h.app.bot, 'run');
+      const user = nurse();
+      const activity = build.message(userOf(user), 'my status', h.options);
+      // What a page in the same browser can post without asking first (no CORS preflight).
+      const form = new URLSearchParams({
+        type: 'message',
+        text: 'my status',
+        channelId: 'msteams',
+        serviceUrl: h.options.serviceUrl,
+        'from[id]': `29:${user.id}`,
+        'from[aadObjectId]': user.id,
+        'conversation[id]': `a:personal-${user.id}`,
+        'recipient[id]': build.BOT.id,
+      }).toString();
+      const bodies: Array<[string, string]> = [
+        ['text/plain', JSON.stringify(activity)],
+        ['text/plain;charset=UTF-8', JSON.stringify(activity)],
+        ['application/x-www-form-urlencoded', form],
+        ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="type"\r\n\r\nmessage\r\n--x--\r\n`],
+        ['application/json-seq', JSON.stringify(activity)],
+      ];
+      for (const [type, body] of bodies) {
+        const res = await fetch(`${h.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': type }, body });
+        assert.equal(res.status, 415, type);
+        assert.match(String(((await res.json()) as { error?: unknown }).error), /application\/json/, type);
+      }
+      assert.equal(run.callCount, 0, 'the bot never ran');
+      assert.equal(h.connector.calls.length, 0, 'nothing was sent');
+    });
+
+    it('takes application/json with a charset, in any case', async () => {
+      const activity = build.message(userOf(nurse()), 'help', h.options);
+      const res = await h.post(activity, { 'content-type': 'Application/JSON; charset=utf-8' });
+      assert.equal(res.status, 200);
+      assert.equal(h.connector.activities().length, 1);
+    });
+
     it('answers GET /api/messages with 405', async () => {
       const res = await fetch(`${h.server.url}/api/messages`);
       assert.equal(res.status, 405);

@@ -80,10 +80,24 @@ export function productionEnv(
     MAIL_SENDER: `it-helpdesk@${domain}`,
     ToBotFromChannelOpenIdMetadataUrl: identity.channelMetadataUrl,
     ToChannelFromBotLoginUrl: identity.loginUrl,
+    // The local connector (and any stand-in a test posts as) listens on this machine.
+    SERVICE_URL_HOSTS: '127.0.0.1',
     LOGIN_CA_CERT_PATH: caPath,
     // Graph tokens come from the same local authority, through @azure/identity.
     AZURE_AUTHORITY_HOST: identity.loginOrigin,
   };
+}
+
+/**
+ * Points botbuilder's "emulator" key lookup (Entra's common keys, which no variable sets) at the
+ * stand-in, so a token in that form is checked offline as it would be against Microsoft's keys.
+ */
+function withEntraKeysFrom(identity: LocalIdentity, config: AppConfig): AppConfig {
+  const authSettings = {
+    ...config.bot.authSettings,
+    ToBotFromEmulatorOpenIdMetadataUrl: identity.entraCommonMetadataUrl,
+  };
+  return { ...config, bot: { ...config.bot, authSettings } };
 }
 
 /** Posts an activity (or a raw string) to a bot's /api/messages; the body comes back parsed if JSON. */
@@ -128,11 +142,12 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const practice = loadPractice(DEMO_PRACTICE_PATH);
   const dataDir = o.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bot-test-'));
   const sim = o.sim ?? (await startGraphSim({ port: 0, practice, dataDir: path.join(dataDir, 'graph-sim') }));
-  const config = loadConfig({
+  const loaded = loadConfig({
     ...testEnv(dataDir, sim),
     ...(o.identity ? productionEnv(o.identity, practice, dataDir) : {}),
     ...o.env,
   });
+  const config = o.identity ? withEntraKeysFrom(o.identity, loaded) : loaded;
   const logger = o.logger ?? silentLogger();
   const app = buildApp(config, { logger, schedulerPollMs: 60_000, ...o });
   const server = await startServer(app, 0, '127.0.0.1');

@@ -17,6 +17,9 @@ import { createCertificate } from '../../services/graph-sim/cert';
  * runs offline:
  * - Bot Framework's OpenID metadata and signing keys (plain HTTP on 127.0.0.1), whose key signs
  *   the channel tokens tests post to /api/messages;
+ * - Entra's common OpenID metadata (same server), publishing the authority's signing key as
+ *   login.microsoftonline.com/common does for every tenant: botbuilder checks "emulator" tokens
+ *   against it, so a forged token in that form is checked offline as it would be in Azure;
  * - an Entra-style authority over HTTPS (self-signed, trusted by the bot for its token requests
  *   only): OpenID configuration, keys and a client-credentials token endpoint.
  */
@@ -50,7 +53,8 @@ export interface SignOptions {
 export class LocalIdentity {
   readonly appId = randomUUID();
   readonly appSecret = randomBytes(24).toString('base64url');
-  readonly channelKid = `bf-${randomBytes(6).toString('hex')}`;
+  /** The key id channel tokens are signed under (changes when the key rolls). */
+  channelKid = `bf-${randomBytes(6).toString('hex')}`;
   /** Token requests the authority granted, oldest first. */
   readonly issued: IssuedToken[] = [];
   /** Every request either server received ("GET /path"). */
@@ -58,13 +62,17 @@ export class LocalIdentity {
   caPem = '';
   /** ToBotFromChannelOpenIdMetadataUrl; unique per instance, as botbuilder caches keys by URL. */
   channelMetadataUrl = '';
+  /** Entra's common metadata: where botbuilder looks for the keys of "emulator" tokens. */
+  entraCommonMetadataUrl = '';
   /** ToChannelFromBotLoginUrl for the bot. */
   loginUrl = '';
   private channelBase = '';
   loginOrigin = '';
   private readonly instance = randomUUID();
   private readonly entraKid = `entra-${randomBytes(6).toString('hex')}`;
-  private readonly channelKey = rsaKeyPair();
+  private channelKey = rsaKeyPair();
+  /** Keys published besides the current one (the ones rolled out). */
+  private readonly retiredChannelKeys: Json[] = [];
   private readonly strangerKey = rsaKeyPair();
   private readonly entraKey = rsaKeyPair();
   private readonly certificates = new Map<string, KeyObject>();
@@ -83,6 +91,7 @@ export class LocalIdentity {
     const [plainPort, securePort] = await Promise.all([listen(plain), listen(secure)]);
     this.channelBase = `http://127.0.0.1:${plainPort}/${this.instance}`;
     this.channelMetadataUrl = `${this.channelBase}/.well-known/openid-configuration`;
+    this.entraCommonMetadataUrl = `${this.channelBase}/common/v2.0/.well-known/openid-configuration`;
     this.loginOrigin = `https://localhost:${securePort}`;
     this.loginUrl = `${this.loginOrigin}/botframework.com`;
     return this;
@@ -97,6 +106,13 @@ export class LocalIdentity {
         }),
     );
     await Promise.all(closing);
+  }
+
+  /** Publishes a new channel signing key (keeping the old one published) and signs with it. */
+  rollChannelKey(): void {
+    this.retiredChannelKeys.push(jwk(this.channelKey.publicKey, this.channelKid, ['msteams']));
+    this.channelKey = rsaKeyPair();
+    this.channelKid = `bf-${randomBytes(6).toString('hex')}`;
   }
 
   /** Registers the bot's certificate (PEM) so it may sign in with a client assertion. */
@@ -116,6 +132,29 @@ export class LocalIdentity {
     if (options.alg === 'none') return `${encode(header)}.${encode({ ...payload, ...claims })}.`;
     const key = options.signer === 'stranger' ? this.strangerKey : this.channelKey;
     return signJwt(header, { ...payload, ...claims }, key.privateKey);
+  }
+
+  /**
+   * A token in the form botbuilder takes for the Bot Framework Emulator's: issued by the Entra
+   * tenant it names (`tid`) to the bot's own app, signed with Entra's key, and with no serviceurl
+   * claim. Whoever holds the bot's credential can get one from Entra; so can whoever sees a token
+   * the bot got with it, when it names the bot as audience too.
+   */
+  entraToken(claims: Json = {}): string {
+    const now = Math.floor(Date.now() / 1000);
+    const tid = typeof claims.tid === 'string' ? claims.tid : this.tenantId;
+    const payload = {
+      iss: `https://sts.windows.net/${tid}/`,
+      aud: this.appId,
+      appid: this.appId,
+      tid,
+      ver: '1.0',
+      iat: now - 60,
+      nbf: now - 60,
+      exp: now + 3600,
+    };
+    const header = { alg: 'RS256', typ: 'JWT', kid: this.entraKid };
+    return signJwt(header, { ...payload, ...claims }, this.entraKey.privateKey);
   }
 
   /** Why the bot's outgoing Authorization header is not acceptable; undefined when it is. */
@@ -167,7 +206,19 @@ export class LocalIdentity {
       return [200, metadata];
     }
     if (path === `/${this.instance}/keys`) {
-      return [200, { keys: [jwk(this.channelKey.publicKey, this.channelKid, ['msteams'])] }];
+      const current = jwk(this.channelKey.publicKey, this.channelKid, ['msteams']);
+      return [200, { keys: [...this.retiredChannelKeys, current] }];
+    }
+    if (path === `/${this.instance}/common/v2.0/.well-known/openid-configuration`) {
+      const metadata = {
+        issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
+        jwks_uri: `${this.channelBase}/common/discovery/v2.0/keys`,
+        id_token_signing_alg_values_supported: ['RS256'],
+      };
+      return [200, metadata];
+    }
+    if (path === `/${this.instance}/common/discovery/v2.0/keys`) {
+      return [200, { keys: [jwk(this.entraKey.publicKey, this.entraKid)] }];
     }
     return [404, { error: 'not_found' }];
   }

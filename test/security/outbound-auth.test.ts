@@ -9,6 +9,7 @@ import { loadPractice } from '../../services/directory/practice';
 import { startHarness, userOf, type Harness } from '../helpers/harness';
 import * as build from '../helpers/activities';
 import { CONNECTOR_AUDIENCE, startIdentity, type LocalIdentity } from '../helpers/identity';
+import { LocalConnector } from '../helpers/connector';
 import { staffMember } from './probe';
 
 const TENANT = loadPractice(DEMO_PRACTICE_PATH).tenantId;
@@ -61,6 +62,32 @@ describe('production outbound authentication (the bot to the Bot Connector)', ()
       assert.ok(forGraph.length >= 1, 'Graph tokens came from the configured authority');
       const discovery = `GET /${TENANT}/v2.0/.well-known/openid-configuration`;
       assert.ok(identity.requests.includes(discovery), 'MSAL asked the configured authority');
+    });
+  });
+
+  it('sends its token only to serviceUrl hosts on SERVICE_URL_HOSTS', async () => {
+    await inProduction({}, async (h) => {
+      const user = staffMember(h);
+      await h.say(userOf(user), 'help');
+      const saved = await h.app.services.conversations.user(user.id);
+      assert.ok(saved, 'the conversation was saved');
+      const elsewhere = await new LocalConnector().start();
+      try {
+        // The same machine under another name: a host the list does not name.
+        const serviceUrl = elsewhere.url.replace('127.0.0.1', 'localhost');
+        const reminder = { type: 'message', text: 'A reminder.' };
+        await assert.rejects(
+          h.app.services.proactive.toConversation({ ...saved, serviceUrl }, reminder),
+          /SERVICE_URL_HOSTS/,
+        );
+        assert.deepEqual(elsewhere.calls, [], 'nothing, and so no token, went there');
+
+        const before = h.connector.calls.length;
+        await h.app.services.proactive.toConversation(saved, reminder);
+        assert.equal(h.connector.calls.length, before + 1, 'an allowed host still gets it');
+      } finally {
+        await elsewhere.stop();
+      }
     });
   });
 

@@ -2,10 +2,18 @@ import type { Harness } from '../helpers/harness';
 import type { PracticeUser } from '../../services/directory/practice';
 import type { SqliteStore } from '../../services/storage/sqlite';
 
-/** Rows the bot's database has inserted, updated or deleted since it opened. */
-export function changesSoFar(h: Harness): number {
+/**
+ * Every stored document outside the audit log, with its version: changes when a turn stores
+ * anything (a conversation, a ticket) and stays the same when only an audit record was added.
+ */
+export function storedOutsideAudit(h: Harness): string {
   const db = (h.app.services.store as SqliteStore).database;
-  return (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  const rows = db
+    .prepare(
+      "SELECT collection, key, etag FROM docs WHERE collection NOT IN ('audit', 'audit-head') ORDER BY collection, key",
+    )
+    .all();
+  return JSON.stringify(rows);
 }
 
 /** Posts an activity with exactly this Authorization header (null: none at all). */
