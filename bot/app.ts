@@ -23,6 +23,7 @@ import { loadOnboardingContent } from '../services/onboarding/content';
 import { OnboardingProgressStore } from '../services/onboarding/progress';
 import { TicketStore } from '../services/tickets/store';
 import { AuditLog } from '../services/audit/log';
+import { demoAuditKey } from '../services/audit/key';
 import { SOMETHING_WENT_WRONG, STORAGE_TROUBLE } from './replies';
 import type { BotServices } from './services';
 import { systemClock, type Clock } from '../services/clock';
@@ -135,7 +136,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     tickets,
     requests: new ItRequests(tickets, logger.child({ component: 'requests' })),
     proactive: new Proactive(adapter, config.bot.appId, conversations),
-    audit: new AuditLog(store, clock, logger.child({ component: 'audit' })),
+    audit: new AuditLog(store, clock, logger.child({ component: 'audit' }), auditKey(config)),
     tapLimiter: new TapLimiter(store, clock, config.tapMaxPerHour),
     kbFeedback: new KbFeedback(store, clock),
     directoryHealth: breaker,
@@ -207,7 +208,11 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         .finally(() => services.scheduler.start());
       const announce = () =>
         services.audit.announceHead(config.audit.headFile).catch((err: unknown) => logger.error({ err }, 'could not write the audit chain head'));
-      void announce();
+      // Seal records from before the log was keyed first, so the first head announced covers them.
+      void services.audit
+        .sealUnkeyed()
+        .catch((err: unknown) => logger.error({ err }, 'could not seal the older audit records'))
+        .finally(() => void announce());
       headTimer = setInterval(announce, 60 * 60_000);
       headTimer.unref();
       services.campaigns.resume();
@@ -219,6 +224,13 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       await store.close();
     },
   };
+}
+
+/** Production's AUDIT_KEY (loadConfig refuses to start without it); the demo's own key file otherwise. */
+function auditKey(config: AppConfig): string {
+  if (config.audit.key) return config.audit.key;
+  if (config.mode === 'production') throw new Error('AUDIT_KEY is required in production');
+  return demoAuditKey(config.dataDir);
 }
 
 function readCa(file: string): string {
