@@ -23,6 +23,7 @@ import { loadOnboardingContent } from '../services/onboarding/content';
 import { OnboardingProgressStore } from '../services/onboarding/progress';
 import { TicketStore } from '../services/tickets/store';
 import { AuditLog } from '../services/audit/log';
+import { registerAuditCheckpoints } from '../services/audit/checkpoint';
 import { demoAuditKey } from '../services/audit/key';
 import { SOMETHING_WENT_WRONG, STORAGE_TROUBLE } from './replies';
 import type { BotServices } from './services';
@@ -172,6 +173,10 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   registerCampaignJobs(services.campaigns, { scheduler: services.scheduler, clock, directory, logger: logger.child({ component: 'campaigns' }) });
   for (const action of campaignActions()) actions.register(action);
+  const auditCheckpoints = registerAuditCheckpoints(
+    { scheduler: services.scheduler, clock, logger: logger.child({ component: 'audit' }), audit: services.audit },
+    (text) => services.escalations.channelNotice(text),
+  );
   const bot = new MfaBot(services, actions);
   bot.onTurn(nudgeSetupClicks(services));
 
@@ -212,7 +217,10 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       void services.audit
         .sealUnkeyed()
         .catch((err: unknown) => logger.error({ err }, 'could not seal the older audit records'))
-        .finally(() => void announce());
+        .finally(() => {
+          void announce();
+          void auditCheckpoints.schedule().catch((err: unknown) => logger.error({ err }, 'could not schedule the audit checkpoint'));
+        });
       headTimer = setInterval(announce, 60 * 60_000);
       headTimer.unref();
       services.campaigns.resume();

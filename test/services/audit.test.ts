@@ -5,13 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
-import { ManualClock } from '../../services/clock';
+import { DAY, HOUR, ManualClock } from '../../services/clock';
 import { silentLogger } from '../../services/logger';
 import { AuditLog, canonicalJson, seqKey, type AuditEntry, type AuditRecord } from '../../services/audit/log';
 import { runAuditCommand } from '../../services/audit/cli';
+import { checkpointText, registerAuditCheckpoints } from '../../services/audit/checkpoint';
 import { headToken } from '../../services/audit/verify';
+import { Scheduler } from '../../services/scheduler';
 import { SqliteStore } from '../../services/storage/sqlite';
-import { startHarness } from '../helpers/harness';
+import { botAddedToTeam, IT_CHANNEL } from '../helpers/activities';
+import { startHarness, userOf } from '../helpers/harness';
 
 const KEY = 'test-audit-key-that-is-long-enough-0123456789';
 
@@ -288,9 +291,68 @@ describe('audit log', () => {
       assert.match((await cli(['verify'])).text, /broken at record 6: it is not sealed with the audit key, but the records before it are/);
     });
   });
+
+  describe('daily checkpoint', () => {
+    it('posts the full head once a day, in a form "audit verify --head" accepts', async () => {
+      const clock = new ManualClock();
+      const scheduler = new Scheduler(store, clock, silentLogger());
+      const posted: string[] = [];
+      const checkpoints = registerAuditCheckpoints({ scheduler, clock, logger: silentLogger(), audit: log }, async (text) => {
+        posted.push(text);
+      });
+      for (let i = 1; i <= 3; i += 1) await log.append(entry(i));
+      await checkpoints.schedule();
+      await checkpoints.schedule();
+      assert.equal((await scheduler.pending()).length, 1, 'one daily job across restarts');
+      await scheduler.runDue();
+      assert.equal(posted.length, 1);
+      const head = (await log.head())!;
+      const token = `3:${Buffer.from(head.hash, 'hex').toString('base64url')}`;
+      assert.match(posted[0]!, /^🔏 Audit log checkpoint: record 3, fingerprint `/);
+      assert.ok(posted[0]!.includes(`\`${token}\``), 'the whole hash, not a shortened one');
+
+      await log.append(entry(4));
+      clock.advance(HOUR);
+      await scheduler.runDue();
+      assert.equal(posted.length, 1, 'not again within the day');
+      clock.advance(DAY);
+      await scheduler.runDue();
+      assert.equal(posted.length, 2);
+      assert.match(posted[1]!, /record 4, fingerprint/);
+
+      const res = await cli(['verify', '--head', token]);
+      assert.equal(res.code, 0, res.text);
+      await log.append(entry(5));
+      await writeUnkeyedChain(store, []);
+      assert.equal((await cli(['verify', '--head', token])).code, 1, 'the posted head catches a wiped log');
+    });
+
+    it('groups the record number for people reading the channel', () => {
+      assert.match(checkpointText({ seq: 1234, hash: 'ab'.repeat(32) }), /record 1,234, fingerprint `1234:[A-Za-z0-9_-]{43}`/);
+    });
+  });
 });
 
 describe('audit log in the running bot', () => {
+  it('posts the daily checkpoint to the IT channel', async () => {
+    const h = await startHarness();
+    try {
+      const priya = userOf(h.practice.users.find((u) => u.userPrincipalName === 'priya.raman@riverbendfm.example')!);
+      await h.post(botAddedToTeam(priya, h.config.groups.it, h.options));
+      await h.app.services.audit.append(entry(1));
+      h.app.start();
+      const { scheduler } = h.app.services;
+      // start() schedules the first checkpoint in the background.
+      for (let i = 0; i < 100 && (await scheduler.pending('audit.checkpoint')).length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+      await scheduler.runDue();
+      const notice = await h.connector.waitFor(() => h.connector.activities(IT_CHANNEL).find((a) => /Audit log checkpoint/.test(String(a.text))), 5000, 'the checkpoint notice');
+      const head = (await h.app.services.audit.head())!;
+      assert.ok(String(notice.text).includes(`${head.seq}:${Buffer.from(head.hash, 'hex').toString('base64url')}`));
+    } finally {
+      await h.close();
+    }
+  });
+
   it('keeps the demo key in DATA_DIR/audit.key for its owner only, never in the database, and reuses it', async () => {
     const first = await startHarness();
     const dataDir = first.dataDir;
