@@ -27,6 +27,8 @@ import { loadOnboardingContent } from '../services/onboarding/content';
 import { OnboardingProgressStore } from '../services/onboarding/progress';
 import { TicketStore } from '../services/tickets/store';
 import { AuditLog } from '../services/audit/log';
+import { registerAuditCheckpoints } from '../services/audit/checkpoint';
+import { demoAuditKey } from '../services/audit/key';
 import { SOMETHING_WENT_WRONG, STORAGE_TROUBLE } from './replies';
 import type { BotServices } from './services';
 import { systemClock, type Clock } from '../services/clock';
@@ -107,7 +109,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     onClose: () => announceOutage('✅ Microsoft 365 is reachable again.'),
   });
   const directory = breaker.directory;
-  const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }));
+  const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }), auditKey(config));
   const authentication = createBotAuthentication(config, { logger: logger.child({ component: 'auth' }), audit, clock });
   const adapter = new BotAdapter(authentication);
   if (config.mode === 'production' && graphIdentity(config) === config.bot.appId) {
@@ -226,6 +228,10 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   registerCampaignJobs(services.campaigns, { scheduler: services.scheduler, clock, directory, logger: logger.child({ component: 'campaigns' }) });
   for (const action of campaignActions()) actions.register(action);
+  const auditCheckpoints = registerAuditCheckpoints(
+    { scheduler: services.scheduler, clock, logger: logger.child({ component: 'audit' }), audit: services.audit },
+    (text) => board.channelNotice(text),
+  );
   const bot = new MfaBot(services, actions);
   bot.onTurn(nudgeSetupClicks(services));
 
@@ -262,7 +268,14 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         .finally(() => services.scheduler.start());
       const announce = () =>
         services.audit.announceHead(config.audit.headFile).catch((err: unknown) => logger.error({ err }, 'could not write the audit chain head'));
-      void announce();
+      // Seal records from before the log was keyed first, so the first head announced covers them.
+      void services.audit
+        .sealUnkeyed()
+        .catch((err: unknown) => logger.error({ err }, 'could not seal the older audit records'))
+        .finally(() => {
+          void announce();
+          void auditCheckpoints.schedule().catch((err: unknown) => logger.error({ err }, 'could not schedule the audit checkpoint'));
+        });
       headTimer = setInterval(announce, 60 * 60_000);
       headTimer.unref();
       services.campaigns.resume();
@@ -279,6 +292,13 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
 /** The app (or managed identity) Graph signs in as. */
 function graphIdentity(config: AppConfig): string | undefined {
   return config.graph.clientId ?? config.graph.managedIdentityClientId;
+}
+
+/** Production's AUDIT_KEY (loadConfig refuses to start without it); the demo's own key file otherwise. */
+function auditKey(config: AppConfig): string {
+  if (config.audit.key) return config.audit.key;
+  if (config.mode === 'production') throw new Error('AUDIT_KEY is required in production');
+  return demoAuditKey(config.dataDir);
 }
 
 function readCa(file: string): string {

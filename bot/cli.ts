@@ -16,9 +16,11 @@ Commands:
                      with no question, reads one per line from stdin).
   package            Build the Teams app package (build/appPackage.zip) from env values
                      (--env-file PATH); validates the manifest offline first.
-  audit verify       Check the audit log's hash chain (--db PATH); prints "intact" or the
-                     first broken record and exits non-zero.
-  audit export       Write audit records as JSON lines (--since YYYY-MM-DD [--out FILE]).
+  audit verify       Check the audit log against AUDIT_KEY and earlier heads (--db PATH,
+                     --head <seq>:<hash> or --head FILE, repeatable); opens the database
+                     read-only; prints "intact" or the first broken record and exits non-zero.
+  audit export       Write audit records as JSON lines (--since YYYY-MM-DD [--out FILE
+                     [--force]]); never replaces a file without --force.
   campaign export <id>
                      Write a nudge campaign's per-recipient results as CSV ([--out FILE]).
   help               Show this help.
@@ -42,7 +44,7 @@ const commands: Record<string, Handler> = {
   audit: async (args) => {
     const { runAuditCommand } = await import('../services/audit/cli');
     const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
-    return runAuditCommand(args, dataDir, { stdout: process.stdout, stderr: process.stderr });
+    return runAuditCommand(args, dataDir, { stdout: process.stdout, stderr: process.stderr }, process.env);
   },
   campaign: async (args) => {
     const { runCampaignCommand } = await import('../services/campaigns/cli');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loadPractice, groupIdByName } from '../services/directory/practice';
 import { assetPath } from '../services/paths';
 import { DEFAULT_SERVICE_URL_HOSTS, hostPatternProblem } from './service-urls';
+import { AUDIT_KEY_HINT, AUDIT_KEY_MIN_LENGTH } from '../services/audit/key';
 
 /**
  * Configuration, read once from the environment at start. Demo mode (no MicrosoftAppId) runs
@@ -123,6 +124,7 @@ const EnvSchema = z.object({
   TAP_MAX_PER_HOUR: integer(5, 1, 100),
   VERIFICATION_TTL_MINUTES: integer(30, 1, 1440),
   USER_TURNS_PER_MINUTE: integer(30, 1, 10_000),
+  AUDIT_KEY: optionalText.pipe(z.string().min(AUDIT_KEY_MIN_LENGTH, `must be ${AUDIT_KEY_HINT}`).optional()),
   AUDIT_HEAD_FILE: optionalText,
   AUDIT_RETENTION_YEARS: integer(6, 1, 100),
   TENANT_TURNS_PER_MINUTE: integer(3000, 1, 1_000_000),
@@ -196,7 +198,12 @@ export interface AppConfig {
   /** How long an identity check counts for issuing a pass. */
   verificationTtlMinutes: number;
   userTurnsPerMinute: number;
-  audit: { headFile?: string; retentionYears: number };
+  audit: {
+    /** Seals every audit record; required in production. Unset in the demo, which keeps one in DATA_DIR. */
+    key?: string;
+    headFile?: string;
+    retentionYears: number;
+  };
   tenantTurnsPerMinute: number;
   /** For practices with one IT person: a practice admin may be the second verifier. */
   secondVerifierMayBeAdmin: boolean;
@@ -240,7 +247,7 @@ function shared(env: Env) {
     tapMaxPerHour: env.TAP_MAX_PER_HOUR,
     verificationTtlMinutes: env.VERIFICATION_TTL_MINUTES,
     userTurnsPerMinute: env.USER_TURNS_PER_MINUTE,
-    audit: { headFile: env.AUDIT_HEAD_FILE, retentionYears: env.AUDIT_RETENTION_YEARS },
+    audit: { key: env.AUDIT_KEY, headFile: env.AUDIT_HEAD_FILE, retentionYears: env.AUDIT_RETENTION_YEARS },
     tenantTurnsPerMinute: env.TENANT_TURNS_PER_MINUTE,
     secondVerifierMayBeAdmin: env.SECOND_VERIFIER_MAY_BE_ADMIN === 'true',
     graphSimPort: env.GRAPH_SIM_PORT,
@@ -303,6 +310,7 @@ function productionConfig(env: Env, appId: string): AppConfig {
   need('ADMIN_GROUP_ID', 'the Entra group of practice admins');
   need('IT_PHONE', 'the number staff call if a recovery was not them');
   need('MAIL_SENDER', 'the mailbox that sends recovery notices');
+  need('AUDIT_KEY', `the secret that seals the audit log, so a log rewritten without it is caught: ${AUDIT_KEY_HINT}, kept in Key Vault or an App Service setting, never in the database`);
   if (!guid.safeParse(appId).success) problems.push('MicrosoftAppId: must be a GUID');
   const botHasSecret = Boolean(env.MicrosoftAppPassword);
   const botHasCert = Boolean(env.CertificateThumbprint && env.CertificatePrivateKey);

@@ -1,79 +1,64 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { ConflictError, type DocumentStore } from '../storage/types';
+import { GENESIS, KEYED, recordHash, seqKey, type AuditEntry, type AuditHead, type AuditRecord } from './record';
+import { verifyChain, type VerifyResult, type WitnessedHead } from './verify';
+
+export type { AuditEntry, AuditHead, AuditOutcome, AuditRecord } from './record';
+export { canonicalJson, seqKey } from './record';
 
 const RECORDS = 'audit';
 const HEAD = 'audit-head';
-const GENESIS = '0'.repeat(64);
 
-export type AuditOutcome = 'success' | 'denied' | 'failed' | 'refused';
-
-/** What one privileged action did. Never secrets, codes or message text. */
-export interface AuditEntry {
-  /** Who acted: an Entra object id, or 'system'. */
-  actor: string;
-  action: string;
-  /** What it acted on: a ticket number, a user id, a campaign id. */
-  target: string;
-  outcome: AuditOutcome;
-  /** Short machine-readable reason for a refusal or failure. */
-  reason?: string;
-  /** Teams activity id and Graph request id, to correlate with other logs. */
-  activityId?: string;
-  graphRequestId?: string | null;
-  /** Small structured facts (method names, counts). Never free text from users. */
-  details?: Record<string, string | number | boolean | null>;
+/** Every record, oldest first. Reading needs no key. */
+async function readRecords(store: DocumentStore): Promise<AuditRecord[]> {
+  return (await store.query<AuditRecord>(RECORDS, { keyPrefix: '' })).map((d) => d.value).sort((a, b) => a.seq - b.seq);
 }
 
-export interface AuditRecord extends AuditEntry {
-  seq: number;
-  at: string;
-  prevHash: string;
-  hash: string;
+/** Records from a time on, oldest first. */
+export async function readRecordsSince(store: DocumentStore, from: Date): Promise<AuditRecord[]> {
+  const docs = await store.query<AuditRecord>(RECORDS, { indexFrom: from.toISOString() });
+  return docs.map((d) => d.value).sort((a, b) => a.seq - b.seq);
 }
 
-/** JSON with keys sorted at every level, so the same record always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+/** The head the database itself keeps (at most one record behind after a crash). */
+async function readHead(store: DocumentStore): Promise<AuditHead | undefined> {
+  return (await store.get<AuditHead>(HEAD, 'head'))?.value;
 }
-
-export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson(record)).digest('hex');
-}
-
-export const seqKey = (seq: number) => String(seq).padStart(12, '0');
 
 /**
- * The audit log: append-only, each record hash-chained to the one before (SHA-256 over canonical
- * JSON), so editing, removing or reordering any record breaks the chain from that point on.
+ * The audit log: append-only, each record chained to the one before and sealed with the audit key
+ * (HMAC-SHA256 over canonical JSON), so editing, removing or reordering any record breaks the
+ * chain from that point on, and someone without the key cannot re-seal a rewritten chain.
+ * Removing records from the end leaves a shorter chain that is still whole: heads announced
+ * earlier (a file, the IT channel) are what catch that.
  */
 export class AuditLog {
+  /** A true private field: the key never shows when the log object is serialized or logged. */
+  readonly #key: string;
+
   constructor(
     private readonly store: DocumentStore,
     private readonly clock: Clock,
     private readonly logger: Logger,
-  ) {}
+    key: string,
+  ) {
+    this.#key = key;
+  }
 
   async append(entry: AuditEntry): Promise<AuditRecord> {
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      const head = await this.store.get<{ seq: number; hash: string }>(HEAD, 'head');
+      const head = await this.store.get<AuditHead>(HEAD, 'head');
       const seq = (head?.value.seq ?? 0) + 1;
       const base: Omit<AuditRecord, 'hash'> = {
         ...entry,
         seq,
         at: this.clock.now().toISOString(),
         prevHash: head?.value.hash ?? GENESIS,
+        scheme: KEYED,
       };
-      const record: AuditRecord = { ...base, hash: recordHash(base) };
+      const record: AuditRecord = { ...base, hash: recordHash(base, this.#key) };
       try {
         await this.store.put(RECORDS, seqKey(seq), record, { ifAbsent: true, index: record.at });
       } catch (err) {
@@ -101,48 +86,47 @@ export class AuditLog {
     throw new Error('audit log: could not append (too much contention)');
   }
 
-  /** Records from a time on, oldest first. */
-  async since(from: Date): Promise<AuditRecord[]> {
-    const docs = await this.store.query<AuditRecord>(RECORDS, { indexFrom: from.toISOString() });
-    return docs.map((d) => d.value).sort((a, b) => a.seq - b.seq);
+  /**
+   * A log written before it was keyed ends with unkeyed records, which anyone could rewrite and
+   * re-hash. One keyed record after them seals them: it carries the last one's hash under the key.
+   */
+  async sealUnkeyed(): Promise<AuditRecord | undefined> {
+    const head = await this.head();
+    if (!head) return undefined;
+    const last = await this.store.get<AuditRecord>(RECORDS, seqKey(head.seq));
+    if (!last || last.value.scheme === KEYED) return undefined;
+    this.logger.info({ unkeyedRecords: head.seq }, 'sealing audit records written before the log was keyed');
+    return this.append({ actor: 'system', action: 'audit.keyed', target: '-', outcome: 'success', details: { unkeyedRecords: head.seq } });
   }
 
-  async all(): Promise<AuditRecord[]> {
-    return (await this.store.query<AuditRecord>(RECORDS, { keyPrefix: '' })).map((d) => d.value).sort((a, b) => a.seq - b.seq);
+  since(from: Date): Promise<AuditRecord[]> {
+    return readRecordsSince(this.store, from);
   }
 
-  async head(): Promise<{ seq: number; hash: string } | undefined> {
-    return (await this.store.get<{ seq: number; hash: string }>(HEAD, 'head'))?.value;
+  all(): Promise<AuditRecord[]> {
+    return readRecords(this.store);
+  }
+
+  head(): Promise<AuditHead | undefined> {
+    return readHead(this.store);
+  }
+
+  /** Checks the whole chain with this log's key, against its own head and any heads announced earlier. */
+  async verify(witnessed: readonly WitnessedHead[] = []): Promise<VerifyResult> {
+    const own = await this.head();
+    const heads = own ? [{ ...own, source: 'the head kept in the database' }, ...witnessed] : witnessed;
+    return verifyChain(await this.all(), this.#key, heads);
   }
 
   /**
-   * Writes the chain head to the log (and a file, when given), so a rewritten chain no longer
-   * matches what was recorded elsewhere.
+   * Appends the chain head to the application log and, when given, to a file (one JSON line per
+   * announcement, never rewritten), so a chain later cut short or rewritten no longer matches
+   * what was written out. `audit verify --head FILE` checks every line.
    */
   async announceHead(file?: string): Promise<void> {
     const head = await this.head();
     if (!head) return;
     this.logger.info({ auditHead: head }, 'audit chain head');
-    if (file) await fs.promises.writeFile(file, `${JSON.stringify({ ...head, at: this.clock.now().toISOString() })}\n`);
+    if (file) await fs.promises.appendFile(file, `${JSON.stringify({ ...head, at: this.clock.now().toISOString() })}\n`);
   }
-}
-
-export type VerifyResult = { intact: true; records: number; head: string } | { intact: false; records: number; brokenAt: number; problem: string };
-
-/** Checks every record's hash and its link to the one before. */
-export function verifyChain(records: AuditRecord[], expectedHead?: { seq: number; hash: string }): VerifyResult {
-  let prev = GENESIS;
-  let expectedSeq = 1;
-  for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
-    if (r.seq !== expectedSeq) return { intact: false, records: records.length, brokenAt: expectedSeq, problem: `record ${expectedSeq} is missing` };
-    if (r.prevHash !== prev) return { intact: false, records: records.length, brokenAt: r.seq, problem: 'does not link to the record before it' };
-    const { hash, ...rest } = r;
-    if (recordHash(rest) !== hash) return { intact: false, records: records.length, brokenAt: r.seq, problem: 'its contents do not match its hash' };
-    prev = hash;
-    expectedSeq += 1;
-  }
-  if (expectedHead && (expectedHead.seq !== expectedSeq - 1 || expectedHead.hash !== prev)) {
-    return { intact: false, records: records.length, brokenAt: Math.min(expectedHead.seq, expectedSeq), problem: 'the chain does not end at the recorded head' };
-  }
-  return { intact: true, records: records.length, head: prev };
 }

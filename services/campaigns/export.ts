@@ -16,10 +16,18 @@ export const CSV_COLUMNS = [
   'registered_at',
 ] as const;
 
-/** RFC 4180 field; a leading =, +, - or @ is prefixed so spreadsheets don't run it as a formula. */
+/**
+ * What makes a spreadsheet read a cell as a formula (OWASP CSV injection, ASVS 1.2.10): a first
+ * character of = + - @, tab, carriage return or NUL, and the same signs after leading whitespace
+ * (Excel skips it) or in their full-width and small forms (Excel on East Asian systems reads
+ * ＝ as =).
+ */
+const FORMULA_START = /^(?:[\t\r\0]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63])/;
+
+/** RFC 4180 field; a cell a spreadsheet would run as a formula gets a leading ' so it stays text. */
 function field(value: string | number | undefined): string {
   let text = value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -28,9 +28,14 @@ export class SqliteStore implements DocumentStore {
   constructor(
     readonly file: string,
     migrations: readonly Migration[] = MIGRATIONS,
-    options: { busyTimeoutMs?: number } = {},
+    options: { busyTimeoutMs?: number; readOnly?: boolean } = {},
   ) {
     try {
+      if (options.readOnly) {
+        // For tools that inspect a database (audit verify): no migrations, no journal mode change.
+        this.db = openReadOnly(file, options.busyTimeoutMs ?? 5000);
+        return;
+      }
       if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
       this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
       this.db.pragma('journal_mode = WAL');
@@ -171,6 +176,20 @@ function toDoc<T>(row: Row): StoredDoc<T> {
 function nextEtag(previous: string | undefined): string {
   const n = previous ? Number.parseInt(previous, 10) : 0;
   return String((Number.isFinite(n) ? n : 0) + 1);
+}
+
+/**
+ * Opens a database without writing to it or creating anything beside it. One in use (its -wal
+ * file exists) is opened read-only in place, through the files SQLite already keeps there.
+ * Otherwise even a read-only open would leave new -wal and -shm files behind, so the file is read
+ * into memory and opened from there; SQLite cannot open a WAL-mode image from memory, so the
+ * in-memory copy is marked as a rollback-journal database (header bytes 18 and 19).
+ */
+function openReadOnly(file: string, timeout: number): Database.Database {
+  if (fs.existsSync(`${file}-wal`)) return new Database(file, { readonly: true, fileMustExist: true, timeout });
+  const image = fs.readFileSync(file);
+  if (image.length >= 20 && image[18] === 2 && image[19] === 2) image.fill(1, 18, 20);
+  return new Database(image, { readonly: true });
 }
 
 function migrate(db: Database.Database, migrations: readonly Migration[]): void {

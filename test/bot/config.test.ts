@@ -3,6 +3,17 @@ import { loadConfig, ConfigError } from '../../bot/config';
 
 const GUID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
+const COMPLETE_PRODUCTION = {
+  MicrosoftAppId: GUID(1),
+  MicrosoftAppPassword: 'secret-value',
+  MicrosoftAppTenantId: GUID(2),
+  IT_GROUP_ID: GUID(3),
+  ADMIN_GROUP_ID: GUID(4),
+  IT_PHONE: '555-0100',
+  MAIL_SENDER: 'it@practice.example',
+  AUDIT_KEY: 'an-audit-key-of-at-least-32-characters',
+};
+
 describe('configuration', () => {
   it('runs the demo when MicrosoftAppId is unset: loopback only, groups from the demo practice', () => {
     const c = loadConfig({});
@@ -26,7 +37,7 @@ describe('configuration', () => {
       error = e as ConfigError;
     }
     assert.ok(error instanceof ConfigError);
-    for (const name of ['MicrosoftAppTenantId', 'IT_GROUP_ID', 'ADMIN_GROUP_ID', 'IT_PHONE', 'MAIL_SENDER', 'MicrosoftAppPassword']) {
+    for (const name of ['MicrosoftAppTenantId', 'IT_GROUP_ID', 'ADMIN_GROUP_ID', 'IT_PHONE', 'MAIL_SENDER', 'MicrosoftAppPassword', 'AUDIT_KEY']) {
       assert.match(error.message, new RegExp(name), `mentions ${name}`);
     }
   });
@@ -36,19 +47,20 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ TAP_LIFETIME_MINUTES: '5' }), /TAP_LIFETIME_MINUTES/);
     assert.throws(() => loadConfig({ ROLE_GROUPS: '{nope' }), /ROLE_GROUPS: must be JSON/);
     assert.throws(() => loadConfig({ GRAPH_BASE_URL: 'http://graph.example' }), /GRAPH_BASE_URL/);
+    assert.throws(() => loadConfig({ AUDIT_KEY: 'short-key' }), /AUDIT_KEY: must be at least 32 random characters/);
+  });
+
+  it('asks for AUDIT_KEY in production with what it is for and how to make one, and never repeats a key it refuses', () => {
+    const short = 'too-short-a-secret';
+    assert.throws(() => loadConfig({ ...COMPLETE_PRODUCTION, AUDIT_KEY: short }), (err: Error) => !err.message.includes(short) && /AUDIT_KEY/.test(err.message));
+    const { AUDIT_KEY: _omitted, ...withoutKey } = COMPLETE_PRODUCTION;
+    assert.throws(() => loadConfig(withoutKey), /AUDIT_KEY is required in production \(the secret that seals the audit log.*openssl rand -base64 32.*never in the database\)/);
+    assert.equal(loadConfig(COMPLETE_PRODUCTION).audit.key, COMPLETE_PRODUCTION.AUDIT_KEY);
+    assert.equal(loadConfig({}).audit.key, undefined, 'the demo keeps its own key in DATA_DIR');
   });
 
   it('accepts a complete production configuration and reuses the bot app for Graph', () => {
-    const c = loadConfig({
-      MicrosoftAppId: GUID(1),
-      MicrosoftAppPassword: 'secret-value',
-      MicrosoftAppTenantId: GUID(2),
-      IT_GROUP_ID: GUID(3),
-      ADMIN_GROUP_ID: GUID(4),
-      IT_PHONE: '555-0100',
-      MAIL_SENDER: 'it@practice.example',
-      ROLE_GROUPS: JSON.stringify({ Nursing: GUID(5) }),
-    });
+    const c = loadConfig({ ...COMPLETE_PRODUCTION, ROLE_GROUPS: JSON.stringify({ Nursing: GUID(5) }) });
     assert.equal(c.mode, 'production');
     assert.equal(c.host, '0.0.0.0');
     assert.equal(c.graph.clientId, GUID(1));

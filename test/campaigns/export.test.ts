@@ -56,4 +56,44 @@ describe('campaign export', () => {
     const line = toCsv([row]).split('\r\n')[1]!;
     assert.ok(line.startsWith(`id-1,a@b.example,"'=HYPERLINK(""x"")",Billing; Front Desk,failed,"gave up after 6 attempts (503, again)",6,`));
   });
+
+  describe('keeps cells that a spreadsheet would run as a formula as text', () => {
+    const rowNamed = (name: string) =>
+      ({
+        recipient: { id: 'id-1', upn: 'a@b.example', name, groups: [] },
+        state: 'sent',
+        totalAttempts: 1,
+        round: 1,
+        clicks: { setup: 0, snooze: 0, help: 0 },
+      }) as unknown as OutboxRow;
+    /** The name cell as a spreadsheet reads it: unquoted per RFC 4180. */
+    const nameCell = (name: string) => {
+      const cell = toCsv([rowNamed(name)]).split('\r\n').slice(1, -1).join('\r\n').slice('id-1,a@b.example,'.length).replace(/,,sent,.*$/s, '');
+      return cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+    };
+    const dangerous: Array<[string, string]> = [
+      ['leading spaces before =', '  =HYPERLINK("http://x.example","click")'],
+      ['a leading tab before +', '\t+1+cmd'],
+      ['a no-break space before -', '\u00a0-2+3'],
+      ['an ideographic space before @', '\u3000@SUM(1)'],
+      ['a newline before =', '\n=1+1'],
+      ['full-width equals', '＝HYPERLINK("http://x.example")'],
+      ['full-width plus', '＋1+1'],
+      ['full-width minus', '－1+1'],
+      ['full-width at', '＠SUM(1)'],
+      ['spaces before full-width equals', ' ＝1+1'],
+      ['small equals', '﹦1+1'],
+      ['a leading tab', '\tplain'],
+      ['a leading carriage return', '\rplain'],
+      ['a leading NUL', '\u0000=1'],
+    ];
+    for (const [what, name] of dangerous) {
+      it(`with ${what}`, () => {
+        assert.equal(nameCell(name), `'${name}`);
+      });
+    }
+    it('and leaves ordinary names, inner signs and email-like text alone', () => {
+      for (const name of ['Kevin Park', 'Anne-Marie Dubois', 'Smith, J. (=MD)', 'a@b.example', '5-0100']) assert.equal(nameCell(name), name);
+    });
+  });
 });

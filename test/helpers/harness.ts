@@ -78,6 +78,7 @@ export function productionEnv(
     ADMIN_GROUP_ID: groupIdByName(practice, 'Practice Admins'),
     IT_PHONE: '555-0100 ext. 200',
     MAIL_SENDER: `it-helpdesk@${domain}`,
+    AUDIT_KEY: 'an-audit-key-for-production-mode-tests',
     ToBotFromChannelOpenIdMetadataUrl: identity.channelMetadataUrl,
     ToChannelFromBotLoginUrl: identity.loginUrl,
     // The local connector (and any stand-in a test posts as) listens on this machine.

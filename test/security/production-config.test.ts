@@ -23,6 +23,7 @@ const WITHOUT_CREDENTIALS = {
   ADMIN_GROUP_ID: GUID(4),
   IT_PHONE: '555-0100',
   MAIL_SENDER: 'it@practice.example',
+  AUDIT_KEY: 'an-audit-key-of-at-least-32-characters',
 };
 const COMPLETE = { ...WITHOUT_CREDENTIALS, MicrosoftAppPassword: 'secret-value' };
 
@@ -47,7 +48,7 @@ describe('production mode refuses to start without credentials', () => {
         timeout: 20_000,
       });
       assert.equal(run.status, 2, run.stderr);
-      const named = ['MicrosoftAppPassword', 'MicrosoftAppTenantId', 'IT_GROUP_ID', 'MAIL_SENDER'];
+      const named = ['MicrosoftAppPassword', 'MicrosoftAppTenantId', 'IT_GROUP_ID', 'MAIL_SENDER', 'AUDIT_KEY'];
       for (const name of named) assert.match(run.stderr, new RegExp(name));
       assert.doesNotMatch(run.stdout, /listening/);
     } finally {

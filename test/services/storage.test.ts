@@ -77,6 +77,38 @@ describe('SQLite storage', () => {
     fs.writeFileSync(blocker, 'x');
     assert.throws(() => new SqliteStore(path.join(blocker, 'bot.db')), StorageError);
   });
+
+  it('opens a closed database read-only without writing to it or leaving files beside it', async () => {
+    const file = path.join(dir, 'nested', 'bot.db');
+    await store.put('c', 'k', { v: 1 });
+    await store.close();
+    const before = { bytes: fs.readFileSync(file), files: fs.readdirSync(path.dirname(file)).sort() };
+    const reader = new SqliteStore(file, undefined, { readOnly: true });
+    try {
+      assert.deepEqual((await reader.get('c', 'k'))?.value, { v: 1 });
+      await assert.rejects(reader.put('c', 'k', { v: 2 }), StorageError);
+    } finally {
+      await reader.close();
+    }
+    assert.ok(fs.readFileSync(file).equals(before.bytes));
+    assert.deepEqual(fs.readdirSync(path.dirname(file)).sort(), before.files);
+    assert.throws(() => new SqliteStore(path.join(dir, 'missing.db'), undefined, { readOnly: true }), StorageError);
+    store = new SqliteStore(file);
+  });
+
+  it('reads a database in use read-only, including writes not yet copied into the main file', async () => {
+    const file = path.join(dir, 'nested', 'bot.db');
+    await store.put('c', 'k', { v: 1 });
+    await store.put('c', 'k', { v: 2 });
+    const main = fs.readFileSync(file);
+    const reader = new SqliteStore(file, undefined, { readOnly: true });
+    try {
+      assert.deepEqual((await reader.get('c', 'k'))?.value, { v: 2 });
+    } finally {
+      await reader.close();
+    }
+    assert.ok(fs.readFileSync(file).equals(main), 'the main file is untouched');
+  });
 });
 
 describe('botbuilder Storage over the document store', () => {
