@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { systemClock } from '../clock';
 import { silentLogger } from '../logger';
-import { SqliteStore } from '../storage/sqlite';
+import { SqliteStore, type JournalMode } from '../storage/sqlite';
 import { AuditLog, verifyChain } from './log';
 
 interface Io {
@@ -20,7 +20,12 @@ function option(args: string[], name: string): string | undefined {
 }
 
 /** `mfa-bot audit ...`: check the chain, or export records as JSON lines for a SIEM. */
-export async function runAuditCommand(args: string[], dataDir: string, io: Io): Promise<number> {
+export async function runAuditCommand(
+  args: string[],
+  dataDir: string,
+  io: Io,
+  journalMode: JournalMode = 'wal',
+): Promise<number> {
   const [sub, ...rest] = args;
   const db = option(rest, '--db') ?? path.join(dataDir, 'mfa-bot.db');
   if (sub !== 'verify' && sub !== 'export') {
@@ -31,7 +36,7 @@ export async function runAuditCommand(args: string[], dataDir: string, io: Io): 
     io.stderr.write(`No database at ${db}\n`);
     return 2;
   }
-  const store = new SqliteStore(db);
+  const store = new SqliteStore(db, undefined, { journalMode });
   try {
     const log = new AuditLog(store, systemClock, silentLogger());
     if (sub === 'verify') {
