@@ -32,6 +32,10 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+/** One of `values`; unset or blank (App Service keeps empty app settings) means `fallback`. */
+const choice = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  optionalText.pipe(z.enum(values).optional()).transform((v) => v ?? fallback);
+
 const integer = (fallback: number, min: number, max: number) =>
   z
     .string()
@@ -85,7 +89,7 @@ const roleGroups = z
 const EnvSchema = z.object({
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
-  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('SingleTenant'),
+  MicrosoftAppType: choice(['MultiTenant', 'SingleTenant', 'UserAssignedMsi'], 'SingleTenant'),
   MicrosoftAppTenantId: optionalText,
   CertificateThumbprint: optionalText,
   CertificatePrivateKey: optionalText,
@@ -122,7 +126,7 @@ const EnvSchema = z.object({
   AUDIT_HEAD_FILE: optionalText,
   AUDIT_RETENTION_YEARS: integer(6, 1, 100),
   TENANT_TURNS_PER_MINUTE: integer(3000, 1, 1_000_000),
-  SECOND_VERIFIER_MAY_BE_ADMIN: z.enum(['true', 'false']).default('false'),
+  SECOND_VERIFIER_MAY_BE_ADMIN: choice(['true', 'false'], 'false'),
   PORT: integer(3978, 0, 65535),
   HOST: optionalText,
   GRAPH_SIM_PORT: integer(3979, 0, 65535),
@@ -130,7 +134,7 @@ const EnvSchema = z.object({
   DATA_DIR: optionalText,
   SQLITE_JOURNAL_MODE: optionalText.pipe(z.enum(['wal', 'delete']).optional()),
   DEMO_USER: optionalText,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: choice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 });
 
 /** Every environment variable the bot reads. */

@@ -72,6 +72,17 @@ describe('configuration on Azure App Service', () => {
     assert.match(error.message, /SQLITE_JOURNAL_MODE=wal is not safe on Azure App Service/);
   });
 
+  it('treats an empty app setting as unset', () => {
+    const blanks = { MicrosoftAppType: '', SECOND_VERIFIER_MAY_BE_ADMIN: '', LOG_LEVEL: '', TAP_LIFETIME_MINUTES: '', PRIVILEGED_GROUP_ID: '', DATA_DIR: '' };
+    const c = loadConfig({ ...APP_SERVICE, ...PRODUCTION, ...blanks });
+    assert.equal(c.bot.appType, 'SingleTenant');
+    assert.equal(c.secondVerifierMayBeAdmin, false);
+    assert.equal(c.logLevel, 'info');
+    assert.equal(c.tapLifetimeMinutes, 60);
+    assert.equal(c.groups.privileged, undefined);
+    assert.equal(c.dataDir, '/home/data/mfa-bot');
+  });
+
   it('lists storage problems with the missing variables, all at once', () => {
     const error = configError({ ...APP_SERVICE, DATA_DIR: '/home/site/wwwroot/data' });
     assert.match(error.message, /MicrosoftAppId is required/);
