@@ -413,7 +413,12 @@ function productionConfig(env: Env, storage: StorageSettings, storageProblems: s
   const graphSecret = env.GRAPH_CLIENT_SECRET ?? (env.GRAPH_CLIENT_ID ? undefined : env.MicrosoftAppPassword);
   const graphByIdentity = env.MicrosoftAppType === 'UserAssignedMsi' && !env.GRAPH_CLIENT_ID;
   if (!graphByIdentity && !graphSecret && !env.GRAPH_CERTIFICATE_PATH) {
-    problems.push('GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_PATH is required when GRAPH_CLIENT_ID is set');
+    // Without GRAPH_CLIENT_ID, Graph uses the bot's secret: a missing one is named above.
+    if (env.GRAPH_CLIENT_ID) {
+      problems.push('GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_PATH is required when GRAPH_CLIENT_ID is set');
+    } else if (botHasCert) {
+      problems.push('GRAPH_CERTIFICATE_PATH is required for Graph when the bot signs in with a certificate');
+    }
   }
   if (graphByIdentity && !env.AZURE_CLIENT_ID) {
     problems.push('AZURE_CLIENT_ID is required to reach Graph with a user-assigned managed identity');

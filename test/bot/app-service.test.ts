@@ -37,6 +37,7 @@ describe('configuration on Azure App Service', () => {
       assert.match(error.message, new RegExp(`\\b${name}\\b`), `mentions ${name}`);
     }
     assert.match(error.message, /local demo never runs on Azure App Service/);
+    assert.doesNotMatch(error.message, /when GRAPH_CLIENT_ID is set/, 'GRAPH_CLIENT_ID is not set');
   });
 
   it('recognises App Service by either of its variables', () => {
