@@ -215,6 +215,8 @@ export class ConfigError extends Error {
 type Env = z.infer<typeof EnvSchema>;
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const unresolved = unresolvedKeyVaultReferences(source);
+  if (unresolved.length) throw new ConfigError(unresolved);
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     throw new ConfigError(
@@ -231,6 +233,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 type Host = 'app-service' | 'other';
+
+/**
+ * App Service hands an app setting over as its literal `@Microsoft.KeyVault(...)` text when it
+ * cannot read the secret (no access yet, a wrong name), which would otherwise reach Entra as
+ * the bot's password. Refusing to start makes App Service restart the bot, and read it again.
+ */
+function unresolvedKeyVaultReferences(source: NodeJS.ProcessEnv): string[] {
+  return ENV_VARIABLES.filter((name) => source[name]?.trim().startsWith('@Microsoft.KeyVault(')).map(
+    (name) =>
+      `${name}: App Service could not read it from Key Vault; check that the web app's identity may read the secret, then restart`,
+  );
+}
 
 function hostOf(source: NodeJS.ProcessEnv): Host {
   return APP_SERVICE_SIGNS.some((name) => Boolean(source[name]?.trim())) ? 'app-service' : 'other';

@@ -73,6 +73,16 @@ describe('configuration on Azure App Service', () => {
     assert.match(error.message, /SQLITE_JOURNAL_MODE=wal is not safe on Azure App Service/);
   });
 
+  it('refuses a Key Vault reference App Service could not resolve, rather than use it as the password', () => {
+    const error = configError({
+      ...APP_SERVICE,
+      ...PRODUCTION,
+      MicrosoftAppPassword: '@Microsoft.KeyVault(VaultName=kvmfabot;SecretName=bot-app-password)',
+    });
+    assert.match(error.message, /MicrosoftAppPassword: App Service could not read it from Key Vault/);
+    assert.doesNotMatch(error.message, /kvmfabot/, 'the message does not repeat the reference');
+  });
+
   it('treats an empty app setting as unset', () => {
     const blanks = { MicrosoftAppType: '', SECOND_VERIFIER_MAY_BE_ADMIN: '', LOG_LEVEL: '', TAP_LIFETIME_MINUTES: '', PRIVILEGED_GROUP_ID: '', DATA_DIR: '' };
     const c = loadConfig({ ...APP_SERVICE, ...PRODUCTION, ...blanks });
