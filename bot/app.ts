@@ -88,7 +88,9 @@ const VERSION: string = (
 export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotApp {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
-  const store = overrides.store ?? new SqliteStore(path.join(config.dataDir, 'mfa-bot.db'));
+  const store =
+    overrides.store ??
+    new SqliteStore(path.join(config.dataDir, 'mfa-bot.db'), undefined, { journalMode: config.sqliteJournalMode });
   const graph =
     overrides.directory ??
     new GraphDirectory({

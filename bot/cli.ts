@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import path from 'node:path';
-import { loadConfig, ConfigError, type AppConfig } from './config';
+import { loadConfig, storageSettings, ConfigError, type AppConfig, type StorageSettings } from './config';
 import { createLogger } from '../services/logger';
 
 const HELP = `mfa-bot: Microsoft Authenticator onboarding bot for Microsoft Teams
@@ -43,13 +42,14 @@ const commands: Record<string, Handler> = {
   },
   audit: async (args) => {
     const { runAuditCommand } = await import('../services/audit/cli');
-    const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
+    // Verify and export open the database read-only, whatever its journal mode.
+    const { dataDir } = storageOrExit();
     return runAuditCommand(args, dataDir, { stdout: process.stdout, stderr: process.stderr }, process.env);
   },
   campaign: async (args) => {
     const { runCampaignCommand } = await import('../services/campaigns/cli');
-    const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
-    return runCampaignCommand(args, dataDir, { stdout: process.stdout, stderr: process.stderr });
+    const { dataDir, journalMode } = storageOrExit();
+    return runCampaignCommand(args, dataDir, { stdout: process.stdout, stderr: process.stderr }, journalMode);
   },
   package: async (args) => {
     const { runPackageCommand } = await import('../manifest/build');
@@ -61,9 +61,9 @@ const commands: Record<string, Handler> = {
   },
 };
 
-function configOrExit(): AppConfig {
+function orExit<T>(read: () => T): T {
   try {
-    return loadConfig();
+    return read();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -73,9 +73,14 @@ function configOrExit(): AppConfig {
   }
 }
 
+const configOrExit = (): AppConfig => orExit(() => loadConfig());
+/** The same database, in the same journal mode, as the running bot uses. */
+const storageOrExit = (): StorageSettings => orExit(() => storageSettings());
+
 async function run(_args: string[], withPlayground: boolean): Promise<number> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
+  for (const warning of config.startupWarnings) logger.warn(warning);
   const { demoBanner, startStack } = await import('./demo');
   const stack = await startStack(config, logger, withPlayground && config.mode === 'demo');
   if (config.mode === 'demo') console.log(demoBanner(stack, config));

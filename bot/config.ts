@@ -14,11 +14,29 @@ import { AUDIT_KEY_HINT, AUDIT_KEY_MIN_LENGTH } from '../services/audit/key';
 export const DEMO_PRACTICE_PATH = assetPath('services', 'directory', 'demo-practice.json');
 export const DEFAULT_DEMO_USER = 'nora.nguyen@riverbendfm.example';
 
+/**
+ * Azure App Service (Linux) sets these in every app it runs. There only /home survives a restart,
+ * and it is a network share; each deployment replaces /home/site/wwwroot (read-only when the app
+ * runs from a package).
+ */
+const APP_SERVICE_SIGNS = ['WEBSITE_SITE_NAME', 'WEBSITE_INSTANCE_ID'] as const;
+const APP_SERVICE_PERSISTED = '/home';
+const APP_SERVICE_SITE = '/home/site';
+export const APP_SERVICE_DATA_DIR = '/home/data/mfa-bot';
+const DEFAULT_DATA_DIR = './data';
+
+/** SQLite's journal: WAL on a local disk; DELETE where the file lives on a network share. */
+export type SqliteJournalMode = 'wal' | 'delete';
+
 const optionalText = z
   .string()
   .trim()
   .optional()
   .transform((v) => (v ? v : undefined));
+
+/** One of `values`; unset or blank (App Service keeps empty app settings) means `fallback`. */
+const choice = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  optionalText.pipe(z.enum(values).optional()).transform((v) => v ?? fallback);
 
 const integer = (fallback: number, min: number, max: number) =>
   z
@@ -88,7 +106,7 @@ const serviceUrlHosts = optionalText.transform((v, ctx) => {
 const EnvSchema = z.object({
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
-  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('SingleTenant'),
+  MicrosoftAppType: choice(['MultiTenant', 'SingleTenant', 'UserAssignedMsi'], 'SingleTenant'),
   MicrosoftAppTenantId: optionalText,
   CertificateThumbprint: optionalText,
   CertificatePrivateKey: optionalText,
@@ -128,14 +146,15 @@ const EnvSchema = z.object({
   AUDIT_HEAD_FILE: optionalText,
   AUDIT_RETENTION_YEARS: integer(6, 1, 100),
   TENANT_TURNS_PER_MINUTE: integer(3000, 1, 1_000_000),
-  SECOND_VERIFIER_MAY_BE_ADMIN: z.enum(['true', 'false']).default('false'),
+  SECOND_VERIFIER_MAY_BE_ADMIN: choice(['true', 'false'], 'false'),
   PORT: integer(3978, 0, 65535),
   HOST: optionalText,
   GRAPH_SIM_PORT: integer(3979, 0, 65535),
   PLAYGROUND_PORT: integer(56150, 1, 65535),
-  DATA_DIR: z.string().trim().default('./data'),
+  DATA_DIR: optionalText,
+  SQLITE_JOURNAL_MODE: optionalText.pipe(z.enum(['wal', 'delete']).optional()),
   DEMO_USER: optionalText,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: choice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 });
 
 /** Every environment variable the bot reads. */
@@ -159,6 +178,9 @@ export interface AppConfig {
   host: string;
   port: number;
   dataDir: string;
+  sqliteJournalMode: SqliteJournalMode;
+  /** Things about the host the operator should hear once at start (logged as warnings). */
+  startupWarnings: string[];
   logLevel: string;
   bot: {
     appId: string;
@@ -222,6 +244,8 @@ export class ConfigError extends Error {
 type Env = z.infer<typeof EnvSchema>;
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const unresolved = unresolvedKeyVaultReferences(source);
+  if (unresolved.length) throw new ConfigError(unresolved);
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     throw new ConfigError(
@@ -229,12 +253,105 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const env = parsed.data;
-  return env.MicrosoftAppId ? productionConfig(env, env.MicrosoftAppId) : demoConfig(env);
+  const host = hostOf(source);
+  const { storage, problems } = resolveStorage(env, host);
+  // The demo has no inbound authentication: on App Service a missing MicrosoftAppId is a
+  // deployment mistake, reported with everything else production needs.
+  if (!env.MicrosoftAppId && host !== 'app-service') return demoConfig(env, storage);
+  return productionConfig(env, storage, problems);
 }
 
-function shared(env: Env) {
+type Host = 'app-service' | 'other';
+
+/**
+ * App Service hands an app setting over as its literal `@Microsoft.KeyVault(...)` text when it
+ * cannot read the secret (no access yet, a wrong name), which would otherwise reach Entra as
+ * the bot's password. Refusing to start makes App Service restart the bot, and read it again.
+ */
+function unresolvedKeyVaultReferences(source: NodeJS.ProcessEnv): string[] {
+  return ENV_VARIABLES.filter((name) => source[name]?.trim().startsWith('@Microsoft.KeyVault(')).map(
+    (name) =>
+      `${name}: App Service could not read it from Key Vault; check that the web app's identity may read the secret, then restart`,
+  );
+}
+
+function hostOf(source: NodeJS.ProcessEnv): Host {
+  return APP_SERVICE_SIGNS.some((name) => Boolean(source[name]?.trim())) ? 'app-service' : 'other';
+}
+
+export interface StorageSettings {
+  dataDir: string;
+  journalMode: SqliteJournalMode;
+  /** Said once at start: what this host means for the database. */
+  warnings: string[];
+}
+
+/**
+ * Where the database lives and how SQLite journals, for the bot and the command line alike.
+ * Throws a ConfigError naming DATA_DIR or SQLITE_JOURNAL_MODE when the host cannot keep them.
+ */
+export function storageSettings(source: NodeJS.ProcessEnv = process.env): StorageSettings {
+  const parsed = EnvSchema.pick({ DATA_DIR: true, SQLITE_JOURNAL_MODE: true }).safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const { storage, problems } = resolveStorage(parsed.data, hostOf(source));
+  if (problems.length) throw new ConfigError(problems);
+  return storage;
+}
+
+/**
+ * On App Service the data goes under /home (the only folder that survives a restart) and
+ * outside /home/site (replaced by every deployment), and SQLite uses DELETE, not WAL: WAL's
+ * shared memory is not safe on the network share behind /home.
+ */
+function resolveStorage(
+  env: Pick<Env, 'DATA_DIR' | 'SQLITE_JOURNAL_MODE'>,
+  host: Host,
+): { storage: StorageSettings; problems: string[] } {
+  if (host !== 'app-service') {
+    const storage: StorageSettings = {
+      dataDir: path.resolve(env.DATA_DIR ?? DEFAULT_DATA_DIR),
+      journalMode: env.SQLITE_JOURNAL_MODE ?? 'wal',
+      warnings: [],
+    };
+    return { storage, problems: [] };
+  }
+  const dataDir = path.posix.resolve(env.DATA_DIR ?? APP_SERVICE_DATA_DIR);
+  const problems: string[] = [];
+  if (!isWithin(dataDir, APP_SERVICE_PERSISTED) || isWithin(dataDir, APP_SERVICE_SITE)) {
+    problems.push(
+      `DATA_DIR must be under ${APP_SERVICE_PERSISTED} and outside ${APP_SERVICE_SITE} on Azure App Service ` +
+        `(is ${dataDir}): only ${APP_SERVICE_PERSISTED} survives a restart and every deployment replaces ` +
+        `${APP_SERVICE_SITE}/wwwroot; use ${APP_SERVICE_DATA_DIR}`,
+    );
+  }
+  if (env.SQLITE_JOURNAL_MODE === 'wal') {
+    problems.push(
+      `SQLITE_JOURNAL_MODE=wal is not safe on Azure App Service, where ${APP_SERVICE_PERSISTED} is a network share; leave it unset`,
+    );
+  }
+  const storage: StorageSettings = {
+    dataDir,
+    journalMode: 'delete',
+    warnings: [
+      `Azure App Service: the SQLite database in ${dataDir} supports one instance only; ` +
+        'do not scale out (more instances need the Azure Storage backend, see the README)',
+    ],
+  };
+  return { storage, problems };
+}
+
+function isWithin(dir: string, root: string): boolean {
+  const relative = path.posix.relative(root, dir);
+  return relative === '' || (!relative.startsWith('..') && !path.posix.isAbsolute(relative));
+}
+
+function shared(env: Env, storage: StorageSettings) {
   return {
-    dataDir: path.resolve(env.DATA_DIR),
+    dataDir: storage.dataDir,
+    sqliteJournalMode: storage.journalMode,
+    startupWarnings: storage.warnings,
     logLevel: env.LOG_LEVEL,
     itChannelId: env.IT_CHANNEL_ID,
     mailSender: env.MAIL_SENDER,
@@ -265,10 +382,10 @@ function graphTuning(env: Env) {
   };
 }
 
-function demoConfig(env: Env): AppConfig {
+function demoConfig(env: Env, storage: StorageSettings): AppConfig {
   const practice = loadPractice(DEMO_PRACTICE_PATH);
   const byName = (name: string) => groupIdByName(practice, name);
-  const base = shared(env);
+  const base = shared(env, storage);
   const roles: Record<string, string> = env.ROLE_GROUPS ?? {
     Physicians: byName('Physicians'),
     Nursing: byName('Nursing'),
@@ -300,18 +417,31 @@ function demoConfig(env: Env): AppConfig {
   };
 }
 
-function productionConfig(env: Env, appId: string): AppConfig {
+/**
+ * What production cannot start without, and why (each is named when missing). The bot's
+ * credential (a secret, a certificate or a managed identity) is checked separately.
+ */
+const REQUIRED_IN_PRODUCTION = {
+  MicrosoftAppId: 'the bot\'s Entra app id; the local demo never runs on Azure App Service',
+  MicrosoftAppTenantId: 'the tenant this bot serves; activities from other tenants are refused',
+  IT_GROUP_ID: 'the Entra group whose members handle escalations',
+  ADMIN_GROUP_ID: 'the Entra group of practice admins',
+  IT_PHONE: 'the number staff call if a recovery was not them',
+  MAIL_SENDER: 'the mailbox that sends recovery notices',
+  AUDIT_KEY: `the secret that seals the audit log, so a log rewritten without it is caught: ${AUDIT_KEY_HINT}, kept in Key Vault or an App Service setting, never in the database`,
+} as const satisfies Partial<Record<keyof Env, string>>;
+
+/** Variables production refuses to start without (besides the bot's credential). */
+export const PRODUCTION_REQUIRED_VARIABLES: readonly string[] = Object.keys(REQUIRED_IN_PRODUCTION);
+
+function productionConfig(env: Env, storage: StorageSettings, storageProblems: string[]): AppConfig {
   const problems: string[] = [];
-  const need = (name: keyof Env, why: string) => {
-    if (!env[name]) problems.push(`${name} is required in production (${why})`);
-  };
-  need('MicrosoftAppTenantId', 'the tenant this bot serves; activities from other tenants are refused');
-  need('IT_GROUP_ID', 'the Entra group whose members handle escalations');
-  need('ADMIN_GROUP_ID', 'the Entra group of practice admins');
-  need('IT_PHONE', 'the number staff call if a recovery was not them');
-  need('MAIL_SENDER', 'the mailbox that sends recovery notices');
-  need('AUDIT_KEY', `the secret that seals the audit log, so a log rewritten without it is caught: ${AUDIT_KEY_HINT}, kept in Key Vault or an App Service setting, never in the database`);
-  if (!guid.safeParse(appId).success) problems.push('MicrosoftAppId: must be a GUID');
+  for (const [name, why] of Object.entries(REQUIRED_IN_PRODUCTION)) {
+    if (!env[name as keyof typeof REQUIRED_IN_PRODUCTION]) problems.push(`${name} is required in production (${why})`);
+  }
+  problems.push(...storageProblems);
+  const appId = env.MicrosoftAppId ?? '';
+  if (appId && !guid.safeParse(appId).success) problems.push('MicrosoftAppId: must be a GUID');
   const botHasSecret = Boolean(env.MicrosoftAppPassword);
   const botHasCert = Boolean(env.CertificateThumbprint && env.CertificatePrivateKey);
   if (env.MicrosoftAppType === 'UserAssignedMsi') {
@@ -328,7 +458,12 @@ function productionConfig(env: Env, appId: string): AppConfig {
   const graphSecret = env.GRAPH_CLIENT_SECRET ?? (env.GRAPH_CLIENT_ID ? undefined : env.MicrosoftAppPassword);
   const graphByIdentity = env.MicrosoftAppType === 'UserAssignedMsi' && !env.GRAPH_CLIENT_ID;
   if (!graphByIdentity && !graphSecret && !env.GRAPH_CERTIFICATE_PATH) {
-    problems.push('GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_PATH is required when GRAPH_CLIENT_ID is set');
+    // Without GRAPH_CLIENT_ID, Graph uses the bot's secret: a missing one is named above.
+    if (env.GRAPH_CLIENT_ID) {
+      problems.push('GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_PATH is required when GRAPH_CLIENT_ID is set');
+    } else if (botHasCert) {
+      problems.push('GRAPH_CERTIFICATE_PATH is required for Graph when the bot signs in with a certificate');
+    }
   }
   if (graphByIdentity && !env.AZURE_CLIENT_ID) {
     problems.push('AZURE_CLIENT_ID is required to reach Graph with a user-assigned managed identity');
@@ -336,7 +471,7 @@ function productionConfig(env: Env, appId: string): AppConfig {
   if (problems.length) throw new ConfigError(problems);
 
   return {
-    ...shared(env),
+    ...shared(env, storage),
     mode: 'production',
     host: env.HOST ?? '0.0.0.0',
     bot: {

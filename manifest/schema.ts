@@ -1,11 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppManifestUtils, type TeamsManifestV1D30 } from '@microsoft/app-manifest';
+import { AppManifestUtils, type TeamsManifestV1D29 } from '@microsoft/app-manifest';
 
 const SCHEMA_BASE = 'https://developer.microsoft.com/json-schemas/teams';
 
-/** The manifest schema the template targets: the newest generally available one bundled. */
-export const MANIFEST_VERSION = '1.30';
+/**
+ * The manifest schema the template targets. 1.29 is the newest version Microsoft's manifest
+ * reference lists under "All generally available versions" (1.30 is announced as new and only
+ * adds Outlook add-in fields), and the one the Agents Toolkit's own bot templates use. Nothing
+ * here needs a newer or preview schema; `supportsChannelFeatures` (shared and private channel
+ * support) is left out: escalations go to a standard channel of the IT team (General by default).
+ */
+export const MANIFEST_VERSION = '1.29';
 export const SCHEMA_URL = schemaUrl(MANIFEST_VERSION);
 
 /** The developer.microsoft.com address of a Teams manifest schema version. */
@@ -13,7 +19,7 @@ export function schemaUrl(manifestVersion: string): string {
   return `${SCHEMA_BASE}/v${manifestVersion}/MicrosoftTeams.schema.json`;
 }
 
-export type TeamsManifest = TeamsManifestV1D30.TeamsManifestV1D30;
+export type TeamsManifest = TeamsManifestV1D29.TeamsManifestV1D29;
 
 /** Where @microsoft/app-manifest keeps its copy of a Teams manifest schema version. */
 export function bundledSchemaPath(manifestVersion: string): string {
@@ -28,7 +34,7 @@ export function bundledSchemaPath(manifestVersion: string): string {
  */
 export async function schemaProblems(manifest: Record<string, unknown>): Promise<string[]> {
   const version = String(manifest.manifestVersion);
-  if (!/^1\.\d+$/.test(version)) return [`manifestVersion must look like 1.30 (is ${version})`];
+  if (!/^1\.\d+$/.test(version)) return [`manifestVersion must look like 1.29 (is ${version})`];
   const expectedUrl = schemaUrl(version);
   if (manifest.$schema !== expectedUrl) {
     return [`$schema must be ${expectedUrl} to match manifestVersion ${version}`];

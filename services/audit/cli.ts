@@ -36,7 +36,12 @@ function options(args: string[], name: string): string[] {
 }
 
 /** `mfa-bot audit ...`: check the chain, or export records as JSON lines for a SIEM. */
-export async function runAuditCommand(args: string[], dataDir: string, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+export async function runAuditCommand(
+  args: string[],
+  dataDir: string,
+  io: Io,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'verify' && sub !== 'export') {
     io.stderr.write(`${USAGE}\n`);

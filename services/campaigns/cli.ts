@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { systemClock } from '../clock';
-import { SqliteStore } from '../storage/sqlite';
+import { SqliteStore, type JournalMode } from '../storage/sqlite';
 import { toCsv } from './export';
 import { CAMPAIGN_ID_PATTERN } from './model';
 import { CampaignStore } from './store';
@@ -21,7 +21,12 @@ function option(args: string[], name: string): string | undefined {
 }
 
 /** `mfa-bot campaign export <id>`: the per-recipient results of a nudge campaign as CSV. */
-export async function runCampaignCommand(args: string[], dataDir: string, io: Io): Promise<number> {
+export async function runCampaignCommand(
+  args: string[],
+  dataDir: string,
+  io: Io,
+  journalMode: JournalMode = 'wal',
+): Promise<number> {
   const [sub, id, ...rest] = args;
   if (sub !== 'export' || !id || !CAMPAIGN_ID_PATTERN.test(id)) {
     io.stderr.write(`${USAGE}\n`);
@@ -32,7 +37,7 @@ export async function runCampaignCommand(args: string[], dataDir: string, io: Io
     io.stderr.write(`No database at ${db}\n`);
     return 2;
   }
-  const store = new SqliteStore(db);
+  const store = new SqliteStore(db, undefined, { journalMode });
   try {
     const campaigns = new CampaignStore(store, systemClock);
     if (!(await campaigns.campaign(id))) {

@@ -18,6 +18,9 @@ interface Row {
   idx: string | null;
 }
 
+/** WAL on a local disk; DELETE where the file sits on a network share (WAL needs shared memory). */
+export type JournalMode = 'wal' | 'delete';
+
 /**
  * The default backend: one SQLite file under DATA_DIR, created on first run. Writes are
  * synchronous inside the process, so a conditional write is checked and applied atomically.
@@ -28,7 +31,7 @@ export class SqliteStore implements DocumentStore {
   constructor(
     readonly file: string,
     migrations: readonly Migration[] = MIGRATIONS,
-    options: { busyTimeoutMs?: number; readOnly?: boolean } = {},
+    options: { busyTimeoutMs?: number; readOnly?: boolean; journalMode?: JournalMode } = {},
   ) {
     try {
       if (options.readOnly) {
@@ -38,7 +41,8 @@ export class SqliteStore implements DocumentStore {
       }
       if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
       this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
-      this.db.pragma('journal_mode = WAL');
+      // The mode is stored in the file, so every opener (the bot and the CLI) must agree.
+      this.db.pragma(`journal_mode = ${options.journalMode === 'delete' ? 'DELETE' : 'WAL'}`);
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       migrate(this.db, migrations);

@@ -189,7 +189,7 @@ describe('Teams app package', () => {
   });
 
   describe('template', () => {
-    it('targets the newest generally available schema version the validator bundles', () => {
+    it('targets the generally available schema version Teams accepts, which the validator bundles', () => {
       const template = readTemplate();
       assert.equal(template.$schema, SCHEMA_URL);
       assert.equal(template.manifestVersion, MANIFEST_VERSION);
