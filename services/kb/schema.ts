@@ -37,6 +37,10 @@ export const ARTICLE_IDS = [
   'multiple-accounts',
   'backup-method',
   'passwordless-sign-in',
+  'frequent-prompts',
+  'phone-reset',
+  'forgot-password',
+  'app-lock',
 ] as const;
 
 export const INTENTS = [
