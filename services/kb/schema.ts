@@ -54,6 +54,9 @@ export const INTENTS = [
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
+/** What reviewers map a question to when it is not about signing in or Authenticator. */
+export const OUT_OF_SCOPE = 'out-of-scope';
+
 export const AUDIENCES = ['all', 'physicians', 'nurses', 'front-desk', 'billing'] as const;
 
 const sentence = z
@@ -92,4 +95,9 @@ export interface RankedArticle {
 export interface Understanding {
   intent: Intent;
   articles: RankedArticle[];
+  /**
+   * False when the bot is guessing: the best article is weak or close to the next one, so staff
+   * should be asked "did you mean…" rather than shown one answer.
+   */
+  confident: boolean;
 }
