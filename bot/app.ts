@@ -14,6 +14,7 @@ import { Escalations } from './escalations';
 import { lostDeviceActions } from './handlers/lost-device/actions';
 import { ticketActions } from './handlers/tickets/actions';
 import { troubleshootActions } from './handlers/troubleshoot';
+import { kbReviewActions, teachLearnedExamples } from './handlers/kb-review';
 import { KbFeedback } from '../services/kb/feedback';
 import { RateLimiter } from '../services/ratelimit';
 import { TapLimiter } from '../services/tickets/tap-limiter';
@@ -154,7 +155,8 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   services.escalations.register();
   announceOutage = (text) => void services.escalations.channelNotice(text);
   services.requests.onOpened = (ticket) => services.escalations.opened(ticket);
-  for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions(), ...troubleshootActions()]) actions.register(action);
+  for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions(), ...troubleshootActions(), ...kbReviewActions()]) actions.register(action);
+  void teachLearnedExamples(services).catch((err: unknown) => logger.error({ err }, 'could not load reviewed knowledge base examples'));
   registerOnboardingReminders(services);
   const nudgeMessenger = new TeamsNudgeMessenger(adapter, config.bot.appId, services.proactive, conversations, logger.child({ component: 'campaigns' }));
   adapter.use(nudgeMessenger.middleware());
