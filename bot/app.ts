@@ -18,6 +18,7 @@ import { MINUTE } from '../services/clock';
 import { lostDeviceActions } from './handlers/lost-device/actions';
 import { ticketActions } from './handlers/tickets/actions';
 import { troubleshootActions } from './handlers/troubleshoot';
+import { kbReviewActions, teachLearnedExamples } from './handlers/kb-review';
 import { KbFeedback } from '../services/kb/feedback';
 import { RateLimiter } from '../services/ratelimit';
 import { TapLimiter } from '../services/tickets/tap-limiter';
@@ -213,7 +214,8 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       groups: config.groups,
     },
   };
-  for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions(ticketDeps), ...troubleshootActions()]) actions.register(action);
+  for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions(ticketDeps), ...troubleshootActions(), ...kbReviewActions()]) actions.register(action);
+  void teachLearnedExamples(services).catch((err: unknown) => logger.error({ err }, 'could not load reviewed knowledge base examples'));
   registerOnboardingReminders(services);
   const nudgeMessenger = new TeamsNudgeMessenger(adapter, config.bot.appId, services.proactive, conversations, logger.child({ component: 'campaigns' }));
   adapter.use(nudgeMessenger.middleware());

@@ -155,15 +155,16 @@ export class MfaBot extends TeamsActivityHandler {
     return roles?.has(command.audience) ? command.verb : command.staffFallback;
   }
 
-  /** Free text: what it is about decides the flow; troubleshooting questions get an answer. */
+  /**
+   * Free text: what it is about decides the flow; everything else gets an answer, a "did you
+   * mean", or a way to IT (answerQuestion decides which).
+   */
   private async understand(ctx: ActionContext, text: string): Promise<CardJson> {
     const { intent } = this.services.kb.understand(text);
     const verb = INTENT_VERBS[intent];
     if (verb && this.actions.has(verb)) return this.actions.execute(ctx, verb, {});
-    if (intent === 'troubleshoot') return answerQuestion(ctx, text);
     if (intent === 'help') return helpCard(ctx, this.actions.verbs());
-    await this.services.kbFeedback.unmatched(text);
-    return helpCard(ctx, this.actions.verbs(), "I'm not sure I understood that. Here is what I can help with:");
+    return answerQuestion(ctx, text);
   }
 
   private async greet(context: TurnContext): Promise<void> {

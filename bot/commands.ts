@@ -80,6 +80,14 @@ export const COMMANDS: readonly Command[] = [
     staffFallback: VERBS.myStatus,
   },
   {
+    title: 'review questions',
+    label: 'Review staff questions',
+    description: 'Admins and IT: map questions I could not answer to an article, or mark them off-topic',
+    audience: 'admin',
+    verb: VERBS.kbReview,
+    aliases: ['kb review', 'review kb', 'review', 'question queue'],
+  },
+  {
     title: 'nudge',
     label: 'Send a nudge',
     description: 'Admins: remind people who have not registered yet',

@@ -39,17 +39,58 @@ export function answerCard(article: Article, others: Array<{ id: string; title: 
   });
 }
 
-/** The answer for a question someone typed (already screened): best article plus two more. */
+/**
+ * The answer for a question someone typed (already screened): the best article plus two more
+ * when the bot is sure; "did you mean" with the three best when it is not; and a way to IT when
+ * the question is not about signing in at all.
+ */
 export async function answerQuestion(ctx: ActionContext, question: string): Promise<CardJson> {
-  const { kb } = ctx.services;
+  const { kb, kbFeedback } = ctx.services;
   const understanding = kb.understand(question);
+  const q = question.slice(0, 300);
   const [best, ...rest] = understanding.articles;
   const article = best && kb.get(best.id);
-  if (!article) {
-    await ctx.services.kbFeedback.unmatched(question);
-    return startCard(ctx, "I couldn't find an answer for that. Is it one of these? Or ask IT and they'll help.", [], question, true);
+  if (understanding.intent !== 'troubleshoot' || !article) {
+    await kbFeedback.unmatched(question);
+    return suggestCard(ctx, {
+      heading: "I'm not sure I understood that",
+      text: 'I help with signing in and Microsoft Authenticator. If it is about one of these, pick it:',
+      matches: [],
+      q,
+    });
   }
-  return answerCard(article, rest, [], question.slice(0, 300));
+  if (!understanding.confident) {
+    await kbFeedback.unsure(question);
+    return suggestCard(ctx, {
+      heading: 'Did you mean…',
+      text: 'I am not sure which of these fits. Pick the closest:',
+      matches: understanding.articles.slice(0, 3),
+      q,
+    });
+  }
+  return answerCard(article, rest, [], q);
+}
+
+/** Best guesses as buttons, a few common topics, and IT: nobody is left at "I don't know". */
+function suggestCard(
+  ctx: ActionContext,
+  view: { heading: string; text: string; matches: Array<{ id: string; title: string }>; q: string },
+): CardJson {
+  const shown = new Set(view.matches.map((m) => m.id));
+  const topics = COMMON.filter((id) => !shown.has(id))
+    .slice(0, view.matches.length > 0 ? 4 : COMMON.length)
+    .map((id) => ({ id, title: ctx.services.kb.get(id)?.title ?? id }));
+  return expandCard('kb-suggest', {
+    heading: view.heading,
+    text: view.text,
+    matches: view.matches.map(({ id, title }) => ({ id, title })),
+    topicsHeading: view.matches.length > 0 ? 'Or one of these common problems:' : 'Common sign-in problems:',
+    topics,
+    itLine: `For anything else, call IT on ${ctx.services.config.itPhone} or send them your question.`,
+    askItTitle: view.matches.length > 0 ? 'None of these: ask IT' : 'Ask IT',
+    tried: [],
+    q: view.q,
+  });
 }
 
 function startCard(ctx: ActionContext, text: string, tried: string[], q: string, offerIt: boolean): CardJson {
@@ -87,7 +128,7 @@ const feedback: ActionDef<typeof Feedback> = {
   schema: Feedback,
   async run(ctx, data) {
     const { kb, kbFeedback } = ctx.services;
-    await kbFeedback.record(data.id, data.fixed);
+    await kbFeedback.record(data.id, data.fixed, safeQuestion(data.q));
     if (data.fixed) return messageCard('Glad that worked!', 'If anything else comes up, just tell me what is happening.');
     const q = safeQuestion(data.q);
     const tried: string[] = [...new Set([...data.tried, data.id])];

@@ -65,7 +65,7 @@ function toReadable(question: string, u: Understanding): string {
   const lines = [`Question: ${question.trim()}`, `Intent:   ${u.intent}`];
   if (u.articles.length === 0) lines.push('Articles: none');
   u.articles.forEach((a, i) => {
-    lines.push(`  ${i + 1}. ${a.id.padEnd(24)} ${a.title} (score ${a.score.toFixed(1)})`);
+    lines.push(`  ${i + 1}. ${a.id.padEnd(24)} ${a.title} (score ${a.score.toFixed(2)})`);
   });
   return `${lines.join('\n')}\n\n`;
 }

@@ -41,6 +41,7 @@ export function isStatus(q: Question): boolean {
 
 const WHAT_CAN_YOU_DO = pattern(
   '\\bwhat (can|do|else can) (you|u) do\\b|\\bhow (do|does) (you|this bot) work\\b',
+  '|^(hi |hello |hey )?(who|what) (are you|is this)$',
 );
 
 /** Greetings and requests for the menu, with nothing else asked. */

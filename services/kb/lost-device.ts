@@ -17,6 +17,8 @@ const OLD_GONE = pattern(
 const GAVE_AWAY = pattern(
   '\\b(sold|traded|returned|gave away|trade in|traded in|wiped|recycled) (in )?(my |the )?old\\b',
 );
+/** A phone that was reset or wiped is still in hand: the app needs setting up again, not IT. */
+const RESET = /\b(reset|resets|resetting|wiped|erased|factory)\b/;
 const NO_OLD = /\b(dont|do not|no longer|not) (have|got) (my |the )?old\b/;
 const LEFT_BEHIND = pattern(
   `\\bleft (my |the )?${PHONE} (in|on|at) (a |an |the )?`,
@@ -31,13 +33,14 @@ export function isLostDevice(q: Question): boolean {
   if (STILL_HAVE.test(q.text)) return false;
   const t = q.tokens;
   const hasDevice = t.some((w) => DEVICE.has(w));
+  const reset = RESET.test(q.text);
   const hypothetical = (at: number): boolean =>
     t.slice(Math.max(0, at - 5), at).some((w) => HYPOTHETICAL.has(w));
   for (let i = 0; i < t.length; i++) {
     const w = t[i] ?? '';
     if (THEFT.has(w) && !hypothetical(i)) return true;
     if (LOSS.has(w) && hasDevice && !hypothetical(i)) return true;
-    if (DAMAGE.has(w) && nearDevice(t, i) && !hypothetical(i)) return true;
+    if (DAMAGE.has(w) && nearDevice(t, i) && !hypothetical(i) && !reset) return true;
   }
   const gone = [CANT_FIND, NO_POWER, SCREEN_GONE, GONE].some((re) => re.test(q.text));
   if (gone && hasDevice) return true;

@@ -94,6 +94,10 @@ const SHARED_BY_MANY = rule(
 /** Each rule and its replacement; `$&` keeps the original words beside the new token. */
 export const PHRASES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bpop(?:p?ing|s|ped)? ?ups?\b/g, ' popup '],
+  // Other systems whose names share words with sign-in topics ("portal", "password").
+  [/\bpatient portal\b/g, ' patientportal '],
+  [/\b(?:guest )?wi ?fi password\b/g, ' wifipassword '],
+  [/\b(?:vacation|sick|pto|holiday) days?\b|\b(?:days?|time) off\b/g, ' timeoff '],
   [NOT_RECEIVED, ' $& notreceived '],
   [NOT_ME, ' $& notme '],
   [NO_SIGNAL, ' nosignal signal '],

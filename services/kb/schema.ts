@@ -37,6 +37,10 @@ export const ARTICLE_IDS = [
   'multiple-accounts',
   'backup-method',
   'passwordless-sign-in',
+  'frequent-prompts',
+  'phone-reset',
+  'forgot-password',
+  'app-lock',
 ] as const;
 
 export const INTENTS = [
@@ -49,6 +53,9 @@ export const INTENTS = [
   'unknown',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
+
+/** What reviewers map a question to when it is not about signing in or Authenticator. */
+export const OUT_OF_SCOPE = 'out-of-scope';
 
 export const AUDIENCES = ['all', 'physicians', 'nurses', 'front-desk', 'billing'] as const;
 
@@ -88,4 +95,9 @@ export interface RankedArticle {
 export interface Understanding {
   intent: Intent;
   articles: RankedArticle[];
+  /**
+   * False when the bot is guessing: the best article is weak or close to the next one, so staff
+   * should be asked "did you mean…" rather than shown one answer.
+   */
+  confident: boolean;
 }

@@ -43,6 +43,6 @@ export const OFF_TOPIC: ReadonlySet<string> = new Set(
     'printer printers print printing toner fax faxes faxing payroll paycheck paystub salary pto ' +
     'timesheet timecard appointment appointments book booking reschedule schedule gloves ' +
     'supplies parking lunch coffee ehr emr referral prescription prescriptions insurance claim ' +
-    'claims invoice copay'
+    'claims invoice copay patientportal wifipassword timeoff'
   ).split(' '),
 );

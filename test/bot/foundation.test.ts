@@ -50,12 +50,14 @@ describe('bot foundation over HTTP', () => {
     assert.match(cardText(cardOf(sent)), new RegExp(`Hi ${user.givenName}`));
   });
 
-  it('answers text it does not understand with a helpful reply and the menu, never silence', async () => {
+  it('answers text it does not understand with common topics and a way to IT, never silence', async () => {
     const replies = await h.say(userOf(nurse()), 'purple elephants');
     assert.equal(replies.length, 1);
     const text = cardText(cardOf(replies[0]));
     assert.match(text, /not sure I understood/);
-    assert.match(text, /What do you need\?/);
+    assert.match(text, /call IT on 555-0100/);
+    assert.match(text, /Ask IT/);
+    assert.match(text, /Back to menu/);
   });
 
   it('in a team channel answers only when @mentioned', async () => {

@@ -70,6 +70,31 @@ describe('troubleshooting answers', () => {
     assert.match(cardText(res.body.value), /out of date/);
   });
 
+  it('offers the three best matches as buttons, common topics and IT when unsure, and queues the question', async () => {
+    const [reply] = await h.say(nora, 'sign in trouble');
+    const card = cardOf(reply)!;
+    const text = cardText(card);
+    assert.match(text, /Did you mean/);
+    const sets = (card.body as Array<{ type: string; actions?: Array<{ verb: string }>; items?: unknown[] }>).filter((b) => b.type === 'ActionSet');
+    assert.equal(sets[0]?.actions?.length, 3, 'three best matches');
+    assert.ok(sets[0]!.actions!.every((a) => a.verb === 'troubleshoot.article'));
+    assert.match(text, /Or one of these common problems/);
+    assert.match(text, /None of these: ask IT/);
+    assert.match(text, /call IT on 555-0100/);
+    const pending = await h.app.services.kbFeedback.pending();
+    assert.ok(pending.some((p) => p.question === 'sign in trouble' && p.kind === 'unsure'));
+  });
+
+  it('answers a question outside sign-in with common topics and a way to IT that opens a request', async () => {
+    const [reply] = await h.say(nora, 'can you order more printer paper for reception');
+    const card = cardOf(reply)!;
+    assert.match(cardText(card), /not sure I understood/);
+    assert.match(cardText(card), /Common sign-in problems/);
+    const ask = (card.actions as Array<{ verb: string; data: Record<string, unknown> }>).find((a) => a.verb === 'troubleshoot.askIt')!;
+    const res = await h.click(nora, 'troubleshoot.askIt', ask.data);
+    assert.match(cardText(res.body.value), /Request MFA-\d{4} sent to IT/);
+  });
+
   it('stores a question with no good match, for admins to review', async () => {
     await h.say(nora, 'the coffee machine upstairs is broken');
     const unmatched = await h.app.services.kbFeedback.unmatchedQuestions();

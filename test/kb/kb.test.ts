@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,8 +14,12 @@ import {
   type KnowledgeBase,
 } from '../../services/kb';
 import { evaluate, loadQuestions } from '../../services/kb/evaluate';
+import { defaultPhrasingsDir, loadPhrasings } from '../../services/kb/phrasings';
 
 const kb: KnowledgeBase = createKnowledgeBase();
+
+/** The third holdout as first committed; see the test that checks it. */
+const THIRD_HOLDOUT_SHA256 = '83237c76e00af22d22156d54d23b011462e889240810342dd120feb489dafaab';
 
 describe('knowledge base articles', () => {
   it('loads every required article and nothing else', () => {
@@ -152,6 +157,50 @@ describe('understanding staff questions', () => {
     }
   });
 
+  it('is sure of a clear question and says so', () => {
+    const u = kb.understand('the code from authenticator is rejected every time');
+    assert.equal(u.articles[0]?.id, 'codes-not-accepted');
+    assert.equal(u.confident, true);
+  });
+
+  it('offers its best guesses, unsure, for a vague question about signing in', () => {
+    for (const q of ['authenticator problem', 'sign in trouble']) {
+      const u = kb.understand(q);
+      assert.equal(u.intent, 'troubleshoot', q);
+      assert.equal(u.confident, false, q);
+      assert.ok(u.articles.length >= 3, q);
+    }
+  });
+
+  it('says "unknown" only for questions outside sign-in and Authenticator', () => {
+    for (const q of ['purple elephants', 'when is payroll', 'the fax machine at reception keeps jamming']) {
+      assert.equal(kb.understand(q).intent, 'unknown', q);
+    }
+  });
+
+  it('learns a phrasing mapped by hand and answers it with that article from then on', () => {
+    const fresh = createKnowledgeBase();
+    const q = 'the blue shield app is sulking again';
+    assert.notEqual(fresh.understand(q).articles[0]?.id, 'android-battery');
+    assert.equal(fresh.learn(q, 'android-battery'), true);
+    const u = fresh.understand(q);
+    assert.deepEqual([u.intent, u.articles[0]?.id, u.confident], ['troubleshoot', 'android-battery', true]);
+  });
+
+  it('learns a question marked as not about sign-in', () => {
+    const fresh = createKnowledgeBase();
+    const q = 'my authenticator for the alarm code on the back door';
+    assert.notEqual(fresh.understand(q).intent, 'unknown');
+    assert.equal(fresh.learn(q, 'out-of-scope'), true);
+    assert.equal(fresh.understand(q).intent, 'unknown');
+  });
+
+  it('refuses to learn an article that does not exist, or text it would not read', () => {
+    const fresh = createKnowledgeBase();
+    assert.equal(fresh.learn('codes are wrong', 'no-such-article'), false);
+    assert.equal(fresh.learn('\u0000\u0001binary', 'codes-not-accepted'), false);
+  });
+
   it('offers no articles for a lost phone, which has its own flow', () => {
     assert.deepEqual(kb.understand('someone stole my phone').articles, []);
   });
@@ -167,7 +216,7 @@ describe('understanding staff questions', () => {
   ];
   for (const [name, input] of bad) {
     it(`answers ${name} input as unknown without throwing`, () => {
-      assert.deepEqual(kb.understand(input as string), { intent: 'unknown', articles: [] });
+      assert.deepEqual(kb.understand(input as string), { intent: 'unknown', articles: [], confident: true });
     });
   }
 });
@@ -200,22 +249,85 @@ describe('quality on labelled questions', () => {
   });
 
   /**
-   * Questions the matcher was never tuned on: the holdout (written with the eval set) and a second
-   * set written by someone else after tuning. They must stay above a floor, so a change that
-   * only fits the eval set shows up here.
+   * Questions the matcher was never tuned on: the holdout (written with the eval set), a second
+   * set written by someone else after tuning, and a third of 180 written in staff's own words
+   * before the classifier existed. Each keeps a floor; the first two at least as high as they
+   * scored before the classifier, the third at the targets the classifier was built for.
    */
-  for (const [name, file] of [
-    ['holdout', 'holdout-questions.json'],
-    ['second holdout', 'second-holdout-questions.json'],
-  ] as const) {
-    it(`generalises to the ${name} (intent ≥ 90%, top-1 ≥ 75%, top-3 ≥ 88%)`, () => {
+  const FLOORS = [
+    ['holdout', 'holdout-questions.json', { intent: 1, top1: 0.82, top3: 0.94 }],
+    ['second holdout', 'second-holdout-questions.json', { intent: 0.975, top1: 0.94, top3: 1 }],
+    ['third holdout', 'third-holdout-questions.json', { intent: 0.95, top1: 0.9, top3: 0.97 }],
+  ] as const;
+  for (const [name, file, floor] of FLOORS) {
+    const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;
+    it(`generalises to the ${name} (intent ≥ ${pct(floor.intent)}, top-1 ≥ ${pct(floor.top1)}, top-3 ≥ ${pct(floor.top3)})`, () => {
       const set = loadQuestions(assetPath('test', 'kb', file));
       const h = evaluate(set, kb.understand);
-      const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;
       console.log(`      ${name} (${h.questions}): intent ${pct(h.intentAccuracy)}, top-1 ${pct(h.top1)}, top-3 ${pct(h.top3)}`);
-      assert.ok(h.intentAccuracy >= 0.9, `intent ${h.intentAccuracy}`);
-      assert.ok(h.top1 >= 0.75, `top-1 ${h.top1}`);
-      assert.ok(h.top3 >= 0.88, `top-3 ${h.top3}`);
+      assert.ok(h.intentAccuracy >= floor.intent, `intent ${h.intentAccuracy}`);
+      assert.ok(h.top1 >= floor.top1, `top-1 ${h.top1}`);
+      assert.ok(h.top3 >= floor.top3, `top-3 ${h.top3}`);
     });
   }
+
+  it('keeps the third holdout exactly as it was committed, covering every article and intent', () => {
+    const file = assetPath('test', 'kb', 'third-holdout-questions.json');
+    const digest = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    assert.equal(digest, THIRD_HOLDOUT_SHA256, 'the third holdout is never edited; write a new set instead');
+    const third = loadQuestions(file);
+    assert.ok(third.length >= 150);
+    for (const id of ARTICLE_IDS) assert.ok(third.some((x) => x.article === id), id);
+    for (const intent of INTENTS) assert.ok(third.some((x) => x.intent === intent), intent);
+  });
+
+  it('trains on phrasings that are not copies of any question it is measured on', () => {
+    const wordSet = (s: string) => new Set(s.toLowerCase().replace(/['’]/g, '').match(/[a-z0-9]+/g) ?? []);
+    const measured = ['eval-questions.json', ...FLOORS.map((f) => f[1])]
+      .flatMap((f) => loadQuestions(assetPath('test', 'kb', f)))
+      .map((x) => ({ q: x.q, words: wordSet(x.q) }));
+    const copies: string[] = [];
+    for (const p of loadPhrasings()) {
+      const a = wordSet(p.text);
+      for (const m of measured) {
+        const shared = [...a].filter((w) => m.words.has(w)).length;
+        if (shared / (a.size + m.words.size - shared) >= 0.7) copies.push(`"${p.text}" ~ "${m.q}"`);
+      }
+    }
+    assert.deepEqual(copies, []);
+  });
+});
+
+describe('loading the phrasings', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phrasings-'));
+    fs.cpSync(defaultPhrasingsDir(), dir, { recursive: true });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const failure = (): KbLoadError => {
+    try {
+      loadPhrasings(dir);
+    } catch (err) {
+      assert.ok(err instanceof KbLoadError, String(err));
+      return err;
+    }
+    assert.fail('loading should have failed');
+  };
+
+  it('needs phrasings for every article and every intent but troubleshooting', () => {
+    fs.rmSync(path.join(dir, 'articles', 'smartwatch.txt'));
+    assert.equal(path.basename(failure().file), 'smartwatch.txt');
+  });
+
+  it('refuses a file for a label that does not exist', () => {
+    fs.writeFileSync(path.join(dir, 'intents', 'small-talk.txt'), 'hi\n');
+    assert.equal(path.basename(failure().file), 'small-talk.txt');
+  });
+
+  it('refuses a label with too few phrasings to learn from', () => {
+    fs.writeFileSync(path.join(dir, 'articles', 'vpn-code.txt'), '# only two\nvpn code\ncitrix code\n');
+    assert.equal(failure().field, 'phrasings');
+  });
 });
