@@ -34,6 +34,14 @@ const ANY_NUMBER_WORD = new RegExp(
   `(?<![a-z])(?:${Object.keys(WORDS).filter((w) => w !== 'and').join('|')})(?![a-z])`,
   'i',
 );
+/**
+ * A number word, or digits standing on their own ("MFA-0219" and "v2" are names, not parts of a
+ * number): the only words a spelled-out number is made of.
+ */
+const NUMBER_TOKEN = new RegExp(
+  `(?<![a-z])(?:${Object.keys(WORDS).join('|')})(?![a-z])|(?<![^ ,])\\d{1,4}(?![^ ,.?!])`,
+  'gi',
+);
 /** What may stand between the words of one number: a space, a comma or a dash. */
 const JOINER = /^(?: ?[,-] ?| )$/;
 const MONTH = 'jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec';
@@ -58,17 +66,11 @@ interface Chunk {
   readonly end: number;
 }
 
-function tokenOf(m: RegExpMatchArray, text: string): Token | undefined {
-  const word = m[0];
+function tokenOf(m: RegExpMatchArray): Token {
+  const text = m[0];
   const start = m.index ?? 0;
-  const end = start + word.length;
-  if (/^\d{1,4}$/.test(word)) {
-    // Only digits standing on their own: "MFA-0219" and "v2" are names, not parts of a number.
-    const alone = /^[ ,]?$/.test(text[start - 1] ?? '') && /^[ ,.?!]?$/.test(text[end] ?? '');
-    return alone ? { kind: 'number', value: Number(word), text: word, start, end } : undefined;
-  }
-  const entry = WORDS[word.toLowerCase()];
-  return entry && { kind: entry[0], value: entry[1], text: word, start, end };
+  const [kind, value] = WORDS[text.toLowerCase()] ?? ['number', Number(text)];
+  return { kind, value, text, start, end: start + text.length };
 }
 
 const suffix = (n: number): string =>
@@ -133,17 +135,16 @@ function runsOf(text: string): Token[][] {
     if (run.some((t) => t.kind !== 'number')) runs.push(run);
     run = [];
   };
-  for (const m of text.matchAll(/[A-Za-z]+|\d+/g)) {
-    const token = tokenOf(m, text);
+  for (const m of text.matchAll(NUMBER_TOKEN)) {
+    const token = tokenOf(m);
     const last = run[run.length - 1];
     const scaled = last?.kind === 'hundred' || last?.kind === 'thousand';
     const joined =
-      token !== undefined &&
       last !== undefined &&
       (token.kind !== 'and' || scaled) &&
       JOINER.test(text.slice(last.end, token.start));
     if (!joined) close();
-    if (token && (token.kind !== 'and' || joined)) run.push(token);
+    if (token.kind !== 'and' || joined) run.push(token);
   }
   close();
   return runs;
