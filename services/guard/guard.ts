@@ -9,3 +9,5 @@ export type { GuardFigures, LabelledMessage } from './evaluate';
 export { REASONS } from './reasons';
 export { SENSITIVE_KINDS } from './types';
 export type { Range, ScreenResult, SensitiveKind, Span } from './types';
+export { normalise } from './normalise';
+export type { Normalised } from './normalise';

@@ -1,5 +1,6 @@
 import { DETECTORS } from './detectors';
 import { limits } from './limits';
+import { normalise } from './normalise';
 import { REASONS } from './reasons';
 import { scan } from './scan';
 import { mergeRanges, resolveOverlaps } from './spans';
@@ -11,13 +12,17 @@ import {
   type Span,
 } from './types';
 
-/** Every range of `text` that must not be kept, with what it is. */
+/**
+ * Every range of `text` that must not be kept, with what it is. The detectors read the
+ * normalised text; the ranges returned are of `text` as typed, disguises included.
+ */
 export function findSensitiveSpans(text: string): Span[] {
-  const scanned = scan(text);
+  const normalised = normalise(text);
+  const scanned = scan(normalised.text);
   return resolveOverlaps(
     DETECTORS.flatMap((detect) => detect(scanned)),
-    text.length,
-  );
+    normalised.text.length,
+  ).map((span) => ({ kind: span.kind, ...normalised.original(span) }));
 }
 
 export function screenText(text: string): ScreenResult {

@@ -72,6 +72,9 @@ export function isEmail(token: string): boolean {
   return /^[^@\s]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4}$/i.test(token);
 }
 
+/** A link as staff paste it: a scheme ("https://") or "www.", up to the next space. */
+export const LINK = /(?<![\w])(?:[a-z]{2,10}:\/\/|www\.)\S{1,2048}/gi;
+
 export function isUrl(token: string): boolean {
   return /^(?:[a-z]{2,10}:\/\/|www\.)/i.test(token);
 }

@@ -8,6 +8,9 @@ const PIECES = [
   'ssn ', 'social ', 'code: ', 'TAP ', '123 456 ', '4111 1111 1111 1111 ', '123-45-6789 ',
   '03/14/1962 ', 'Summer2024! ', 'Xk7#pQ2m! ', '555-201-4412 ', 'room 4 ', 'insulin ', '1 ',
   '12 ', '1-', '1.', '/', ':', '#', ' ', '  ', '\n', 'a', 'A', '!', "'", '[removed]',
+  // Disguises, so generated text also exercises normalisation.
+  '４８２', '٤', '𝟒', '\u200b', '\ufe0f\u20e3', 'р', 'four ', 'oh ', 'double ', 'hundred and ',
+  'third of may ', 'p a s s ', '4.8.2.', 'p@ss ', 'l', 'O', '%34', 'https://x.example/?otp=',
 ];
 
 const piece = fc.constantFrom(...PIECES);

@@ -1,7 +1,7 @@
 import type { Scan } from '../scan';
 import { keywords } from '../text';
 import type { Range, Span } from '../types';
-import { birthLikeYear, findDates } from './dates';
+import { birthLikeYear, findDates, type FoundDate } from './dates';
 import { findPeople } from './names';
 
 const BIRTH_WORD = keywords(
@@ -19,14 +19,21 @@ const BIRTH_WORD = keywords(
 );
 /** "dob 1962": a birth year on its own after an explicit label. */
 const YEAR_ONLY = /^\D{0,12}?(?<!\d)((?:19|20)\d{2})(?!\d)/;
+/** Labels that also start harmless talk ("born on the fourth of July"): a year must follow. */
+const LOOSE_LABELS = new Set(['born', 'birthday', 'birth day', 'bday', 'b-day']);
 const NEAR_BEFORE = 30;
 const NEAR_AFTER = 15;
 
-function labelled(date: Range, labels: readonly Range[]): boolean {
+interface Label extends Range {
+  readonly loose: boolean;
+}
+
+function labelled(date: FoundDate, labels: readonly Label[]): boolean {
   return labels.some(
     (l) =>
-      (l.end <= date.start && date.start - l.end <= NEAR_BEFORE) ||
-      (l.start >= date.end && l.start - date.end <= NEAR_AFTER),
+      (date.year !== undefined || !l.loose) &&
+      ((l.end <= date.start && date.start - l.end <= NEAR_BEFORE) ||
+        (l.start >= date.end && l.start - date.end <= NEAR_AFTER)),
   );
 }
 
@@ -50,6 +57,7 @@ export function findDatesOfBirth(scan: Scan): Span[] {
   const labels = [...scan.lower.matchAll(BIRTH_WORD)].map((m) => ({
     start: m.index,
     end: m.index + m[0].length,
+    loose: LOOSE_LABELS.has(m[0]),
   }));
   const people = findPeople(scan);
   const aboutSomeone = scan.mentionsPatient || people.length > 0;

@@ -9,9 +9,9 @@ export interface FoundDate extends Range {
 const MONTHS = 'jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec';
 /** 3/14/1962, 03-14-62, 12.01.1944, 1962-03-14, 3/14. */
 const NUMERIC = /(?<![\w/.:-])(\d{1,4})([/.-])(\d{1,2})(?:\2(\d{1,4}))?(?![\w/:-]|\.\d)/g;
-/** March 3 1990, mar. 3rd, '62. */
+/** March 3 1990, mar. 3rd, '62, January the 3rd 1980. */
 const MONTH_FIRST = new RegExp(
-  String.raw`(?<![a-z])(?:${MONTHS})[a-z]{0,6}\.?[ ]{1,2}(\d{1,2})(?:st|nd|rd|th)?` +
+  String.raw`(?<![a-z])(?:${MONTHS})[a-z]{0,6}\.?[ ]{1,2}(?:the[ ])?(\d{1,2})(?:st|nd|rd|th)?` +
     String.raw`(?:,?[ ]{1,2}('?\d{2}(?:\d{2})?))?(?![\w])`,
   'g',
 );

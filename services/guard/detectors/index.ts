@@ -2,6 +2,7 @@ import type { Scan } from '../scan';
 import type { Span } from '../types';
 import { findCredentials } from './credentials';
 import { findDatesOfBirth } from './date-of-birth';
+import { findLinkSecrets } from './link-parameters';
 import { findPatientNames } from './names';
 import { findOneTimeCodes } from './one-time-code';
 import { findPaymentCards } from './payment-card';
@@ -18,4 +19,5 @@ export const DETECTORS: readonly Detector[] = [
   findRecordNumbers,
   findDatesOfBirth,
   findPatientNames,
+  findLinkSecrets,
 ];

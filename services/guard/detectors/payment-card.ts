@@ -9,14 +9,14 @@ interface Run {
   readonly digits: string;
 }
 
-/** Digit runs joined by a single space or hyphen: "4111 1111 1111 1111", "378282246310005". */
+/** Digit runs joined by a space, hyphen, dot or underscore: "4111 1111 1111 1111", "4111.1111…". */
 function chainsOf(text: string): Run[][] {
   const chains: Run[][] = [];
   let chain: Run[] = [];
   for (const m of text.matchAll(/\d+/g)) {
     const run = { start: m.index, end: m.index + m[0].length, digits: m[0] };
     const last = chain[chain.length - 1];
-    const joined = last && run.start === last.end + 1 && /[ -]/.test(text[last.end] ?? '');
+    const joined = last && run.start === last.end + 1 && /[ ._-]/.test(text[last.end] ?? '');
     if (!joined && chain.length > 0) {
       chains.push(chain);
       chain = [];

@@ -1,12 +1,12 @@
 import type { Scan } from '../scan';
 import type { Span } from '../types';
 
-/** "123-45-6789", "219 09 9999": the printed SSN shape, not part of a longer number. */
-const PRINTED = /(?<![\w-])\d{3}([- .])\d{2}\1\d{4}(?![\w-]|\.\d)/g;
+/** "123-45-6789", "219 09 9999", "123_45_6789": the printed SSN shape, not in a longer number. */
+const PRINTED = /(?<![\w-])\d{3}([- ._/])\d{2}\1\d{4}(?![\w-]|\.\d)/g;
 /** "ssn 123456789", "social security number: 536224810", "last four of my SSN is 4321". */
 const NAMED =
   /(?<![a-z])(ss#|ssn|ss no|soc sec|social(?: security)?)(?:(?: ?#| ?number| ?no\.?)?)(?![a-z])/g;
-const NINE_DIGITS = /^\D{0,30}?(?<!\d)(\d{3}[ .-]?\d{2}[ .-]?\d{4})(?!\d)/;
+const NINE_DIGITS = /^\D{0,30}?(?<!\d)(\d{3}[ ._/-]?\d{2}[ ._/-]?\d{4})(?!\d)/;
 const LAST_FOUR = /^\D{0,30}?(?<!\d)(\d{4})(?!\d)/;
 const LAST_FOUR_WORDS = /last (?:4|four)(?![a-z0-9])/;
 
