@@ -12,7 +12,7 @@ import { DirectoryError, type DirectoryErrorKind } from './types';
  */
 
 export interface CallSpec {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** A path under the version (`/users/...`) or an absolute @odata.nextLink. */
   path: string;
   query?: Record<string, string>;
@@ -73,6 +73,7 @@ export class GraphCaller {
     try {
       if (spec.method === 'GET') response = (await request.get()) as Response;
       else if (spec.method === 'POST') response = (await request.post(spec.body ?? {})) as Response;
+      else if (spec.method === 'PATCH') response = (await request.patch(spec.body ?? {})) as Response;
       else response = (await request.delete()) as Response;
     } catch (err) {
       throw this.transportError(op, info, err);

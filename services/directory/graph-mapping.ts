@@ -8,7 +8,8 @@ import { AUTHENTICATOR_METHOD, type RegistrationDetail, type RegistrationFilter 
 export const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 export function toRegistration(r: z.infer<typeof RegistrationDetailSchema>): RegistrationDetail {
-  return { ...r };
+  // A display name can be null in Graph: people are then named by their sign-in name.
+  return { ...r, userDisplayName: r.userDisplayName ?? r.userPrincipalName };
 }
 
 function maskEmail(address: string): string {
@@ -52,7 +53,5 @@ export function registrationQuery(filter: RegistrationFilter): Record<string, st
   if (filter.isMfaRegistered !== undefined) {
     clauses.push(`isMfaRegistered eq ${filter.isMfaRegistered}`);
   }
-  if (filter.isAdmin !== undefined) clauses.push(`isAdmin eq ${filter.isAdmin}`);
-  if (filter.userType !== undefined) clauses.push(`userType eq ${quote(filter.userType)}`);
   return clauses.length ? { $filter: clauses.join(' and ') } : undefined;
 }

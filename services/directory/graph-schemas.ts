@@ -22,7 +22,7 @@ export function pageOf<T extends z.ZodType>(item: T) {
 export const RegistrationDetailSchema = z.object({
   id: z.string().min(1),
   userPrincipalName: z.string().min(1),
-  userDisplayName: z.string(),
+  userDisplayName: nullableText,
   userType: z.string(),
   isAdmin: z.boolean(),
   isMfaCapable: z.boolean(),
@@ -51,7 +51,7 @@ export const USER_SELECT = [
 
 export const UserSchema = z.object({
   id: z.string().min(1),
-  displayName: z.string(),
+  displayName: nullableText,
   givenName: nullableText,
   surname: nullableText,
   userPrincipalName: z.string().min(1),

@@ -27,6 +27,7 @@ import {
   type AuthenticatorDevice,
   type AuthMethod,
   type Directory,
+  type DefaultMethod,
   type DirectoryRoles,
   type Group,
   type GroupMember,
@@ -107,11 +108,12 @@ export class GraphDirectory implements Directory {
   }
 
   registrationPages(filter: RegistrationFilter = {}): AsyncIterable<RegistrationDetail[]> {
-    // Graph cannot filter for "not registered", so that part is applied page by page here.
-    const keep =
-      filter.authenticatorRegistered === false
-        ? (r: RegistrationDetail) => !r.methodsRegistered.includes(AUTHENTICATOR_METHOD)
-        : undefined;
+    // Graph cannot filter for "not registered", nor (documented) on isAdmin or userType: those
+    // parts are applied page by page here.
+    const keep = (r: RegistrationDetail) =>
+      (filter.authenticatorRegistered !== false || !r.methodsRegistered.includes(AUTHENTICATOR_METHOD)) &&
+      (filter.isAdmin === undefined || r.isAdmin === filter.isAdmin) &&
+      (filter.userType === undefined || r.userType.toLowerCase() === filter.userType);
     return this.graph.pages(
       'list registrations',
       {
@@ -138,7 +140,7 @@ export class GraphDirectory implements Directory {
       { method: 'GET', path: `/users/${enc(idOrUpn)}`, query: { $select: USER_SELECT.join(',') } },
       UserSchema,
     );
-    return data;
+    return { ...data, displayName: data.displayName ?? data.userPrincipalName };
   }
 
   async memberGroups(userId: string, groupIds: string[]): Promise<string[]> {
@@ -164,7 +166,9 @@ export class GraphDirectory implements Directory {
       {
         method: 'GET',
         path: `/groups/${enc(groupId)}/transitiveMembers/microsoft.graph.user`,
-        query: { $select: 'id,displayName,userPrincipalName' },
+        // The cast to users is an advanced query: Graph wants both of these with it.
+        query: { $select: 'id,displayName,userPrincipalName', $count: 'true' },
+        headers: { ConsistencyLevel: 'eventual' },
       },
       GroupMemberSchema,
       (m) => ({
@@ -227,7 +231,26 @@ export class GraphDirectory implements Directory {
   async removeAuthenticator(userId: string, methodId: string): Promise<Receipt> {
     const base = `/users/${enc(userId)}/authentication/microsoftAuthenticatorMethods`;
     const path = `${base}/${enc(methodId)}`;
-    const result = await this.graph.raw('remove authenticator', { method: 'DELETE', path });
+    try {
+      const result = await this.graph.raw('remove authenticator', { method: 'DELETE', path });
+      return { requestId: result.requestId };
+    } catch (err) {
+      // Graph's words for "this is the default method and others exist"; the caller can change
+      // the default and try again.
+      if (err instanceof DirectoryError && err.kind === 'invalid-request' && /default method/i.test(err.message)) {
+        throw new DirectoryError('default-method', err.message, err.details);
+      }
+      throw err;
+    }
+  }
+
+  async setDefaultMethod(userId: string, method: DefaultMethod): Promise<Receipt> {
+    const result = await this.graph.raw('set default method', {
+      method: 'PATCH',
+      version: 'beta',
+      path: `/users/${enc(userId)}/authentication/signInPreferences`,
+      body: { userPreferredMethodForSecondaryAuthentication: method },
+    });
     return { requestId: result.requestId };
   }
 

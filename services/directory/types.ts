@@ -89,6 +89,9 @@ export interface TemporaryAccessPass {
   createdDateTime: string | null;
 }
 
+/** Values Graph takes for a person's default sign-in method. */
+export type DefaultMethod = 'push' | 'oath' | 'sms' | 'voiceMobile' | 'voiceOffice';
+
 /** Entra directory roles that reach a person, read live (role template ids). */
 export interface DirectoryRoles {
   /** Held now, directly or through a role-assignable group. */
@@ -137,6 +140,8 @@ export interface Directory {
     request: TemporaryAccessPassRequest,
   ): Promise<TemporaryAccessPass & Receipt>;
   deleteTemporaryAccessPass(userId: string, methodId: string): Promise<Receipt>;
+  /** Changes the person's default sign-in method (Graph: signInPreferences). */
+  setDefaultMethod(userId: string, method: DefaultMethod): Promise<Receipt>;
   /** Entra roles the user holds or may activate, live from role management (never cached). */
   directoryRoles(userId: string): Promise<DirectoryRoles>;
   installAppForUser(userId: string, teamsAppCatalogId: string): Promise<AppInstallation>;
@@ -149,7 +154,9 @@ export type DirectoryErrorKind =
   | 'throttled'
   | 'invalid-request'
   | 'unavailable'
-  | 'malformed-response';
+  | 'malformed-response'
+  /** Graph refused to remove the default sign-in method while other methods exist. */
+  | 'default-method';
 
 /** A directory failure a caller can turn into a plain message. */
 export class DirectoryError extends Error {

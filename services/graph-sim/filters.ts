@@ -9,8 +9,8 @@ export class FilterError extends Error {}
 type Row = Record<string, unknown>;
 export type Predicate = (row: Row) => boolean;
 
+// isAdmin and userType are in the rows but Graph does not document filtering on them: refused.
 const BOOLEAN_FIELDS = new Set([
-  'isAdmin',
   'isMfaCapable',
   'isMfaRegistered',
   'isPasswordlessCapable',
@@ -19,7 +19,7 @@ const BOOLEAN_FIELDS = new Set([
   'isSsprRegistered',
   'isSystemPreferredAuthenticationMethodEnabled',
 ]);
-const STRING_FIELDS = new Set(['id', 'userPrincipalName', 'userDisplayName', 'userType']);
+const STRING_FIELDS = new Set(['id', 'userPrincipalName', 'userDisplayName']);
 const COLLECTION_FIELDS = new Set(['methodsRegistered', 'systemPreferredAuthenticationMethods']);
 const USER_TYPES = new Set(['member', 'guest']);
 

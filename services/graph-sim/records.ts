@@ -41,7 +41,8 @@ export const SimInstalledAppSchema = z.object({
 
 export const SimUserSchema = z.object({
   id: z.string(),
-  displayName: z.string(),
+  /** Graph may send null here (an account created without one). */
+  displayName: z.string().nullable(),
   givenName: z.string().nullable(),
   surname: z.string().nullable(),
   userPrincipalName: z.string(),
@@ -55,6 +56,8 @@ export const SimUserSchema = z.object({
   isAdmin: z.boolean(),
   /** Entra roles this person may activate (PIM eligibility); active roles follow isAdmin. */
   eligibleRoles: z.array(z.string()).default([]),
+  /** The default sign-in method the person (or an admin) chose; null means derived from methods. */
+  preferredMethod: z.string().nullable().default(null),
   memberOf: z.array(z.string()),
   methods: z.array(SimMethodSchema),
   tap: SimTapSchema.nullable(),
@@ -99,7 +102,7 @@ export function newMethod(
     case 'softwareOneTimePasscode':
       return { id, kind, createdDateTime, displayName: 'Authenticator app (code)' };
     case 'windowsHelloForBusiness':
-      return { id, kind, createdDateTime, displayName: `${user.displayName}'s PC` };
+      return { id, kind, createdDateTime, displayName: `${user.displayName ?? 'Work'} PC` };
     case 'microsoftAuthenticatorPush':
       return {
         id,
@@ -128,6 +131,7 @@ export function userFromPractice(p: PracticeUser): SimUser {
     accountEnabled: p.accountEnabled,
     isAdmin: p.isAdmin,
     eligibleRoles: [...p.eligibleRoles],
+    preferredMethod: null,
     memberOf: [...p.memberOf],
     tap: null,
     revokedSessionsAt: null,

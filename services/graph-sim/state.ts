@@ -13,7 +13,7 @@ import {
 } from './records';
 import { ReportRows, type RowFilter } from './report-rows';
 import { newTap, tapCodeMatches, type TapPolicy, type TapRequest } from './tap';
-import { tapUsability, type RegistrationRow } from './views';
+import { canBeDefault, defaultMethod, tapUsability, type RegistrationRow } from './views';
 
 /** The Global Administrator role template id. */
 export const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
@@ -26,7 +26,8 @@ export const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
 export interface UserPatch {
   methodsRegistered?: MethodName[];
   deviceName?: string;
-  displayName?: string;
+  displayName?: string | null;
+  mail?: string | null;
   accountEnabled?: boolean;
   isAdmin?: boolean;
   eligibleRoles?: string[];
@@ -57,6 +58,8 @@ export class SimState {
   private changed = new Set<string>();
   private mailLog: SimMail[] = [];
   licence: Licence = 'p1';
+  /** Who the Temporary Access Pass policy includes: every user (null) or members of these groups. */
+  tapPolicyGroups: string[] | null = null;
 
   constructor(
     private readonly practice: Practice,
@@ -183,11 +186,38 @@ export class SimState {
     return true;
   }
 
+  /** Whether the pass policy includes this person (a pass outside it is DisabledByPolicy). */
+  tapInPolicy(user: SimUser): boolean {
+    if (!this.tapPolicyGroups) return true;
+    const mine = this.transitiveGroups(user);
+    return this.tapPolicyGroups.some((g) => mine.has(g.toLowerCase()));
+  }
+
+  /**
+   * Graph will not delete the default sign-in method while other methods exist ("Cannot delete
+   * default method with other methods configured"): the last Authenticator, when push is the
+   * default and the person has anything else to sign in with.
+   */
+  blocksDefaultRemoval(user: SimUser, methodId: string): boolean {
+    const push = user.methods.filter((m) => m.kind === 'microsoftAuthenticatorPush');
+    const target = push.find((m) => m.id.toLowerCase() === methodId.toLowerCase());
+    if (!target || push.length > 1 || defaultMethod(user) !== 'push') return false;
+    return user.methods.some((m) => m.kind !== 'microsoftAuthenticatorPush' && m.kind !== 'email');
+  }
+
+  /** Sets the default sign-in method (signInPreferences); false when the person lacks it. */
+  setPreferredMethod(user: SimUser, value: string): boolean {
+    if (!canBeDefault(value, user)) return false;
+    user.preferredMethod = value;
+    this.commit(user, true);
+    return true;
+  }
+
   /** A sign-in with the pass, as the sign-in page would check it. */
   useTap(user: SimUser, code: string): TapUseResult {
     const tap = user.tap;
     if (!tap) return { ok: false, reason: 'NoPass' };
-    const usability = tapUsability(tap, this.clock.now());
+    const usability = tapUsability(tap, this.clock.now(), this.tapInPolicy(user));
     if (usability !== 'EnabledByPolicy') return { ok: false, reason: usability };
     if (!tapCodeMatches(tap, code)) return { ok: false, reason: 'WrongCode' };
     if (tap.isUsableOnce) {
@@ -266,6 +296,7 @@ export class SimState {
   /** Back to the practice file: every change is forgotten, on disk too. */
   reset(): void {
     this.licence = 'p1';
+    this.tapPolicyGroups = null;
     this.loadFromPractice();
     this.mailLog = [];
     this.save();

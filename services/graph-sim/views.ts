@@ -32,7 +32,7 @@ export type JsonObject = Record<string, unknown>;
 export interface RegistrationRow extends JsonObject {
   id: string;
   userPrincipalName: string;
-  userDisplayName: string;
+  userDisplayName: string | null;
   userType: 'member' | 'guest';
   isAdmin: boolean;
   isMfaCapable: boolean;
@@ -48,6 +48,28 @@ export interface RegistrationRow extends JsonObject {
   lastUpdatedDateTime: string | null;
 }
 
+/** The method each preferred-method value stands for. */
+const PREFERRED_NEEDS: Record<string, string[]> = {
+  push: ['microsoftAuthenticatorPush'],
+  oath: ['softwareOneTimePasscode', 'hardwareOneTimePasscode'],
+  sms: ['mobilePhone'],
+  voiceMobile: ['mobilePhone'],
+  voiceOffice: ['officePhone'],
+};
+
+/** The default sign-in method: the one chosen if it still exists, else Graph's usual order. */
+export function defaultMethod(user: SimUser): string {
+  const registered = new Set<string>(methodsRegistered(user));
+  const chosen = user.preferredMethod;
+  if (chosen && (PREFERRED_NEEDS[chosen] ?? []).some((m) => registered.has(m))) return chosen;
+  return preferredMethod(registered);
+}
+
+export function canBeDefault(value: string, user: SimUser): boolean {
+  const registered = new Set<string>(methodsRegistered(user));
+  return (PREFERRED_NEEDS[value] ?? []).some((m) => registered.has(m));
+}
+
 function preferredMethod(registered: Set<string>): string {
   if (registered.has('microsoftAuthenticatorPush')) return 'push';
   if (registered.has('mobilePhone')) return 'sms';
@@ -58,9 +80,11 @@ function preferredMethod(registered: Set<string>): string {
   return 'none';
 }
 
-export type TapUsability = 'EnabledByPolicy' | 'NotYetValid' | 'Expired' | 'OneTimeUsed';
+export type TapUsability = 'EnabledByPolicy' | 'DisabledByPolicy' | 'NotYetValid' | 'Expired' | 'OneTimeUsed';
 
-export function tapUsability(tap: SimTap, now: Date): TapUsability {
+/** As Graph says it: a pass for someone outside the pass policy exists but is DisabledByPolicy. */
+export function tapUsability(tap: SimTap, now: Date, inPolicy = true): TapUsability {
+  if (!inPolicy) return 'DisabledByPolicy';
   const start = Date.parse(tap.startDateTime);
   if (tap.isUsableOnce && tap.usedDateTime) return 'OneTimeUsed';
   if (now.getTime() < start) return 'NotYetValid';
@@ -68,14 +92,13 @@ export function tapUsability(tap: SimTap, now: Date): TapUsability {
   return 'EnabledByPolicy';
 }
 
-export function registrationRow(user: SimUser, now: Date): RegistrationRow {
+export function registrationRow(user: SimUser, now: Date, tapInPolicy = true): RegistrationRow {
   const names: string[] = methodsRegistered(user);
-  if (user.tap && tapUsability(user.tap, now) === 'EnabledByPolicy') {
+  if (user.tap && tapUsability(user.tap, now, tapInPolicy) === 'EnabledByPolicy') {
     names.push('temporaryAccessPass');
   }
-  const set = new Set(names);
   const mfa = names.some((n) => MFA_METHODS.has(n));
-  const preferred = preferredMethod(set);
+  const preferred = mfa ? defaultMethod(user) : 'none';
   return {
     id: user.id,
     userPrincipalName: user.userPrincipalName,
@@ -106,8 +129,8 @@ export function authenticatorJson(m: SimMethod): JsonObject {
   };
 }
 
-export function tapJson(tap: SimTap, now: Date, code: string | null = null): JsonObject {
-  const usability = tapUsability(tap, now);
+export function tapJson(tap: SimTap, now: Date, code: string | null = null, inPolicy = true): JsonObject {
+  const usability = tapUsability(tap, now, inPolicy);
   return {
     id: tap.id,
     temporaryAccessPass: code,

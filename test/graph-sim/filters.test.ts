@@ -17,27 +17,29 @@ describe('graph-sim registration $filter', () => {
 
   it('accepts eq on booleans and strings, any() on methods, joined with and', () => {
     assert.equal(parseRegistrationFilter('isMfaRegistered eq true')(row), true);
-    assert.equal(parseRegistrationFilter('isAdmin eq true')(row), false);
-    assert.equal(parseRegistrationFilter("userType eq 'member'")(row), true);
+    assert.equal(parseRegistrationFilter('isMfaRegistered eq false')(row), false);
     const upn = "userPrincipalName eq 'NORA.nguyen@riverbendfm.example'";
     assert.equal(parseRegistrationFilter(upn)(row), true);
     const push = "methodsRegistered/any(x:x eq 'microsoftAuthenticatorPush')";
     assert.equal(parseRegistrationFilter(push)(row), true);
     const key = "methodsRegistered/any(m: m eq 'fido2SecurityKey')";
     assert.equal(parseRegistrationFilter(key)(row), false);
-    const combined = `${push} and isAdmin eq false AND userType eq 'member'`;
+    const combined = `${push} and isMfaRegistered eq true AND userPrincipalName eq 'nora.nguyen@riverbendfm.example'`;
     assert.equal(parseRegistrationFilter(combined)(row), true);
-    assert.equal(parseRegistrationFilter(`${push} and isAdmin eq true`)(row), false);
+    assert.equal(parseRegistrationFilter(`${push} and isMfaRegistered eq false`)(row), false);
   });
 
   it('refuses everything else instead of guessing', () => {
     const refused = [
       '',
-      'isAdmin ne true',
-      'isAdmin eq 1',
-      "isAdmin eq 'true'",
-      'isAdmin eq true or isMfaRegistered eq true',
-      'not(isAdmin eq true)',
+      // In the rows, but Graph does not document filtering on them.
+      'isAdmin eq true',
+      "userType eq 'member'",
+      'isMfaRegistered ne true',
+      'isMfaRegistered eq 1',
+      "isMfaRegistered eq 'true'",
+      'isMfaCapable eq true or isMfaRegistered eq true',
+      'not(isMfaRegistered eq true)',
       "startswith(userPrincipalName, 'n')",
       "userType eq 'alien'",
       "displayName eq 'x'",

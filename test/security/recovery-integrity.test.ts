@@ -414,3 +414,72 @@ function findRichText(card: unknown): string[] {
   walk(card);
   return out;
 }
+
+describe('recovery in a real tenant', () => {
+  let h: Harness;
+  let priya: TestUser;
+  const user = (upn: string): PracticeUser => h.practice.users.find((x) => x.userPrincipalName.startsWith(`${upn}@`))!;
+  const ticket = async (id: string) => (await h.app.services.tickets.get(id))!.value;
+  async function act(u: TestUser, verb: string, id: string, extra: Record<string, unknown> = {}) {
+    return cardText((await h.click(u, verb, { ticketId: id, v: (await ticket(id)).version, ...extra })).body.value);
+  }
+  async function report(u: TestUser): Promise<string> {
+    const res = await h.click(u, 'lostDevice.submit', INTAKE);
+    return /request (MFA-\d{4})/.exec(cardText(res.body.value))![1]!;
+  }
+
+  beforeEach(async () => {
+    h = await startHarness();
+    priya = userOf(user('priya.raman'));
+    await h.post(botAddedToTeam(priya, h.config.groups.it, h.options));
+  });
+  afterEach(() => h.close());
+
+  it('makes another method the default, then removes a lost Authenticator that was the default', async () => {
+    const hannah = user('hannah.ivers');
+    const id = await report(userOf(hannah));
+    const text = await act(priya, 'tickets.removeDevice', id, { deviceId: hannah.authenticatorDevices[0]!.id });
+    assert.match(text, /default sign-in method is now text message/);
+    assert.match(text, /If that number was on the lost phone/);
+    assert.equal((await h.app.services.directory.authenticatorDevices(hannah.id)).length, 0);
+    const actions = (await h.app.services.audit.all()).filter((r) => r.outcome === 'success').map((r) => r.action);
+    assert.ok(actions.includes('graph.setDefaultMethod') && actions.includes('graph.removeAuthenticator'));
+  });
+
+  it('gives IT the portal steps when no other method can be the default, and changes nothing', async () => {
+    const olivia = user('olivia.brandt');
+    await patchSimUser(h, olivia.id, { methodsRegistered: ['microsoftAuthenticatorPush', 'fido2SecurityKey'] });
+    const device = (await h.app.services.directory.authenticatorDevices(olivia.id))[0]!;
+    const id = await report(userOf(olivia));
+    const text = await act(priya, 'tickets.removeDevice', id, { deviceId: device.id });
+    assert.match(text, /Require re-register multifactor authentication/);
+    assert.equal((await h.app.services.directory.authenticatorDevices(olivia.id)).length, 1);
+    assert.equal((await ticket(id)).pending, undefined);
+  });
+
+  it('deletes a pass Graph marks unusable and tells IT what to change in the pass policy', async () => {
+    const olivia = user('olivia.brandt');
+    await call(h.sim, 'PATCH', '/_sim/tenant', { body: { tapPolicyGroups: [h.config.groups.it] }, token: null });
+    const id = await report(userOf(olivia));
+    await act(priya, 'tickets.verify', id, { method: 'callback' });
+    const text = await act(priya, 'tickets.issuePass', id);
+    assert.doesNotMatch(text, /Only you can see this/);
+    assert.match(text, /can't be used \(DisabledByPolicy\)/);
+    assert.match(text, /Temporary Access Pass policy does not include/);
+    const passes = await call(h.sim, 'GET', `/v1.0/users/${olivia.id}/authentication/temporaryAccessPassMethods`);
+    assert.equal((passes.json.value as unknown[]).length, 0, 'the unusable pass was deleted');
+  });
+
+  it('sends recovery notices to the mailbox, not the sign-in name, when they differ', async () => {
+    const olivia = user('olivia.brandt');
+    const mailbox = 'o.brandt@mail.riverbendfm.example';
+    await patchSimUser(h, olivia.id, { mail: mailbox });
+    await call(h.sim, 'DELETE', '/_sim/mail', { token: null });
+    const id = await report(userOf(olivia));
+    await act(priya, 'tickets.revokeSessions', id);
+    await h.settle();
+    const mail = await call(h.sim, 'GET', '/_sim/mail', { token: null });
+    const sent = (mail.json.value as Array<{ to: string[] }>).flatMap((m) => m.to);
+    assert.ok(sent.includes(mailbox), `mail went to ${sent.join(', ')}`);
+  });
+});

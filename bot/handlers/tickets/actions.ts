@@ -10,11 +10,21 @@ import { identityCheckState, livePass, passBlocker } from '../../../services/tic
 import type { ActionDef } from '../../actions';
 import { loadForActor, refused, ticketAction, TicketRef, Versioned, type Outcome, type TicketDeps, type TicketTurn } from './action';
 import { claim, directoryFailure, record, release, underClaim } from './effects';
+import { removeLostAuthenticator } from '../../../services/tickets/recovery';
+import type { DefaultMethod } from '../../../services/directory/types';
 import { age, BLOCKER_TEXT, clock, passCard, VERIFY_BY } from './view';
 
 const Verify = Versioned.extend({ method: z.enum(['callback', 'in-person', 'manager']), note: z.string().max(140).optional() });
 const Remove = Versioned.extend({ deviceId: z.string().min(1).max(100) });
 const Resolve = Versioned.extend({ reason: z.enum(['recovered', 'found', 'fulfilled', 'not-needed']) });
+
+const DEFAULT_NAMES: Record<DefaultMethod, string> = {
+  push: 'Microsoft Authenticator',
+  oath: 'codes from an authenticator app or token',
+  sms: 'text message',
+  voiceMobile: 'a call to their mobile',
+  voiceOffice: 'a call to their office phone',
+};
 
 const RESOLUTIONS: Record<z.infer<typeof Resolve>['reason'], string> = {
   recovered: 'Recovered: new phone set up',
@@ -155,14 +165,31 @@ export function ticketActions(deps: TicketDeps): ActionDef[] {
       const device = devices.find((d) => d.id === data.deviceId);
       if (!device) return refused('no-such-device', 'That device is no longer on their account. Here is the current list.');
       const name = device.displayName ?? 'Authenticator device';
-      const done = await underClaim(deps, turn, 'removeAuthenticator', () => deps.directory.removeAuthenticator(ticket.requester.id, device.id), `Removing ${name} failed`);
+      const done = await underClaim(deps, turn, 'removeAuthenticator', () => removeLostAuthenticator(deps.directory, ticket.requester.id, device.id), `Removing ${name} failed`);
       if (!done.ok) return { kind: 'card', card: done.card };
+      const result = done.result;
+      if (!result.removed) {
+        await release(deps, turn, `Microsoft 365 would not remove "${name}": it is the default sign-in method`);
+        return refused(
+          'default-method',
+          `Microsoft 365 won't remove "${name}" because it is ${ticket.requester.name}'s default sign-in method, and none of their other methods can be made the default from here. In the Microsoft Entra admin center, open Users > ${ticket.requester.name} > Authentication methods and choose "Require re-register multifactor authentication" (or remove the lost phone there). Then they set up Authenticator again.`,
+        );
+      }
+      const defaultNote = result.defaultChangedTo ? ` Their default sign-in method is now ${DEFAULT_NAMES[result.defaultChangedTo]}.` : '';
       const after = await record(deps, turn, (current) => ({
         ticket: assignIfNobody({ ...current, removedDevices: [...(current.removedDevices ?? []), name] }, actor),
-        text: `${actor.name} removed Authenticator on "${name}"`,
+        text: `${actor.name} removed Authenticator on "${name}".${defaultNote}`,
       }));
-      await turn.audit({ action: 'graph.removeAuthenticator', target: ticket.requester.id, outcome: 'success', graphRequestId: done.result.requestId, details: { device: name } });
+      if (result.defaultChangedTo) {
+        await turn.audit({ action: 'graph.setDefaultMethod', target: ticket.requester.id, outcome: 'success', graphRequestId: result.defaultReceipt?.requestId, details: { method: result.defaultChangedTo } });
+      }
+      await turn.audit({ action: 'graph.removeAuthenticator', target: ticket.requester.id, outcome: 'success', graphRequestId: result.receipt.requestId, details: { device: name } });
+      const smsWarning =
+        result.defaultChangedTo === 'sms'
+          ? ' If that number was on the lost phone, ask them to change it at aka.ms/mysecurityinfo once they are signed in again.'
+          : '';
       return changed(after, {
+        notice: result.defaultChangedTo ? `Removed.${defaultNote}${smsWarning}` : undefined,
         followUp: { requester: { text: `IT removed Microsoft Authenticator on "${name}" from your account, so that phone can no longer approve sign-ins.`, email: true } },
       });
     },

@@ -11,7 +11,7 @@ import {
 } from '../http';
 import { queryOptions } from '../odata';
 import type { Router } from '../router';
-import { authenticatorJson, authMethodsJson, tapJson } from '../views';
+import { authenticatorJson, authMethodsJson, defaultMethod, tapJson } from '../views';
 
 /** /users/{id}/authentication/...: method lists, Authenticator removal, Temporary Access Pass. */
 
@@ -32,7 +32,34 @@ function context(ctx: SimContext, collectionName: string, entity = false): strin
   return metadata(ctx, `users('${id}')/authentication/${collectionName}${suffix}`);
 }
 
+const PreferencesPatch = z
+  .object({
+    userPreferredMethodForSecondaryAuthentication: z.enum(['push', 'oath', 'voiceMobile', 'voiceAlternateMobile', 'voiceOffice', 'sms']).optional(),
+    isSystemPreferredAuthenticationMethodEnabled: z.boolean().optional(),
+  })
+  .strict();
+
 export function registerAuthMethods(router: Router): void {
+  // The default method (beta: signInPreferences).
+  router.on('GET', '/beta/users/:id/authentication/signInPreferences', (ctx) => {
+    const user = requireUser(ctx);
+    sendJson(ctx, 200, {
+      '@odata.context': `${ctx.baseUrl}/beta/$metadata#users('${user.id}')/authentication/signInPreferences`,
+      isSystemPreferredAuthenticationMethodEnabled: false,
+      userPreferredMethodForSecondaryAuthentication: defaultMethod(user),
+      systemPreferredAuthenticationMethod: null,
+    });
+  });
+  router.on('PATCH', '/beta/users/:id/authentication/signInPreferences', (ctx) => {
+    const user = requireUser(ctx);
+    const patch = parseBody(ctx, PreferencesPatch);
+    const value = patch.userPreferredMethodForSecondaryAuthentication;
+    if (value && !ctx.state.setPreferredMethod(user, value)) {
+      throw badRequest(`The user has no method registered for '${value}'.`, 'badRequest');
+    }
+    sendEmpty(ctx, 204);
+  });
+
   router.on('GET', `${BASE}/methods`, (ctx) => {
     queryOptions(ctx, []);
     const user = requireUser(ctx);
@@ -65,6 +92,12 @@ export function registerAuthMethods(router: Router): void {
   router.on('DELETE', `${BASE}/microsoftAuthenticatorMethods/:methodId`, (ctx) => {
     const user = requireUser(ctx);
     const methodId = ctx.params.methodId!;
+    if (ctx.state.blocksDefaultRemoval(user, methodId)) {
+      throw badRequest(
+        'Cannot delete default method with other methods configured. Change the default method and try again.',
+        'badRequest',
+      );
+    }
     if (!ctx.state.removeMethod(user, methodId, 'microsoftAuthenticatorPush')) {
       throw notFound(methodId);
     }
@@ -74,7 +107,7 @@ export function registerAuthMethods(router: Router): void {
   router.on('GET', `${BASE}/temporaryAccessPassMethods`, (ctx) => {
     queryOptions(ctx, []);
     const user = requireUser(ctx);
-    const value = user.tap ? [tapJson(user.tap, ctx.state.now())] : [];
+    const value = user.tap ? [tapJson(user.tap, ctx.state.now(), null, ctx.state.tapInPolicy(user))] : [];
     sendJson(ctx, 200, { '@odata.context': context(ctx, 'temporaryAccessPassMethods'), value });
   });
 
@@ -85,7 +118,7 @@ export function registerAuthMethods(router: Router): void {
     }
     sendJson(ctx, 200, {
       '@odata.context': context(ctx, 'temporaryAccessPassMethods', true),
-      ...tapJson(user.tap, ctx.state.now()),
+      ...tapJson(user.tap, ctx.state.now(), null, ctx.state.tapInPolicy(user)),
     });
   });
 
@@ -116,7 +149,7 @@ export function registerAuthMethods(router: Router): void {
     });
     sendJson(ctx, 201, {
       '@odata.context': context(ctx, 'temporaryAccessPassMethods', true),
-      ...tapJson(tap, now, code),
+      ...tapJson(tap, now, code, ctx.state.tapInPolicy(user)),
     });
   });
 }

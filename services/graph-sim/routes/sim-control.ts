@@ -14,7 +14,8 @@ const UserPatchSchema = z
   .object({
     methodsRegistered: z.array(z.enum(METHOD_NAMES)).optional(),
     deviceName: z.string().min(1).optional(),
-    displayName: z.string().min(1).optional(),
+    displayName: z.string().min(1).nullable().optional(),
+    mail: z.string().email().nullable().optional(),
     accountEnabled: z.boolean().optional(),
     isAdmin: z.boolean().optional(),
     eligibleRoles: z.array(z.string().uuid()).optional(),
@@ -29,7 +30,13 @@ const UserPatchSchema = z
 
 const UseTapBody = z.object({ code: z.string() });
 
-const TenantPatchSchema = z.object({ licence: z.enum(['free', 'p1', 'p2']).optional() }).strict();
+const TenantPatchSchema = z
+  .object({
+    licence: z.enum(['free', 'p1', 'p2']).optional(),
+    /** Who the Temporary Access Pass policy includes: null for all users, or these group ids. */
+    tapPolicyGroups: z.array(z.string()).nullable().optional(),
+  })
+  .strict();
 
 /** The full record for tests: derived registrations, groups, and the pass without its code. */
 export function simUserView(state: SimState, user: SimUser): Record<string, unknown> {
@@ -46,7 +53,7 @@ export function simUserView(state: SimState, user: SimUser): Record<string, unkn
       lifetimeInMinutes: tap.lifetimeInMinutes,
       isUsableOnce: tap.isUsableOnce,
       usedDateTime: tap.usedDateTime,
-      methodUsabilityReason: tapUsability(tap, now),
+      methodUsabilityReason: tapUsability(tap, now, state.tapInPolicy(user)),
     },
   };
 }
@@ -80,11 +87,13 @@ export function registerSimControl(router: Router, deps: SimControlDeps): void {
     sendJson(ctx, 200, ctx.state.useTap(user, code));
   });
 
-  router.on('GET', '/_sim/tenant', (ctx) => sendJson(ctx, 200, { licence: ctx.state.licence }));
+  const tenant = (ctx: SimContext) => ({ licence: ctx.state.licence, tapPolicyGroups: ctx.state.tapPolicyGroups });
+  router.on('GET', '/_sim/tenant', (ctx) => sendJson(ctx, 200, tenant(ctx)));
   router.on('PATCH', '/_sim/tenant', (ctx) => {
     const patch = parseBody(ctx, TenantPatchSchema);
     if (patch.licence) ctx.state.licence = patch.licence;
-    sendJson(ctx, 200, { licence: ctx.state.licence });
+    if (patch.tapPolicyGroups !== undefined) ctx.state.tapPolicyGroups = patch.tapPolicyGroups;
+    sendJson(ctx, 200, tenant(ctx));
   });
 
   router.on('GET', '/_sim/mail', (ctx) => sendJson(ctx, 200, { value: ctx.state.mail() }));

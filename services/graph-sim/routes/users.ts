@@ -86,7 +86,15 @@ export function registerUsers(router: Router, pageSize: number): void {
   });
 
   router.on('GET', '/v1.0/groups/:id/transitiveMembers/microsoft.graph.user', (ctx) => {
-    const q = queryOptions(ctx, ['$select', '$top', '$skiptoken']);
+    // An OData cast on a directory collection is an advanced query in Graph.
+    if (ctx.req.headers['consistencylevel'] !== 'eventual' || ctx.url.searchParams.get('$count') !== 'true') {
+      throw new GraphHttpError(
+        400,
+        'Request_UnsupportedQuery',
+        "The OData cast segment 'microsoft.graph.user' needs the ConsistencyLevel header set to 'eventual' and $count=true.",
+      );
+    }
+    const q = queryOptions(ctx, ['$select', '$top', '$skiptoken', '$count']);
     checkSelect(q.select, USER_PROPERTIES, 'microsoft.graph.user');
     const group = ctx.state.group(ctx.params.id!);
     if (!group) throw notFound(ctx.params.id!);
