@@ -147,7 +147,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     conversations,
     proactive,
     scheduler,
-    notices: new RequesterNotices({ proactive, directory, logger: logger.child({ component: 'tickets' }), settings: config }),
+    notices: new RequesterNotices({ proactive, directory, settings: config }),
     clock,
     logger: logger.child({ component: 'tickets' }),
     settings: { ticketSlaMinutes: config.ticketSlaMinutes, checkTtlMs },
@@ -264,6 +264,15 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       return value;
     },
     start() {
+      void conversations
+        .channel('it')
+        .then((channel) => {
+          if (channel?.conversation?.id) return;
+          logger.warn(
+            'NO IT CHANNEL YET: lost-phone and help requests are kept and will be posted once the bot is added to the IT team (or @mentioned in one of its channels). Add the app to the team of IT_GROUP_ID now.',
+          );
+        })
+        .catch((err: unknown) => logger.error({ err }, 'could not read the IT channel'));
       // One bot instance per SQLite file: anything claimed before a restart is no longer running.
       void tickets
         .releaseInterrupted()

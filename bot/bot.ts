@@ -5,9 +5,10 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type TeamsChannelAccount,
+  type TeamInfo,
   type InvokeResponse,
 } from 'botbuilder';
-import { toAttachment, type CardJson } from '../cards/render';
+import { isEphemeral, toAttachment, type CardJson } from '../cards/render';
 import { ActionRouter, type ActionContext, type Caller } from './actions';
 import { matchCommand, type Command } from './commands';
 import { helpCard } from './handlers/help';
@@ -93,7 +94,24 @@ export class MfaBot extends TeamsActivityHandler {
     const card = caller
       ? await this.actions.execute(ctx, verb, invokeValue.action.data)
       : await helpCard(ctx, this.actions.verbs(), 'I could not tell who clicked that. Please try again from the chat with me.');
+    await this.keepMessageCurrent(context, invokeValue, card);
     return cardResponse(card);
+  }
+
+  /**
+   * The invoke answer replaces the card only on the device that clicked. In a 1:1 chat the
+   * message itself is updated too, so a phone or a reload shows the same step. Never a card
+   * holding a one-time code, and never a shared card in a channel (each person has their view).
+   */
+  private async keepMessageCurrent(context: TurnContext, invokeValue: AdaptiveCardInvokeValue, card: CardJson): Promise<void> {
+    const messageId = context.activity.replyToId;
+    const automatic = (invokeValue as { trigger?: string }).trigger === 'automatic';
+    if (!messageId || automatic || !isPersonal(context) || isEphemeral(card)) return;
+    try {
+      await context.updateActivity({ type: ActivityTypes.Message, id: messageId, attachments: [toAttachment(card)] });
+    } catch (err) {
+      this.services.logger.warn({ err: String((err as Error).message ?? err), activityId: context.activity.id }, 'could not update the clicked card for other devices');
+    }
   }
 
   private actionContext(turn: TurnContext, caller: Caller | undefined, source: ActionContext['source']): ActionContext {
@@ -111,6 +129,8 @@ export class MfaBot extends TeamsActivityHandler {
       // In shared conversations the bot speaks only when spoken to.
       const mentioned = TurnContext.getMentions(activity).some((m) => m.mentioned.id === activity.recipient.id);
       if (!mentioned) return;
+      const team = (activity.channelData as { team?: TeamInfo } | undefined)?.team;
+      if (team) await this.services.itTeam.mentioned(context, team);
     }
     const text = TurnContext.removeRecipientMention(activity)?.trim() ?? '';
     const caller = callerOf(context);

@@ -33,6 +33,21 @@ export function expandCard(name: string, data: object): CardJson {
   return card;
 }
 
+const EPHEMERAL = new WeakSet<object>();
+
+/**
+ * Marks a card that must live only in the clicker's view (a card holding a one-time code): it is
+ * never written into the chat's history, where every device and a reload would show it again.
+ */
+export function ephemeral(card: CardJson): CardJson {
+  EPHEMERAL.add(card);
+  return card;
+}
+
+export function isEphemeral(card: CardJson): boolean {
+  return EPHEMERAL.has(card);
+}
+
 export function toAttachment(card: CardJson): Attachment {
   return CardFactory.adaptiveCard(card);
 }

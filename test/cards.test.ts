@@ -82,6 +82,11 @@ const SAMPLES: Record<string, object> = {
   },
   'tickets-list': {
     count: 1,
+    range: 'Showing 1–25, urgent and oldest first.',
+    hasMore: true,
+    nextPage: 2,
+    hasPrev: false,
+    prevPage: 0,
     tickets: [{ id: 'MFA-0001', urgent: false, title: 'MFA-0001 · Lost or stolen phone', subtitle: 'Nora Nguyen · open' }],
   },
   'lost-intake': { notice: '' },

@@ -27,18 +27,42 @@ export class ItTeam {
 
   /** The bot was added to a team: if it is the IT team, remember the channel and say hello. */
   async joined(context: TurnContext, team: TeamInfo | undefined): Promise<void> {
-    const { conversations, board, logger, settings } = this.deps;
+    const { board, logger } = this.deps;
     if (!this.isItTeam(context, team)) {
       logger.info({ team: team?.id }, 'added to a team that is not the IT team');
       return;
     }
-    const ref = TurnContext.getConversationReference(context.activity);
-    const channelId = settings.itChannelId ?? team?.id ?? ref.conversation!.id;
-    await conversations.saveChannel('it', { ...ref, conversation: { ...ref.conversation!, id: channelId, conversationType: 'channel', isGroup: true } });
+    await this.rememberChannel(context);
     await context.sendActivity('Hello IT team. I will post lost-phone and help requests here, one thread per ticket.');
     await this.refreshRoster(context);
     const reposted = await board.repostUnsent();
     if (reposted) logger.info({ reposted }, 'posted tickets that were waiting for the IT channel');
+  }
+
+  /**
+   * Someone @mentioned the bot in a team. In the IT team, and with no IT channel known yet (or
+   * a new service address), this channel becomes the place for tickets, as an install would.
+   */
+  async mentioned(context: TurnContext, team: TeamInfo | undefined): Promise<void> {
+    if (!this.isItTeam(context, team)) return;
+    const known = await this.deps.conversations.channel('it');
+    if (known?.conversation?.id && known.serviceUrl === context.activity.serviceUrl) return;
+    await this.rememberChannel(context);
+    this.deps.logger.info('IT channel learned from an @mention in the IT team');
+    await this.deps.board.repostUnsent();
+  }
+
+  /**
+   * Tickets go to the channel where the bot was added (or @mentioned), unless IT_CHANNEL_ID names
+   * one: the event's own conversation, not the team's General channel.
+   */
+  private async rememberChannel(context: TurnContext): Promise<void> {
+    const { conversations, settings } = this.deps;
+    const ref = TurnContext.getConversationReference(context.activity);
+    const channelData = context.activity.channelData as { channel?: { id?: string } } | undefined;
+    const here = channelData?.channel?.id ?? ref.conversation!.id.split(';')[0]!;
+    const channelId = settings.itChannelId ?? here;
+    await conversations.saveChannel('it', { ...ref, conversation: { ...ref.conversation!, id: channelId, conversationType: 'channel', isGroup: true } });
   }
 
   /** People joined or left the IT team: the list of live card views follows. */

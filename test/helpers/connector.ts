@@ -48,13 +48,19 @@ export class LocalConnector {
   readonly refused: Array<ConnectorCall & { reason: string }> = [];
   /** Who is in a team or channel, as the paged members call answers (the same for every team). */
   members: Array<{ id: string; name: string; aadObjectId: string }> = [];
+  /** Every answer waits this long first: a slow Teams service. */
+  delayMs = 0;
   url = '';
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, res, Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (this.delayMs > 0) setTimeout(() => this.handle(req, res, body), this.delayMs);
+        else this.handle(req, res, body);
+      });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const address = this.server.address() as { port: number };

@@ -483,3 +483,39 @@ describe('recovery in a real tenant', () => {
     assert.ok(sent.includes(mailbox), `mail went to ${sent.join(', ')}`);
   });
 });
+
+describe('what follows a pass', () => {
+  it('is stored before the answer and retried on its own when Teams refuses it, without repeats', async () => {
+    const clock = new ManualClock(new Date('2026-12-07T14:00:00Z'));
+    const h = await startHarness({ clock });
+    try {
+      const user = (upn: string) => userOf(h.practice.users.find((x) => x.userPrincipalName.startsWith(`${upn}@`))!);
+      const priya = user('priya.raman');
+      const olivia = user('olivia.brandt');
+      await h.post(botAddedToTeam(priya, h.config.groups.it, h.options));
+      await h.say(olivia, 'hi');
+      const res = await h.click(olivia, 'lostDevice.submit', INTAKE);
+      const id = /request (MFA-\d{4})/.exec(cardText(res.body.value))![1]!;
+      const version = async () => (await h.app.services.tickets.get(id))!.value.version;
+      await h.click(priya, 'tickets.verify', { ticketId: id, v: await version(), method: 'callback' });
+      await h.settle();
+      // Teams refuses every post in the channel's threads for now.
+      h.connector.rule = (c) => (c.conversationId.includes(';messageid=') && c.method === 'POST' ? { status: 403 } : undefined);
+      const issued = await h.click(priya, 'tickets.issuePass', { ticketId: id, v: await version() });
+      assert.match(cardText(issued.body.value), /Only you can see this/, 'the issuer has the pass whatever happens next');
+      await h.settle();
+      const announcements = () => h.connector.activities().filter((a) => /issued a one-time Temporary Access Pass/.test(String(a.text ?? '')));
+      assert.equal(announcements().length, 0);
+      const toOlivia = () => h.connector.activities(`a:personal-${olivia.aadObjectId}`).filter((a) => /one-time pass/.test(cardText(cardOf(a))));
+      assert.equal(toOlivia().length, 1, 'the requester was told once');
+      h.connector.rule = undefined;
+      clock.advance(31_000);
+      await h.app.services.scheduler.runDue();
+      await h.settle();
+      assert.equal(announcements().length, 1, 'the thread hears about the pass once Teams takes it');
+      assert.equal(toOlivia().length, 1, 'and the requester is not told twice');
+    } finally {
+      await h.close();
+    }
+  });
+});

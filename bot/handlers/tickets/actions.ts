@@ -14,6 +14,8 @@ import { removeLostAuthenticator } from '../../../services/tickets/recovery';
 import type { DefaultMethod } from '../../../services/directory/types';
 import { age, BLOCKER_TEXT, clock, passCard, VERIFY_BY } from './view';
 
+const TICKETS_PER_PAGE = 25;
+const ListPage = z.object({ page: z.coerce.number().int().min(1).max(1000).optional() }).loose();
 const Verify = Versioned.extend({ method: z.enum(['callback', 'in-person', 'manager']), note: z.string().max(140).optional() });
 const Remove = Versioned.extend({ deviceId: z.string().min(1).max(100) });
 const Resolve = Versioned.extend({ reason: z.enum(['recovered', 'found', 'fulfilled', 'not-needed']) });
@@ -48,15 +50,25 @@ export function ticketActions(deps: TicketDeps): ActionDef[] {
   const { settings } = deps;
   const ttl = settings.checkTtlMs;
 
-  const list: ActionDef = {
+  const list: ActionDef<typeof ListPage> = {
     verb: VERBS.itTickets,
-    schema: z.object({}).loose(),
-    async run() {
+    schema: ListPage,
+    async run(_ctx, data) {
       const open = await deps.tickets.listOpen();
       const now = deps.clock.now();
+      // Teams refuses messages over ~80 KB: one page of the most urgent and oldest first.
+      open.sort((a, b) => Number(b.privileged || b.adminRole) - Number(a.privileged || a.adminRole) || a.createdAt.localeCompare(b.createdAt));
+      const pages = Math.max(1, Math.ceil(open.length / TICKETS_PER_PAGE));
+      const page = Math.min(data.page ?? 1, pages);
+      const shown = open.slice((page - 1) * TICKETS_PER_PAGE, page * TICKETS_PER_PAGE);
       return expandCard('tickets-list', {
         count: open.length,
-        tickets: open.map((t) => ({
+        range: pages > 1 ? `Showing ${(page - 1) * TICKETS_PER_PAGE + 1}–${(page - 1) * TICKETS_PER_PAGE + shown.length}, urgent and oldest first.` : '',
+        hasMore: page < pages,
+        nextPage: page + 1,
+        hasPrev: page > 1,
+        prevPage: page - 1,
+        tickets: shown.map((t) => ({
           id: t.id,
           urgent: t.privileged || t.adminRole,
           title: `${t.id} · ${KIND_LABELS[t.kind]}${t.privileged || t.adminRole ? ' · URGENT' : ''}`,

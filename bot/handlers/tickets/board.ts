@@ -13,7 +13,11 @@ import { ticketCard, ticketSummaryCard, type RequesterFacts } from './view';
 
 export const POST_JOB = 'ticket.post';
 export const SLA_JOB = 'ticket.sla';
-export const FOLLOW_UP_JOB = 'ticket.follow-up';
+/** What follows a change, one job each, so each is retried on its own and sent once. */
+export const CARD_JOB = 'ticket.card';
+export const ANNOUNCE_JOB = 'ticket.announce';
+export const CHAT_JOB = 'ticket.requester-chat';
+export const EMAIL_JOB = 'ticket.requester-email';
 /** The roster of IT members in the IT team, whose Teams ids get the live view of ticket cards. */
 export const IT_ROSTER = 'it';
 
@@ -62,7 +66,22 @@ export class TicketBoard {
       await this.reply(doc.value, `⏰ ${doc.value.id} has waited ${waited} minutes with nobody assigned. Can someone take it?`);
       if (round < 3) await this.scheduleSla(doc.value, round + 1);
     });
-    scheduler.register<FollowUp>(FOLLOW_UP_JOB, (followUp) => this.runFollowUp(followUp));
+    scheduler.register<{ ticketId: string }>(CARD_JOB, async ({ ticketId }) => {
+      const ticket = await this.current(ticketId);
+      if (ticket) await this.refreshShared(ticket, { rethrow: true });
+    });
+    scheduler.register<{ ticketId: string; text: string }>(ANNOUNCE_JOB, async ({ ticketId, text }) => {
+      const ticket = await this.current(ticketId);
+      if (ticket) await this.reply(ticket, text, { rethrow: true });
+    });
+    scheduler.register<{ ticketId: string; text: string }>(CHAT_JOB, async ({ ticketId, text }) => {
+      const ticket = await this.current(ticketId);
+      if (ticket) await this.deps.notices.chat(ticket, text);
+    });
+    scheduler.register<{ ticketId: string; text: string }>(EMAIL_JOB, async ({ ticketId, text }) => {
+      const ticket = await this.current(ticketId);
+      if (ticket) await this.deps.notices.email(ticket, text);
+    });
   }
 
   /** A new ticket: post it (or queue the post) and start its SLA clock. */
@@ -105,30 +124,37 @@ export class TicketBoard {
     if (saved && saved.version !== ticket.version) await this.refreshShared(saved);
   }
 
-  /** Stores what should follow a change and starts it now; the caller does not wait for it. */
+  /**
+   * Stores what should follow a change, then starts it: the caller does not wait for it, and a
+   * crash or a Teams outage does not lose it (each part is retried on its own).
+   */
   async followUp(followUp: FollowUp): Promise<void> {
     const { scheduler, clock } = this.deps;
-    await scheduler.schedule(FOLLOW_UP_JOB, clock.now(), followUp);
+    const now = clock.now();
+    const { ticketId } = followUp;
+    // One card update per ticket is enough: it always shows the ticket as it is by then.
+    await scheduler.schedule(CARD_JOB, now, { ticketId }, `ticket-card:${ticketId}`);
+    if (followUp.announce) await scheduler.schedule(ANNOUNCE_JOB, now, { ticketId, text: followUp.announce });
+    if (followUp.requester) {
+      await scheduler.schedule(CHAT_JOB, now, { ticketId, text: followUp.requester.text });
+      if (followUp.requester.email) await scheduler.schedule(EMAIL_JOB, now, { ticketId, text: followUp.requester.text });
+    }
     scheduler.kick();
   }
 
-  private async runFollowUp(followUp: FollowUp): Promise<void> {
-    const doc = await this.deps.tickets.get(followUp.ticketId);
-    if (!doc) return;
-    const ticket = doc.value;
-    await this.refreshShared(ticket);
-    if (followUp.announce) await this.reply(ticket, followUp.announce);
-    if (followUp.requester) await this.deps.notices.tell(ticket, followUp.requester.text, followUp.requester.email);
+  private async current(ticketId: string): Promise<Ticket | undefined> {
+    return (await this.deps.tickets.get(ticketId))?.value;
   }
 
   /** Updates the shared card in the channel for everyone (IT members then refresh their view). */
-  async refreshShared(ticket: Ticket): Promise<void> {
+  async refreshShared(ticket: Ticket, options: { rethrow?: boolean } = {}): Promise<void> {
     if (!ticket.thread) return;
     try {
       const card = await this.summary(ticket);
       await this.deps.proactive.update(this.threadRef(ticket.thread), ticket.thread.activityId, { attachments: [toAttachment(card)] });
     } catch (err) {
       this.deps.logger.warn({ err: String((err as Error).message ?? err), ticket: ticket.id }, 'could not update the shared ticket card');
+      if (options.rethrow) throw err;
     }
   }
 
@@ -146,12 +172,13 @@ export class TicketBoard {
   }
 
   /** Posts a line in the ticket's thread. */
-  async reply(ticket: Ticket, text: string): Promise<void> {
+  async reply(ticket: Ticket, text: string, options: { rethrow?: boolean } = {}): Promise<void> {
     if (!ticket.thread) return;
     try {
       await this.deps.proactive.toConversation(this.threadRef(ticket.thread), { text, replyToId: ticket.thread.activityId });
     } catch (err) {
       this.deps.logger.warn({ err: String((err as Error).message ?? err), ticket: ticket.id }, 'could not post in the ticket thread');
+      if (options.rethrow) throw err;
     }
   }
 

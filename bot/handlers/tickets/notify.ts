@@ -1,6 +1,5 @@
 import { toAttachment } from '../../../cards/render';
 import type { Directory } from '../../../services/directory/types';
-import type { Logger } from '../../../services/logger';
 import type { Ticket } from '../../../services/tickets/model';
 import type { Proactive } from '../../proactive';
 import { lostStatusCard } from '../lost-device/view';
@@ -8,7 +7,6 @@ import { lostStatusCard } from '../lost-device/view';
 export interface RequesterNoticeDeps {
   proactive: Proactive;
   directory: Directory;
-  logger: Logger;
   settings: { itPhone: string; mailSender?: string };
 }
 
@@ -19,30 +17,28 @@ export interface RequesterNoticeDeps {
 export class RequesterNotices {
   constructor(private readonly deps: RequesterNoticeDeps) {}
 
-  async tell(ticket: Ticket, text: string, email: boolean): Promise<void> {
-    const { proactive, directory, settings, logger } = this.deps;
-    try {
-      await proactive.toUser(ticket.requester.id, { attachments: [toAttachment(lostStatusCard(ticket, settings.itPhone, text))] });
-    } catch (err) {
-      logger.warn({ err, ticket: ticket.id }, 'could not message the requester');
-    }
+  /** In their 1:1 chat. Throws when it could not be sent, so the caller can try again later. */
+  async chat(ticket: Ticket, text: string): Promise<void> {
+    const { proactive, settings } = this.deps;
+    await proactive.toUser(ticket.requester.id, { attachments: [toAttachment(lostStatusCard(ticket, settings.itPhone, text))] });
+  }
+
+  /** By email, to their mailbox (else their sign-in name). Throws when it could not be sent. */
+  async email(ticket: Ticket, text: string): Promise<void> {
+    const { directory, settings } = this.deps;
     const address = ticket.requester.email ?? ticket.requester.upn;
-    if (!email || !settings.mailSender || !address) return;
-    try {
-      await directory.sendMail(settings.mailSender, {
-        to: address,
-        subject: `Your work account: ${ticket.id} update`,
-        body: [
-          `Hello ${ticket.requester.name.split(/\s+/)[0]},`,
-          '',
-          text,
-          '',
-          `If you did not ask IT for help with a lost or new phone, call IT now at ${settings.itPhone}.`,
-          'IT will never ask you for your password or a code.',
-        ].join('\n'),
-      });
-    } catch (err) {
-      logger.warn({ err, ticket: ticket.id }, 'could not email the requester');
-    }
+    if (!settings.mailSender || !address) return;
+    await directory.sendMail(settings.mailSender, {
+      to: address,
+      subject: `Your work account: ${ticket.id} update`,
+      body: [
+        `Hello ${ticket.requester.name.split(/\s+/)[0]},`,
+        '',
+        text,
+        '',
+        `If you did not ask IT for help with a lost or new phone, call IT now at ${settings.itPhone}.`,
+        'IT will never ask you for your password or a code.',
+      ].join('\n'),
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { expandCard, type CardJson } from '../../../cards/render';
+import { ephemeral, expandCard, type CardJson } from '../../../cards/render';
 import { plainText } from '../../../cards/plain';
 import { VERBS } from '../../../cards/verbs';
 import { describeMethod } from '../../../services/directory/method-names';
@@ -215,7 +215,7 @@ export function passCard(
   pass: { code: string; expiresAt: string; lifetime: number; replaced?: string },
   callback: string | null,
 ): CardJson {
-  return expandCard('ticket-pass', {
+  return ephemeral(expandCard('ticket-pass', {
     id: t.id,
     requesterName: plainText(t.requester.name, 80),
     requesterFirstName: plainText(t.requester.name.split(/\s+/)[0], 40),
@@ -224,5 +224,5 @@ export function passCard(
     lifetime: pass.lifetime,
     replaced: pass.replaced ? `The pass issued at ${pass.replaced} no longer works.` : '',
     callback: callback ?? 'the number on file',
-  });
+  }));
 }
