@@ -18,6 +18,12 @@ import { VERBS } from '../cards/verbs';
 import type { Intent } from '../services/kb/schema';
 import type { BotServices } from './services';
 import { screenText } from '../services/guard/guard';
+import { readTyped } from '../services/guard/intake';
+
+const INTAKE_PROBLEMS = {
+  'too-long': 'That message is too long for me. Please tell me the problem in a sentence or two, like "no notification on my phone".',
+  'not-text': "I can only read plain text. Please type what's happening in a sentence or two.",
+} as const;
 
 /** Flows that free text can start, by what the knowledge base says the text is about. */
 const INTENT_VERBS: Partial<Record<Intent, string>> = {
@@ -26,9 +32,6 @@ const INTENT_VERBS: Partial<Record<Intent, string>> = {
   status: VERBS.myStatus,
   admin: VERBS.adminStatus,
 };
-
-/** Longest message the bot reads; longer text gets a polite reply and is not processed. */
-export const MAX_TEXT_LENGTH = 2000;
 
 /**
  * The Teams turn handler: thin on purpose. It works out who is speaking, keeps their
@@ -132,27 +135,19 @@ export class MfaBot extends TeamsActivityHandler {
       const team = (activity.channelData as { team?: TeamInfo } | undefined)?.team;
       if (team) await this.services.itTeam.mentioned(context, team);
     }
-    const text = TurnContext.removeRecipientMention(activity)?.trim() ?? '';
     const caller = callerOf(context);
     const ctx = this.actionContext(context, caller, 'text');
     if (!caller) {
       await context.sendActivity('I can only help people signed in to your organisation in Teams.');
       return;
     }
-    if (!text) {
-      await this.reply(context, await helpCard(ctx, this.actions.verbs()));
+    const intake = readTyped(TurnContext.removeRecipientMention(activity) ?? '');
+    if (!intake.ok) {
+      if (intake.problem === 'empty') await this.reply(context, await helpCard(ctx, this.actions.verbs()));
+      else await context.sendActivity(INTAKE_PROBLEMS[intake.problem]);
       return;
     }
-    if (text.length > MAX_TEXT_LENGTH) {
-      await context.sendActivity(
-        'That message is too long for me. Please tell me the problem in a sentence or two, like "no notification on my phone".',
-      );
-      return;
-    }
-    if (!looksLikeText(text)) {
-      await context.sendActivity("I can only read plain text. Please type what's happening in a sentence or two.");
-      return;
-    }
+    const text = intake.text;
     const screened = screenText(text);
     if (screened.verdict === 'sensitive') {
       // Not stored, not forwarded, not logged: only the kind of thing it looked like.
@@ -244,12 +239,6 @@ export class MfaBot extends TeamsActivityHandler {
   private async reply(context: TurnContext, card: CardJson): Promise<void> {
     await context.sendActivity({ attachments: [toAttachment(card)] });
   }
-}
-
-/** Plain typed text: no control characters or undecodable bytes. */
-function looksLikeText(text: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(text);
 }
 
 export function callerOf(context: TurnContext): Caller | undefined {

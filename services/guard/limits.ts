@@ -1,6 +1,6 @@
 /** Thresholds the guard works with; other modules quote them instead of repeating numbers. */
 export const limits = {
-  /** Longest message the bot accepts; the guard is property-tested up to this length. */
+  /** Longest text the guard is property-tested on (more than the bot reads: intake.ts). */
   maxTextLength: 5000,
   /** Digits in an Authenticator or SMS sign-in code. */
   oneTimeCodeDigits: { min: 6, max: 8 },

@@ -3,7 +3,7 @@ import { DEFAULT_FEATURE_WEIGHTS, featuresOf, type FeatureWeights } from './feat
 import { DEFAULT_FUSION, fuse, type FusionTuning } from './fusion';
 import { ruleIntent } from './intent';
 import type { Question } from './question';
-import { acceptQuestion } from './guard';
+import { readTyped } from '../guard/intake';
 import * as lexicon from './lexicon';
 import { HYPOTHETICAL } from './lexicon';
 import { loadArticles, type LoadOptions } from './loader';
@@ -96,7 +96,7 @@ export function createKnowledgeBase(dir?: string, options: KnowledgeBaseOptions 
   const starters = STARTER_ARTICLES.map((id) => ranked(id, 0));
 
   const understand = (input: string): Understanding => {
-    const text = acceptQuestion(input);
+    const text = typedText(input);
     if (text === undefined) return UNKNOWN;
     const tokens = tokensOf(text);
     const question: Question = { tokens, text: tokens.join(' ') };
@@ -127,8 +127,6 @@ export function createKnowledgeBase(dir?: string, options: KnowledgeBaseOptions 
           : { intent, articles: [], confident: false };
       }
     }
-    if (tokens.some((t) => OFF_TOPIC.has(t)) && !hits.some((h) => h.coverage > 0.5)) return UNKNOWN;
-
     const articlePosteriors = new Map([...posteriors].filter(([l]) => byId.has(l)));
     const fused = fuse(hits, articlePosteriors, tuning).slice(0, MAX_ARTICLES);
     const [first, second] = fused;
@@ -136,6 +134,11 @@ export function createKnowledgeBase(dir?: string, options: KnowledgeBaseOptions 
     const confident =
       first.score >= tuning.confidentScore &&
       first.score - (second?.score ?? 0) >= tuning.confidentMargin;
+    // A word about printers or payroll means it is not about sign-in, unless the sign-in part of
+    // the message is clear on its own ("at lunch I got no notification" is still a notification).
+    const signInWords = tokens.filter((t) => !STOPWORDS.has(t) && inScope(t)).length;
+    const clearOnItsOwn = confident && signInWords >= 3;
+    if (tokens.some((t) => OFF_TOPIC.has(t)) && !clearOnItsOwn && !hits.some((h) => h.coverage > 0.5)) return UNKNOWN;
     return {
       intent: 'troubleshoot',
       articles: fused.map((f) => ranked(f.id, f.score)),
@@ -144,7 +147,7 @@ export function createKnowledgeBase(dir?: string, options: KnowledgeBaseOptions 
   };
 
   const learn = (input: string, target: string): boolean => {
-    const text = acceptQuestion(input);
+    const text = typedText(input);
     if (text === undefined || (target !== OUT_OF_SCOPE && !byId.has(target))) return false;
     const label = target === OUT_OF_SCOPE ? `${INTENT_PREFIX}unknown` : target;
     teach(text, label, LEARNED_WEIGHT);
@@ -203,4 +206,9 @@ function vocabulary(articles: readonly Article[], phrasings: readonly Phrasing[]
   }
   for (const p of phrasings) for (const t of words(p.text)) known.add(t);
   return known;
+}
+
+function typedText(input: unknown): string | undefined {
+  const intake = readTyped(input);
+  return intake.ok ? intake.text : undefined;
 }
