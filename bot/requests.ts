@@ -46,6 +46,7 @@ export class ItRequests {
       // A pass is never issued on these flags alone: they are read again, live, at that moment.
       privileged: !standing || standing.privileged,
       adminRole: standing?.adminRole ?? false,
+      standingUnknown: !standing,
     });
     logger.info({ ticket: ticket.id, kind }, 'IT request opened');
     await this.deps.announce(ticket).catch((err: unknown) => {

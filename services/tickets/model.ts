@@ -78,6 +78,11 @@ export interface Ticket {
   privileged: boolean;
   /** Holds an Entra admin role: no Temporary Access Pass from the bot. */
   adminRole: boolean;
+  /**
+   * The directory could not say at opening, so the ticket was treated as privileged; the live
+   * check when a pass is issued settles it either way.
+   */
+  standingUnknown?: boolean;
   assignee?: Person;
   verification?: Verification;
   pending?: PendingAction;

@@ -13,6 +13,7 @@ export interface NewTicket {
   details: Ticket['details'];
   privileged?: boolean;
   adminRole?: boolean;
+  standingUnknown?: boolean;
 }
 
 /** Tickets in storage, with numbers handed out once each and eTag-guarded updates. */
@@ -36,6 +37,7 @@ export class TicketStore {
       details: input.details,
       privileged: input.privileged ?? false,
       adminRole: input.adminRole ?? false,
+      ...(input.standingUnknown ? { standingUnknown: true } : {}),
       timeline: [{ at: now, by: { id: input.requester.id, name: input.requester.name }, text: `${input.requester.name} opened the request` }],
     };
     await this.store.put(TICKETS, id, ticket, { ifAbsent: true, index: indexOf(ticket) });

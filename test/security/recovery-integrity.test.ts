@@ -216,6 +216,17 @@ describe('recovery integrity', () => {
       assert.match(await act(priya, 'tickets.issuePass', id), /Only you can see this/, 'works once Graph answers');
     });
 
+    it('treats an account as privileged when the directory cannot say at opening, and lets the live check settle it', async () => {
+      const olivia = user('olivia.brandt');
+      await simFaults(h, { rate: 1, status: 503, paths: '/roleManagement/' });
+      const id = await report(userOf(olivia));
+      await simFaults(h, null);
+      assert.equal((await ticket(id)).privileged, true, 'unknown is treated as privileged');
+      await act(priya, 'tickets.verify', id, { method: 'callback' });
+      assert.match(await act(priya, 'tickets.issuePass', id), /Only you can see this/, 'one person is enough once the live check says so');
+      assert.equal((await ticket(id)).privileged, false);
+    });
+
     it('needs a second person for someone added to Practice Admins after the ticket opened', async () => {
       const olivia = user('olivia.brandt');
       const id = await report(userOf(olivia));

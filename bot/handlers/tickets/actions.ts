@@ -242,7 +242,9 @@ async function issue(deps: TicketDeps, turn: TicketTurn): Promise<Outcome> {
   const { ticket, actor, now } = turn;
   const { settings, directory, limiter } = deps;
   const blocker = passBlocker(ticket, now, settings.checkTtlMs);
-  if (blocker) return refused(blocker, BLOCKER_TEXT[blocker]);
+  // Privileged only because the directory could not say at opening: the live check decides.
+  const settledLive = blocker === 'needs-second' && ticket.standingUnknown;
+  if (blocker && !settledLive) return refused(blocker, BLOCKER_TEXT[blocker]);
   await claim(turn, 'createTemporaryAccessPass');
   const slot = await limiter.reserve(actor.id).catch(async (err: unknown) => {
     await release(deps, turn);
@@ -278,7 +280,7 @@ async function issue(deps: TicketDeps, turn: TicketTurn): Promise<Outcome> {
     return refused('entra-admin', BLOCKER_TEXT['entra-admin']);
   }
   if (standing.privileged && !ticket.verification?.confirmedBy) {
-    await giveBack(ticket.privileged ? undefined : 'Now in a privileged group: a second person must confirm the identity check', { privileged: true });
+    await giveBack(ticket.privileged ? undefined : 'Now in a privileged group: a second person must confirm the identity check', { privileged: true, standingUnknown: undefined });
     return refused('needs-second', BLOCKER_TEXT['needs-second']);
   }
 
@@ -311,6 +313,7 @@ async function issue(deps: TicketDeps, turn: TicketTurn): Promise<Outcome> {
         verification: undefined,
         pass: { issuedAt, expiresAt, by: actor, methodId: pass.id },
         passesIssued: (current.passesIssued ?? 0) + 1,
+        ...(settledLive ? { privileged: false, standingUnknown: undefined } : {}),
       },
       text: `${actor.name} issued a one-time Temporary Access Pass (expires ${clock(expiresAt)})${earlier ? '; the earlier pass no longer works' : ''}`,
     };
