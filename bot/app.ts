@@ -5,6 +5,10 @@ import { BotAdapter } from './adapter';
 import type { AppConfig } from './config';
 import { ActionRouter } from './actions';
 import { MfaBot } from './bot';
+import { admission, rememberConversations } from './admission';
+import { TextRouter } from './text-routing';
+import { answerQuestion } from './handlers/troubleshoot';
+import type { ActionContext } from './actions';
 import { createBotAuthentication } from './auth';
 import { helpAction, helpCard } from './handlers/help';
 import { myStatusAction } from './handlers/my-status';
@@ -74,6 +78,8 @@ export interface BotApp {
   config: AppConfig;
   adapter: BotAdapter;
   bot: MfaBot;
+  /** Every card verb and its handler (tests read the verbs from it). */
+  actions: ActionRouter;
   services: BotServices;
   health(): Promise<Health>;
   /** Starts background work (the scheduler loop). */
@@ -134,6 +140,14 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   };
 
   const conversations = new ConversationDirectory(store);
+  const limits = {
+    perUser: new RateLimiter(config.userTurnsPerMinute, Math.max(5, Math.ceil(config.userTurnsPerMinute / 2))),
+    perTenant: new RateLimiter(config.tenantTurnsPerMinute, Math.ceil(config.tenantTurnsPerMinute / 4)),
+    notices: new RateLimiter(1, 1),
+  };
+  // First on every turn: the tenant lock and rate limits, then where to reach people later.
+  adapter.use(admission({ audit, logger, limits, settings: { mode: config.mode, tenantId: config.tenantId } }));
+  adapter.use(rememberConversations(conversations));
   const tickets = new TicketStore(store, clock);
   const scheduler = new Scheduler(store, clock, logger.child({ component: 'scheduler' }), {
     pollMs: overrides.schedulerPollMs ?? 1000,
@@ -185,11 +199,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     }),
     kbFeedback: new KbFeedback(store, clock),
     directoryHealth: breaker,
-    limits: {
-      perUser: new RateLimiter(config.userTurnsPerMinute, Math.max(5, Math.ceil(config.userTurnsPerMinute / 2))),
-      perTenant: new RateLimiter(config.tenantTurnsPerMinute, Math.ceil(config.tenantTurnsPerMinute / 4)),
-      notices: new RateLimiter(1, 1),
-    },
+    limits,
     campaigns: undefined as unknown as CampaignService,
   };
 
@@ -236,7 +246,15 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     { scheduler: services.scheduler, clock, logger: logger.child({ component: 'audit' }), audit: services.audit },
     (text) => board.channelNotice(text),
   );
-  const bot = new MfaBot(services, actions);
+  const menu = (ctx: ActionContext, notice?: string) => helpCard(ctx, actions.verbs(), notice);
+  const bot = new MfaBot({
+    actions,
+    itTeam: services.itTeam,
+    logger,
+    menu,
+    services,
+    text: new TextRouter({ actions, kb: services.kb, roles, logger, menu, answer: answerQuestion }),
+  });
   bot.onTurn(nudgeSetupClicks(services));
 
   let headTimer: NodeJS.Timeout | undefined;
@@ -245,6 +263,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     config,
     adapter,
     bot,
+    actions,
     services,
     async health() {
       const now = Date.now();

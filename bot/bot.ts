@@ -4,54 +4,40 @@ import {
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
-  type TeamsChannelAccount,
-  type TeamInfo,
   type InvokeResponse,
+  type TeamInfo,
+  type TeamsChannelAccount,
 } from 'botbuilder';
 import { isEphemeral, toAttachment, type CardJson } from '../cards/render';
-import { ActionRouter, type ActionContext, type Caller } from './actions';
-import { matchCommand, type Command } from './commands';
-import { helpCard } from './handlers/help';
-import { answerQuestion } from './handlers/troubleshoot';
+import type { Logger } from '../services/logger';
+import type { ActionContext, ActionRouter, Caller } from './actions';
+import type { ItTeam } from './handlers/it-team';
+import { callerOf, cardResponse, isPersonal } from './invoke';
 import { messageCard, SOMETHING_WENT_WRONG } from './replies';
-import { VERBS } from '../cards/verbs';
-import type { Intent } from '../services/kb/schema';
 import type { BotServices } from './services';
-import { screenText } from '../services/guard/guard';
-import { readTyped } from '../services/guard/intake';
+import type { TextRouter } from './text-routing';
 
-const INTAKE_PROBLEMS = {
-  'too-long': 'That message is too long for me. Please tell me the problem in a sentence or two, like "no notification on my phone".',
-  'not-text': "I can only read plain text. Please type what's happening in a sentence or two.",
-} as const;
-
-/** Flows that free text can start, by what the knowledge base says the text is about. */
-const INTENT_VERBS: Partial<Record<Intent, string>> = {
-  onboarding: VERBS.setupStart,
-  'lost-device': VERBS.lostDevice,
-  status: VERBS.myStatus,
-  admin: VERBS.adminStatus,
-};
+export interface BotDeps {
+  actions: ActionRouter;
+  text: TextRouter;
+  itTeam: ItTeam;
+  logger: Logger;
+  /** The menu, with a note on top when given. */
+  menu(ctx: ActionContext, notice?: string): Promise<CardJson>;
+  services: BotServices;
+}
 
 /**
- * The Teams turn handler: thin on purpose. It works out who is speaking, keeps their
- * conversation reference, screens text, and hands the rest to the action router.
+ * The Teams turn handler: thin on purpose. Admission and conversation references are adapter
+ * middleware; here a message goes to the text router, a card click to the action router, and
+ * team events to the IT team handler.
  */
 export class MfaBot extends TeamsActivityHandler {
-  constructor(
-    private readonly services: BotServices,
-    readonly actions: ActionRouter,
-  ) {
+  constructor(private readonly deps: BotDeps) {
     super();
 
-    this.onTurn(async (context, next) => {
-      if (!(await this.admitted(context))) return;
-      await this.rememberConversation(context);
-      await next();
-    });
-
     this.onMessage(async (context, next) => {
-      await this.handleMessage(context);
+      await this.message(context);
       await next();
     });
 
@@ -59,13 +45,13 @@ export class MfaBot extends TeamsActivityHandler {
     this.onTeamsMembersAddedEvent(async (membersAdded, teamInfo, context, next) => {
       const botAdded = membersAdded.some((m: TeamsChannelAccount) => m.id === context.activity.recipient.id);
       if (botAdded && isPersonal(context)) await this.greet(context);
-      else if (botAdded && teamInfo) await this.services.itTeam.joined(context, teamInfo);
-      else if (teamInfo) await this.services.itTeam.membersChanged(context, teamInfo);
+      else if (botAdded && teamInfo) await deps.itTeam.joined(context, teamInfo);
+      else if (teamInfo) await deps.itTeam.membersChanged(context, teamInfo);
       await next();
     });
 
     this.onTeamsMembersRemovedEvent(async (_removed, teamInfo, context, next) => {
-      if (teamInfo) await this.services.itTeam.membersChanged(context, teamInfo);
+      if (teamInfo) await deps.itTeam.membersChanged(context, teamInfo);
       await next();
     });
   }
@@ -82,7 +68,7 @@ export class MfaBot extends TeamsActivityHandler {
       }
       return response;
     } catch (err) {
-      this.services.logger.error({ err, activityId: context.activity.id, name: context.activity.name }, 'invoke failed');
+      this.deps.logger.error({ err, activityId: context.activity.id, name: context.activity.name }, 'invoke failed');
       return { status: 200, body: cardResponse(messageCard('Something went wrong', SOMETHING_WENT_WRONG)) };
     }
   }
@@ -95,8 +81,8 @@ export class MfaBot extends TeamsActivityHandler {
     const verb = typeof invokeValue?.action?.verb === 'string' ? invokeValue.action.verb : '';
     const ctx = this.actionContext(context, caller, 'invoke');
     const card = caller
-      ? await this.actions.execute(ctx, verb, invokeValue.action.data)
-      : await helpCard(ctx, this.actions.verbs(), 'I could not tell who clicked that. Please try again from the chat with me.');
+      ? await this.deps.actions.execute(ctx, verb, invokeValue.action.data)
+      : await this.deps.menu(ctx, 'I could not tell who clicked that. Please try again from the chat with me.');
     await this.keepMessageCurrent(context, invokeValue, card);
     return cardResponse(card);
   }
@@ -113,145 +99,36 @@ export class MfaBot extends TeamsActivityHandler {
     try {
       await context.updateActivity({ type: ActivityTypes.Message, id: messageId, attachments: [toAttachment(card)] });
     } catch (err) {
-      this.services.logger.warn({ err: String((err as Error).message ?? err), activityId: context.activity.id }, 'could not update the clicked card for other devices');
+      this.deps.logger.warn({ err: String((err as Error).message ?? err), activityId: context.activity.id }, 'could not update the clicked card for other devices');
     }
   }
 
   private actionContext(turn: TurnContext, caller: Caller | undefined, source: ActionContext['source']): ActionContext {
-    return {
-      turn,
-      caller: caller ?? { aadObjectId: '', name: '' },
-      services: this.services,
-      source,
-    };
+    return { turn, caller: caller ?? { aadObjectId: '', name: '' }, services: this.deps.services, source };
   }
 
-  private async handleMessage(context: TurnContext): Promise<void> {
+  private async message(context: TurnContext): Promise<void> {
     const activity = context.activity;
     if (activity.conversation.conversationType === 'channel' || activity.conversation.conversationType === 'groupChat') {
       // In shared conversations the bot speaks only when spoken to.
       const mentioned = TurnContext.getMentions(activity).some((m) => m.mentioned.id === activity.recipient.id);
       if (!mentioned) return;
       const team = (activity.channelData as { team?: TeamInfo } | undefined)?.team;
-      if (team) await this.services.itTeam.mentioned(context, team);
+      if (team) await this.deps.itTeam.mentioned(context, team);
     }
     const caller = callerOf(context);
-    const ctx = this.actionContext(context, caller, 'text');
     if (!caller) {
       await context.sendActivity('I can only help people signed in to your organisation in Teams.');
       return;
     }
-    const intake = readTyped(TurnContext.removeRecipientMention(activity) ?? '');
-    if (!intake.ok) {
-      if (intake.problem === 'empty') await this.reply(context, await helpCard(ctx, this.actions.verbs()));
-      else await context.sendActivity(INTAKE_PROBLEMS[intake.problem]);
-      return;
-    }
-    const text = intake.text;
-    const screened = screenText(text);
-    if (screened.verdict === 'sensitive') {
-      // Not stored, not forwarded, not logged: only the kind of thing it looked like.
-      this.services.logger.info({ activityId: activity.id, kinds: screened.kinds }, 'sensitive text screened out');
-      await context.sendActivity(`${screened.reason} I have not kept that message.`);
-      return;
-    }
-    const command = matchCommand(text, this.actions.verbs());
-    if (command) {
-      await this.reply(context, await this.actions.execute(ctx, await this.verbFor(command, ctx), {}));
-      return;
-    }
-    await this.reply(context, await this.understand(ctx, text));
-  }
-
-  /** A command for a role the caller lacks may mean something else for them ("status"). */
-  private async verbFor(command: Command, ctx: ActionContext): Promise<string> {
-    if (command.audience === 'staff' || !command.staffFallback) return command.verb;
-    const roles = await this.services.roles.rolesOf(ctx.caller.aadObjectId).catch(() => undefined);
-    return roles?.has(command.audience) ? command.verb : command.staffFallback;
-  }
-
-  /**
-   * Free text: what it is about decides the flow; everything else gets an answer, a "did you
-   * mean", or a way to IT (answerQuestion decides which).
-   */
-  private async understand(ctx: ActionContext, text: string): Promise<CardJson> {
-    const { intent } = this.services.kb.understand(text);
-    const verb = INTENT_VERBS[intent];
-    if (verb && this.actions.has(verb)) return this.actions.execute(ctx, verb, {});
-    if (intent === 'help') return helpCard(ctx, this.actions.verbs());
-    return answerQuestion(ctx, text);
+    const answer = await this.deps.text.route(this.actionContext(context, caller, 'text'));
+    await context.sendActivity(typeof answer === 'string' ? answer : { attachments: [toAttachment(answer)] });
   }
 
   private async greet(context: TurnContext): Promise<void> {
     const caller = callerOf(context);
     if (!caller) return;
-    await this.reply(context, await helpCard(this.actionContext(context, caller, 'text'), this.actions.verbs()));
-  }
-
-  /**
-   * The tenant lock and inbound rate limits. Activities from another tenant are refused and
-   * audited (production); people sending too fast get one friendly reply and are not processed.
-   */
-  private async admitted(context: TurnContext): Promise<boolean> {
-    const { config, audit, logger, limits } = this.services;
-    const a = context.activity;
-    const tenant = (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? a.conversation?.tenantId;
-    if (config.mode === 'production' && tenant !== config.tenantId) {
-      logger.warn({ activityId: a.id, tenant }, 'activity from another tenant refused');
-      await audit.append({
-        actor: a.from?.aadObjectId ?? 'unknown',
-        action: `inbound.${a.type}`,
-        target: String(tenant ?? 'none').slice(0, 64),
-        outcome: 'refused',
-        reason: 'wrong-tenant',
-        activityId: a.id,
-      });
-      if (a.type === ActivityTypes.Invoke) {
-        await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403, body: { error: 'This bot serves one organisation only.' } } });
-      }
-      return false;
-    }
-    if (a.type !== ActivityTypes.Message && a.type !== ActivityTypes.Invoke) return true;
-    const user = a.from?.aadObjectId ?? a.from?.id ?? 'unknown';
-    if (limits.perTenant.take(String(tenant)) && limits.perUser.take(user)) return true;
-    logger.warn({ activityId: a.id, user }, 'inbound rate limit reached');
-    if (a.type === ActivityTypes.Invoke) {
-      await context.sendActivity({
-        type: ActivityTypes.InvokeResponse,
-        value: {
-          status: 200,
-          body: cardResponse(messageCard('One moment, please', "You're clicking faster than I can keep up. Please wait a few seconds and try again.")),
-        },
-      });
-    } else if (limits.notices.take(user)) {
-      await context.sendActivity("You're sending messages faster than I can keep up. Please wait a few seconds, then try again.");
-    }
-    return false;
-  }
-
-  private async rememberConversation(context: TurnContext): Promise<void> {
-    const activity = context.activity;
-    const aad = activity.from?.aadObjectId;
-    if (!aad || !isPersonal(context) || activity.type === ActivityTypes.InstallationUpdate) return;
-    await this.services.conversations.saveUser(aad, TurnContext.getConversationReference(activity));
-  }
-
-  private async reply(context: TurnContext, card: CardJson): Promise<void> {
+    const card = await this.deps.menu(this.actionContext(context, caller, 'text'));
     await context.sendActivity({ attachments: [toAttachment(card)] });
   }
-}
-
-export function callerOf(context: TurnContext): Caller | undefined {
-  const from = context.activity.from;
-  if (!from?.aadObjectId) return undefined;
-  return { aadObjectId: from.aadObjectId, name: from.name ?? '' };
-}
-
-function isPersonal(context: TurnContext): boolean {
-  const type = context.activity.conversation?.conversationType;
-  return type === undefined || type === 'personal';
-}
-
-export function cardResponse(card: CardJson): AdaptiveCardInvokeResponse {
-  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
 }

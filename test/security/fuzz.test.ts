@@ -27,7 +27,7 @@ describe('fuzzing /api/messages', function () {
   });
 
   const people = () => fc.constantFrom(...h.practice.users.slice(0, 10).map((u) => u.id), 'not-a-guid', '');
-  const verbs = () => fc.oneof(fc.constantFrom(...h.app.bot.actions.verbs()), fc.string({ maxLength: 40 }));
+  const verbs = () => fc.oneof(fc.constantFrom(...h.app.actions.verbs()), fc.string({ maxLength: 40 }));
 
   function activity() {
     return fc.record(
@@ -83,10 +83,10 @@ describe('fuzzing /api/messages', function () {
 
   it('changes no stored state when a card payload fails its schema', async () => {
     const user = h.practice.users.find((u) => u.userPrincipalName === 'priya.raman@riverbendfm.example')!;
-    const verbsWithSchemas = [...h.app.bot.actions.verbs()];
+    const verbsWithSchemas = [...h.app.actions.verbs()];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...verbsWithSchemas), fc.jsonValue(), async (verb, data) => {
-        const def = h.app.bot.actions.definition(verb)!;
+        const def = h.app.actions.definition(verb)!;
         fc.pre(!def.schema.safeParse(data ?? {}).success);
         const before = snapshot(h);
         const res = await h.click({ aadObjectId: user.id, name: user.displayName }, verb, data);

@@ -78,7 +78,7 @@ describe('authorization policy', () => {
   });
 
   it('has a policy entry and an expectation for every verb the router knows', () => {
-    for (const verb of h.app.bot.actions.verbs()) {
+    for (const verb of h.app.actions.verbs()) {
       assert.ok(POLICY[verb], `verb ${verb} has no entry in services/authz/policy.ts`);
       assert.ok(EXPECTED[verb], `verb ${verb} has no expected row in this test`);
     }
