@@ -14,6 +14,8 @@ export interface OpenedStore {
   another(): DocumentStore;
   /** Closes every instance and removes the data. */
   cleanUp(): Promise<void>;
+  /** The settings a bot process or the command line needs to open the same data. */
+  env: Record<string, string>;
 }
 
 export interface Backend {
@@ -42,6 +44,11 @@ export async function openAzureStore(
   await stores[0]!.ping();
   return {
     store: stores[0]!,
+    env: {
+      STORAGE: 'azure',
+      AZURE_STORAGE_CONNECTION_STRING: connectionString,
+      AZURE_STORAGE_PREFIX: prefix,
+    },
     another() {
       const s = make();
       stores.push(s);
@@ -61,10 +68,11 @@ export async function openAzureStore(
 
 export async function openSqliteStore(): Promise<OpenedStore> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-store-'));
-  const file = path.join(dir, 'bot.db');
+  const file = path.join(dir, 'mfa-bot.db');
   const stores: SqliteStore[] = [new SqliteStore(file)];
   return {
     store: stores[0]!,
+    env: { DATA_DIR: dir },
     another() {
       const s = new SqliteStore(file);
       stores.push(s);

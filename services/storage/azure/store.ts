@@ -56,6 +56,8 @@ export interface AzureStoreOptions {
   migrations?: readonly AzureMigration[];
   /** Values longer than this, in UTF-16 code units as Azure counts, are kept in Blob Storage. */
   inlineLimitChars?: number;
+  /** For tools that only look (audit verify): no migrations, and every write is refused. */
+  readOnly?: boolean;
 }
 
 export const DEFAULT_PREFIX = 'mfabot';
@@ -79,6 +81,7 @@ export class AzureStore implements DocumentStore {
   readonly blobs: ContainerClient;
   private readonly migrations: readonly AzureMigration[];
   private readonly inlineLimit: number;
+  private readonly readOnly: boolean;
   private ready: Promise<void> | undefined;
 
   constructor(options: AzureStoreOptions) {
@@ -109,6 +112,8 @@ export class AzureStore implements DocumentStore {
     }
     this.migrations = options.migrations ?? AZURE_MIGRATIONS;
     this.inlineLimit = options.inlineLimitChars ?? DEFAULT_INLINE_LIMIT_CHARS;
+    this.readOnly = options.readOnly ?? false;
+    if (this.readOnly) this.ready = Promise.resolve();
     // Start migrating now; the first call waits for it, and a failure is retried by the next call.
     void this.prepare().catch(() => undefined);
   }
@@ -174,7 +179,7 @@ export class AzureStore implements DocumentStore {
   }
 
   async delete(collection: string, key: string, options: { etag?: string } = {}): Promise<boolean> {
-    await this.prepare();
+    await this.prepareToWrite();
     const partition = partitionOf(collection);
     const rowKey = docRowKey(key);
     const wanted = options.etag !== undefined && options.etag !== '*' ? options.etag : undefined;
@@ -248,6 +253,11 @@ export class AzureStore implements DocumentStore {
     // The SDK's HTTP connections close by themselves; nothing is held open here.
   }
 
+  private async prepareToWrite(): Promise<void> {
+    if (this.readOnly) throw new StorageError('storage failed: this store was opened read-only');
+    await this.prepare();
+  }
+
   /** Applies migrations once per process (again after a failure). */
   private prepare(): Promise<void> {
     this.ready ??= migrateAzure(
@@ -305,6 +315,8 @@ export class AzureStore implements DocumentStore {
         if (limit !== undefined && seen.size >= limit) break;
       }
     } catch (err) {
+      // Tables not made yet (a read-only look at an account the bot never used): nothing stored.
+      if (status(err) === 404 && this.readOnly) return [];
       throw storageError(err);
     }
     const rows = [...seen.values()].sort((a, b) =>
