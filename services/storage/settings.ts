@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import {
   accountEndpoints,
@@ -5,6 +6,8 @@ import {
   type AzureConnection,
 } from './azure/connection';
 import { AzureStore, DEFAULT_PREFIX } from './azure/store';
+import { SqliteStore, type JournalMode } from './sqlite';
+import type { DocumentStore } from './types';
 
 /**
  * Where the Azure backend keeps its data, read from the environment by the bot (bot/config.ts)
@@ -107,5 +110,17 @@ export function openAzureStore(
     connection: connectionFor(settings),
     prefix: settings.prefix,
     readOnly: options.readOnly,
+  });
+}
+
+/** The store the configuration names: Azure for STORAGE=azure, else the SQLite file in DATA_DIR. */
+export function openConfiguredStore(o: {
+  dataDir: string;
+  journalMode: JournalMode;
+  azure?: AzureStorageSettings;
+}): DocumentStore {
+  if (o.azure) return openAzureStore(o.azure);
+  return new SqliteStore(path.join(o.dataDir, 'mfa-bot.db'), undefined, {
+    journalMode: o.journalMode,
   });
 }
