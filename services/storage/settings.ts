@@ -29,14 +29,6 @@ export interface AzureStorageSettings {
 
 const PREFIX = /^[A-Za-z][A-Za-z0-9]{2,40}$/;
 
-/** The variables that choose and reach the Azure backend. */
-export const AZURE_STORAGE_VARIABLES = [
-  'STORAGE',
-  'AZURE_STORAGE_CONNECTION_STRING',
-  'AZURE_STORAGE_ACCOUNT_URL',
-  'AZURE_STORAGE_PREFIX',
-] as const;
-
 /**
  * The Azure settings for STORAGE=azure, or the problems with them (each names its variable).
  * `onAppService` picks the managed identity directly instead of trying every credential kind.

@@ -66,7 +66,7 @@ export async function openAzureStore(
   };
 }
 
-export async function openSqliteStore(): Promise<OpenedStore> {
+async function openSqliteStore(): Promise<OpenedStore> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-store-'));
   const file = path.join(dir, 'mfa-bot.db');
   const stores: SqliteStore[] = [new SqliteStore(file)];

@@ -79,8 +79,3 @@ export function entitySize(
   }
   return size;
 }
-
-/** Whether a string breaks Azure's per-property limit (Azurite's differs). */
-export function tooLongForProperty(text: string): boolean {
-  return text.length > MAX_STRING_CHARS;
-}
