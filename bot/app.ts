@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { TurnContext } from 'botbuilder';
 import { BotAdapter } from './adapter';
 import type { AppConfig } from './config';
@@ -43,7 +42,7 @@ import { DirectoryCircuitBreaker } from '../services/directory/breaker';
 import { graphAuthProvider, type AccessTokenProvider } from '../services/directory/credentials';
 import type { Directory } from '../services/directory/types';
 import { RoleResolver } from '../services/authz/roles';
-import { SqliteStore } from '../services/storage/sqlite';
+import { openConfiguredStore } from '../services/storage/settings';
 import { StorageError, type DocumentStore } from '../services/storage/types';
 import { ConversationDirectory } from '../services/storage/conversations';
 import { Scheduler } from '../services/scheduler';
@@ -97,7 +96,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const clock = overrides.clock ?? systemClock;
   const store =
     overrides.store ??
-    new SqliteStore(path.join(config.dataDir, 'mfa-bot.db'), undefined, { journalMode: config.sqliteJournalMode });
+    openConfiguredStore({ dataDir: config.dataDir, journalMode: config.sqliteJournalMode, azure: config.azureStorage });
   const graph =
     overrides.directory ??
     new GraphDirectory({

@@ -4,6 +4,7 @@ import { loadPractice, groupIdByName } from '../services/directory/practice';
 import { assetPath } from '../services/paths';
 import { DEFAULT_SERVICE_URL_HOSTS, hostPatternProblem } from './service-urls';
 import { AUDIT_KEY_HINT, AUDIT_KEY_MIN_LENGTH } from '../services/audit/key';
+import { azureStorageSettings, type AzureStorageSettings } from '../services/storage/settings';
 
 /**
  * Configuration, read once from the environment at start. Demo mode (no MicrosoftAppId) runs
@@ -153,6 +154,10 @@ const EnvSchema = z.object({
   PLAYGROUND_PORT: integer(56150, 1, 65535),
   DATA_DIR: optionalText,
   SQLITE_JOURNAL_MODE: optionalText.pipe(z.enum(['wal', 'delete']).optional()),
+  STORAGE: choice(['sqlite', 'azure'], 'sqlite'),
+  AZURE_STORAGE_CONNECTION_STRING: optionalText,
+  AZURE_STORAGE_ACCOUNT_URL: optionalText,
+  AZURE_STORAGE_PREFIX: optionalText,
   DEMO_USER: optionalText,
   LOG_LEVEL: choice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 });
@@ -179,6 +184,8 @@ export interface AppConfig {
   port: number;
   dataDir: string;
   sqliteJournalMode: SqliteJournalMode;
+  /** Set for STORAGE=azure: the bot keeps its data in Azure Table and Blob storage, not SQLite. */
+  azureStorage?: AzureStorageSettings;
   /** Things about the host the operator should hear once at start (logged as warnings). */
   startupWarnings: string[];
   logLevel: string;
@@ -257,7 +264,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const { storage, problems } = resolveStorage(env, host);
   // The demo has no inbound authentication: on App Service a missing MicrosoftAppId is a
   // deployment mistake, reported with everything else production needs.
-  if (!env.MicrosoftAppId && host !== 'app-service') return demoConfig(env, storage);
+  if (!env.MicrosoftAppId && host !== 'app-service') {
+    // The demo keeps SQLite's host notes to itself, but never falls back from Azure silently.
+    if (storage.azure === undefined && env.STORAGE === 'azure') throw new ConfigError(problems);
+    return demoConfig(env, storage);
+  }
   return productionConfig(env, storage, problems);
 }
 
@@ -282,6 +293,8 @@ function hostOf(source: NodeJS.ProcessEnv): Host {
 export interface StorageSettings {
   dataDir: string;
   journalMode: SqliteJournalMode;
+  /** Set for STORAGE=azure; SQLite otherwise. */
+  azure?: AzureStorageSettings;
   /** Said once at start: what this host means for the database. */
   warnings: string[];
 }
@@ -291,7 +304,7 @@ export interface StorageSettings {
  * Throws a ConfigError naming DATA_DIR or SQLITE_JOURNAL_MODE when the host cannot keep them.
  */
 export function storageSettings(source: NodeJS.ProcessEnv = process.env): StorageSettings {
-  const parsed = EnvSchema.pick({ DATA_DIR: true, SQLITE_JOURNAL_MODE: true }).safeParse(source);
+  const parsed = EnvSchema.pick({ DATA_DIR: true, SQLITE_JOURNAL_MODE: true, ...AZURE_PICK }).safeParse(source);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
@@ -300,15 +313,28 @@ export function storageSettings(source: NodeJS.ProcessEnv = process.env): Storag
   return storage;
 }
 
+const AZURE_PICK = {
+  STORAGE: true,
+  AZURE_STORAGE_CONNECTION_STRING: true,
+  AZURE_STORAGE_ACCOUNT_URL: true,
+  AZURE_STORAGE_PREFIX: true,
+  AZURE_CLIENT_ID: true,
+} as const;
+
+type StorageEnv = Pick<Env, 'DATA_DIR' | 'SQLITE_JOURNAL_MODE' | keyof typeof AZURE_PICK>;
+
 /**
  * On App Service the data goes under /home (the only folder that survives a restart) and
  * outside /home/site (replaced by every deployment), and SQLite uses DELETE, not WAL: WAL's
  * shared memory is not safe on the network share behind /home.
  */
-function resolveStorage(
-  env: Pick<Env, 'DATA_DIR' | 'SQLITE_JOURNAL_MODE'>,
-  host: Host,
-): { storage: StorageSettings; problems: string[] } {
+function resolveStorage(env: StorageEnv, host: Host): { storage: StorageSettings; problems: string[] } {
+  if (env.STORAGE === 'azure') {
+    // Several instances share the account; DATA_DIR keeps only the demo's own files.
+    const { settings, problems } = azureStorageSettings(env, host === 'app-service');
+    const dataDir = host === 'app-service' ? path.posix.resolve(env.DATA_DIR ?? APP_SERVICE_DATA_DIR) : path.resolve(env.DATA_DIR ?? DEFAULT_DATA_DIR);
+    return { storage: { dataDir, journalMode: 'wal', azure: settings, warnings: [] }, problems };
+  }
   if (host !== 'app-service') {
     const storage: StorageSettings = {
       dataDir: path.resolve(env.DATA_DIR ?? DEFAULT_DATA_DIR),
@@ -351,6 +377,7 @@ function shared(env: Env, storage: StorageSettings) {
   return {
     dataDir: storage.dataDir,
     sqliteJournalMode: storage.journalMode,
+    ...(storage.azure ? { azureStorage: storage.azure } : {}),
     startupWarnings: storage.warnings,
     logLevel: env.LOG_LEVEL,
     itChannelId: env.IT_CHANNEL_ID,

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { systemClock } from '../clock';
 import { silentLogger } from '../logger';
 import { SqliteStore } from '../storage/sqlite';
+import { azureStorageSettings, openAzureStore } from '../storage/settings';
+import type { DocumentStore } from '../storage/types';
 import { auditKeyProblem, AUDIT_KEY_HINT, DEMO_KEY_FILE, existingAuditKey } from './key';
 import { AuditLog, readRecordsSince } from './log';
 import { parseHeadLines, parseHeadToken, type WitnessedHead } from './verify';
@@ -17,7 +19,8 @@ const USAGE = `Usage:
       Checks every record against the audit key (AUDIT_KEY, or the demo's DATA_DIR/${DEMO_KEY_FILE})
       and that the log still holds every head given: one copied from an "Audit log checkpoint" in
       the IT channel, or a file of head lines. AUDIT_HEAD_FILE, when set, is checked too.
-      Opens the database read-only. Exits 0 if intact, 1 if broken, 2 if it cannot check.
+      Opens the database read-only (with STORAGE=azure, the Azure tables the bot uses, from
+      AZURE_STORAGE_* as the bot reads them). Exits 0 if intact, 1 if broken, 2 if it cannot check.
   mfa-bot audit export --since <YYYY-MM-DD> [--db PATH] [--out FILE [--force]]
       Writes records as JSON lines. --out never replaces an existing file unless --force is
       given, and never the database.`;
@@ -47,15 +50,40 @@ export async function runAuditCommand(
     io.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const db = path.resolve(option(rest, '--db') ?? path.join(dataDir, 'mfa-bot.db'));
-  if (!fs.existsSync(db)) {
-    io.stderr.write(`No database at ${db}\n`);
-    return 2;
-  }
-  return sub === 'verify' ? verify(rest, db, dataDir, io, env) : exportRecords(rest, db, io);
+  const source = storageSource(rest, dataDir, io, env);
+  if (!source) return 2;
+  return sub === 'verify' ? verify(rest, source, dataDir, io, env) : exportRecords(rest, source, io);
 }
 
-async function verify(args: string[], db: string, dataDir: string, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+/** Where the records are: a SQLite file (`db`), or the Azure tables of STORAGE=azure. */
+interface Source {
+  db?: string;
+  open(): DocumentStore;
+}
+
+function storageSource(args: string[], dataDir: string, io: Io, env: NodeJS.ProcessEnv): Source | undefined {
+  if (env.STORAGE?.trim() === 'azure') {
+    if (option(args, '--db')) {
+      io.stderr.write('--db names a SQLite file; with STORAGE=azure the records are in Azure storage\n');
+      return undefined;
+    }
+    const onAppService = Boolean(env.WEBSITE_SITE_NAME?.trim() || env.WEBSITE_INSTANCE_ID?.trim());
+    const { settings, problems } = azureStorageSettings(env, onAppService);
+    if (!settings) {
+      io.stderr.write(`${problems.join('\n')}\n`);
+      return undefined;
+    }
+    return { open: () => openAzureStore(settings, { readOnly: true }) };
+  }
+  const db = path.resolve(option(args, '--db') ?? path.join(dataDir, 'mfa-bot.db'));
+  if (!fs.existsSync(db)) {
+    io.stderr.write(`No database at ${db}\n`);
+    return undefined;
+  }
+  return { db, open: () => new SqliteStore(db, undefined, { readOnly: true }) };
+}
+
+async function verify(args: string[], source: Source, dataDir: string, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const key = existingAuditKey(env, dataDir);
   if (!key) {
     io.stderr.write(`${NO_KEY}\n`);
@@ -67,7 +95,7 @@ async function verify(args: string[], db: string, dataDir: string, io: Io, env: 
   }
   const witnessed = witnessedHeads(options(args, '--head'), env.AUDIT_HEAD_FILE, io);
   if (!witnessed) return 2;
-  const store = new SqliteStore(db, undefined, { readOnly: true });
+  const store = source.open();
   try {
     const result = await new AuditLog(store, systemClock, silentLogger(), key).verify(witnessed);
     if (!result.intact) {
@@ -119,7 +147,7 @@ function witnessedHeads(values: string[], headFile: string | undefined, io: Io):
   return heads;
 }
 
-async function exportRecords(args: string[], db: string, io: Io): Promise<number> {
+async function exportRecords(args: string[], source: Source, io: Io): Promise<number> {
   const since = option(args, '--since');
   if (!since || Number.isNaN(Date.parse(since))) {
     io.stderr.write(`--since needs a date, e.g. 2026-01-01\n${USAGE}\n`);
@@ -127,12 +155,12 @@ async function exportRecords(args: string[], db: string, io: Io): Promise<number
   }
   const out = option(args, '--out');
   const force = args.includes('--force');
-  const refusal = out ? outRefusal(out, db, force) : undefined;
+  const refusal = out ? outRefusal(out, source.db, force) : undefined;
   if (refusal) {
     io.stderr.write(`${refusal}\n`);
     return 2;
   }
-  const store = new SqliteStore(db, undefined, { readOnly: true });
+  const store = source.open();
   let text: string;
   try {
     text = (await readRecordsSince(store, new Date(since))).map((r) => `${JSON.stringify(r)}\n`).join('');
@@ -148,15 +176,15 @@ async function exportRecords(args: string[], db: string, io: Io): Promise<number
     fs.writeFileSync(out, text, { flag: force ? 'w' : 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    io.stderr.write(`${outRefusal(out, db, false) ?? `--out ${out} already exists`}\n`);
+    io.stderr.write(`${outRefusal(out, source.db, false) ?? `--out ${out} already exists`}\n`);
     return 2;
   }
   return 0;
 }
 
 /** Why --out may not be written: it is the database (never), or it exists and --force was not given. */
-function outRefusal(out: string, db: string, force: boolean): string | undefined {
-  if ([db, `${db}-wal`, `${db}-shm`, `${db}-journal`].some((f) => sameFile(out, f))) {
+function outRefusal(out: string, db: string | undefined, force: boolean): string | undefined {
+  if (db && [db, `${db}-wal`, `${db}-shm`, `${db}-journal`].some((f) => sameFile(out, f))) {
     return `--out ${out} is the database itself; choose another file`;
   }
   if (!force && fs.existsSync(out)) return `--out ${out} already exists; pass --force to replace it`;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -151,12 +152,18 @@ export class SqliteStore implements DocumentStore {
   }
 }
 
+/**
+ * Sorts after anything that continues a prefix: the highest code point, whose UTF-8 (F4 8F BF BF)
+ * is above every other character's, emoji included (U+FFFF, EF BF BF, is not).
+ */
+const LAST_CHAR = '\u{10FFFF}';
+
 function whereClause(collection: string, o: QueryOptions): { where: string; params: unknown[] } {
   const parts = ['collection = ?'];
   const params: unknown[] = [collection];
   if (o.indexPrefix !== undefined) {
     parts.push('idx >= ? AND idx < ?');
-    params.push(o.indexPrefix, `${o.indexPrefix}\uffff`);
+    params.push(o.indexPrefix, `${o.indexPrefix}${LAST_CHAR}`);
   }
   if (o.indexFrom !== undefined) {
     parts.push('idx >= ?');
@@ -168,7 +175,7 @@ function whereClause(collection: string, o: QueryOptions): { where: string; para
   }
   if (o.keyPrefix !== undefined) {
     parts.push('key >= ? AND key < ?');
-    params.push(o.keyPrefix, `${o.keyPrefix}\uffff`);
+    params.push(o.keyPrefix, `${o.keyPrefix}${LAST_CHAR}`);
   }
   return { where: parts.join(' AND '), params };
 }
@@ -177,9 +184,13 @@ function toDoc<T>(row: Row): StoredDoc<T> {
   return { key: row.key, value: JSON.parse(row.value) as T, etag: row.etag, index: row.idx };
 }
 
+/**
+ * A counter and a random part: a key deleted and written again starts its counter over, and a
+ * card still holding an eTag from before the delete must not pass for the new document.
+ */
 function nextEtag(previous: string | undefined): string {
   const n = previous ? Number.parseInt(previous, 10) : 0;
-  return String((Number.isFinite(n) ? n : 0) + 1);
+  return `${(Number.isFinite(n) ? n : 0) + 1}.${randomBytes(4).toString('hex')}`;
 }
 
 /**

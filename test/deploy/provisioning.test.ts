@@ -231,6 +231,10 @@ describe('provisioning (m365agents.yml, infra/)', () => {
         PLAYGROUND_PORT: 'the demo only',
         DEMO_USER: 'the demo only',
         SQLITE_JOURNAL_MODE: 'decided from the host (delete on App Service)',
+        STORAGE: 'the template deploys one instance on SQLite; several instances need a storage account it does not make yet',
+        AZURE_STORAGE_CONNECTION_STRING: 'only with STORAGE=azure',
+        AZURE_STORAGE_ACCOUNT_URL: 'only with STORAGE=azure',
+        AZURE_STORAGE_PREFIX: 'only with STORAGE=azure',
       };
       const env = deployedEnvironment(() => '');
       const undecided = ENV_VARIABLES.filter((name) => !(name in env) && !(name in notSet));

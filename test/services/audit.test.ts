@@ -13,6 +13,10 @@ import { checkpointText, registerAuditCheckpoints } from '../../services/audit/c
 import { headToken } from '../../services/audit/verify';
 import { Scheduler } from '../../services/scheduler';
 import { SqliteStore } from '../../services/storage/sqlite';
+import type { AzureStore } from '../../services/storage/azure/store';
+import { docRowKey, indexRowKey } from '../../services/storage/azure/keys';
+import type { DocumentStore } from '../../services/storage/types';
+import { openAzureStore, type OpenedStore } from '../helpers/stores';
 import { botAddedToTeam, IT_CHANNEL } from '../helpers/activities';
 import { startHarness, userOf } from '../helpers/harness';
 
@@ -31,7 +35,7 @@ const entry = (i: number): AuditEntry => ({ actor: `it-${i}`, action: 'tickets.r
  * What an older version wrote, and what someone holding the database but not the audit key can
  * write: a chain of plain SHA-256 hashes. Replaces the whole log and the stored head.
  */
-async function writeUnkeyedChain(store: SqliteStore, entries: AuditEntry[]): Promise<void> {
+async function writeUnkeyedChain(store: DocumentStore, entries: AuditEntry[]): Promise<void> {
   for (const doc of await store.query('audit')) await store.delete('audit', doc.key);
   let prev = '0'.repeat(64);
   for (const [i, e] of entries.entries()) {
@@ -46,27 +50,52 @@ async function writeUnkeyedChain(store: SqliteStore, entries: AuditEntry[]): Pro
 
 const asEntry = ({ actor, action, target, outcome, details }: AuditRecord): AuditEntry => ({ actor, action, target, outcome, ...(details ? { details } : {}) });
 
-describe('audit log', () => {
+for (const backend of ['SQLite', 'Azure'] as const) describe(`audit log (${backend})`, function () {
+  this.timeout(60_000);
+  const onSqlite = backend === 'SQLite';
   let dir: string;
   let dbFile: string;
-  let store: SqliteStore;
+  let store: DocumentStore;
+  let azure: OpenedStore | undefined;
+  /** What the command line needs to find this store (STORAGE=azure and its settings). */
+  let storageEnv: Record<string, string> = {};
   let log: AuditLog;
+  const sqlite = () => store as SqliteStore;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-audit-'));
     dbFile = path.join(dir, 'mfa-bot.db');
-    store = new SqliteStore(dbFile);
+    if (onSqlite) {
+      store = new SqliteStore(dbFile);
+    } else {
+      azure = await openAzureStore();
+      store = azure.store;
+      storageEnv = azure.env;
+    }
     log = new AuditLog(store, new ManualClock(), silentLogger(), KEY);
   });
   afterEach(async () => {
     await store.close();
+    await azure?.cleanUp();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   async function cli(args: string[], env: NodeJS.ProcessEnv = { AUDIT_KEY: KEY }): Promise<{ code: number; text: string }> {
     const io = capture();
-    const code = await runAuditCommand(args, dir, { stdout: io.stream, stderr: io.stream }, env);
+    const code = await runAuditCommand(args, dir, { stdout: io.stream, stderr: io.stream }, { ...storageEnv, ...env });
     return { code, text: io.text() };
+  }
+
+  /** Removes a record the way someone with access to the storage could, past the bot. */
+  async function removeBehindTheBotsBack(seq: number): Promise<void> {
+    if (onSqlite) {
+      sqlite().database.prepare("DELETE FROM docs WHERE collection = 'audit' AND key = ?").run(seqKey(seq));
+      return;
+    }
+    const table = (store as AzureStore).docs;
+    const row = await table.getEntity<{ x: string }>('audit', docRowKey(seqKey(seq)));
+    await table.deleteEntity('audit', docRowKey(seqKey(seq)));
+    await table.deleteEntity('audit', indexRowKey(row.x, seqKey(seq)));
   }
 
   it('chains records so the whole log verifies as intact', async () => {
@@ -83,6 +112,18 @@ describe('audit log', () => {
     assert.equal((await log.verify()).intact, true);
   });
 
+  it('keeps one unbroken chain when two instances write at once', async () => {
+    const second = onSqlite ? new SqliteStore(dbFile) : azure!.another();
+    try {
+      const logs = [log, new AuditLog(second, new ManualClock(), silentLogger(), KEY)];
+      await Promise.all(Array.from({ length: 24 }, (_, i) => logs[i % 2]!.append(entry(i))));
+      assert.deepEqual((await log.all()).map((r) => r.seq), Array.from({ length: 24 }, (_, i) => i + 1));
+      assert.equal((await cli(['verify'])).code, 0);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('repairs a head left behind by a crash between writing a record and moving the head', async () => {
     await log.append(entry(1));
     const first = await log.head();
@@ -94,34 +135,50 @@ describe('audit log', () => {
     assert.equal((await log.verify()).intact, true);
   });
 
-  it('"audit verify" finds a single changed byte in a copied database', async () => {
-    for (let i = 1; i <= 4; i += 1) await log.append(entry(i));
-    await store.close();
-    const copy = path.join(dir, 'copy.db');
-    fs.copyFileSync(dbFile, copy);
-    for (const suffix of ['-wal', '-shm']) {
-      if (fs.existsSync(`${dbFile}${suffix}`)) fs.copyFileSync(`${dbFile}${suffix}`, `${copy}${suffix}`);
-    }
-    const ok = await cli(['verify', '--db', copy]);
-    assert.equal(ok.code, 0, ok.text);
-    assert.match(ok.text, /^intact: 4 records/);
+  if (onSqlite) {
+    it('"audit verify" finds a single changed byte in a copied database', async () => {
+      for (let i = 1; i <= 4; i += 1) await log.append(entry(i));
+      await store.close();
+      const copy = path.join(dir, 'copy.db');
+      fs.copyFileSync(dbFile, copy);
+      for (const suffix of ['-wal', '-shm']) {
+        if (fs.existsSync(`${dbFile}${suffix}`)) fs.copyFileSync(`${dbFile}${suffix}`, `${copy}${suffix}`);
+      }
+      const ok = await cli(['verify', '--db', copy]);
+      assert.equal(ok.code, 0, ok.text);
+      assert.match(ok.text, /^intact: 4 records/);
 
-    // Change one byte of record 3 (MFA-0003 → MFA-0008) directly in the database.
-    const tampered = new SqliteStore(copy);
-    const row = tampered.database.prepare("SELECT value FROM docs WHERE collection = 'audit' AND key = ?").get(seqKey(3)) as { value: string };
-    tampered.database.prepare("UPDATE docs SET value = ? WHERE collection = 'audit' AND key = ?").run(row.value.replace('MFA-0003', 'MFA-0008'), seqKey(3));
-    await tampered.close();
-    const bad = await cli(['verify', '--db', copy]);
-    assert.equal(bad.code, 1);
-    assert.match(bad.text, /broken at record 3/);
-    store = new SqliteStore(dbFile);
-  });
+      // Change one byte of record 3 (MFA-0003 → MFA-0008) directly in the database.
+      const tampered = new SqliteStore(copy);
+      const row = tampered.database.prepare("SELECT value FROM docs WHERE collection = 'audit' AND key = ?").get(seqKey(3)) as { value: string };
+      tampered.database.prepare("UPDATE docs SET value = ? WHERE collection = 'audit' AND key = ?").run(row.value.replace('MFA-0003', 'MFA-0008'), seqKey(3));
+      await tampered.close();
+      const bad = await cli(['verify', '--db', copy]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.text, /broken at record 3/);
+      store = new SqliteStore(dbFile);
+    });
+  } else {
+    it('"audit verify" finds a single changed byte in a record in Azure storage', async () => {
+      for (let i = 1; i <= 4; i += 1) await log.append(entry(i));
+      const ok = await cli(['verify']);
+      assert.equal(ok.code, 0, ok.text);
+      assert.match(ok.text, /^intact: 4 records/);
+      // Change one byte of record 3 (MFA-0003 → MFA-0008) in the table, past the bot.
+      const table = (store as AzureStore).docs;
+      const row = await table.getEntity<{ v0: string }>('audit', docRowKey(seqKey(3)));
+      await table.updateEntity({ partitionKey: 'audit', rowKey: row.rowKey!, v0: row.v0.replace('MFA-0003', 'MFA-0008') }, 'Merge');
+      const bad = await cli(['verify']);
+      assert.equal(bad.code, 1);
+      assert.match(bad.text, /broken at record 3/);
+    });
+  }
 
   it('detects records cut from the end against a head written out earlier', async () => {
     for (let i = 1; i <= 3; i += 1) await log.append(entry(i));
     const headFile = path.join(dir, 'head.json');
     fs.writeFileSync(headFile, JSON.stringify(await log.head()));
-    store.database.prepare("DELETE FROM docs WHERE collection = 'audit' AND key = ?").run(seqKey(3));
+    await removeBehindTheBotsBack(3);
     const out = await cli(['verify', '--head', headFile]);
     assert.equal(out.code, 1);
     assert.match(out.text, /broken at record 3: record 3 is gone from the end/);
@@ -137,43 +194,67 @@ describe('audit log', () => {
     assert.match(lines[0].hash, /^[0-9a-f]{64}$/);
   });
 
-  it('"audit export --out" never replaces the database, nor another file unless --force is given', async () => {
-    await log.append(entry(1));
-    for (const args of [[], ['--force']]) {
-      const res = await cli(['export', '--since', '2000-01-01', '--out', dbFile, ...args], {});
-      assert.equal(res.code, 2);
-      assert.match(res.text, /is the database itself/);
-    }
-    assert.equal((await log.all()).length, 1, 'the database still holds its record');
-    const notes = path.join(dir, 'notes.txt');
-    fs.writeFileSync(notes, 'keep me\n');
-    const refused = await cli(['export', '--since', '2000-01-01', '--out', notes], {});
-    assert.equal(refused.code, 2);
-    assert.match(refused.text, /already exists; pass --force/);
-    assert.equal(fs.readFileSync(notes, 'utf8'), 'keep me\n');
-    assert.equal((await cli(['export', '--since', '2000-01-01', '--out', notes, '--force'], {})).code, 0);
-    assert.equal((JSON.parse(fs.readFileSync(notes, 'utf8')) as { target: string }).target, 'MFA-0001');
-  });
+  if (onSqlite) {
+    it('"audit export --out" never replaces the database, nor another file unless --force is given', async () => {
+      await log.append(entry(1));
+      for (const args of [[], ['--force']]) {
+        const res = await cli(['export', '--since', '2000-01-01', '--out', dbFile, ...args], {});
+        assert.equal(res.code, 2);
+        assert.match(res.text, /is the database itself/);
+      }
+      assert.equal((await log.all()).length, 1, 'the database still holds its record');
+      const notes = path.join(dir, 'notes.txt');
+      fs.writeFileSync(notes, 'keep me\n');
+      const refused = await cli(['export', '--since', '2000-01-01', '--out', notes], {});
+      assert.equal(refused.code, 2);
+      assert.match(refused.text, /already exists; pass --force/);
+      assert.equal(fs.readFileSync(notes, 'utf8'), 'keep me\n');
+      assert.equal((await cli(['export', '--since', '2000-01-01', '--out', notes, '--force'], {})).code, 0);
+      assert.equal((JSON.parse(fs.readFileSync(notes, 'utf8')) as { target: string }).target, 'MFA-0001');
+    });
 
-  it('"audit verify" only reads the database: same bytes, same time, no journal files, even for a backup copy', async () => {
-    for (let i = 1; i <= 3; i += 1) await log.append(entry(i));
-    await store.close();
-    // A backup as backup tools leave it: a rollback-journal database, not WAL.
-    const backup = path.join(dir, 'backup.db');
-    fs.copyFileSync(dbFile, backup);
-    const raw = new Database(backup);
-    raw.pragma('journal_mode = DELETE');
-    raw.close();
-    for (const db of [dbFile, backup]) {
-      const before = { bytes: fs.readFileSync(db), mtime: fs.statSync(db).mtimeMs, files: fs.readdirSync(dir).sort() };
-      const res = await cli(['verify', '--db', db]);
-      assert.equal(res.code, 0, res.text);
-      assert.ok(fs.readFileSync(db).equals(before.bytes), `${path.basename(db)} bytes unchanged`);
-      assert.equal(fs.statSync(db).mtimeMs, before.mtime, `${path.basename(db)} modification time unchanged`);
-      assert.deepEqual(fs.readdirSync(dir).sort(), before.files, 'no -wal or -shm file appeared');
-    }
-    store = new SqliteStore(dbFile);
-  });
+    it('"audit verify" only reads the database: same bytes, same time, no journal files, even for a backup copy', async () => {
+      for (let i = 1; i <= 3; i += 1) await log.append(entry(i));
+      await store.close();
+      // A backup as backup tools leave it: a rollback-journal database, not WAL.
+      const backup = path.join(dir, 'backup.db');
+      fs.copyFileSync(dbFile, backup);
+      const raw = new Database(backup);
+      raw.pragma('journal_mode = DELETE');
+      raw.close();
+      for (const db of [dbFile, backup]) {
+        const before = { bytes: fs.readFileSync(db), mtime: fs.statSync(db).mtimeMs, files: fs.readdirSync(dir).sort() };
+        const res = await cli(['verify', '--db', db]);
+        assert.equal(res.code, 0, res.text);
+        assert.ok(fs.readFileSync(db).equals(before.bytes), `${path.basename(db)} bytes unchanged`);
+        assert.equal(fs.statSync(db).mtimeMs, before.mtime, `${path.basename(db)} modification time unchanged`);
+        assert.deepEqual(fs.readdirSync(dir).sort(), before.files, 'no -wal or -shm file appeared');
+      }
+      store = new SqliteStore(dbFile);
+    });
+  } else {
+    it('"audit verify" and "audit export" change nothing in Azure storage, and create nothing where there is no log', async () => {
+      for (let i = 1; i <= 3; i += 1) await log.append(entry(i));
+      const rows = async () => {
+        const seen: string[] = [];
+        for await (const e of (store as AzureStore).docs.listEntities()) seen.push(`${e.partitionKey}/${e.rowKey}@${e.etag}`);
+        return seen.sort();
+      };
+      const before = await rows();
+      assert.equal((await cli(['verify'])).code, 0);
+      assert.equal((await cli(['export', '--since', '2000-01-01'], {})).code, 0);
+      assert.deepEqual(await rows(), before, 'every row as it was, same ETags');
+
+      const empty = await cli(['verify'], { AUDIT_KEY: KEY, AZURE_STORAGE_PREFIX: 'neverused' });
+      assert.equal(empty.code, 0, empty.text);
+      assert.match(empty.text, /^intact: 0 records/);
+      const tables: string[] = [];
+      const { TableServiceClient } = await import('@azure/data-tables');
+      const service = TableServiceClient.fromConnectionString(storageEnv.AZURE_STORAGE_CONNECTION_STRING!, { allowInsecureConnection: true });
+      for await (const t of service.listTables()) tables.push(t.name ?? '');
+      assert.ok(!tables.some((t) => t.startsWith('neverused')), 'no table was made for a look');
+    });
+  }
 
   describe('against someone rewriting the database', () => {
     it('catches a chain re-hashed without the audit key', async () => {

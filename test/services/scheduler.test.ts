@@ -1,26 +1,24 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ManualClock, MINUTE, DAY } from '../../services/clock';
 import { silentLogger } from '../../services/logger';
 import { Scheduler } from '../../services/scheduler';
-import { SqliteStore } from '../../services/storage/sqlite';
+import type { DocumentStore } from '../../services/storage/types';
+import { BACKENDS, type OpenedStore } from '../helpers/stores';
 
-describe('Scheduler', () => {
-  let dir: string;
-  let store: SqliteStore;
+for (const backend of BACKENDS) describe(`Scheduler (${backend.name})`, function () {
+  this.timeout(60_000);
+  let opened: OpenedStore;
+  let store: DocumentStore;
   let clock: ManualClock;
 
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-sched-'));
-    store = new SqliteStore(path.join(dir, 'bot.db'));
+  beforeEach(async () => {
+    opened = await backend.open();
+    store = opened.store;
     clock = new ManualClock('2026-03-02T08:00:00Z');
   });
 
   afterEach(async () => {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await opened.cleanUp();
   });
 
   const scheduler = (s = store, opts = {}) => new Scheduler(s, clock, silentLogger(), { retryDelayMs: MINUTE, ...opts });
@@ -42,7 +40,7 @@ describe('Scheduler', () => {
   it('keeps jobs across a restart of the process', async () => {
     await scheduler().schedule('remind', new Date(clock.now().getTime() + 3 * DAY), { who: 'sam' });
     await store.close();
-    store = new SqliteStore(path.join(dir, 'bot.db'));
+    store = opened.another();
     const after = scheduler();
     const seen: string[] = [];
     after.register<{ who: string }>('remind', async (p) => {
@@ -54,7 +52,7 @@ describe('Scheduler', () => {
   });
 
   it('runs a due job exactly once when two loops race for it', async () => {
-    const second = new SqliteStore(path.join(dir, 'bot.db'));
+    const second = opened.another();
     let runs = 0;
     const a = scheduler();
     const b = scheduler(second);
@@ -66,7 +64,6 @@ describe('Scheduler', () => {
     for (let i = 0; i < 20; i += 1) await a.schedule('count', clock.now(), { i });
     await Promise.all([a.runDue(), b.runDue()]);
     assert.equal(runs, 20);
-    await second.close();
   });
 
   it('retries a failing job later, then marks it failed after the last attempt', async () => {

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SqliteStore } from '../../services/storage/sqlite';
-import { DocumentBotStorage } from '../../services/storage/bot-storage';
-import { ConflictError, StorageError } from '../../services/storage/types';
+import { StorageError } from '../../services/storage/types';
 
+/** What only the SQLite backend does; what every backend does is in storage-contract.test.ts. */
 describe('SQLite storage', () => {
   let dir: string;
   let store: SqliteStore;
@@ -31,45 +31,6 @@ describe('SQLite storage', () => {
     const versions = store.database.prepare('SELECT version FROM schema_migrations').all();
     assert.deepEqual(versions, [{ version: 1 }]);
     assert.deepEqual((await store.get('c', 'k'))?.value, { a: 1 });
-  });
-
-  it('rejects a write with a stale eTag and keeps the newer value', async () => {
-    const first = await store.put('tickets', 't1', { status: 'open' });
-    const second = await store.put('tickets', 't1', { status: 'assigned' }, { etag: first });
-    await assert.rejects(store.put('tickets', 't1', { status: 'resolved' }, { etag: first }), ConflictError);
-    const doc = await store.get<{ status: string }>('tickets', 't1');
-    assert.equal(doc?.value.status, 'assigned');
-    assert.equal(doc?.etag, second);
-  });
-
-  it('overwrites with "*" and refuses ifAbsent when the key exists', async () => {
-    await store.put('c', 'k', { v: 1 });
-    await store.put('c', 'k', { v: 2 }, { etag: '*' });
-    assert.equal((await store.get<{ v: number }>('c', 'k'))?.value.v, 2);
-    await assert.rejects(store.put('c', 'k', { v: 3 }, { ifAbsent: true }), ConflictError);
-  });
-
-  it('refuses a conditional update of a document someone deleted', async () => {
-    const etag = await store.put('c', 'k', { v: 1 });
-    await store.delete('c', 'k');
-    await assert.rejects(store.put('c', 'k', { v: 2 }, { etag }), ConflictError);
-  });
-
-  it('queries by index range and prefix, ordered by index then key', async () => {
-    await store.put('jobs', 'b', 1, { index: 'due|2026-01-02' });
-    await store.put('jobs', 'a', 2, { index: 'due|2026-01-01' });
-    await store.put('jobs', 'c', 3, { index: 'failed|2026-01-01' });
-    const due = await store.query('jobs', { indexPrefix: 'due|' });
-    assert.deepEqual(due.map((d) => d.key), ['a', 'b']);
-    const early = await store.query('jobs', { indexFrom: 'due|', indexBefore: 'due|2026-01-02' });
-    assert.deepEqual(early.map((d) => d.key), ['a']);
-    assert.equal(await store.count('jobs', { indexPrefix: 'failed|' }), 1);
-  });
-
-  it('keeps the index when a write does not mention it', async () => {
-    await store.put('c', 'k', 1, { index: 'x' });
-    await store.put('c', 'k', 2);
-    assert.equal((await store.get('c', 'k'))?.index, 'x');
   });
 
   it('gives a clear StorageError when the file cannot be opened', () => {
@@ -108,24 +69,5 @@ describe('SQLite storage', () => {
       await reader.close();
     }
     assert.ok(fs.readFileSync(file).equals(main), 'the main file is untouched');
-  });
-});
-
-describe('botbuilder Storage over the document store', () => {
-  it('follows botbuilder eTag rules: stale write rejected, "*" and missing eTag overwrite', async () => {
-    const store = new SqliteStore(':memory:');
-    const storage = new DocumentBotStorage(store);
-    await storage.write({ 'user/1': { count: 1 } });
-    const read1 = await storage.read(['user/1', 'missing']);
-    assert.deepEqual(Object.keys(read1), ['user/1']);
-    const etag = read1['user/1'].eTag as string;
-    await storage.write({ 'user/1': { count: 2, eTag: etag } });
-    await assert.rejects(storage.write({ 'user/1': { count: 3, eTag: etag } }), /eTag conflict/);
-    await storage.write({ 'user/1': { count: 4, eTag: '*' } });
-    await storage.write({ 'user/1': { count: 5 } });
-    assert.equal((await storage.read(['user/1']))['user/1'].count, 5);
-    await storage.delete(['user/1']);
-    assert.deepEqual(await storage.read(['user/1']), {});
-    await store.close();
   });
 });
