@@ -338,7 +338,8 @@ function dashboardTab(config: AppConfig, services: BotServices, overrides: AppOv
       authorityHost: config.graph.authorityHost ?? 'https://login.microsoftonline.com',
       tenantId: config.tenantId,
       clock,
-      caPem: config.bot.loginCaCertPath ? readCa(config.bot.loginCaCertPath) : undefined,
+      // The CA the bot's own token requests trust (a private cloud, or the stand-in in tests).
+      caPem: config.bot.loginCaCertPath ? fs.readFileSync(config.bot.loginCaCertPath, 'utf8') : undefined,
     });
     const applicationIdUri = overrides.tabApplicationIdUri ?? process.env.TAB_SSO_RESOURCE;
     const audiences = tabAudiences(config.bot.appId, { TAB_SSO_RESOURCE: applicationIdUri });

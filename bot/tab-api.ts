@@ -11,7 +11,12 @@ import { isDirectoryError } from '../services/directory/types';
 import type { Logger } from '../services/logger';
 import { assetPath } from '../services/paths';
 import type { TabRole } from '../services/tab-auth/access';
-import { TabAuthError, TabKeysUnavailable, type TabAuthenticator, type TabCaller } from '../services/tab-auth/verify';
+import {
+  TabAuthError,
+  TabKeysUnavailable,
+  type TabAuthenticator,
+  type TabCaller,
+} from '../services/tab-auth/verify';
 
 /**
  * The dashboard tab's API (/api/tab/…) and its pages (/tab/…). Every API call proves who is
@@ -44,7 +49,9 @@ const PeopleQuery = z.object({
   page: z.coerce.number().int().min(0).max(1_000_000).optional(),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
 });
-const TrendQuery = z.object({ days: z.coerce.number().int().min(1).max(MAX_TREND_DAYS).optional() });
+const TrendQuery = z.object({
+  days: z.coerce.number().int().min(1).max(MAX_TREND_DAYS).optional(),
+});
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PreviewBody = z.object({
   people: z.array(z.string().regex(GUID)).min(1).max(MAX_SELECTION),
@@ -54,7 +61,10 @@ const PreviewBody = z.object({
   everyDays: z.number().int().min(1).max(30).optional(),
   maxTimes: z.number().int().min(1).max(10).optional(),
 });
-const ConfirmBody = z.object({ draftId: z.string().regex(DRAFT_ID_PATTERN), final: z.boolean().optional() });
+const ConfirmBody = z.object({
+  draftId: z.string().regex(DRAFT_ID_PATTERN),
+  final: z.boolean().optional(),
+});
 
 type Need = 'read' | 'nudge';
 interface Answer {
@@ -65,30 +75,49 @@ interface Answer {
 type Run = (req: restify.Request, who: { caller: TabCaller; role: TabRole }) => Promise<Answer>;
 
 export function registerTabApi(server: restify.Server, deps: TabApiDeps): void {
-  const parseBody = restify.plugins.bodyParser({ maxBodySize: MAX_TAB_BODY, mapParams: false, rejectUnknown: true });
+  const parseBody = restify.plugins.bodyParser({
+    maxBodySize: MAX_TAB_BODY,
+    mapParams: false,
+    rejectUnknown: true,
+  });
   const get = (route: string, need: Need, run: Run) => server.get(route, handler(deps, need, run));
-  const post = (route: string, need: Need, run: Run) => server.post(route, jsonBody, parseBody, handler(deps, need, run));
+  const post = (route: string, need: Need, run: Run) =>
+    server.post(route, jsonBody, parseBody, handler(deps, need, run));
   const { dashboard, nudges } = deps;
 
   get('/api/tab/me', 'read', async (_req, { caller, role }) => ({
-    body: { name: caller.name, upn: caller.upn ?? '', role, canNudge: role === 'admin', demo: caller.demo, confirmThreshold: deps.confirmThreshold },
+    body: {
+      name: caller.name,
+      upn: caller.upn ?? '',
+      role,
+      canNudge: role === 'admin',
+      demo: caller.demo,
+      confirmThreshold: deps.confirmThreshold,
+    },
   }));
   get('/api/tab/coverage', 'read', async () => ({ body: await dashboard.coverage() }));
   post('/api/tab/coverage/refresh', 'read', async () => ({ body: await dashboard.refresh() }));
   get('/api/tab/people', 'read', async (req) => {
     const query = PeopleQuery.safeParse(queryOf(req));
-    return query.success ? { body: await dashboard.people(query.data) } : badRequest('That filter is not valid.');
+    return query.success
+      ? { body: await dashboard.people(query.data) }
+      : badRequest('That filter is not valid.');
   });
   get('/api/tab/people.csv', 'read', async () => {
     const csv = await dashboard.peopleCsv();
     return {
       body: csv.body,
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${csv.filename}"` },
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${csv.filename}"`,
+      },
     };
   });
   get('/api/tab/trend', 'read', async (req) => {
     const query = TrendQuery.safeParse(queryOf(req));
-    return query.success ? { body: await dashboard.trend(query.data.days ?? 90) } : badRequest('That period is not valid.');
+    return query.success
+      ? { body: await dashboard.trend(query.data.days ?? 90) }
+      : badRequest('That period is not valid.');
   });
   get('/api/tab/campaigns', 'read', async () => ({ body: await dashboard.campaigns() }));
   get('/api/tab/tickets', 'read', async () => ({ body: await dashboard.tickets() }));
@@ -100,11 +129,25 @@ export function registerTabApi(server: restify.Server, deps: TabApiDeps): void {
   post('/api/tab/nudge/confirm', 'nudge', async (req, { caller }) => {
     const body = ConfirmBody.safeParse(req.body);
     if (!body.success) return badRequest('That confirmation is not valid.');
-    const result = await nudges.confirm(body.data.draftId, { id: caller.id, name: caller.name }, body.data.final === true);
+    const result = await nudges.confirm(
+      body.data.draftId,
+      { id: caller.id, name: caller.name },
+      body.data.final === true,
+    );
     if (result.kind === 'not-yours') {
-      await deps.audit.append({ actor: caller.id, action: 'tab.nudgeConfirm', target: '-', outcome: 'denied', reason: 'not-draft-owner' });
+      await deps.audit.append({
+        actor: caller.id,
+        action: 'tab.nudgeConfirm',
+        target: '-',
+        outcome: 'denied',
+        reason: 'not-draft-owner',
+      });
     }
-    if (result.kind === 'launched') deps.logger.info({ campaign: result.campaignId, recipients: result.recipients }, 'campaign launched from the tab');
+    if (result.kind === 'launched')
+      deps.logger.info(
+        { campaign: result.campaignId, recipients: result.recipients },
+        'campaign launched from the tab',
+      );
     return { body: result };
   });
 }
@@ -127,13 +170,23 @@ function handler(deps: TabApiDeps, need: Need, run: Run): restify.RequestHandler
       }
     } catch (err) {
       if (err instanceof TabAuthError) {
-        if (err.status === 401) deps.logger.warn({ route, reason: err.reason }, 'tab request refused');
+        if (err.status === 401)
+          deps.logger.warn({ route, reason: err.reason }, 'tab request refused');
         const headers = err.status === 401 ? { 'www-authenticate': 'Bearer' } : undefined;
-        return send(res, { status: err.status, body: { error: err.status === 401 ? NOT_SIGNED_IN : NOT_ALLOWED }, headers });
+        return send(res, {
+          status: err.status,
+          body: { error: err.status === 401 ? NOT_SIGNED_IN : NOT_ALLOWED },
+          headers,
+        });
       }
       if (err instanceof TabKeysUnavailable || isDirectoryError(err)) {
         deps.logger.error({ err, route }, 'could not check who is calling the tab');
-        return send(res, { status: 503, body: { error: 'Sign-in cannot be checked right now. Please try again in a few minutes.' } });
+        return send(res, {
+          status: 503,
+          body: {
+            error: 'Sign-in cannot be checked right now. Please try again in a few minutes.',
+          },
+        });
       }
       deps.logger.error({ err, route }, 'tab request failed');
       return send(res, { status: 500, body: { error: 'Something went wrong. Please try again.' } });
@@ -143,20 +196,43 @@ function handler(deps: TabApiDeps, need: Need, run: Run): restify.RequestHandler
     } catch (err) {
       deps.logger.error({ err, route }, 'tab request failed');
       const status = isDirectoryError(err) ? 503 : 500;
-      send(res, { status, body: { error: status === 503 ? "Microsoft 365 can't be reached right now. Please try again in a few minutes." : 'Something went wrong. Please try again.' } });
+      send(res, {
+        status,
+        body: {
+          error:
+            status === 503
+              ? "Microsoft 365 can't be reached right now. Please try again in a few minutes."
+              : 'Something went wrong. Please try again.',
+        },
+      });
     }
   };
 }
 
-async function refuseAudited(deps: TabApiDeps, caller: TabCaller, route: string, err: TabAuthError): Promise<void> {
+async function refuseAudited(
+  deps: TabApiDeps,
+  caller: TabCaller,
+  route: string,
+  err: TabAuthError,
+): Promise<void> {
   deps.logger.warn({ route, caller: caller.id, reason: err.reason }, 'tab request refused');
   await deps.audit
-    .append({ actor: caller.id, action: 'tab.open', target: route, outcome: 'denied', reason: 'not-in-admin-group' })
+    .append({
+      actor: caller.id,
+      action: 'tab.open',
+      target: route,
+      outcome: 'denied',
+      reason: 'not-in-admin-group',
+    })
     .catch((e: unknown) => deps.logger.error({ err: e }, 'could not audit a tab refusal'));
 }
 
 function send(res: restify.Response, answer: Answer): void {
-  const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...answer.headers };
+  const headers = {
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...answer.headers,
+  };
   if (typeof answer.body === 'string') {
     res.writeHead(answer.status ?? 200, headers);
     res.end(answer.body);
@@ -176,7 +252,10 @@ function queryOf(req: restify.Request): Record<string, string> {
 
 /** The tab posts JSON only; a form post from another page is refused before anything runs. */
 function jsonBody(req: restify.Request, res: restify.Response, next: restify.Next): void {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
   if (type !== 'application/json') {
     res.send(415, { error: 'Send JSON.' });
     return next(false);

@@ -1,4 +1,10 @@
-import { AUDIENCE_LABELS, KIND_LABELS, type Campaign, type CampaignStatus, type RowState } from '../campaigns/model';
+import {
+  AUDIENCE_LABELS,
+  KIND_LABELS,
+  type Campaign,
+  type CampaignStatus,
+  type RowState,
+} from '../campaigns/model';
 
 /** What the dashboard needs of the campaign store (CampaignStore in services/campaigns). */
 export interface CampaignSource {
@@ -29,7 +35,10 @@ export interface CampaignSummary {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The latest campaigns, newest first, with their delivery counts and seven-day outcome. */
-export async function campaignSummaries(source: CampaignSource, limit = 20): Promise<CampaignSummary[]> {
+export async function campaignSummaries(
+  source: CampaignSource,
+  limit = 20,
+): Promise<CampaignSummary[]> {
   const campaigns = await source.recent(limit);
   return Promise.all(campaigns.map(async (c) => summarize(c, await source.counts(c.id))));
 }

@@ -74,7 +74,9 @@ export class CoverageView {
     }
     if (!this.held) return this.rebuild();
     if (now - Date.parse(this.held.coverage.computedAt) > STALE_MS) {
-      void this.rebuild().catch((err: unknown) => this.logger.warn({ err }, 'could not rebuild the coverage report'));
+      void this.rebuild().catch((err: unknown) =>
+        this.logger.warn({ err }, 'could not rebuild the coverage report'),
+      );
     }
     return this.held.coverage;
   }
@@ -130,12 +132,16 @@ export class CoverageView {
 }
 
 /** People matching a search (name or sign-in name), a role group and a standing, in name order. */
-export function filterPeople(people: readonly Person[], query: Omit<PeopleQuery, 'page' | 'pageSize'>): Person[] {
+export function filterPeople(
+  people: readonly Person[],
+  query: Omit<PeopleQuery, 'page' | 'pageSize'>,
+): Person[] {
   const words = (query.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   const noGroup = query.group === NO_ROLE_GROUP;
   return people.filter((p) => {
     if (query.standing && p.standing !== query.standing) return false;
-    if (query.group && !(noGroup ? p.groups.length === 0 : p.groups.includes(query.group))) return false;
+    if (query.group && !(noGroup ? p.groups.length === 0 : p.groups.includes(query.group)))
+      return false;
     if (!words.length) return true;
     const text = `${p.name} ${p.upn}`.toLowerCase();
     return words.every((w) => text.includes(w));

@@ -20,7 +20,11 @@ function field(value: string): string {
 export function peopleCsv(coverage: Pick<Coverage, 'computedAt' | 'notRegistered'>): string {
   const lines = [PEOPLE_CSV_COLUMNS.join(',')];
   for (const p of coverage.notRegistered) {
-    lines.push([p.name, p.upn, p.groups.join('; '), STANDING_LABELS[p.standing], coverage.computedAt].map(field).join(','));
+    lines.push(
+      [p.name, p.upn, p.groups.join('; '), STANDING_LABELS[p.standing], coverage.computedAt]
+        .map(field)
+        .join(','),
+    );
   }
   return `${lines.join('\r\n')}\r\n`;
 }

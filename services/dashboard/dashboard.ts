@@ -35,7 +35,10 @@ export class Dashboard {
   /** The current list as CSV, named for the day of the report. */
   async peopleCsv(): Promise<{ filename: string; body: string }> {
     const coverage = await this.d.coverage.current();
-    return { filename: `not-on-authenticator-${coverage.computedAt.slice(0, 10)}.csv`, body: peopleCsv(coverage) };
+    return {
+      filename: `not-on-authenticator-${coverage.computedAt.slice(0, 10)}.csv`,
+      body: peopleCsv(coverage),
+    };
   }
 
   trend(days: number): Promise<Trend> {

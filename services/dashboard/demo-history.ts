@@ -53,7 +53,13 @@ function earlier(row: CoverageRow, share: number): CoverageRow {
   const missing = Math.round(row.authenticator * GAINED * share);
   const authenticator = row.authenticator - missing;
   const other = row.other + Math.round(missing * 0.3);
-  return { name: row.name, total: row.total, authenticator, other, none: Math.max(0, row.total - authenticator - other) };
+  return {
+    name: row.name,
+    total: row.total,
+    authenticator,
+    other,
+    none: Math.max(0, row.total - authenticator - other),
+  };
 }
 
 /** Stores the history once, on the demo's first start (when there are no snapshots at all). */

@@ -1,7 +1,14 @@
 import type { Coverage } from '../campaigns/coverage';
 import { formatDeadline, nudgeCard } from '../campaigns/cards';
 import type { Audience } from '../campaigns/audience';
-import { KIND_LABELS, type CampaignSpec, type Draft, type MessageKind, type Origin, type Person } from '../campaigns/model';
+import {
+  KIND_LABELS,
+  type CampaignSpec,
+  type Draft,
+  type MessageKind,
+  type Origin,
+  type Person,
+} from '../campaigns/model';
 
 /**
  * Starting a nudge from the tab for the people an admin ticked, with the bot's rules: the same
@@ -61,7 +68,11 @@ export interface NudgeFormValues {
   maxTimes: string;
 }
 
-export type NudgeRules = (values: NudgeFormValues, roleNames: readonly string[], today: string) => { spec: CampaignSpec } | { problems: string[] };
+export type NudgeRules = (
+  values: NudgeFormValues,
+  roleNames: readonly string[],
+  today: string,
+) => { spec: CampaignSpec } | { problems: string[] };
 
 /** What the starter needs of the campaign service (CampaignService in services/campaigns). */
 export interface CampaignLauncher {
@@ -71,7 +82,11 @@ export interface CampaignLauncher {
     by: Person,
     final: boolean,
     origin: Origin,
-  ): Promise<{ kind: 'expired' | 'not-yours' } | { kind: 'confirm-again'; draft: Draft } | { kind: 'launched' | 'already'; campaign: { id: string; recipients: number } }>;
+  ): Promise<
+    | { kind: 'expired' | 'not-yours' }
+    | { kind: 'confirm-again'; draft: Draft }
+    | { kind: 'launched' | 'already'; campaign: { id: string; recipients: number } }
+  >;
 }
 
 export interface CampaignNudgeDeps {
@@ -100,9 +115,15 @@ export class CampaignNudgeStarter implements NudgeStarter {
 
   async preview(request: NudgeRequest, by: Person): Promise<NudgePreview> {
     const wanted = new Set(request.people);
-    if (wanted.size === 0) return { kind: 'problems', problems: ['Please tick at least one person.'] };
+    if (wanted.size === 0)
+      return { kind: 'problems', problems: ['Please tick at least one person.'] };
     if (wanted.size > MAX_SELECTION) {
-      return { kind: 'problems', problems: [`Please tick at most ${MAX_SELECTION} people, or nudge whole groups with "nudge" in the chat with the bot.`] };
+      return {
+        kind: 'problems',
+        problems: [
+          `Please tick at most ${MAX_SELECTION} people, or nudge whole groups with "nudge" in the chat with the bot.`,
+        ],
+      };
     }
     let coverage = await this.d.coverage();
     // The service scans the directory again for the preview; someone new in that scan would not
@@ -111,13 +132,23 @@ export class CampaignNudgeStarter implements NudgeStarter {
       const selection = this.selection(coverage, wanted);
       if (selection.people.length === 0) return { kind: 'nobody', notNeeded: wanted.size };
       if (selection.leftOut.length > MAX_LEFT_OUT) {
-        return { kind: 'problems', problems: ['That leaves out too many people to send this way. Filter the list by a role group first, then tick the people.'] };
+        return {
+          kind: 'problems',
+          problems: [
+            'That leaves out too many people to send this way. Filter the list by a role group first, then tick the people.',
+          ],
+        };
       }
-      const checked = this.d.rules(this.values(request, selection), this.d.roleNames, this.d.today());
+      const checked = this.d.rules(
+        this.values(request, selection),
+        this.d.roleNames,
+        this.d.today(),
+      );
       if ('problems' in checked) return { kind: 'problems', problems: checked.problems };
       const { draft } = await this.d.campaigns.preview(checked.spec, by);
       if (!draft) return { kind: 'nobody', notNeeded: wanted.size };
-      if (draft.recipients.every((r) => wanted.has(r.id))) return this.previewOf(draft, wanted.size);
+      if (draft.recipients.every((r) => wanted.has(r.id)))
+        return this.previewOf(draft, wanted.size);
       coverage = await this.d.coverage();
     }
     throw new Error('the directory keeps changing; could not prepare the nudge');
@@ -134,7 +165,11 @@ export class CampaignNudgeStarter implements NudgeStarter {
       case 'confirm-again':
         return { kind: 'confirm-again', recipients: result.draft.recipients.length };
       default:
-        return { kind: result.kind, campaignId: result.campaign.id, recipients: result.campaign.recipients };
+        return {
+          kind: result.kind,
+          campaignId: result.campaign.id,
+          recipients: result.campaign.recipients,
+        };
     }
   }
 
@@ -143,12 +178,18 @@ export class CampaignNudgeStarter implements NudgeStarter {
     const people = coverage.notRegistered.filter((p) => wanted.has(p.id));
     const everyoneHasGroup = people.every((p) => p.groups.length > 0);
     const groups = everyoneHasGroup ? [...new Set(people.flatMap((p) => p.groups))].sort() : [];
-    const inGroups = (p: { groups: string[] }) => groups.length === 0 || p.groups.some((g) => groups.includes(g));
-    const leftOut = coverage.notRegistered.filter((p) => !wanted.has(p.id) && inGroups(p)).map((p) => p.upn.toLowerCase());
+    const inGroups = (p: { groups: string[] }) =>
+      groups.length === 0 || p.groups.some((g) => groups.includes(g));
+    const leftOut = coverage.notRegistered
+      .filter((p) => !wanted.has(p.id) && inGroups(p))
+      .map((p) => p.upn.toLowerCase());
     return { people, groups, leftOut };
   }
 
-  private values(request: NudgeRequest, selection: { groups: string[]; leftOut: string[] }): NudgeFormValues {
+  private values(
+    request: NudgeRequest,
+    selection: { groups: string[]; leftOut: string[] },
+  ): NudgeFormValues {
     return {
       audience: 'no-authenticator',
       groups: selection.groups.join(','),
@@ -164,7 +205,11 @@ export class CampaignNudgeStarter implements NudgeStarter {
   private previewOf(draft: Draft, ticked: number): NudgePreview {
     const n = draft.recipients.length;
     const first = draft.recipients[0]!;
-    const card = nudgeCard({ id: 'preview', spec: draft.spec, createdBy: draft.createdBy }, first, 1);
+    const card = nudgeCard(
+      { id: 'preview', spec: draft.spec, createdBy: draft.createdBy },
+      first,
+      1,
+    );
     const texts = textsOf(card);
     const { spec } = draft;
     const summary = [

@@ -73,11 +73,19 @@ export interface SnapshotDeps {
 export function registerDailySnapshots(d: SnapshotDeps): { schedule(): Promise<void> } {
   d.scheduler.register(SNAPSHOT_JOB, async () => {
     // Tomorrow's first, so one failed scan never ends the daily round.
-    await d.scheduler.schedule(SNAPSHOT_JOB, new Date(d.clock.now().getTime() + DAY), {}, SNAPSHOT_JOB_ID);
+    await d.scheduler.schedule(
+      SNAPSHOT_JOB,
+      new Date(d.clock.now().getTime() + DAY),
+      {},
+      SNAPSHOT_JOB_ID,
+    );
     try {
       await d.snapshots.save(snapshotOf(await d.rebuildCoverage()));
     } catch (err) {
-      d.logger.warn({ err }, 'could not take the daily coverage snapshot; the next one is tomorrow');
+      d.logger.warn(
+        { err },
+        'could not take the daily coverage snapshot; the next one is tomorrow',
+      );
     }
   });
   return {

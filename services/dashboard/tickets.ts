@@ -42,6 +42,8 @@ export async function ticketSummary(source: TicketSource, now: Date): Promise<Ti
     open: open.length,
     oldestMinutes: ages.length ? Math.floor(Math.max(...ages) / MINUTE) : undefined,
     byAge,
-    byKind: [...kinds].map(([kind, count]) => ({ kind, label: KIND_LABELS[kind] ?? kind, count })).sort((a, b) => b.count - a.count),
+    byKind: [...kinds]
+      .map(([kind, count]) => ({ kind, label: KIND_LABELS[kind] ?? kind, count }))
+      .sort((a, b) => b.count - a.count),
   };
 }

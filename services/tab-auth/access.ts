@@ -15,12 +15,17 @@ export interface TabAccessGroups {
  */
 export class TabAccess {
   constructor(
-    private readonly directory: { memberGroups(userId: string, groupIds: string[]): Promise<string[]> },
+    private readonly directory: {
+      memberGroups(userId: string, groupIds: string[]): Promise<string[]>;
+    },
     private readonly groups: TabAccessGroups,
   ) {}
 
   async roleOf(caller: TabCaller): Promise<TabRole> {
-    const matched = await this.directory.memberGroups(caller.id, [this.groups.admin, this.groups.it]);
+    const matched = await this.directory.memberGroups(caller.id, [
+      this.groups.admin,
+      this.groups.it,
+    ]);
     if (matched.includes(this.groups.admin)) return 'admin';
     if (matched.includes(this.groups.it)) return 'it';
     throw new TabAuthError('not-admin');

@@ -49,7 +49,9 @@ export class SigningKeys {
   private readonly dispatcher: Agent | undefined;
 
   constructor(private readonly options: SigningKeysOptions) {
-    this.dispatcher = options.caPem ? new Agent({ connect: { ca: [...tls.rootCertificates, options.caPem] } }) : undefined;
+    this.dispatcher = options.caPem
+      ? new Agent({ connect: { ca: [...tls.rootCertificates, options.caPem] } })
+      : undefined;
   }
 
   get metadataUrl(): string {
@@ -95,7 +97,8 @@ export class SigningKeys {
   }
 
   private async getJson(url: string): Promise<unknown> {
-    if (!url.startsWith('https://')) throw new Error(`refusing to fetch signing keys over plain HTTP: ${url}`);
+    if (!url.startsWith('https://'))
+      throw new Error(`refusing to fetch signing keys over plain HTTP: ${url}`);
     const res = await fetch(url, {
       dispatcher: this.dispatcher,
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),

@@ -15,7 +15,10 @@ const TabEnv = z.object({
       z
         .string()
         .max(2048)
-        .refine((v) => v.startsWith('api://'), 'must start with api:// (the Entra app\'s Application ID URI)')
+        .refine(
+          (v) => v.startsWith('api://'),
+          "must start with api:// (the Entra app's Application ID URI)",
+        )
         .optional(),
     ),
 });
@@ -28,10 +31,15 @@ export class TabSettingsError extends Error {
 }
 
 /** The audiences a Teams SSO token for this app may carry: the app id, and the URI when set. */
-export function tabAudiences(appId: string, env: Readonly<Record<string, string | undefined>>): string[] {
+export function tabAudiences(
+  appId: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
   const parsed = TabEnv.safeParse(env);
   if (!parsed.success) {
-    throw new TabSettingsError(`TAB_SSO_RESOURCE: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    throw new TabSettingsError(
+      `TAB_SSO_RESOURCE: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+    );
   }
   const uri = parsed.data.TAB_SSO_RESOURCE;
   return [appId, ...(uri ? [uri] : [])].filter(Boolean);

@@ -96,7 +96,9 @@ export class TabTokenVerifier implements TabAuthenticator {
   ) {}
 
   async identify(authorization: string | undefined): Promise<TabCaller> {
-    const token = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization ?? '')?.[1];
+    const token = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(
+      authorization ?? '',
+    )?.[1];
     if (!token) throw new TabAuthError(authorization ? 'malformed' : 'missing');
     const decoded = jwt.decode(token, { complete: true });
     const kid = decoded?.header.kid;
@@ -124,7 +126,8 @@ export class TabTokenVerifier implements TabAuthenticator {
     if (!parsed.success) throw new TabAuthError('malformed');
     const claims = parsed.data;
     if (claims.tid !== this.settings.tenantId) throw new TabAuthError('tenant');
-    const issuer = claims.ver === '2.0' ? v2Issuer : `https://sts.windows.net/${this.settings.tenantId}/`;
+    const issuer =
+      claims.ver === '2.0' ? v2Issuer : `https://sts.windows.net/${this.settings.tenantId}/`;
     if (claims.iss !== issuer) throw new TabAuthError('issuer');
     if (!(claims.scp ?? '').split(' ').includes(TAB_SCOPE)) throw new TabAuthError('scope');
     if (!claims.oid || !GUID.test(claims.oid)) throw new TabAuthError('not-a-user');

@@ -22,7 +22,10 @@ export function createApi(authorization: (fresh: boolean) => Promise<string>): A
     for (const fresh of [false, true]) {
       const res = await fetch(path, {
         ...init,
-        headers: { ...(init.headers as Record<string, string>), authorization: await authorization(fresh) },
+        headers: {
+          ...(init.headers as Record<string, string>),
+          authorization: await authorization(fresh),
+        },
         cache: 'no-store',
       });
       if (res.status === 401 && !fresh) continue;
@@ -39,7 +42,11 @@ export function createApi(authorization: (fresh: boolean) => Promise<string>): A
       return (await (await call(path)).json()) as T;
     },
     async post<T>(path: string, body: unknown) {
-      const res = await call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await call(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return (await res.json()) as T;
     },
     async download(path: string) {

@@ -16,7 +16,17 @@ import { formatDay } from './dom';
 import { token } from './theme';
 import type { CoverageRow, Trend } from './types';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Legend,
+  Tooltip,
+);
 
 /**
  * The two charts. Every number drawn is also in a table next to the chart (the accessible
@@ -31,10 +41,18 @@ export const SERIES = [
 ] as const;
 
 function baseColors() {
-  return { text: token('--fg'), grid: token('--stroke'), font: token('--font') || 'Segoe UI, sans-serif' };
+  return {
+    text: token('--fg'),
+    grid: token('--stroke'),
+    font: token('--font') || 'Segoe UI, sans-serif',
+  };
 }
 
-function describe(canvas: HTMLCanvasElement, series: Record<string, number[]>, labels: string[]): void {
+function describe(
+  canvas: HTMLCanvasElement,
+  series: Record<string, number[]>,
+  labels: string[],
+): void {
   canvas.setAttribute('data-series', JSON.stringify({ labels, ...series }));
 }
 
@@ -62,7 +80,12 @@ export function coverageChart(canvas: HTMLCanvasElement, rows: CoverageRow[]): C
       responsive: true,
       maintainAspectRatio: false,
       scales: {
-        x: { stacked: true, ticks: { color: c.text, precision: 0 }, grid: { color: c.grid }, title: { display: true, text: 'People', color: c.text } },
+        x: {
+          stacked: true,
+          ticks: { color: c.text, precision: 0 },
+          grid: { color: c.grid },
+          title: { display: true, text: 'People', color: c.text },
+        },
         y: { stacked: true, ticks: { color: c.text }, grid: { display: false } },
       },
       plugins: {
@@ -138,12 +161,26 @@ export function trendChart(canvas: HTMLCanvasElement, trend: Trend): Chart {
       maintainAspectRatio: false,
       interaction: { mode: 'index', intersect: false },
       scales: {
-        x: { ticks: { color: c.text, maxTicksLimit: 8, callback: (_v, i) => formatDay(labels[i] ?? '') }, grid: { color: c.grid } },
-        y: { beginAtZero: true, ticks: { color: c.text, precision: 0 }, grid: { color: c.grid }, title: { display: true, text: 'People', color: c.text } },
+        x: {
+          ticks: {
+            color: c.text,
+            maxTicksLimit: 8,
+            callback: (_v, i) => formatDay(labels[i] ?? ''),
+          },
+          grid: { color: c.grid },
+        },
+        y: {
+          beginAtZero: true,
+          ticks: { color: c.text, precision: 0 },
+          grid: { color: c.grid },
+          title: { display: true, text: 'People', color: c.text },
+        },
       },
       plugins: {
         legend: { position: 'bottom', labels: { color: c.text, font: { family: c.font } } },
-        tooltip: { callbacks: { title: (items) => formatDay(labels[items[0]?.dataIndex ?? 0] ?? '') } },
+        tooltip: {
+          callbacks: { title: (items) => formatDay(labels[items[0]?.dataIndex ?? 0] ?? '') },
+        },
       },
     },
     plugins: [markerPlugin(trend.markers.map((m) => m.date))],

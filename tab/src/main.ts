@@ -49,9 +49,15 @@ async function signedIn(api: Api): Promise<Me | undefined> {
     return await api.get<Me>('/api/tab/me');
   } catch (err) {
     if (err instanceof ApiError && err.status === 403) {
-      showSignIn('This dashboard is for practice admins and IT', 'If you think you should see it, ask your practice manager to add you to the practice admins group.');
+      showSignIn(
+        'This dashboard is for practice admins and IT',
+        'If you think you should see it, ask your practice manager to add you to the practice admins group.',
+      );
     } else {
-      showSignIn('The dashboard could not sign you in', err instanceof Error ? err.message : 'Please try again.');
+      showSignIn(
+        'The dashboard could not sign you in',
+        err instanceof Error ? err.message : 'Please try again.',
+      );
     }
     return undefined;
   }
@@ -67,7 +73,11 @@ function offerDemoSignIn(me: Me, go: () => void): void {
       {},
       'You are outside Microsoft Teams, on the local demo. The demo lets you in as its DEMO_USER without a Teams token. The production bot never accepts this sign-in.',
     ),
-    h('button', { type: 'button', class: 'primary', id: 'demo-signin', onclick: go }, `Demo sign-in as ${me.name} (${me.upn})`),
+    h(
+      'button',
+      { type: 'button', class: 'primary', id: 'demo-signin', onclick: go },
+      `Demo sign-in as ${me.name} (${me.upn})`,
+    ),
   );
   byId('demo-signin').focus();
 }
@@ -95,7 +105,9 @@ function setTheme(theme: Theme, dashboard: OpenDashboard | undefined): void {
   const select = document.getElementById('theme') as HTMLSelectElement | null;
   if (select) select.value = theme;
   dashboard?.redraw();
-  announce(`Theme: ${theme === 'default' ? 'light' : theme === 'dark' ? 'dark' : 'high contrast'}.`);
+  announce(
+    `Theme: ${theme === 'default' ? 'light' : theme === 'dark' ? 'dark' : 'high contrast'}.`,
+  );
 }
 
 async function openDashboard(api: Api, me: Me): Promise<OpenDashboard> {
@@ -146,5 +158,7 @@ function showSignIn(title: string, text: string): void {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  start().catch((err: unknown) => showSignIn('The dashboard could not start', err instanceof Error ? err.message : String(err)));
+  start().catch((err: unknown) =>
+    showSignIn('The dashboard could not start', err instanceof Error ? err.message : String(err)),
+  );
 });

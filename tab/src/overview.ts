@@ -32,16 +32,38 @@ export class Overview {
   redraw(): void {
     for (const chart of this.charts) chart.destroy();
     this.charts = [];
-    if (this.coverage) this.charts.push(coverageChart(byId<HTMLCanvasElement>('coverage-chart'), rowsOf(this.coverage)));
-    if (this.trend) this.charts.push(trendChart(byId<HTMLCanvasElement>('trend-chart'), this.trend));
+    if (this.coverage)
+      this.charts.push(
+        coverageChart(byId<HTMLCanvasElement>('coverage-chart'), rowsOf(this.coverage)),
+      );
+    if (this.trend)
+      this.charts.push(trendChart(byId<HTMLCanvasElement>('trend-chart'), this.trend));
   }
 
   private renderCoverage(c: CoverageSummary): void {
     const o = c.overall;
-    replace(byId('coverage-headline'), `${o.authenticator.toLocaleString('en-US')} of ${plural(o.total, 'person', 'people')} (${percent(o.authenticator, o.total)}) use Microsoft Authenticator.`);
-    byId('coverage-chart').setAttribute('aria-label', `Bar chart of coverage by role group. ${o.authenticator} of ${o.total} people use Authenticator; the table below has every number.`);
-    replace(byId('coverage-table'), coverageTable(rowsOf(c), 'coverage-table-caption', `Coverage by role group, as of ${formatDateTime(c.computedAt)}`));
-    const notCounted = [c.guests ? plural(c.guests, 'guest', 'guests') : '', c.excluded ? `${c.excluded} in the never-nudge group` : ''].filter(Boolean).join(' and ');
+    replace(
+      byId('coverage-headline'),
+      `${o.authenticator.toLocaleString('en-US')} of ${plural(o.total, 'person', 'people')} (${percent(o.authenticator, o.total)}) use Microsoft Authenticator.`,
+    );
+    byId('coverage-chart').setAttribute(
+      'aria-label',
+      `Bar chart of coverage by role group. ${o.authenticator} of ${o.total} people use Authenticator; the table below has every number.`,
+    );
+    replace(
+      byId('coverage-table'),
+      coverageTable(
+        rowsOf(c),
+        'coverage-table-caption',
+        `Coverage by role group, as of ${formatDateTime(c.computedAt)}`,
+      ),
+    );
+    const notCounted = [
+      c.guests ? plural(c.guests, 'guest', 'guests') : '',
+      c.excluded ? `${c.excluded} in the never-nudge group` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
     replace(
       byId('coverage-note'),
       `As of ${formatDateTime(c.computedAt)}${c.stale ? ' (being updated now)' : ''}. ${notCounted ? `Not counted: ${notCounted}. ` : ''}Disabled accounts are not in Microsoft's registration report. People in several role groups count in each.`,
@@ -62,17 +84,43 @@ export class Overview {
     const summary = `Line chart of daily snapshots${first ? ` from ${formatDay(first.date)}` : ''}: people on Authenticator, on another method only, and with nothing yet. Dashed vertical lines mark the ${plural(t.markers.length, 'campaign', 'campaigns')} listed below.`;
     replace(byId('trend-summary'), summary);
     byId('trend-chart').setAttribute('aria-label', summary);
-    replace(byId('trend-markers'), ...t.markers.map((m) => h('li', {}, h('span', { class: 'marker-flag', 'aria-hidden': 'true' }, '▼ '), `${formatDay(m.date)}: ${m.label}`)));
+    replace(
+      byId('trend-markers'),
+      ...t.markers.map((m) =>
+        h(
+          'li',
+          {},
+          h('span', { class: 'marker-flag', 'aria-hidden': 'true' }, '▼ '),
+          `${formatDay(m.date)}: ${m.label}`,
+        ),
+      ),
+    );
     const table = h(
       'table',
       {},
       h('caption', {}, 'Daily coverage snapshots'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Day'), ...SERIES.map((s) => h('th', { scope: 'col', class: 'num' }, s.label)), h('th', { scope: 'col', class: 'num' }, 'On Authenticator'))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Day'),
+          ...SERIES.map((s) => h('th', { scope: 'col', class: 'num' }, s.label)),
+          h('th', { scope: 'col', class: 'num' }, 'On Authenticator'),
+        ),
+      ),
       h(
         'tbody',
         {},
         ...t.points.map((p) =>
-          h('tr', {}, h('th', { scope: 'row' }, formatDay(p.date)), ...SERIES.map((s) => h('td', { class: 'num' }, p[s.key])), h('td', { class: 'num' }, percent(p.authenticator, p.total))),
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, formatDay(p.date)),
+            ...SERIES.map((s) => h('td', { class: 'num' }, p[s.key])),
+            h('td', { class: 'num' }, percent(p.authenticator, p.total)),
+          ),
         ),
       ),
     );
@@ -84,7 +132,11 @@ function rowsOf(c: CoverageSummary): CoverageRow[] {
   return [{ ...c.overall, name: 'Everyone' }, ...c.byRole];
 }
 
-export function coverageTable(rows: CoverageRow[], captionId: string, caption: string): HTMLTableElement {
+export function coverageTable(
+  rows: CoverageRow[],
+  captionId: string,
+  caption: string,
+): HTMLTableElement {
   return h(
     'table',
     { class: 'coverage' },
@@ -92,7 +144,13 @@ export function coverageTable(rows: CoverageRow[], captionId: string, caption: s
     h(
       'thead',
       {},
-      h('tr', {}, h('th', { scope: 'col' }, 'Group'), h('th', { scope: 'col', class: 'num' }, 'People'), ...SERIES.map((s) => h('th', { scope: 'col', class: 'num' }, s.label))),
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Group'),
+        h('th', { scope: 'col', class: 'num' }, 'People'),
+        ...SERIES.map((s) => h('th', { scope: 'col', class: 'num' }, s.label)),
+      ),
     ),
     h(
       'tbody',
@@ -103,7 +161,13 @@ export function coverageTable(rows: CoverageRow[], captionId: string, caption: s
           { 'data-group': r.name },
           h('th', { scope: 'row' }, r.name),
           h('td', { class: 'num', 'data-key': 'total' }, r.total),
-          ...SERIES.map((s) => h('td', { class: 'num', 'data-key': s.key, 'data-value': r[s.key] }, `${r[s.key]} (${percent(r[s.key], r.total)})`)),
+          ...SERIES.map((s) =>
+            h(
+              'td',
+              { class: 'num', 'data-key': s.key, 'data-value': r[s.key] },
+              `${r[s.key]} (${percent(r[s.key], r.total)})`,
+            ),
+          ),
         ),
       ),
     ),
@@ -119,7 +183,12 @@ const STATUS_LABELS: Record<CampaignSummary['status'], string> = {
 };
 
 export function campaignsTable(campaigns: CampaignSummary[]): HTMLElement {
-  if (!campaigns.length) return h('p', { class: 'subtle' }, 'No nudges yet. Tick people in the list below to start one, or type "nudge" in the chat with the bot.');
+  if (!campaigns.length)
+    return h(
+      'p',
+      { class: 'subtle' },
+      'No nudges yet. Tick people in the list below to start one, or type "nudge" in the chat with the bot.',
+    );
   return h(
     'table',
     {},
@@ -130,7 +199,9 @@ export function campaignsTable(campaigns: CampaignSummary[]): HTMLElement {
       h(
         'tr',
         {},
-        ...['Campaign', 'State', 'Sent', 'Skipped', 'Failed', 'Registered within 7 days'].map((t, i) => h('th', { scope: 'col', class: i > 1 ? 'num' : undefined }, t)),
+        ...['Campaign', 'State', 'Sent', 'Skipped', 'Failed', 'Registered within 7 days'].map(
+          (t, i) => h('th', { scope: 'col', class: i > 1 ? 'num' : undefined }, t),
+        ),
       ),
     ),
     h(
@@ -140,12 +211,35 @@ export function campaignsTable(campaigns: CampaignSummary[]): HTMLElement {
         h(
           'tr',
           {},
-          h('th', { scope: 'row' }, h('span', { class: 'strong' }, c.id), h('br'), h('span', { class: 'subtle small' }, `${formatDateTime(c.startedAt)} by ${c.startedBy}`), h('br'), h('span', { class: 'subtle small' }, c.what)),
-          h('td', {}, STATUS_LABELS[c.status], c.pending ? h('span', { class: 'subtle small' }, ` (${c.pending} to go)`) : null),
+          h(
+            'th',
+            { scope: 'row' },
+            h('span', { class: 'strong' }, c.id),
+            h('br'),
+            h(
+              'span',
+              { class: 'subtle small' },
+              `${formatDateTime(c.startedAt)} by ${c.startedBy}`,
+            ),
+            h('br'),
+            h('span', { class: 'subtle small' }, c.what),
+          ),
+          h(
+            'td',
+            {},
+            STATUS_LABELS[c.status],
+            c.pending ? h('span', { class: 'subtle small' }, ` (${c.pending} to go)`) : null,
+          ),
           h('td', { class: 'num' }, `${c.sent} of ${c.recipients}`),
           h('td', { class: 'num' }, c.skipped),
           h('td', { class: 'num' }, c.failed),
-          h('td', { class: 'num' }, c.registeredIn7Days === undefined ? h('span', { class: 'subtle' }, `counted ${formatDay(c.countedOn)}`) : `${c.registeredIn7Days} (${percent(c.registeredIn7Days, c.recipients)})`),
+          h(
+            'td',
+            { class: 'num' },
+            c.registeredIn7Days === undefined
+              ? h('span', { class: 'subtle' }, `counted ${formatDay(c.countedOn)}`)
+              : `${c.registeredIn7Days} (${percent(c.registeredIn7Days, c.recipients)})`,
+          ),
         ),
       ),
     ),
@@ -169,11 +263,28 @@ export function ticketsView(t: TicketSummary): HTMLElement {
           'table',
           {},
           h('caption', {}, 'Open requests by how long they have waited'),
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Waiting'), h('th', { scope: 'col', class: 'num' }, 'Requests'))),
-          h('tbody', {}, ...t.byAge.map((a) => h('tr', {}, h('th', { scope: 'row' }, a.label), h('td', { class: 'num' }, a.count)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Waiting'),
+              h('th', { scope: 'col', class: 'num' }, 'Requests'),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            ...t.byAge.map((a) =>
+              h('tr', {}, h('th', { scope: 'row' }, a.label), h('td', { class: 'num' }, a.count)),
+            ),
+          ),
         )
       : null,
-    t.byKind.length ? h('p', { class: 'subtle' }, t.byKind.map((k) => `${k.label}: ${k.count}`).join(' · ')) : null,
+    t.byKind.length
+      ? h('p', { class: 'subtle' }, t.byKind.map((k) => `${k.label}: ${k.count}`).join(' · '))
+      : null,
   );
 }
 

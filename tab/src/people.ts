@@ -20,11 +20,16 @@ export class PeopleList {
     onLaunched: () => void,
   ) {
     this.dialog = me.canNudge
-      ? new NudgeDialog(api, me, () => [...this.selected.values()], () => {
-          this.selected.clear();
-          void this.load();
-          onLaunched();
-        })
+      ? new NudgeDialog(
+          api,
+          me,
+          () => [...this.selected.values()],
+          () => {
+            this.selected.clear();
+            void this.load();
+            onLaunched();
+          },
+        )
       : undefined;
     const form = byId<HTMLFormElement>('people-filter');
     form.addEventListener('submit', (e) => e.preventDefault());
@@ -40,14 +45,20 @@ export class PeopleList {
     const coverage = await this.api.get<CoverageSummary>('/api/tab/coverage');
     const select = byId<HTMLSelectElement>('group');
     const chosen = select.value;
-    replace(select, h('option', { value: '' }, 'All groups'), ...coverage.groups.map((g) => h('option', { value: g }, g)));
+    replace(
+      select,
+      h('option', { value: '' }, 'All groups'),
+      ...coverage.groups.map((g) => h('option', { value: g }, g)),
+    );
     select.value = coverage.groups.includes(chosen) ? chosen : '';
     await this.fetchPage();
   }
 
   private reload(): void {
     this.page = 0;
-    void this.fetchPage().then(() => announce(`${plural(this.current?.total ?? 0, 'person matches', 'people match')}.`));
+    void this.fetchPage().then(() =>
+      announce(`${plural(this.current?.total ?? 0, 'person matches', 'people match')}.`),
+    );
   }
 
   private async fetchPage(): Promise<void> {
@@ -67,7 +78,11 @@ export class PeopleList {
     const table = h(
       'table',
       { class: 'people' },
-      h('caption', {}, `${plural(p.total, 'person', 'people')} not on Authenticator${p.pages > 1 ? `, page ${p.page + 1} of ${p.pages}` : ''}`),
+      h(
+        'caption',
+        {},
+        `${plural(p.total, 'person', 'people')} not on Authenticator${p.pages > 1 ? `, page ${p.page + 1} of ${p.pages}` : ''}`,
+      ),
       h(
         'thead',
         {},
@@ -109,7 +124,8 @@ export class PeopleList {
                     id: `pick-${person.id}`,
                     'aria-label': `Tick ${person.name}`,
                     checked: this.selected.has(person.id),
-                    onchange: (e: Event) => this.tick(person, (e.target as HTMLInputElement).checked),
+                    onchange: (e: Event) =>
+                      this.tick(person, (e.target as HTMLInputElement).checked),
                   }),
                 )
               : null,
@@ -121,7 +137,16 @@ export class PeopleList {
         ),
       ),
     );
-    replace(byId('people'), p.total ? table : h('p', { class: 'subtle' }, 'Nobody matches. Everyone counted here is on Authenticator, or try another filter.'));
+    replace(
+      byId('people'),
+      p.total
+        ? table
+        : h(
+            'p',
+            { class: 'subtle' },
+            'Nobody matches. Everyone counted here is on Authenticator, or try another filter.',
+          ),
+    );
     this.renderPager();
     this.renderSelection();
   }
@@ -141,9 +166,17 @@ export class PeopleList {
         ? h(
             'nav',
             { 'aria-label': 'Pages of the list' },
-            h('button', { type: 'button', disabled: p.page === 0, onclick: go(p.page - 1) }, 'Previous page'),
+            h(
+              'button',
+              { type: 'button', disabled: p.page === 0, onclick: go(p.page - 1) },
+              'Previous page',
+            ),
             h('span', { class: 'subtle' }, ` Page ${p.page + 1} of ${p.pages} `),
-            h('button', { type: 'button', disabled: p.page >= p.pages - 1, onclick: go(p.page + 1) }, 'Next page'),
+            h(
+              'button',
+              { type: 'button', disabled: p.page >= p.pages - 1, onclick: go(p.page + 1) },
+              'Next page',
+            ),
           )
         : null,
     );
@@ -151,15 +184,36 @@ export class PeopleList {
 
   private renderSelection(): void {
     if (!this.me.canNudge) {
-      replace(byId('selection'), h('p', { class: 'subtle' }, 'IT can see this list; practice admins can tick people and nudge them.'));
+      replace(
+        byId('selection'),
+        h(
+          'p',
+          { class: 'subtle' },
+          'IT can see this list; practice admins can tick people and nudge them.',
+        ),
+      );
       return;
     }
     const n = this.selected.size;
     replace(
       byId('selection'),
-      h('span', { 'aria-live': 'polite' }, n ? `${plural(n, 'person', 'people')} ticked.` : 'Tick people to nudge them.'),
+      h(
+        'span',
+        { 'aria-live': 'polite' },
+        n ? `${plural(n, 'person', 'people')} ticked.` : 'Tick people to nudge them.',
+      ),
       ' ',
-      h('button', { type: 'button', class: 'primary', id: 'nudge-open', disabled: n === 0, onclick: () => this.dialog?.open() }, n ? `Nudge ${plural(n, 'person', 'people')}…` : 'Nudge ticked people…'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'primary',
+          id: 'nudge-open',
+          disabled: n === 0,
+          onclick: () => this.dialog?.open(),
+        },
+        n ? `Nudge ${plural(n, 'person', 'people')}…` : 'Nudge ticked people…',
+      ),
       n ? h('button', { type: 'button', onclick: () => this.clear() }, 'Clear ticks') : null,
     );
   }

@@ -1,7 +1,15 @@
 import type { Api } from './api';
 import { byId, formatDateTime, formatDay, h, percent, plural, replace } from './dom';
 import { campaignsTable, coverageTable, ticketsView } from './overview';
-import type { CampaignSummary, CoverageSummary, Me, PeoplePage, Person, TicketSummary, Trend } from './types';
+import type {
+  CampaignSummary,
+  CoverageSummary,
+  Me,
+  PeoplePage,
+  Person,
+  TicketSummary,
+  Trend,
+} from './types';
 
 /** How many names the printed report lists; the CSV has everyone. */
 const PRINTED_PEOPLE = 500;
@@ -25,28 +33,59 @@ export async function showReport(api: Api, me: Me): Promise<void> {
     people.push(...p.people);
     if (page >= p.pages - 1) break;
   }
-  replace(byId('report-meta'), `Prepared ${formatDateTime(new Date().toISOString())} by ${me.name}${me.upn ? ` (${me.upn})` : ''}. Registrations as Microsoft 365 reported them at ${formatDateTime(coverage.computedAt)}.`);
+  replace(
+    byId('report-meta'),
+    `Prepared ${formatDateTime(new Date().toISOString())} by ${me.name}${me.upn ? ` (${me.upn})` : ''}. Registrations as Microsoft 365 reported them at ${formatDateTime(coverage.computedAt)}.`,
+  );
   const weekly = trend.points.filter((_, i) => (trend.points.length - 1 - i) % 7 === 0);
   replace(
     byId('report-body'),
     h('h3', {}, 'Coverage by role group'),
-    coverageTable([{ ...coverage.overall, name: 'Everyone' }, ...coverage.byRole], 'report-coverage-caption', `As of ${formatDateTime(coverage.computedAt)}`),
+    coverageTable(
+      [{ ...coverage.overall, name: 'Everyone' }, ...coverage.byRole],
+      'report-coverage-caption',
+      `As of ${formatDateTime(coverage.computedAt)}`,
+    ),
     h('h3', {}, 'Coverage over time (weekly)'),
     weekly.length
       ? h(
           'table',
           {},
-          h('thead', {}, h('tr', {}, ...['Day', 'People', 'Authenticator', 'Other method only', 'Nothing yet'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : undefined }, t)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ...['Day', 'People', 'Authenticator', 'Other method only', 'Nothing yet'].map(
+                (t, i) => h('th', { scope: 'col', class: i ? 'num' : undefined }, t),
+              ),
+            ),
+          ),
           h(
             'tbody',
             {},
             ...weekly.map((p) =>
-              h('tr', {}, h('th', { scope: 'row' }, formatDay(p.date)), h('td', { class: 'num' }, p.total), h('td', { class: 'num' }, `${p.authenticator} (${percent(p.authenticator, p.total)})`), h('td', { class: 'num' }, p.other), h('td', { class: 'num' }, p.none)),
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, formatDay(p.date)),
+                h('td', { class: 'num' }, p.total),
+                h(
+                  'td',
+                  { class: 'num' },
+                  `${p.authenticator} (${percent(p.authenticator, p.total)})`,
+                ),
+                h('td', { class: 'num' }, p.other),
+                h('td', { class: 'num' }, p.none),
+              ),
             ),
           ),
         )
       : h('p', {}, 'No daily snapshots yet.'),
-    trend.markers.length ? h('ul', {}, ...trend.markers.map((m) => h('li', {}, `${formatDay(m.date)}: ${m.label}`))) : null,
+    trend.markers.length
+      ? h('ul', {}, ...trend.markers.map((m) => h('li', {}, `${formatDay(m.date)}: ${m.label}`)))
+      : null,
     h('h3', {}, 'Campaigns'),
     campaignsTable(campaigns),
     h('h3', {}, 'Open IT requests'),
@@ -56,11 +95,40 @@ export async function showReport(api: Api, me: Me): Promise<void> {
       ? h(
           'table',
           {},
-          h('thead', {}, h('tr', {}, ...['Name', 'Sign-in name', 'Role groups', 'Standing'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', {}, ...people.map((p) => h('tr', {}, h('th', { scope: 'row' }, p.name), h('td', {}, p.upn), h('td', {}, p.groups.join(', ') || 'No role group'), h('td', {}, p.standing === 'other' ? 'Another method only' : 'No second method')))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ...['Name', 'Sign-in name', 'Role groups', 'Standing'].map((t) =>
+                h('th', { scope: 'col' }, t),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            ...people.map((p) =>
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, p.name),
+                h('td', {}, p.upn),
+                h('td', {}, p.groups.join(', ') || 'No role group'),
+                h('td', {}, p.standing === 'other' ? 'Another method only' : 'No second method'),
+              ),
+            ),
+          ),
         )
       : h('p', {}, 'Everyone counted is on Authenticator.'),
-    total > people.length ? h('p', { class: 'subtle' }, `…and ${total - people.length} more: download the CSV for the full list.`) : null,
+    total > people.length
+      ? h(
+          'p',
+          { class: 'subtle' },
+          `…and ${total - people.length} more: download the CSV for the full list.`,
+        )
+      : null,
   );
   const dashboard = byId('dashboard');
   const report = byId('report');

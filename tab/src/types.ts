@@ -48,7 +48,13 @@ export interface PeoplePage {
 
 export interface Trend {
   from: string;
-  points: Array<{ date: string; total: number; authenticator: number; other: number; none: number }>;
+  points: Array<{
+    date: string;
+    total: number;
+    authenticator: number;
+    other: number;
+    none: number;
+  }>;
   markers: Array<{ date: string; label: string; campaignId?: string }>;
 }
 
