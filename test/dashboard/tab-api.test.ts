@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import type { Practice, PracticeUser } from '../../services/directory/practice';
-import { STANDARD_GROUP_IDS } from '../../services/directory/standard-groups';
 import { SNAPSHOT_JOB } from '../../services/dashboard/snapshots';
 import { byUpn, patchUser, startCampaignHarness, type CampaignHarness } from '../campaigns/harness';
 import { userOfChat } from '../helpers/rate-limited-connector';
+import { counted, expectedCoverage, standingOf as standing } from '../helpers/practice-coverage';
 
 /**
  * The dashboard tab's API in the local demo: the labelled demo sign-in, the numbers it shows
@@ -16,33 +15,6 @@ const NORA = 'nora.nguyen@riverbendfm.example';
 const AUTHENTICATOR = 'microsoftAuthenticatorPush';
 
 type Json = Record<string, unknown>;
-
-/** Who the coverage report counts: enabled members outside the never-nudge group. */
-function counted(u: PracticeUser): boolean {
-  return (
-    u.accountEnabled &&
-    u.userType === 'Member' &&
-    !u.memberOf.includes(STANDARD_GROUP_IDS.mfaExclusions)
-  );
-}
-
-function standing(u: PracticeUser): 'authenticator' | 'other' | 'none' {
-  if (u.methodsRegistered.includes(AUTHENTICATOR)) return 'authenticator';
-  return u.methodsRegistered.length ? 'other' : 'none';
-}
-
-/** Members of a group, directly or through a nested group. */
-function inGroup(practice: Practice, u: PracticeUser, groupId: string): boolean {
-  const seen = new Set<string>();
-  const walk = (ids: readonly string[]): boolean =>
-    ids.some((id) => {
-      if (id === groupId) return true;
-      if (seen.has(id)) return false;
-      seen.add(id);
-      return walk(practice.groups.find((g) => g.id === id)?.memberOf ?? []);
-    });
-  return walk(u.memberOf);
-}
 
 describe('dashboard tab API in the local demo', function () {
   this.timeout(60_000);
@@ -111,26 +83,9 @@ describe('dashboard tab API in the local demo', function () {
       guests: number;
       excluded: number;
     }>();
-    const people = h.practice.users.filter(counted);
-    const tally = (name: string, who: PracticeUser[]) => ({
-      name,
-      total: who.length,
-      authenticator: who.filter((u) => standing(u) === 'authenticator').length,
-      other: who.filter((u) => standing(u) === 'other').length,
-      none: who.filter((u) => standing(u) === 'none').length,
-    });
-    assert.deepEqual(coverage.overall, tally('Everyone', people));
-    for (const [name, groupId] of Object.entries(h.config.groups.roles)) {
-      const row = coverage.byRole.find((r) => r.name === name);
-      assert.deepEqual(
-        row,
-        tally(
-          name,
-          people.filter((u) => inGroup(h.practice, u, groupId)),
-        ),
-        name,
-      );
-    }
+    const [everyone, ...roles] = expectedCoverage(h.practice, h.config.groups.roles);
+    assert.deepEqual(coverage.overall, everyone);
+    assert.deepEqual(coverage.byRole, roles);
     assert.equal(
       coverage.guests,
       h.practice.users.filter((u) => u.accountEnabled && u.userType === 'Guest').length,
