@@ -161,11 +161,18 @@ function handler(deps: TabApiDeps, need: Need, run: Run): restify.RequestHandler
       try {
         who = { caller, role: await deps.access.roleOf(caller) };
       } catch (err) {
-        if (err instanceof TabAuthError) await refuseAudited(deps, caller, route, err);
+        if (err instanceof TabAuthError)
+          await refuseAudited(deps, caller, route, err, 'not-in-admin-or-it-group');
         throw err;
       }
       if (need === 'nudge' && who.role !== 'admin') {
-        await refuseAudited(deps, caller, route, new TabAuthError('not-admin'));
+        await refuseAudited(
+          deps,
+          caller,
+          route,
+          new TabAuthError('not-admin'),
+          'not-in-admin-group',
+        );
         return send(res, { status: 403, body: { error: ADMINS_ONLY } });
       }
     } catch (err) {
@@ -214,6 +221,7 @@ async function refuseAudited(
   caller: TabCaller,
   route: string,
   err: TabAuthError,
+  reason: string,
 ): Promise<void> {
   deps.logger.warn({ route, caller: caller.id, reason: err.reason }, 'tab request refused');
   await deps.audit
@@ -222,7 +230,7 @@ async function refuseAudited(
       action: 'tab.open',
       target: route,
       outcome: 'denied',
-      reason: 'not-in-admin-group',
+      reason,
     })
     .catch((e: unknown) => deps.logger.error({ err: e }, 'could not audit a tab refusal'));
 }

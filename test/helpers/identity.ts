@@ -59,6 +59,8 @@ export interface TabTokenOptions {
   /** The Application ID URI a v1 token names as its audience. */
   applicationIdUri?: string;
   signer?: 'tenant' | 'stranger';
+  /** A key id other than the tenant's current one. */
+  kid?: string;
 }
 
 export class LocalIdentity {
@@ -175,25 +177,33 @@ export class LocalIdentity {
    * `version: '1.0'`. Claims override the defaults; `signer: 'stranger'` signs with a key the
    * tenant does not publish.
    */
-  tabToken(user: { id: string; name?: string; upn?: string }, claims: Json = {}, options: TabTokenOptions = {}): string {
+  tabToken(
+    user: { id: string; name?: string; upn?: string },
+    claims: Json = {},
+    options: TabTokenOptions = {},
+  ): string {
     const now = Math.floor(Date.now() / 1000);
     const tid = typeof claims.tid === 'string' ? claims.tid : this.tenantId;
     const v1 = options.version === '1.0';
     const payload: Json = {
       iss: v1 ? `https://sts.windows.net/${tid}/` : `${this.loginOrigin}/${tid}/v2.0`,
-      aud: v1 ? (options.applicationIdUri ?? `api://mfa-bot.example.org/${this.appId}`) : this.appId,
+      aud: v1
+        ? (options.applicationIdUri ?? `api://mfa-bot.example.org/${this.appId}`)
+        : this.appId,
       tid,
       oid: user.id,
       sub: `sub-${user.id}`,
       name: user.name ?? 'Someone',
-      ...(v1 ? { upn: user.upn, appid: TEAMS_WEB_CLIENT } : { preferred_username: user.upn, azp: TEAMS_WEB_CLIENT }),
+      ...(v1
+        ? { upn: user.upn, appid: TEAMS_WEB_CLIENT }
+        : { preferred_username: user.upn, azp: TEAMS_WEB_CLIENT }),
       scp: 'access_as_user',
       ver: v1 ? '1.0' : '2.0',
       iat: now - 60,
       nbf: now - 60,
       exp: now + 3600,
     };
-    const header = { alg: 'RS256', typ: 'JWT', kid: this.entraKid };
+    const header = { alg: 'RS256', typ: 'JWT', kid: options.kid ?? this.entraKid };
     const key = options.signer === 'stranger' ? this.strangerKey : this.entraKey;
     return signJwt(header, { ...payload, ...claims }, key.privateKey);
   }

@@ -268,6 +268,22 @@ describe('dashboard tab API in production mode (Teams SSO)', function () {
     });
   }
 
+  it('does not fetch the tenant keys again for every unknown key id (at most every five minutes)', async () => {
+    const keyFetches = () =>
+      identity.requests.filter((r) => r.endsWith('/discovery/v2.0/keys')).length;
+    assert.equal((await call('/api/tab/me', bearer(identity.tabToken(admin)))).status, 200);
+    const before = keyFetches();
+    for (let i = 0; i < 5; i += 1) {
+      const res = await call(
+        '/api/tab/me',
+        bearer(identity.tabToken(admin, {}, { kid: `rolled-${i}` })),
+      );
+      assert.equal(res.status, 401);
+      assert.equal(lastRefusal(), 'unknown-key');
+    }
+    assert.equal(keyFetches(), before);
+  });
+
   it('answers 403 to a staff member with a valid token, on every route', async () => {
     for (const [method, path] of ROUTES) {
       const res = await call(path, bearer(identity.tabToken(nurse)), method);
