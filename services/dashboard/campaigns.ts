@@ -43,7 +43,7 @@ export async function campaignSummaries(
   return Promise.all(campaigns.map(async (c) => summarize(c, await source.counts(c.id))));
 }
 
-export function summarize(c: Campaign, counts: Record<RowState, number>): CampaignSummary {
+function summarize(c: Campaign, counts: Record<RowState, number>): CampaignSummary {
   const groups = c.spec.groups.length ? ` in ${c.spec.groups.join(', ')}` : '';
   return {
     id: c.id,

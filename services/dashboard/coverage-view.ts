@@ -16,11 +16,11 @@ export interface CoverageSource {
   refresh(): Promise<{ coverage: Coverage }>;
 }
 
-export const RECHECK_MS = 30_000;
+const RECHECK_MS = 30_000;
 /** Same age as the bot's "status" treats as stale. */
-export const STALE_MS = HOUR;
+const STALE_MS = HOUR;
 
-export type Standing = 'other' | 'none';
+type Standing = 'other' | 'none';
 export type Person = Coverage['notRegistered'][number];
 
 export interface CoverageSummary {
@@ -132,7 +132,7 @@ export class CoverageView {
 }
 
 /** People matching a search (name or sign-in name), a role group and a standing, in name order. */
-export function filterPeople(
+function filterPeople(
   people: readonly Person[],
   query: Omit<PeopleQuery, 'page' | 'pageSize'>,
 ): Person[] {

@@ -1,6 +1,6 @@
 import type { Coverage } from '../campaigns/coverage';
 
-export const PEOPLE_CSV_COLUMNS = ['name', 'upn', 'role_groups', 'standing', 'as_of'] as const;
+const PEOPLE_CSV_COLUMNS = ['name', 'upn', 'role_groups', 'standing', 'as_of'] as const;
 
 const STANDING_LABELS = { other: 'Another method only', none: 'No second method' } as const;
 

@@ -108,7 +108,7 @@ export const MAX_SELECTION = 1000;
  * ticked selection is sent as "these groups, except everyone not ticked". Past this many
  * exclusions the admin is asked to narrow the list with the group filter first.
  */
-export const MAX_LEFT_OUT = 5000;
+const MAX_LEFT_OUT = 5000;
 
 export class CampaignNudgeStarter implements NudgeStarter {
   constructor(private readonly d: CampaignNudgeDeps) {}

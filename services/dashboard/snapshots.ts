@@ -44,7 +44,7 @@ export class SnapshotStore {
   }
 }
 
-export function snapshotOf(coverage: Coverage, source: Snapshot['source'] = 'daily'): Snapshot {
+function snapshotOf(coverage: Coverage, source: Snapshot['source'] = 'daily'): Snapshot {
   return {
     date: dayOf(new Date(coverage.computedAt)),
     computedAt: coverage.computedAt,

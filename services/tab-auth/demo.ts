@@ -2,7 +2,7 @@ import type { UserProfile } from '../directory/types';
 import { TabAuthError, type TabAuthenticator, type TabCaller } from './verify';
 
 /** The header the tab sends for the local demo's sign-in. */
-export const DEMO_AUTHORIZATION = 'Demo';
+const DEMO_AUTHORIZATION = 'Demo';
 
 /**
  * The local demo's sign-in: outside Teams there is no Entra token, so the page asks to act as

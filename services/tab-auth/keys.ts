@@ -24,8 +24,8 @@ const Jwk = z
   .loose();
 const Jwks = z.object({ keys: z.array(z.unknown()) });
 
-export const KEYS_TTL_MS = 24 * HOUR;
-export const REFETCH_AFTER_MS = 5 * MINUTE;
+const KEYS_TTL_MS = 24 * HOUR;
+const REFETCH_AFTER_MS = 5 * MINUTE;
 
 export interface SigningKeysOptions {
   /** https://login.microsoftonline.com, or a national cloud's (or a local stand-in's) login host. */

@@ -23,7 +23,7 @@ const TabEnv = z.object({
     ),
 });
 
-export class TabSettingsError extends Error {
+class TabSettingsError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'TabSettingsError';

@@ -55,7 +55,7 @@ export class TabKeysUnavailable extends Error {
 }
 
 /** The scope the app exposes for Teams (Expose an API → access_as_user). */
-export const TAB_SCOPE = 'access_as_user';
+const TAB_SCOPE = 'access_as_user';
 /** Clock skew allowed on exp and nbf, as Bot Framework allows for channel tokens. */
 const SKEW_SECONDS = 300;
 

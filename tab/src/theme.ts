@@ -6,11 +6,6 @@ export function applyTheme(theme: Theme): void {
   document.documentElement.style.colorScheme = theme === 'default' ? 'light' : 'dark';
 }
 
-export function currentTheme(): Theme {
-  const t = document.documentElement.getAttribute('data-theme');
-  return t === 'dark' || t === 'contrast' ? t : 'default';
-}
-
 /** A CSS custom property of the current theme (colours for the charts). */
 export function token(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();

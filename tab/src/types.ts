@@ -1,6 +1,6 @@
 /** What the tab's API answers (the shapes services/dashboard returns). */
 
-export type Role = 'admin' | 'it';
+type Role = 'admin' | 'it';
 
 export interface Me {
   name: string;

@@ -31,7 +31,7 @@ export function standingOf(u: PracticeUser): 'authenticator' | 'other' | 'none' 
 }
 
 /** Members of a group, directly or through a nested group. */
-export function inGroup(practice: Practice, u: PracticeUser, groupId: string): boolean {
+function inGroup(practice: Practice, u: PracticeUser, groupId: string): boolean {
   const seen = new Set<string>();
   const walk = (ids: readonly string[]): boolean =>
     ids.some((id) => {
@@ -43,7 +43,7 @@ export function inGroup(practice: Practice, u: PracticeUser, groupId: string): b
   return walk(u.memberOf);
 }
 
-export function tally(name: string, who: readonly PracticeUser[]): Counts {
+function tally(name: string, who: readonly PracticeUser[]): Counts {
   return {
     name,
     total: who.length,
