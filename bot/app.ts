@@ -50,6 +50,19 @@ import { assetPath } from '../services/paths';
 import { CampaignService, type CampaignTuning } from '../services/campaigns/service';
 import { registerCampaignJobs } from '../services/campaigns/jobs';
 import { campaignActions, nudgeSetupClicks, TeamsNudgeMessenger } from './handlers/admin';
+// The dashboard tab: its API deps are built here (see dashboardTab below).
+import type { TabApiDeps } from './tab-api';
+import { checkForm } from './handlers/admin/form';
+import { CoverageView } from '../services/dashboard/coverage-view';
+import { Dashboard } from '../services/dashboard/dashboard';
+import { seedDemoHistory } from '../services/dashboard/demo-history';
+import { CampaignNudgeStarter } from '../services/dashboard/nudges';
+import { registerDailySnapshots, SnapshotStore } from '../services/dashboard/snapshots';
+import { TabAccess } from '../services/tab-auth/access';
+import { DemoSignIn } from '../services/tab-auth/demo';
+import { SigningKeys } from '../services/tab-auth/keys';
+import { tabAudiences } from '../services/tab-auth/settings';
+import { TabTokenVerifier, type TabAuthenticator } from '../services/tab-auth/verify';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -63,6 +76,8 @@ export interface AppOverrides {
   schedulerPollMs?: number;
   /** Campaign sender tuning (tests and benchmarks send faster than a real tenant may). */
   campaignTuning?: CampaignTuning;
+  /** The tab's Application ID URI (TAB_SSO_RESOURCE) instead of the environment's. */
+  tabApplicationIdUri?: string;
 }
 
 export interface Health {
@@ -80,6 +95,8 @@ export interface BotApp {
   /** Every card verb and its handler (tests read the verbs from it). */
   actions: ActionRouter;
   services: BotServices;
+  /** What the dashboard tab's API uses (bot/tab-api.ts). */
+  tab: TabApiDeps;
   health(): Promise<Health>;
   /** Starts background work (the scheduler loop). */
   start(): void;
@@ -255,6 +272,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     text: new TextRouter({ actions, kb: services.kb, roles, logger, menu, answer: answerQuestion }),
   });
   bot.onTurn(nudgeSetupClicks(services));
+  const tab = dashboardTab(config, services, overrides);
 
   let headTimer: NodeJS.Timeout | undefined;
   let lastHealth: { at: number; value: Health } | undefined;
@@ -264,6 +282,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     bot,
     actions,
     services,
+    tab: tab.deps,
     async health() {
       const now = Date.now();
       if (lastHealth && now - lastHealth.at < 15_000) return lastHealth.value;
@@ -310,12 +329,73 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       headTimer = setInterval(announce, 60 * 60_000);
       headTimer.unref();
       services.campaigns.resume();
+      tab.start();
     },
     async close() {
       if (headTimer) clearInterval(headTimer);
       await services.campaigns.stop();
       await services.scheduler.stop();
       await store.close();
+    },
+  };
+}
+
+/**
+ * The dashboard tab's API: who may call it (Teams SSO in production, the labelled demo sign-in
+ * in demo mode only), what it reads, the nudges it may start, and the daily coverage snapshot.
+ */
+function dashboardTab(config: AppConfig, services: BotServices, overrides: AppOverrides): { deps: TabApiDeps; start(): void } {
+  const { clock, logger, directory, scheduler, campaigns } = services;
+  const log = logger.child({ component: 'dashboard' });
+  const coverage = new CoverageView(campaigns.coverage, clock, log);
+  const snapshots = new SnapshotStore(services.store);
+  const daily = registerDailySnapshots({ scheduler, clock, logger: log, snapshots, rebuildCoverage: () => coverage.rebuild() });
+  let authenticator: TabAuthenticator;
+  if (config.mode === 'production') {
+    const keys = new SigningKeys({
+      authorityHost: config.graph.authorityHost ?? 'https://login.microsoftonline.com',
+      tenantId: config.tenantId,
+      clock,
+      // The CA the bot's own token requests trust (a private cloud, or the stand-in in tests).
+      caPem: config.bot.loginCaCertPath ? fs.readFileSync(config.bot.loginCaCertPath, 'utf8') : undefined,
+    });
+    const applicationIdUri = overrides.tabApplicationIdUri ?? process.env.TAB_SSO_RESOURCE;
+    const audiences = tabAudiences(config.bot.appId, { TAB_SSO_RESOURCE: applicationIdUri });
+    authenticator = new TabTokenVerifier(keys, { tenantId: config.tenantId, audiences });
+  } else {
+    authenticator = new DemoSignIn(config.demoUser, directory);
+  }
+  const nudges = new CampaignNudgeStarter({
+    campaigns,
+    coverage: () => coverage.current(),
+    rules: checkForm,
+    roleNames: Object.keys(config.groups.roles),
+    confirmThreshold: config.nudgeConfirmThreshold,
+    today: () => clock.now().toISOString().slice(0, 10),
+    // Nudges to people without a chat yet go out where this admin's own chat with the bot is.
+    origin: async (adminId) => {
+      const ref = await services.conversations.user(adminId);
+      if (!ref?.serviceUrl || !ref.bot?.id) return undefined;
+      return { serviceUrl: ref.serviceUrl, tenantId: config.tenantId, bot: { id: ref.bot.id, name: ref.bot.name ?? '' } };
+    },
+  });
+  const deps: TabApiDeps = {
+    authenticator,
+    access: new TabAccess(directory, config.groups),
+    dashboard: new Dashboard({ coverage, snapshots, campaigns: campaigns.campaigns, tickets: services.tickets, clock }),
+    nudges,
+    audit: services.audit,
+    logger: log,
+    confirmThreshold: config.nudgeConfirmThreshold,
+  };
+  return {
+    deps,
+    start() {
+      const seeded = config.mode === 'demo' ? seedDemoHistory(snapshots, () => coverage.current(), clock.now()) : Promise.resolve(0);
+      void seeded
+        .then((n) => n && log.info({ days: n }, 'demo: stored made-up coverage history for the trend chart'))
+        .catch((err: unknown) => log.warn({ err }, 'could not store the demo coverage history'))
+        .finally(() => void daily.schedule().catch((err: unknown) => log.error({ err }, 'could not schedule the daily coverage snapshot')));
     },
   };
 }

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import restify from 'restify';
 import type { Activity } from 'botbuilder';
-import { assetPath } from '../services/paths';
 import type { BotApp } from './app';
 import { InboundRefusal } from './channel-auth';
+import { registerTabApi, registerTabPages } from './tab-api';
 
 /** Largest request body /api/messages accepts; Teams activities are far smaller. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -14,7 +13,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the HTTP endpoint for a built app: POST /api/messages and GET /healthz. */
+/** Opens the HTTP endpoint for a built app: POST /api/messages, GET /healthz and the tab. */
 export async function startServer(app: BotApp, port = app.config.port, host = app.config.host): Promise<RunningServer> {
   const server = restify.createServer({ name: 'mfa-bot', handleUncaughtExceptions: false });
   const parseBody = restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true });
@@ -43,26 +42,9 @@ export async function startServer(app: BotApp, port = app.config.port, host = ap
     }
   });
 
-  // The Teams tab (static pages) and the teams-js bundle it loads.
-  const tabFiles: Record<string, { file: string; type: string }> = {
-    'index.html': { file: assetPath('tab', 'index.html'), type: 'text/html; charset=utf-8' },
-    'index.js': { file: assetPath('tab', 'index.js'), type: 'text/javascript; charset=utf-8' },
-    'teams-js.js': { file: require.resolve('@microsoft/teams-js/dist/umd/MicrosoftTeams.min.js'), type: 'text/javascript; charset=utf-8' },
-  };
-  server.get('/tab/:name', async (req, res) => {
-    const entry = tabFiles[String(req.params.name)];
-    if (!entry) {
-      res.send(404, { error: 'Not found' });
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': entry.type,
-      'cache-control': 'no-cache',
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'self'; frame-ancestors https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft",
-    });
-    fs.createReadStream(entry.file).pipe(res);
-  });
+  // The dashboard tab: its pages and its API (tab-api.ts).
+  registerTabPages(server);
+  registerTabApi(server, app.tab);
 
   server.get('/healthz', async (_req, res) => {
     const health = await app.health();

@@ -214,17 +214,23 @@ describe('a storage failure during a turn', () => {
 });
 
 describe('the Teams tab pages', () => {
-  it('serves the dashboard page and the teams-js bundle, and nothing else from disk', async () => {
+  it('serves the dashboard page and its bundle (teams-js inside), and nothing else from disk', async () => {
     const h = await startHarness();
     try {
-      const page = await fetch(`${h.server.url}/tab/index.html`);
-      assert.equal(page.status, 200);
-      assert.match(await page.text(), /<html/);
-      assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors/);
-      const js = await fetch(`${h.server.url}/tab/teams-js.js`);
+      for (const path of ['/tab/', '/tab/index.html']) {
+        const page = await fetch(`${h.server.url}${path}`);
+        assert.equal(page.status, 200, path);
+        assert.match(await page.text(), /<html/);
+        assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors/);
+        assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+      }
+      const js = await fetch(`${h.server.url}/tab/app.js`);
       assert.equal(js.status, 200);
       assert.match(js.headers.get('content-type') ?? '', /javascript/);
-      for (const probe of ['..%2Fpackage.json', '%2E%2E%2F%2E%2E%2Fetc%2Fpasswd', 'nope.html']) {
+      assert.match(await js.text(), /getAuthToken/, 'teams-js is in the bundle');
+      const css = await fetch(`${h.server.url}/tab/app.css`);
+      assert.match(css.headers.get('content-type') ?? '', /text\/css/);
+      for (const probe of ['..%2Fpackage.json', '%2E%2E%2F%2E%2E%2Fetc%2Fpasswd', 'nope.html', 'src%2Fmain.ts', 'build.mjs']) {
         assert.equal((await fetch(`${h.server.url}/tab/${probe}`)).status, 404, probe);
       }
     } finally {

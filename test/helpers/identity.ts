@@ -13,7 +13,7 @@ import {
 import { createCertificate } from '../../services/graph-sim/cert';
 
 /**
- * A local stand-in for the two identity services a production bot talks to, so production mode
+ * A local stand-in for the identity services a production bot talks to, so production mode
  * runs offline:
  * - Bot Framework's OpenID metadata and signing keys (plain HTTP on 127.0.0.1), whose key signs
  *   the channel tokens tests post to /api/messages;
@@ -21,7 +21,8 @@ import { createCertificate } from '../../services/graph-sim/cert';
  *   login.microsoftonline.com/common does for every tenant: botbuilder checks "emulator" tokens
  *   against it, so a forged token in that form is checked offline as it would be in Azure;
  * - an Entra-style authority over HTTPS (self-signed, trusted by the bot for its token requests
- *   only): OpenID configuration, keys and a client-credentials token endpoint.
+ *   only): OpenID configuration, keys and a client-credentials token endpoint; its key also signs
+ *   the Teams SSO tokens the dashboard tab sends (`tabToken`).
  */
 
 export const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com';
@@ -48,6 +49,18 @@ export interface SignOptions {
   kid?: string;
   /** 'none' leaves the token unsigned. */
   alg?: 'RS256' | 'none';
+}
+
+/** Teams' web client: one of the clients pre-authorized on the tab's access_as_user scope. */
+export const TEAMS_WEB_CLIENT = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
+
+export interface TabTokenOptions {
+  version?: '1.0' | '2.0';
+  /** The Application ID URI a v1 token names as its audience. */
+  applicationIdUri?: string;
+  signer?: 'tenant' | 'stranger';
+  /** A key id other than the tenant's current one. */
+  kid?: string;
 }
 
 export class LocalIdentity {
@@ -155,6 +168,44 @@ export class LocalIdentity {
     };
     const header = { alg: 'RS256', typ: 'JWT', kid: this.entraKid };
     return signJwt(header, { ...payload, ...claims }, this.entraKey.privateKey);
+  }
+
+  /**
+   * A Teams SSO token for the dashboard tab, as `authentication.getAuthToken()` gets it from the
+   * tenant: v2 by default (issuer `{login host}/{tid}/v2.0`, audience the app id), or v1
+   * (issuer `https://sts.windows.net/{tid}/`, audience the Application ID URI) with
+   * `version: '1.0'`. Claims override the defaults; `signer: 'stranger'` signs with a key the
+   * tenant does not publish.
+   */
+  tabToken(
+    user: { id: string; name?: string; upn?: string },
+    claims: Json = {},
+    options: TabTokenOptions = {},
+  ): string {
+    const now = Math.floor(Date.now() / 1000);
+    const tid = typeof claims.tid === 'string' ? claims.tid : this.tenantId;
+    const v1 = options.version === '1.0';
+    const payload: Json = {
+      iss: v1 ? `https://sts.windows.net/${tid}/` : `${this.loginOrigin}/${tid}/v2.0`,
+      aud: v1
+        ? (options.applicationIdUri ?? `api://mfa-bot.example.org/${this.appId}`)
+        : this.appId,
+      tid,
+      oid: user.id,
+      sub: `sub-${user.id}`,
+      name: user.name ?? 'Someone',
+      ...(v1
+        ? { upn: user.upn, appid: TEAMS_WEB_CLIENT }
+        : { preferred_username: user.upn, azp: TEAMS_WEB_CLIENT }),
+      scp: 'access_as_user',
+      ver: v1 ? '1.0' : '2.0',
+      iat: now - 60,
+      nbf: now - 60,
+      exp: now + 3600,
+    };
+    const header = { alg: 'RS256', typ: 'JWT', kid: options.kid ?? this.entraKid };
+    const key = options.signer === 'stranger' ? this.strangerKey : this.entraKey;
+    return signJwt(header, { ...payload, ...claims }, key.privateKey);
   }
 
   /** Why the bot's outgoing Authorization header is not acceptable; undefined when it is. */
