@@ -90,7 +90,7 @@ const AREAS = {
 const permission = (p: string) => `the ${p} application permission, with admin consent`;
 
 /** Turns a failed read into what is missing. Anything that is not a DirectoryError is a bug. */
-export function gapFor(err: unknown, area: Area): Gap {
+function gapFor(err: unknown, area: Area): Gap {
   if (!isDirectoryError(err)) throw err;
   const code = err.details.code ?? '';
   if (err.kind === 'forbidden') {

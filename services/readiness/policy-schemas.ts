@@ -108,7 +108,7 @@ export const MethodConfigSchema = z.object({
 });
 export type MethodConfig = z.infer<typeof MethodConfigSchema>;
 
-export const CampaignSchema = z.object({
+const CampaignSchema = z.object({
   state: z.string(),
   snoozeDurationInDays: z.number().nullable().optional(),
   includeTargets: z
@@ -122,7 +122,6 @@ export const CampaignSchema = z.object({
     .optional()
     .transform((v) => v ?? []),
 });
-export type Campaign = z.infer<typeof CampaignSchema>;
 
 export const MethodsPolicySchema = z.object({
   /** Null in some new tenants (a third party's note); treated as "not known". */

@@ -76,7 +76,7 @@ export interface ReadinessReport {
  * then what people need before MFA is required of them (the app, a way back in when a phone is
  * lost, the nudge), then the enforcement itself and the gaps around it.
  */
-export const BLOCKING_ORDER: readonly CheckId[] = [
+const BLOCKING_ORDER: readonly CheckId[] = [
   'break-glass',
   'authenticator',
   'temporary-access-pass',
@@ -89,8 +89,7 @@ export const BLOCKING_ORDER: readonly CheckId[] = [
 ];
 
 /** A failed check blocks enforcement, and so does one that could not be seen: never a false pass. */
-export const isBlocking = (c: CheckResult): boolean =>
-  c.status === 'fail' || c.status === 'unknown';
+const isBlocking = (c: CheckResult): boolean => c.status === 'fail' || c.status === 'unknown';
 
 export interface ReadinessSummary {
   ready: boolean;

@@ -31,7 +31,7 @@ const REPORTS = 'readiness';
 const LATEST = 'latest';
 
 /** Staff who count: members (not guests) outside the never-nudge group, by what they registered. */
-export function coverageOf(inputs: ReadinessInputs): CoverageTally | null {
+function coverageOf(inputs: ReadinessInputs): CoverageTally | null {
   if (!inputs.registrations.ok) return null;
   const excluded = new Set(
     inputs.exclusionGroup?.members.ok

@@ -1,5 +1,5 @@
 import type { RegistrationDetail } from '../../directory/types';
-import type { Gap, Outcome, ReadinessInputs } from '../gather';
+import type { Gap, ReadinessInputs } from '../gather';
 import type { CheckResult } from '../report';
 
 /** Helpers the checks share: the "can't see this" result, names for ids, short lists. */
@@ -40,5 +40,3 @@ export function personName(inputs: ReadinessInputs, id: string): string {
   const row = rows.find((r: RegistrationDetail) => lower(r.id) === lower(id));
   return row?.userPrincipalName ?? id;
 }
-
-export const value = <T>(o: Outcome<T>): T | undefined => (o.ok ? o.value : undefined);

@@ -41,7 +41,7 @@ const label = (p: CaPolicy) => `"${p.displayName ?? p.id}"`;
  * Who a policy leaves out besides the break-glass accounts (exclusion beats inclusion, so each of
  * these signs in without the policy).
  */
-export function extraExclusions(p: CaPolicy, inputs: ReadinessInputs): string[] {
+function extraExclusions(p: CaPolicy, inputs: ReadinessInputs): string[] {
   const breakGlass = new Set(
     inputs.breakGlass.ok ? inputs.breakGlass.value.map((a) => lower(a.id)) : [],
   );
