@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { DirectoryError } from '../../services/directory/types';
+import { silentLogger } from '../../services/logger';
+import { GraphPolicyReader } from '../../services/readiness/policy-reader';
+import { ReadinessService } from '../../services/readiness/service';
 import { summarize, type CheckResult } from '../../services/readiness/report';
 import { call, demoPractice, userByUpn } from '../graph-sim/helpers';
 import { EXCLUSIONS, statuses, withReadiness } from './harness';
@@ -339,6 +343,31 @@ describe('rollout readiness checks', () => {
         assert.equal(c.status, 'unknown', id);
         assert.match(c.needs!, /AuditLog\.Read\.All/, id);
       }
+    });
+
+    it('an unfamiliar 403 on Conditional Access names both the permission and the licence', async () => {
+      class Refusing extends GraphPolicyReader {
+        override async conditionalAccessPolicies(): Promise<never> {
+          throw new DirectoryError(
+            'forbidden',
+            'list conditional access policies: Graph answered 403 AccessDenied',
+            { statusCode: 403, code: 'AccessDenied' },
+          );
+        }
+      }
+      const service = new ReadinessService({
+        policies: new Refusing(h().directory.caller),
+        directory: h().directory,
+        settings: { nudgeExcludeGroupId: EXCLUSIONS, tapLifetimeMinutes: 60 },
+        clock: h().clock,
+        logger: silentLogger(),
+      });
+      const check = (await service.run()).checks.find((c) => c.id === 'mfa-required')!;
+      assert.equal(check.status, 'unknown');
+      assert.match(
+        check.needs!,
+        /Policy\.Read\.All application permission, with admin consent, and Microsoft Entra ID P1/,
+      );
     });
 
     it('without the never-nudge group configured, it cannot tell the break-glass accounts', async () => {
