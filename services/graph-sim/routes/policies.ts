@@ -19,8 +19,8 @@ import {
   MethodConfigPatchSchema,
   MIGRATION_STATES,
   PER_USER_MFA_STATES,
-  PolicyError,
-} from '../policies';
+} from '../policy-inputs';
+import { PolicyError } from '../policies';
 import type { Router } from '../router';
 
 /**

@@ -8,8 +8,8 @@ import {
   MethodConfigPatchSchema,
   MIGRATION_STATES,
   PER_USER_MFA_STATES,
-  PolicyError,
-} from '../policies';
+} from '../policy-inputs';
+import { PolicyError } from '../policies';
 import { methodsRegistered, type SimUser } from '../records';
 import type { RequestLog } from '../request-log';
 import type { Router } from '../router';
