@@ -102,6 +102,14 @@ export class GraphDirectory implements Directory {
     this.graph = new GraphCaller(client, root.origin, timeoutMs, this.logger);
   }
 
+  /**
+   * This directory's Graph caller (same token, retries, timeout and connection), for readers of
+   * other parts of Graph, such as the sign-in policies the readiness check reads.
+   */
+  get caller(): GraphCaller {
+    return this.graph;
+  }
+
   /** Closes the connections of this client's own dispatcher (when it has a CA of its own). */
   async close(): Promise<void> {
     await this.agent?.close();

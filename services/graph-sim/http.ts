@@ -131,3 +131,16 @@ export function requireUser(ctx: SimContext, param = 'id') {
   if (!user) throw notFound(key);
   return user;
 }
+
+/**
+ * Refuses the call when the tenant has not granted the app this permission (a test control):
+ * Graph's 403 for an app token without the role.
+ */
+export function requireScope(ctx: SimContext, scope: string): void {
+  if (!ctx.state.deniedScopes.has(scope)) return;
+  throw new GraphHttpError(
+    403,
+    'Authorization_RequestDenied',
+    'Insufficient privileges to complete the operation.',
+  );
+}

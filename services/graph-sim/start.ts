@@ -11,6 +11,7 @@ import { RequestLog } from './request-log';
 import { Router } from './router';
 import { registerAuthMethods } from './routes/auth-methods';
 import { registerMail } from './routes/mail';
+import { registerPolicies } from './routes/policies';
 import { registerReports } from './routes/reports';
 import { registerRoleManagement } from './routes/role-management';
 import { registerSimControl } from './routes/sim-control';
@@ -89,6 +90,7 @@ export async function startGraphSim(options: GraphSimOptions): Promise<GraphSim>
   registerTeamwork(graph);
   registerMail(graph);
   registerRoleManagement(graph);
+  registerPolicies(graph);
   const sim = new Router();
   registerSimControl(sim, { faults, requests });
 

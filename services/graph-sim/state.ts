@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { MethodName, Practice, PracticeGroup } from '../directory/practice';
 import { GroupIndex } from './groups';
 import { practiceHash, type SimMail, type StateStore } from './persist';
+import { SimPolicies } from './policies';
 import {
   newMethod,
   userFromPractice,
@@ -58,17 +59,23 @@ export class SimState {
   private changed = new Set<string>();
   private mailLog: SimMail[] = [];
   licence: Licence = 'p1';
-  /** Who the Temporary Access Pass policy includes: every user (null) or members of these groups. */
-  tapPolicyGroups: string[] | null = null;
+  /**
+   * Application permissions the tenant has not granted this app: the routes that need one of them
+   * answer 403 as Graph does. Everything else counts as granted.
+   */
+  deniedScopes = new Set<string>();
+  /** Sign-in policies: security defaults, Conditional Access, the authentication methods policy. */
+  policies: SimPolicies;
 
   constructor(
     private readonly practice: Practice,
-    readonly tapPolicy: TapPolicy,
+    private readonly initialTapPolicy: TapPolicy,
     private readonly clock: Clock,
     private readonly store: StateStore | null,
     private readonly logger: Logger,
   ) {
     this.tenantId = practice.tenantId;
+    this.policies = new SimPolicies(practice, initialTapPolicy, clock.now());
     this.hash = practiceHash(practice);
     this.groups = new GroupIndex(practice.groups);
     this.loadFromPractice();
@@ -88,6 +95,20 @@ export class SimState {
 
   now(): Date {
     return this.clock.now();
+  }
+
+  /** What pass issuance obeys: the Temporary Access Pass configuration of the methods policy. */
+  get tapPolicy(): TapPolicy {
+    return this.policies.tapPolicy(this.initialTapPolicy.defaultIsUsableOnce);
+  }
+
+  /** Who the Temporary Access Pass policy includes: every user (null) or members of these groups. */
+  get tapPolicyGroups(): string[] | null {
+    return this.policies.tapGroups();
+  }
+
+  set tapPolicyGroups(groups: string[] | null) {
+    this.policies.setTapGroups(groups);
   }
 
   get userCount(): number {
@@ -188,9 +209,11 @@ export class SimState {
 
   /** Whether the pass policy includes this person (a pass outside it is DisabledByPolicy). */
   tapInPolicy(user: SimUser): boolean {
-    if (!this.tapPolicyGroups) return true;
+    if (!this.policies.tapEnabled()) return false;
+    const groups = this.tapPolicyGroups;
+    if (!groups) return true;
     const mine = this.transitiveGroups(user);
-    return this.tapPolicyGroups.some((g) => mine.has(g.toLowerCase()));
+    return groups.some((g) => mine.has(g.toLowerCase()));
   }
 
   /**
@@ -296,7 +319,8 @@ export class SimState {
   /** Back to the practice file: every change is forgotten, on disk too. */
   reset(): void {
     this.licence = 'p1';
-    this.tapPolicyGroups = null;
+    this.deniedScopes.clear();
+    this.policies = new SimPolicies(this.practice, this.initialTapPolicy, this.clock.now());
     this.loadFromPractice();
     this.mailLog = [];
     this.save();

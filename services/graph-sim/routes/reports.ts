@@ -1,5 +1,12 @@
 import { FilterError, parseRegistrationFilter } from '../filters';
-import { GraphHttpError, metadata, notFound, sendJson, type SimContext } from '../http';
+import {
+  GraphHttpError,
+  metadata,
+  notFound,
+  requireScope,
+  sendJson,
+  type SimContext,
+} from '../http';
 import { checkSelect, collection, page, pick, queryOptions } from '../odata';
 import type { Router } from '../router';
 import type { RegistrationRow } from '../views';
@@ -31,8 +38,9 @@ function invalidFilter(detail: string): GraphHttpError {
   return new GraphHttpError(400, 'badRequest', `Invalid filter clause: ${detail}`);
 }
 
-/** The reports need Entra ID P1 or P2; a free tenant gets Graph's 403. */
+/** The reports need AuditLog.Read.All and Entra ID P1 or P2; a free tenant gets Graph's 403. */
 function requirePremium(ctx: SimContext): void {
+  requireScope(ctx, 'AuditLog.Read.All');
   if (ctx.state.licence !== 'free') return;
   throw new GraphHttpError(
     403,

@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { METHOD_NAMES } from '../../directory/practice';
 import { FaultConfigSchema, type Faults } from '../faults';
 import { badRequest, parseBody, requireUser, sendJson, type SimContext } from '../http';
+import {
+  CaPolicyInputSchema,
+  CampaignPatchSchema,
+  MethodConfigPatchSchema,
+  MIGRATION_STATES,
+  PER_USER_MFA_STATES,
+} from '../policy-inputs';
+import { PolicyError } from '../policies';
 import { methodsRegistered, type SimUser } from '../records';
 import type { RequestLog } from '../request-log';
 import type { Router } from '../router';
@@ -35,6 +43,23 @@ const TenantPatchSchema = z
     licence: z.enum(['free', 'p1', 'p2']).optional(),
     /** Who the Temporary Access Pass policy includes: null for all users, or these group ids. */
     tapPolicyGroups: z.array(z.string()).nullable().optional(),
+    /** Application permissions not granted (e.g. Policy.Read.All): their routes answer 403. */
+    deniedScopes: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
+/** Sets the tenant's sign-in policies in one go, in Graph's shapes; each field is optional. */
+const PoliciesPatchSchema = z
+  .object({
+    securityDefaults: z.boolean().optional(),
+    /** Replaces every Conditional Access policy. */
+    conditionalAccess: z.array(CaPolicyInputSchema).optional(),
+    policyMigrationState: z.enum(MIGRATION_STATES).nullable().optional(),
+    registrationCampaign: CampaignPatchSchema.optional(),
+    /** Per method id (MicrosoftAuthenticator, Sms, Voice, TemporaryAccessPass, ...). */
+    methods: z.record(z.string(), MethodConfigPatchSchema).optional(),
+    /** Per user id or UPN. */
+    perUserMfa: z.record(z.string(), z.enum(PER_USER_MFA_STATES)).optional(),
   })
   .strict();
 
@@ -87,13 +112,54 @@ export function registerSimControl(router: Router, deps: SimControlDeps): void {
     sendJson(ctx, 200, ctx.state.useTap(user, code));
   });
 
-  const tenant = (ctx: SimContext) => ({ licence: ctx.state.licence, tapPolicyGroups: ctx.state.tapPolicyGroups });
+  const tenant = (ctx: SimContext) => ({
+    licence: ctx.state.licence,
+    tapPolicyGroups: ctx.state.tapPolicyGroups,
+    deniedScopes: [...ctx.state.deniedScopes],
+  });
   router.on('GET', '/_sim/tenant', (ctx) => sendJson(ctx, 200, tenant(ctx)));
   router.on('PATCH', '/_sim/tenant', (ctx) => {
     const patch = parseBody(ctx, TenantPatchSchema);
     if (patch.licence) ctx.state.licence = patch.licence;
     if (patch.tapPolicyGroups !== undefined) ctx.state.tapPolicyGroups = patch.tapPolicyGroups;
+    if (patch.deniedScopes) ctx.state.deniedScopes = new Set(patch.deniedScopes);
     sendJson(ctx, 200, tenant(ctx));
+  });
+
+  const policies = (ctx: SimContext) => {
+    const p = ctx.state.policies;
+    const users = ctx.state.allUsers().filter((u) => p.perUserMfa(u.id) !== 'disabled');
+    return {
+      securityDefaults: p.securityDefaults,
+      conditionalAccess: p.caPolicies(),
+      authenticationMethodsPolicy: p.methodsPolicyJson(),
+      perUserMfa: Object.fromEntries(users.map((u) => [u.id, p.perUserMfa(u.id)])),
+    };
+  };
+  router.on('GET', '/_sim/policies', (ctx) => sendJson(ctx, 200, policies(ctx)));
+  router.on('PATCH', '/_sim/policies', (ctx) => {
+    const patch = parseBody(ctx, PoliciesPatchSchema);
+    const p = ctx.state.policies;
+    for (const id of Object.keys(patch.methods ?? {})) {
+      if (!p.config(id)) throw badRequest(`Unknown authentication method configuration '${id}'.`);
+    }
+    const people = Object.entries(patch.perUserMfa ?? {}).map(([key, state]) => {
+      const user = ctx.state.user(key);
+      if (!user) throw badRequest(`Unknown user '${key}'.`);
+      return { user, state };
+    });
+    try {
+      for (const [id, change] of Object.entries(patch.methods ?? {})) p.patchConfig(p.config(id)!, change);
+    } catch (err) {
+      if (err instanceof PolicyError) throw badRequest(err.message);
+      throw err;
+    }
+    if (patch.securityDefaults !== undefined) p.securityDefaults = patch.securityDefaults;
+    if (patch.conditionalAccess) p.replaceCa(patch.conditionalAccess, ctx.state.now());
+    if (patch.policyMigrationState !== undefined) p.policyMigrationState = patch.policyMigrationState;
+    if (patch.registrationCampaign) p.patchCampaign(patch.registrationCampaign);
+    for (const { user, state } of people) p.setPerUserMfa(user.id, state);
+    sendJson(ctx, 200, policies(ctx));
   });
 
   router.on('GET', '/_sim/mail', (ctx) => sendJson(ctx, 200, { value: ctx.state.mail() }));
