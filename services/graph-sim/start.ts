@@ -13,7 +13,9 @@ import { registerAuthMethods } from './routes/auth-methods';
 import { registerMail } from './routes/mail';
 import { registerReports } from './routes/reports';
 import { registerRoleManagement } from './routes/role-management';
+import { registerSignIns } from './routes/sign-ins';
 import { registerSimControl } from './routes/sim-control';
+import { registerSimSignIns } from './routes/sim-signins';
 import { registerTeamwork } from './routes/teamwork';
 import { registerUsers } from './routes/users';
 import { handleRequest } from './server';
@@ -89,8 +91,10 @@ export async function startGraphSim(options: GraphSimOptions): Promise<GraphSim>
   registerTeamwork(graph);
   registerMail(graph);
   registerRoleManagement(graph);
+  registerSignIns(graph, pageSize);
   const sim = new Router();
   registerSimControl(sim, { faults, requests });
+  registerSimSignIns(sim);
 
   let baseUrl = '';
   const handler = handleRequest({

@@ -32,7 +32,7 @@ function invalidFilter(detail: string): GraphHttpError {
 }
 
 /** The reports need Entra ID P1 or P2; a free tenant gets Graph's 403. */
-function requirePremium(ctx: SimContext): void {
+export function requirePremium(ctx: SimContext): void {
   if (ctx.state.licence !== 'free') return;
   throw new GraphHttpError(
     403,

@@ -35,6 +35,10 @@ const TenantPatchSchema = z
     licence: z.enum(['free', 'p1', 'p2']).optional(),
     /** Who the Temporary Access Pass policy includes: null for all users, or these group ids. */
     tapPolicyGroups: z.array(z.string()).nullable().optional(),
+    /** Application permissions to take away from the bot's app, e.g. ['AuditLog.Read.All']. */
+    missingPermissions: z.array(z.string().min(1)).optional(),
+    /** Graph's reports and audit log throttle (5 requests per 10 s), off by default. */
+    reportsThrottle: z.boolean().optional(),
   })
   .strict();
 
@@ -87,12 +91,21 @@ export function registerSimControl(router: Router, deps: SimControlDeps): void {
     sendJson(ctx, 200, ctx.state.useTap(user, code));
   });
 
-  const tenant = (ctx: SimContext) => ({ licence: ctx.state.licence, tapPolicyGroups: ctx.state.tapPolicyGroups });
+  const tenant = (ctx: SimContext) => ({
+    licence: ctx.state.licence,
+    tapPolicyGroups: ctx.state.tapPolicyGroups,
+    missingPermissions: ctx.state.missingPermissions,
+    reportsThrottle: ctx.state.reportsThrottle.current().enabled,
+  });
   router.on('GET', '/_sim/tenant', (ctx) => sendJson(ctx, 200, tenant(ctx)));
   router.on('PATCH', '/_sim/tenant', (ctx) => {
     const patch = parseBody(ctx, TenantPatchSchema);
     if (patch.licence) ctx.state.licence = patch.licence;
     if (patch.tapPolicyGroups !== undefined) ctx.state.tapPolicyGroups = patch.tapPolicyGroups;
+    if (patch.missingPermissions) ctx.state.missingPermissions = patch.missingPermissions;
+    if (patch.reportsThrottle !== undefined) {
+      ctx.state.reportsThrottle.configure({ enabled: patch.reportsThrottle });
+    }
     sendJson(ctx, 200, tenant(ctx));
   });
 
