@@ -7,7 +7,7 @@ import { FilterError, type Predicate } from './filters';
  * operators. Anything else is refused (FilterError), never silently answered wrong.
  */
 
-export type Operator = 'eq' | 'ge' | 'le' | 'startswith';
+type Operator = 'eq' | 'ge' | 'le' | 'startswith';
 
 export interface FieldRule {
   type: 'datetime' | 'string' | 'int';

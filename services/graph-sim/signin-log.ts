@@ -11,7 +11,7 @@ const LocationSchema = z.object({
   countryOrRegion: z.string().nullable(),
 });
 
-export const AuthenticationDetailSchema = z.object({
+const AuthenticationDetailSchema = z.object({
   authenticationStepDateTime: z.string(),
   authenticationMethod: z.string(),
   authenticationMethodDetail: z.string().nullable(),

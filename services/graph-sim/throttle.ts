@@ -12,7 +12,7 @@ export interface ThrottleSettings {
   windowSeconds: number;
 }
 
-export const GRAPH_REPORTS_LIMIT: ThrottleSettings = {
+const GRAPH_REPORTS_LIMIT: ThrottleSettings = {
   enabled: false,
   limit: 5,
   windowSeconds: 10,

@@ -14,7 +14,7 @@ import {
  */
 
 /** "Authentication failed during strong authentication request": denied or timed-out MFA. */
-export const STRONG_AUTH_FAILED = 500121;
+const STRONG_AUTH_FAILED = 500121;
 
 export function isDeniedPrompt(event: SignInEvent): boolean {
   if (event.errorCode !== STRONG_AUTH_FAILED) return false;
@@ -23,7 +23,7 @@ export function isDeniedPrompt(event: SignInEvent): boolean {
   return event.steps.some((s) => s.method === 'push' && !s.succeeded);
 }
 
-export function isSuccess(event: SignInEvent): boolean {
+function isSuccess(event: SignInEvent): boolean {
   return event.errorCode === 0;
 }
 
@@ -38,7 +38,7 @@ export function textCodeMethod(event: SignInEvent): 'sms' | 'voice' | null {
  * A prompt reported as fraud as the sign-in log itself records it: the same report as Identity
  * Protection's, still seen when risk detections cannot be read.
  */
-export function fraudReportInLog(event: SignInEvent): FraudReport | null {
+function fraudReportInLog(event: SignInEvent): FraudReport | null {
   if (!event.steps.some((s) => s.fraud)) return null;
   const { userId, upn, name, at, ip, place } = event;
   return { id: `signin:${event.id}`, at, userId, upn, name, ip, place };

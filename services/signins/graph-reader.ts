@@ -68,7 +68,7 @@ const RiskRowSchema = z.object({
   location: LocationSchema,
 });
 
-export const USER_REPORTED = 'userReportedSuspiciousActivity';
+const USER_REPORTED = 'userReportedSuspiciousActivity';
 
 /**
  * The log's method names: the documented ones (`Authenticator App`, `SMS`, `Voice`, `Software

@@ -42,6 +42,12 @@ const ACTION_AUDIT: Record<IncidentAction, string> = {
   'open-ticket': 'signins.incident.openTicket',
 };
 
+const FAILED_TEXT: Record<IncidentAction, string> = {
+  'revoke-sessions': 'sign them out everywhere',
+  'call-back': 'start the call-back',
+  'open-ticket': 'open a recovery ticket',
+};
+
 const DONE_TEXT: Record<IncidentAction, (by: string) => string> = {
   'revoke-sessions': (by) => `${by} signed them out everywhere`,
   'call-back': (by) => `${by} is calling back the number on file`,
@@ -65,7 +71,10 @@ export class IncidentActions {
     }));
   }
 
-  /** Records how a claimed action ended and releases the claim. */
+  /**
+   * Records how a claimed action ended and releases the claim; undefined when this person holds
+   * no claim on it (nothing is recorded). `reason` is short and machine-readable, e.g. 'forbidden'.
+   */
   async finish(
     id: string,
     action: IncidentAction,
@@ -73,13 +82,15 @@ export class IncidentActions {
     outcome: FinishOutcome,
   ): Promise<Incident | undefined> {
     const at = this.now();
+    const claim = { held: false };
     const incident = await this.deps.incidents.mutate(
       id,
       (current) => {
-        if (current.pending?.action !== action || current.pending.by.id !== by.id) return undefined;
+        claim.held = current.pending?.action === action && current.pending.by.id === by.id;
+        if (!claim.held) return undefined;
         const text = outcome.ok
           ? DONE_TEXT[action](by.name)
-          : `${by.name} tried: ${action} did not work (${outcome.reason})`;
+          : `${by.name} could not ${FAILED_TEXT[action]} (${outcome.reason})`;
         return {
           ...current,
           pending: undefined,
@@ -90,22 +101,21 @@ export class IncidentActions {
       },
       { bump: true },
     );
-    if (incident) {
-      await this.deps.audit.append({
-        actor: by.id,
-        action: ACTION_AUDIT[action],
-        target: id,
-        outcome: outcome.ok ? 'success' : 'failed',
-        ...(outcome.ok ? {} : { reason: outcome.reason }),
-        ...(outcome.ok && outcome.graphRequestId !== undefined
-          ? { graphRequestId: outcome.graphRequestId }
-          : {}),
-        details: {
-          userId: incident.user.id,
-          ...(outcome.ok && outcome.ticketId ? { ticketId: outcome.ticketId } : {}),
-        },
-      });
-    }
+    if (!incident || !claim.held) return undefined;
+    await this.deps.audit.append({
+      actor: by.id,
+      action: ACTION_AUDIT[action],
+      target: id,
+      outcome: outcome.ok ? 'success' : 'failed',
+      ...(outcome.ok ? {} : { reason: outcome.reason }),
+      ...(outcome.ok && outcome.graphRequestId !== undefined
+        ? { graphRequestId: outcome.graphRequestId }
+        : {}),
+      details: {
+        userId: incident.user.id,
+        ...(outcome.ok && outcome.ticketId ? { ticketId: outcome.ticketId } : {}),
+      },
+    });
     return incident;
   }
 

@@ -60,7 +60,7 @@ export class IncidentOutbox {
     }
     return {
       alerts: open.filter((i) => i.it.alert === 'due'),
-      // An alert not yet posted will show the success itself; a held one needs telling now.
+      // An alert not yet posted shows the success itself (a held one was made due by it).
       dangers: open.filter((i) => i.it.dangerAlert === 'due' && i.it.alert !== 'due'),
       messages: open.filter((i) => i.message.state === 'due'),
       summaries: [...byHour]

@@ -1,14 +1,14 @@
 import type { AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
-import { isDirectoryError } from '../directory/types';
 import type { Logger } from '../logger';
 import type { DocumentStore } from '../storage/types';
 import { realSleep, type ReportsBudget, type Sleep } from './budget';
 import { activityByUser, planForUser, type IncidentChange } from './detect';
-import type { PageRequest, ReadPage, SignInReader } from './graph-reader';
+import type { SignInReader } from './graph-reader';
 import type { HoldoutStore } from './holdouts';
 import { applyChange } from './incident-apply';
 import type { IncidentStore } from './incident-store';
+import { PoliteReads } from './polite-reads';
 import {
   DEFAULT_MONITOR_SETTINGS,
   MINUTE_MS,
@@ -18,11 +18,9 @@ import {
   type SignInEvent,
 } from './model';
 import {
-  blindness,
   readMonitorStatus,
   REASONS,
   saveMonitorStatus,
-  transientIssue,
   type MonitorIssue,
   type MonitorState,
   type MonitorStatus,
@@ -71,27 +69,19 @@ interface Cursor {
 
 const MONITOR = 'signin-monitor';
 const CURSOR_KEY = 'cursor';
-/** A guard against a next link that never ends; far beyond any practice's log. */
-const MAX_PAGES = 1000;
-
-/** Retries ran out, or Graph asked for a longer pause than one poll waits. */
-class Retried extends Error {
-  constructor(
-    readonly issue: MonitorIssue,
-    readonly retryAfterMs?: number,
-  ) {
-    super(issue);
-  }
-}
-
 export class SignInMonitor {
   private readonly settings: MonitorSettings;
-  private readonly sleep: Sleep;
+  private readonly reads: PoliteReads;
   private running: Promise<PollResult> | undefined;
 
   constructor(private readonly deps: MonitorDeps) {
     this.settings = { ...DEFAULT_MONITOR_SETTINGS, ...deps.settings };
-    this.sleep = deps.sleep ?? realSleep;
+    this.reads = new PoliteReads({
+      budget: deps.budget,
+      logger: deps.logger,
+      sleep: deps.sleep ?? realSleep,
+      settings: this.settings,
+    });
   }
 
   /** One poll; a poll asked for while one runs shares its result. */
@@ -104,6 +94,37 @@ export class SignInMonitor {
 
   status(): Promise<MonitorStatus | undefined> {
     return readMonitorStatus(this.deps.store);
+  }
+
+  /**
+   * For the readiness check: can the monitor see, right now? One smallest read of each log,
+   * nothing stored and nothing acted on.
+   */
+  async probe(): Promise<{
+    state: MonitorState;
+    issue: MonitorIssue | null;
+    reason: string | null;
+  }> {
+    const to = this.deps.clock.now();
+    const request = { from: new Date(to.getTime() - MINUTE_MS), to, pageSize: 1 };
+    const verdict = (state: MonitorState, issue: MonitorIssue | null) => ({
+      state,
+      issue,
+      reason: issue ? REASONS[issue] : null,
+    });
+    try {
+      await this.reads.send(() => this.deps.reader.signInPage(request), true);
+    } catch (err) {
+      const failure = this.reads.failure(err, false);
+      return verdict(failure.blind ? 'off' : 'failing', failure.issue);
+    }
+    try {
+      await this.reads.send(() => this.deps.reader.fraudReportPage(request), false);
+    } catch (err) {
+      const failure = this.reads.failure(err, true);
+      if (failure.blind) return verdict('partial', failure.issue);
+    }
+    return verdict('on', null);
   }
 
   private async pollOnce(): Promise<PollResult> {
@@ -128,14 +149,14 @@ export class SignInMonitor {
 
     let events: SignInEvent[];
     try {
-      events = await this.readAll(
+      events = await this.reads.all(
         (r) => this.deps.reader.signInPage(r),
         from(cursor?.signIns),
         now,
         true,
       );
     } catch (err) {
-      const failure = this.failure(err, false);
+      const failure = this.reads.failure(err, false);
       const state: MonitorState = failure.blind ? 'off' : 'failing';
       const status = await this.setStatus(state, failure.issue, cursor?.signIns ?? null);
       return {
@@ -149,7 +170,7 @@ export class SignInMonitor {
     let reportsRead = true;
     let reportIssue: MonitorIssue | null = null;
     try {
-      reports = await this.readAll(
+      reports = await this.reads.all(
         (r) => this.deps.reader.fraudReportPage(r),
         from(cursor?.fraudReports),
         now,
@@ -157,7 +178,7 @@ export class SignInMonitor {
       );
     } catch (err) {
       reportsRead = false;
-      const failure = this.failure(err, true);
+      const failure = this.reads.failure(err, true);
       // Blind to fraud reports is a state IT should know; a passing failure is read again next time.
       if (failure.blind) reportIssue = failure.issue;
       else
@@ -225,67 +246,6 @@ export class SignInMonitor {
       else if (applied.escalated) escalated.push(applied.incident);
     }
     return { opened, escalated };
-  }
-
-  private async readAll<T>(
-    read: (request: PageRequest) => Promise<ReadPage<T>>,
-    from: Date,
-    to: Date,
-    metered: boolean,
-  ): Promise<T[]> {
-    const items: T[] = [];
-    let request: PageRequest = { from, to, pageSize: this.settings.pageSize };
-    for (let pages = 1; ; pages += 1) {
-      const page = await this.withRetries(() => read(request), metered);
-      items.push(...page.items);
-      if (!page.next || pages >= MAX_PAGES) return items;
-      request = { next: page.next };
-    }
-  }
-
-  /** Sends one request, waiting and retrying on 429 (as long as Retry-After says) and 503/504. */
-  private async withRetries<T>(send: () => Promise<T>, metered: boolean): Promise<T> {
-    for (let attempt = 0; ; attempt += 1) {
-      if (metered) await this.deps.budget.acquire();
-      try {
-        return await send();
-      } catch (err) {
-        const throttled = isDirectoryError(err, 'throttled');
-        if (!throttled && !isDirectoryError(err, 'unavailable')) throw err;
-        const asked = throttled ? err.details.retryAfterSeconds : undefined;
-        const waitMs = asked !== undefined ? asked * 1000 : 1000 * 2 ** attempt;
-        // Risk detections are not under the reports throttle: their 429 leaves the budget alone.
-        if (throttled && metered) this.deps.budget.pause?.(waitMs);
-        if (
-          attempt >= this.settings.maxRetries ||
-          waitMs > this.settings.maxRetryAfterSeconds * 1000
-        ) {
-          throw new Retried(transientIssue(err), throttled ? waitMs : undefined);
-        }
-        this.deps.logger.warn(
-          { attempt: attempt + 1, waitMs, throttled },
-          'sign-in monitor waits before asking Graph again',
-        );
-        await this.sleep(waitMs);
-      }
-    }
-  }
-
-  private failure(
-    err: unknown,
-    fraudReports: boolean,
-  ): { issue: MonitorIssue; blind: boolean; retryAfterMs?: number } {
-    if (err instanceof Retried)
-      return { issue: err.issue, blind: false, retryAfterMs: err.retryAfterMs };
-    // A storage failure is the bot's own fault to fix, not a state of the monitor.
-    if (!isDirectoryError(err)) throw err;
-    const blind = blindness(err, fraudReports);
-    if (blind) return { issue: blind, blind: true };
-    if (err.kind === 'malformed-response' || err.kind === 'invalid-request') {
-      this.deps.logger.error({ err: err.message }, 'sign-in monitor did not understand Graph');
-      return { issue: 'unexpected-answer', blind: false };
-    }
-    return { issue: transientIssue(err), blind: false };
   }
 
   private async setStatus(

@@ -70,6 +70,11 @@ describe('sign-in incidents: what IT and the person can do', () => {
       (await rig.actions.claim(incident.id, 'revoke-sessions', PRIYA, incident.version)).kind,
       'busy',
     );
+    assert.equal(
+      await rig.actions.finish(incident.id, 'revoke-sessions', PRIYA, { ok: true }),
+      undefined,
+      'only the one who claimed it records how it ended',
+    );
 
     const done = await rig.actions.finish(incident.id, 'revoke-sessions', IVAN, {
       ok: true,

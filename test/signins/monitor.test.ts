@@ -219,6 +219,17 @@ describe('sign-in monitor', () => {
     );
   });
 
+  it('answers the readiness check with what it can see right now, storing nothing', async () => {
+    assert.deepEqual(await rig.monitor.probe(), { state: 'on', issue: null, reason: null });
+    await rig.tenant({ missingPermissions: ['IdentityRiskEvent.Read.All'] });
+    assert.equal((await rig.monitor.probe()).issue, 'fraud-reports-unreadable');
+    await rig.tenant({ licence: 'free' });
+    const free = await rig.monitor.probe();
+    assert.deepEqual([free.state, free.issue], ['off', 'no-licence']);
+    assert.match(free.reason!, /P1 or P2/);
+    assert.equal(await rig.monitor.status(), undefined, 'a probe is not a poll');
+  });
+
   it('watches bursts but says fraud reports are unreadable without IdentityRiskEvent.Read.All', async () => {
     await rig.tenant({ missingPermissions: ['IdentityRiskEvent.Read.All'] });
     await rig.play({ scenario: 'fatigue', user: THEO, prompts: 3 });

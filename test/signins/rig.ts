@@ -23,7 +23,7 @@ import { call, startSim } from '../graph-sim/helpers';
  * `restart()` drops every object but the database file, as a process restart would.
  */
 
-export const AUDIT_KEY = 'test-audit-key-that-is-long-enough-0123456789';
+const AUDIT_KEY = 'test-audit-key-that-is-long-enough-0123456789';
 export const THEO = 'theo.okafor@riverbendfm.example';
 export const LUIS = 'luis.ortega@riverbendfm.example';
 export const GRACE = 'grace.lindqvist@riverbendfm.example';
