@@ -156,7 +156,9 @@ describe('sign-in monitor', () => {
     assert.equal(after.opened.length, 1);
   });
 
-  it('keeps within the reports throttle on its own while paging a long log', async () => {
+  it('keeps within the reports throttle on its own while paging a long log, even when the first request is slow', async () => {
+    await rig.close();
+    rig = await startRig({}, { firstReadLagMs: 500 });
     await rig.tenant({ reportsThrottle: true });
     for (const user of [THEO, LUIS, GRACE, AMARA]) {
       await rig.play({ scenario: 'success', user, count: 8, spacingSeconds: 60 });

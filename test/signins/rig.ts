@@ -7,7 +7,7 @@ import { staticTokenProvider } from '../../services/directory/graph';
 import type { GraphSim } from '../../services/graph-sim';
 import { silentLogger } from '../../services/logger';
 import { SlidingWindowBudget } from '../../services/signins/budget';
-import { GraphSignInReader } from '../../services/signins/graph-reader';
+import { GraphSignInReader, type SignInReader } from '../../services/signins/graph-reader';
 import { HoldoutStore } from '../../services/signins/holdouts';
 import { IncidentActions } from '../../services/signins/incident-actions';
 import { IncidentOutbox } from '../../services/signins/incident-outbox';
@@ -49,7 +49,15 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(settings: Partial<MonitorSettings> = {}): Promise<Rig> {
+export interface RigOptions {
+  /** The first sign-in log request reaches Graph this much later than its turn was taken. */
+  firstReadLagMs?: number;
+}
+
+export async function startRig(
+  settings: Partial<MonitorSettings> = {},
+  options: RigOptions = {},
+): Promise<Rig> {
   const clock = new ManualClock('2026-03-02T09:00:00.000Z');
   const sim = await startSim({ clock, pageSize: 50 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-signins-'));
@@ -72,8 +80,17 @@ export async function startRig(settings: Partial<MonitorSettings> = {}): Promise
       logger: silentLogger(),
     });
     readers.push(reader);
+    let lag = options.firstReadLagMs ?? 0;
+    const lagged: SignInReader = {
+      signInPage: async (request) => {
+        clock.advance(lag);
+        lag = 0;
+        return reader.signInPage(request);
+      },
+      fraudReportPage: (request) => reader.fraudReportPage(request),
+    };
     const monitor = new SignInMonitor({
-      reader,
+      reader: lagged,
       budget: new SlidingWindowBudget(clock, sleep),
       store,
       incidents,
