@@ -26,11 +26,11 @@ function clauses(filter: string): string[] {
   for (let i = 0; i < filter.length; i += 1) {
     const c = filter[i]!;
     if (c === "'") quoted = !quoted;
-    if (!quoted && /^\s+and\s+/i.test(filter.slice(i)) && /\s/.test(c)) {
-      const match = /^\s+and\s+/i.exec(filter.slice(i))!;
+    const and = quoted ? null : /^\s+and\s+/i.exec(filter.slice(i));
+    if (and) {
       parts.push(current.trim());
       current = '';
-      i += match[0].length - 1;
+      i += and[0].length - 1;
       continue;
     }
     current += c;
