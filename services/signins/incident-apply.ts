@@ -26,6 +26,8 @@ export interface ApplyDeps {
 export interface Applied {
   incident: Incident;
   opened: boolean;
+  /** Something new was added (the opened incident, or more prompts on an existing one). */
+  changed: boolean;
   /** A fraud report or a success after the burst made it urgent just now. */
   escalated: boolean;
 }
@@ -139,7 +141,7 @@ async function open(deps: ApplyDeps, change: IncidentChange): Promise<Applied> {
       heldForSummary: held,
     },
   });
-  return { incident, opened: true, escalated: incident.urgent };
+  return { incident, opened: true, changed: true, escalated: incident.urgent };
 }
 
 function withDanger(incident: Incident, danger: SignInEvent | undefined, at: string): Incident {
@@ -172,14 +174,15 @@ function withDanger(incident: Incident, danger: SignInEvent | undefined, at: str
 async function grow(deps: ApplyDeps, existing: Incident, change: IncidentChange): Promise<Applied> {
   const at = deps.clock.now().toISOString();
   // What this change did, as decided on the copy that was finally saved.
-  const did = { reported: false, danger: false };
+  const did = { changed: false, reported: false, danger: false };
   const updated = await deps.incidents.mutate(
     existing.id,
     (current) => {
       const prompts = change.prompts.filter((p) => !current.promptIds.includes(p.id));
       const reports = change.reports.filter((r) => !current.fraudReportIds.includes(r.id));
       const danger = current.danger ? undefined : change.danger;
-      if (!prompts.length && !reports.length && !danger) return undefined;
+      did.changed = Boolean(prompts.length || reports.length || danger);
+      if (!did.changed) return undefined;
       let next = span(current, prompts, reports);
       did.reported = reports.length > 0 && !current.triggers.includes('fraud-report');
       did.danger = Boolean(danger);
@@ -218,7 +221,7 @@ async function grow(deps: ApplyDeps, existing: Incident, change: IncidentChange)
       details: { userId: incident.user.id, prompts: incident.promptIds.length },
     });
   }
-  return { incident, opened: false, escalated: did.reported || did.danger };
+  return { incident, opened: false, changed: did.changed, escalated: did.reported || did.danger };
 }
 
 export function applyChange(deps: ApplyDeps, change: IncidentChange): Promise<Applied> {

@@ -56,6 +56,8 @@ export interface PollResult {
   opened: Incident[];
   /** Existing incidents that just became urgent (a fraud report, a success after the burst). */
   escalated: Incident[];
+  /** Existing incidents with more prompts (the shared card's count is out of date). */
+  grown: Incident[];
   textCodeSignIns: number;
   /** Graph asked for a pause longer than one poll waits: poll again no sooner than this. */
   retryAfterMs?: number;
@@ -144,6 +146,7 @@ export class SignInMonitor {
       fraudReportsRead: 0,
       opened: [],
       escalated: [],
+      grown: [],
       textCodeSignIns: 0,
     };
 
@@ -218,7 +221,7 @@ export class SignInMonitor {
     events: SignInEvent[],
     reports: FraudReport[],
     handledSince: Date,
-  ): Promise<{ opened: Incident[]; escalated: Incident[] }> {
+  ): Promise<Pick<PollResult, 'opened' | 'escalated' | 'grown'>> {
     const { incidents } = this.deps;
     const known = new Map<string, Incident[]>();
     for (const i of [
@@ -240,12 +243,14 @@ export class SignInMonitor {
     changes.sort((a, b) => startOf(a).localeCompare(startOf(b)));
     const opened: Incident[] = [];
     const escalated: Incident[] = [];
+    const grown: Incident[] = [];
     for (const change of changes) {
       const applied = await applyChange({ ...this.deps, settings: this.settings }, change);
       if (applied.opened) opened.push(applied.incident);
       else if (applied.escalated) escalated.push(applied.incident);
+      else if (applied.changed) grown.push(applied.incident);
     }
-    return { opened, escalated };
+    return { opened, escalated, grown };
   }
 
   private async setStatus(

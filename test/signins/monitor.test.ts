@@ -65,10 +65,21 @@ describe('sign-in monitor', () => {
     await rig.outbox.messageSent(incident!.id, true);
 
     rig.clock.advance(2 * MINUTE);
-    assert.equal((await rig.monitor.poll()).opened.length, 0);
+    const same = await rig.monitor.poll();
+    assert.deepEqual(
+      [same.opened, same.grown],
+      [[], []],
+      'the same log read again changes nothing',
+    );
     await rig.play({ scenario: 'fatigue', user: THEO, prompts: 2 });
     rig.clock.advance(2 * MINUTE);
-    assert.equal((await rig.monitor.poll()).opened.length, 0);
+    const more = await rig.monitor.poll();
+    assert.equal(more.opened.length, 0);
+    assert.deepEqual(
+      more.grown.map((i) => i.promptIds.length),
+      [5],
+      'the card can show the new count',
+    );
 
     const all = await rig.all();
     assert.equal(all.length, 1);
