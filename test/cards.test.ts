@@ -5,6 +5,20 @@ import { cardProblems } from '../cards/validate';
 import { VERBS } from '../cards/verbs';
 import { assetPath } from '../services/paths';
 
+/**
+ * Proposed verbs for the sign-in monitor's cards, passed as data until they join cards/verbs.ts
+ * (the verb check below only sees verbs written into a template).
+ */
+const SIGNIN_VERBS = {
+  view: 'signins.view',
+  revokeSessions: 'signins.revokeSessions',
+  callBack: 'signins.callBack',
+  openTicket: 'signins.openTicket',
+  markHandled: 'signins.markHandled',
+  itWasMe: 'signins.itWasMe',
+  notMe: 'signins.notMe',
+};
+
 /** Sample data for each template: every template must have an entry. */
 const SAMPLES: Record<string, object> = {
   help: {
@@ -256,6 +270,57 @@ const SAMPLES: Record<string, object> = {
     changes: [{ text: '⬆️ Registration campaign on: fail → pass', color: 'Good' }],
     noChanges: 'No readiness changes since last week.',
     blocking: [],
+  },
+  'signin-alert': {
+    notice: '',
+    id: 'ALERT-0001',
+    v: 2,
+    title: 'Someone may have got in after push-bombing',
+    statusText: 'Open since 09:02 UTC',
+    urgent: true,
+    dangerText: 'A sign-in succeeded at 09:01 UTC from 203.0.113.77 (Rotterdam, NL), right after the prompts.',
+    who: 'Theo Okafor (theo.okafor@riverbendfm.example)',
+    when: '2026-03-02 08:58–09:00 UTC',
+    prompts: '5 denied or not answered',
+    sources: ['203.0.113.77 · Rotterdam, South Holland, NL'],
+    apps: 'OfficeHome',
+    fraudText: 'Theo Okafor reported a sign-in request as fraud in Authenticator.',
+    answerText: "Theo Okafor says: it wasn't me.",
+    ticketText: 'Ticket MFA-0012 is open for this.',
+    timeline: ['09:02 UTC MFA Helper: 5 sign-in prompts were denied or not answered from 08:58 UTC'],
+    canAct: true,
+    canOpenTicket: true,
+    verbs: SIGNIN_VERBS,
+  },
+  'signin-alert-summary': {
+    id: 'ALERT-0001',
+    title: 'Push-bombing (MFA fatigue)',
+    statusText: 'Open since 09:02 UTC',
+    urgent: false,
+    name: 'Theo Okafor',
+    prompts: '5 denied or not answered',
+    verbs: SIGNIN_VERBS,
+  },
+  'signin-check': {
+    incidentId: 'ALERT-0001',
+    v: 1,
+    lead: 'Hi Theo, your phone got 5 Microsoft sign-in requests (2026-03-02 08:58–09:00 UTC).',
+    answered: false,
+    answerText: '',
+    canSayItWasMe: true,
+    canSayNotMe: true,
+    itPhone: '555-0100 ext. 200',
+    verbs: SIGNIN_VERBS,
+  },
+  'signin-summary': {
+    title: 'Sign-in alerts 09:00–09:59 UTC: 2 more',
+    intro: 'The hourly limit of alerts was reached, so these 2 were held back to keep the channel readable.',
+    lines: [
+      { id: 'ALERT-0006', name: 'Amara Osei', detail: '3 prompts denied or not answered', urgent: false },
+      { id: 'ALERT-0007', name: 'Grace Lindqvist', detail: '1 prompts · reported as fraud', urgent: true },
+    ],
+    footer: 'Open one to see where the sign-ins came from and to act.',
+    verbs: SIGNIN_VERBS,
   },
   'ticket-summary': {
     notice: '',

@@ -18,7 +18,7 @@ export const FaultConfigSchema = z
     malformed: z.boolean().optional(),
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
     latencyMs: z.number().int().min(0).max(120_000).optional(),
-    /** Only requests whose path starts with this (with or without the /v1.0 prefix). */
+    /** Only requests whose path starts with this (with or without the /v1.0 or /beta prefix). */
     paths: z.string().startsWith('/').optional(),
     /** Stop after this many injected faults. */
     count: z.number().int().min(1).optional(),
@@ -63,7 +63,9 @@ export class Faults {
     if (!c) return null;
     const prefix = c.paths?.toLowerCase();
     const lower = pathname.toLowerCase();
-    if (prefix && !lower.startsWith(prefix) && !lower.startsWith(`/v1.0${prefix}`)) return null;
+    if (prefix && ![prefix, `/v1.0${prefix}`, `/beta${prefix}`].some((p) => lower.startsWith(p))) {
+      return null;
+    }
     const slow = c.slowMs ? Math.floor(this.random() * c.slowMs) : 0;
     if (this.random() >= c.rate) return slow ? { latencyMs: slow } : null;
     this.injected += 1;

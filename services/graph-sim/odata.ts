@@ -2,7 +2,14 @@ import { badRequest, type SimContext } from './http';
 
 /** OData system query options and server-driven paging, as the stand-in supports them. */
 
-export type QueryOption = '$top' | '$filter' | '$select' | '$expand' | '$skiptoken' | '$count';
+export type QueryOption =
+  | '$top'
+  | '$filter'
+  | '$select'
+  | '$expand'
+  | '$skiptoken'
+  | '$count'
+  | '$orderby';
 
 export interface QueryOptions {
   top?: number;
@@ -10,12 +17,20 @@ export interface QueryOptions {
   select?: string[];
   expand?: string[];
   skiptoken?: string;
+  orderby?: string;
 }
 
 const MAX_TOP = 999;
 
-/** Reads the $ options of a request; an option the route does not support is a 400. */
-export function queryOptions(ctx: SimContext, allowed: readonly QueryOption[]): QueryOptions {
+/**
+ * Reads the $ options of a request; an option the route does not support is a 400. `maxTop` is
+ * the largest page a resource allows (the sign-in log allows 1,000).
+ */
+export function queryOptions(
+  ctx: SimContext,
+  allowed: readonly QueryOption[],
+  maxTop = MAX_TOP,
+): QueryOptions {
   const out: QueryOptions = {};
   const seen = new Set<string>();
   for (const [rawKey, value] of ctx.url.searchParams) {
@@ -28,9 +43,9 @@ export function queryOptions(ctx: SimContext, allowed: readonly QueryOption[]): 
     }
     if (key === '$top') {
       const top = Number(value);
-      if (!/^\d+$/.test(value) || top < 1 || top > MAX_TOP) {
+      if (!/^\d+$/.test(value) || top < 1 || top > maxTop) {
         throw badRequest(
-          `Invalid page size specified: '${value}'. Must be between 1 and ${MAX_TOP}.`,
+          `Invalid page size specified: '${value}'. Must be between 1 and ${maxTop}.`,
         );
       }
       out.top = top;
@@ -42,6 +57,8 @@ export function queryOptions(ctx: SimContext, allowed: readonly QueryOption[]): 
       else out.expand = list;
     } else if (key === '$skiptoken') {
       out.skiptoken = value;
+    } else if (key === '$orderby') {
+      out.orderby = value;
     }
   }
   return out;

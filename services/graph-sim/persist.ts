@@ -5,10 +5,11 @@ import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { Practice } from '../directory/practice';
 import { SimUserSchema } from './records';
+import { SimRiskDetectionSchema, SimSignInSchema } from './signin-log';
 
 /**
- * What the stand-in keeps on disk: only the users that changed since the practice file, and the
- * sent mail. Temporary Access Pass codes are never written (records hold a salted hash).
+ * What the stand-in keeps on disk: only the users that changed since the practice file, the sent
+ * mail and the injected sign-in events. Temporary Access Pass codes are never written (records hold a salted hash).
  */
 
 export const SimMailSchema = z.object({
@@ -28,6 +29,9 @@ const StateFileSchema = z.object({
   savedAt: z.string(),
   users: z.array(SimUserSchema),
   mail: z.array(SimMailSchema),
+  /** Injected sign-in events (absent in files written before the stand-in had a sign-in log). */
+  signIns: z.array(SimSignInSchema).default([]),
+  riskDetections: z.array(SimRiskDetectionSchema).default([]),
 });
 export type StateFile = z.infer<typeof StateFileSchema>;
 

@@ -121,6 +121,11 @@ export function handleRequest(deps: ServerDeps) {
           });
         }
         if (await applyFault(ctx, deps, () => (faulted = true))) return;
+        const wait = deps.state.reportsThrottle.admit(path, deps.state.now().getTime());
+        if (wait !== null) {
+          const [code, message] = FAULT_ERRORS[429]!;
+          throw new GraphHttpError(429, code, message, { 'retry-after': String(wait) });
+        }
       }
       const segments = splitPath(path);
       const match = (isGraph ? deps.graph : deps.sim).match(req.method ?? 'GET', segments);

@@ -14,7 +14,9 @@ import { registerMail } from './routes/mail';
 import { registerPolicies } from './routes/policies';
 import { registerReports } from './routes/reports';
 import { registerRoleManagement } from './routes/role-management';
+import { registerSignIns } from './routes/sign-ins';
 import { registerSimControl } from './routes/sim-control';
+import { registerSimSignIns } from './routes/sim-signins';
 import { registerTeamwork } from './routes/teamwork';
 import { registerUsers } from './routes/users';
 import { handleRequest } from './server';
@@ -91,8 +93,10 @@ export async function startGraphSim(options: GraphSimOptions): Promise<GraphSim>
   registerMail(graph);
   registerRoleManagement(graph);
   registerPolicies(graph);
+  registerSignIns(graph, pageSize);
   const sim = new Router();
   registerSimControl(sim, { faults, requests });
+  registerSimSignIns(sim);
 
   let baseUrl = '';
   const handler = handleRequest({

@@ -13,7 +13,9 @@ import {
   type SimUser,
 } from './records';
 import { ReportRows, type RowFilter } from './report-rows';
+import { SignInLog, type SimRiskDetection, type SimSignIn } from './signin-log';
 import { newTap, tapCodeMatches, type TapPolicy, type TapRequest } from './tap';
+import { ReportsThrottle } from './throttle';
 import { canBeDefault, defaultMethod, tapUsability, type RegistrationRow } from './views';
 
 /** The Global Administrator role template id. */
@@ -66,6 +68,9 @@ export class SimState {
   deniedScopes = new Set<string>();
   /** Sign-in policies: security defaults, Conditional Access, the authentication methods policy. */
   policies: SimPolicies;
+  /** Sign-ins and risk detections, injected through /_sim/signins. */
+  readonly signInLog: SignInLog;
+  readonly reportsThrottle = new ReportsThrottle();
 
   constructor(
     private readonly practice: Practice,
@@ -91,6 +96,7 @@ export class SimState {
       this.mailLog = saved.mail;
       logger.info({ users: saved.users.length }, 'graph-sim restored saved changes');
     }
+    this.signInLog = new SignInLog(saved ?? undefined);
   }
 
   now(): Date {
@@ -288,6 +294,22 @@ export class SimState {
     this.save();
   }
 
+  /** Adds sign-in events (and the risk detections they raised) to the log. */
+  recordSignIns(signIns: SimSignIn[], riskDetections: SimRiskDetection[] = []): void {
+    this.signInLog.add(signIns, riskDetections);
+    this.save();
+  }
+
+  clearSignIns(): void {
+    this.signInLog.clear();
+    this.save();
+  }
+
+  /** Whether the bot's app holds this application permission (all, unless a test took it away). */
+  hasPermission(permission: string): boolean {
+    return ![...this.deniedScopes].some((p) => p.toLowerCase() === permission.toLowerCase());
+  }
+
   patchUser(user: SimUser, patch: UserPatch): void {
     const { methodsRegistered, deviceName, phoneNumber, memberOf, ...fields } = patch;
     Object.assign(user, fields);
@@ -321,8 +343,10 @@ export class SimState {
     this.licence = 'p1';
     this.deniedScopes.clear();
     this.policies = new SimPolicies(this.practice, this.initialTapPolicy, this.clock.now());
+    this.reportsThrottle.configure({ enabled: false });
     this.loadFromPractice();
     this.mailLog = [];
+    this.signInLog.clear();
     this.save();
   }
 
@@ -342,6 +366,7 @@ export class SimState {
         savedAt: this.clock.now().toISOString(),
         users: [...this.changed].map((id) => this.users.get(id)!),
         mail: this.mailLog,
+        ...this.signInLog.snapshot(),
       });
     } catch (err) {
       this.logger.error({ err: (err as Error).message }, 'graph-sim could not save its state');

@@ -3,7 +3,6 @@ import {
   GraphHttpError,
   metadata,
   notFound,
-  requireScope,
   sendJson,
   type SimContext,
 } from '../http';
@@ -38,9 +37,8 @@ function invalidFilter(detail: string): GraphHttpError {
   return new GraphHttpError(400, 'badRequest', `Invalid filter clause: ${detail}`);
 }
 
-/** The reports need AuditLog.Read.All and Entra ID P1 or P2; a free tenant gets Graph's 403. */
-function requirePremium(ctx: SimContext): void {
-  requireScope(ctx, 'AuditLog.Read.All');
+/** Reports and audit logs need Entra ID P1 or P2; a free tenant gets Graph's 403. */
+export function requirePremium(ctx: SimContext): void {
   if (ctx.state.licence !== 'free') return;
   throw new GraphHttpError(
     403,
@@ -49,9 +47,25 @@ function requirePremium(ctx: SimContext): void {
   );
 }
 
+/** The reports service words a missing permission its own way, naming the permission. */
+export function requireReportsPermission(ctx: SimContext, permission: string): void {
+  if (ctx.state.hasPermission(permission)) return;
+  throw new GraphHttpError(
+    403,
+    'Authentication_MSGraphPermissionMissing',
+    `Calling principal does not have required MSGraph permissions ${permission}`,
+  );
+}
+
+/** The registration report: AuditLog.Read.All and a premium licence. */
+function requireReportAccess(ctx: SimContext): void {
+  requireReportsPermission(ctx, 'AuditLog.Read.All');
+  requirePremium(ctx);
+}
+
 export function registerReports(router: Router, pageSize: number): void {
   router.on('GET', BASE, (ctx) => {
-    requirePremium(ctx);
+    requireReportAccess(ctx);
     const q = queryOptions(ctx, ['$top', '$filter', '$skiptoken', '$select']);
     checkSelect(q.select, PROPERTIES, TYPE);
     let rows: RegistrationRow[];
@@ -75,7 +89,7 @@ export function registerReports(router: Router, pageSize: number): void {
   });
 
   router.on('GET', `${BASE}/:id`, (ctx) => {
-    requirePremium(ctx);
+    requireReportAccess(ctx);
     const q = queryOptions(ctx, ['$select']);
     checkSelect(q.select, PROPERTIES, TYPE);
     const id = ctx.params.id!;

@@ -45,6 +45,8 @@ const TenantPatchSchema = z
     tapPolicyGroups: z.array(z.string()).nullable().optional(),
     /** Application permissions not granted (e.g. Policy.Read.All): their routes answer 403. */
     deniedScopes: z.array(z.string().min(1)).optional(),
+    /** Graph's reports and audit log throttle (5 requests per 10 s), off by default. */
+    reportsThrottle: z.boolean().optional(),
   })
   .strict();
 
@@ -116,6 +118,7 @@ export function registerSimControl(router: Router, deps: SimControlDeps): void {
     licence: ctx.state.licence,
     tapPolicyGroups: ctx.state.tapPolicyGroups,
     deniedScopes: [...ctx.state.deniedScopes],
+    reportsThrottle: ctx.state.reportsThrottle.current().enabled,
   });
   router.on('GET', '/_sim/tenant', (ctx) => sendJson(ctx, 200, tenant(ctx)));
   router.on('PATCH', '/_sim/tenant', (ctx) => {
@@ -123,6 +126,9 @@ export function registerSimControl(router: Router, deps: SimControlDeps): void {
     if (patch.licence) ctx.state.licence = patch.licence;
     if (patch.tapPolicyGroups !== undefined) ctx.state.tapPolicyGroups = patch.tapPolicyGroups;
     if (patch.deniedScopes) ctx.state.deniedScopes = new Set(patch.deniedScopes);
+    if (patch.reportsThrottle !== undefined) {
+      ctx.state.reportsThrottle.configure({ enabled: patch.reportsThrottle });
+    }
     sendJson(ctx, 200, tenant(ctx));
   });
 

@@ -1,0 +1,158 @@
+import type { HourSummary } from '../services/signins/incident-outbox';
+import type { Incident } from '../services/signins/model';
+import { plainText } from './plain';
+import { expandCard, type CardJson } from './render';
+
+/**
+ * The sign-in monitor's cards: IT's full alert (where the prompts came from, actions), the shared
+ * summary of it for the channel, the question to the person, and the hourly summary. Names and
+ * places come from the directory and the sign-in log, so they are shown as plain words.
+ * Verbs are passed in until they join cards/verbs.ts.
+ */
+
+export interface SignInVerbs {
+  view: string;
+  revokeSessions: string;
+  callBack: string;
+  openTicket: string;
+  markHandled: string;
+  itWasMe: string;
+  notMe: string;
+}
+
+const clock = (iso: string) => `${iso.slice(11, 16)} UTC`;
+
+function span(incident: Incident): string {
+  const first = clock(incident.firstEventAt);
+  const last = clock(incident.lastPromptAt ?? incident.lastEventAt);
+  const day = incident.firstEventAt.slice(0, 10);
+  return first === last ? `${day} ${first}` : `${day} ${first}–${last}`;
+}
+
+function promptsText(incident: Incident): string {
+  const n = incident.promptIds.length;
+  return n === 1 ? '1 denied or not answered' : `${n} denied or not answered`;
+}
+
+function title(incident: Incident): string {
+  if (incident.danger) return 'Someone may have got in after push-bombing';
+  if (incident.triggers.includes('fatigue')) return 'Push-bombing (MFA fatigue)';
+  return 'Sign-in request reported as fraud';
+}
+
+function statusText(incident: Incident): string {
+  if (incident.status === 'handled' && incident.handled) {
+    return `Handled by ${plainText(incident.handled.by.name)} at ${clock(incident.handled.at)}`;
+  }
+  return incident.pending
+    ? `Open · ${plainText(incident.pending.by.name)} is on it`
+    : `Open since ${clock(incident.createdAt)}`;
+}
+
+function answerText(incident: Incident): string {
+  const name = plainText(incident.user.name);
+  if (incident.message.answer === 'not-me') return `${name} says: it wasn't me.`;
+  if (incident.message.answer === 'it-was-me') {
+    return `${name} says: it was me. Check before you trust it: the account may be in someone else's hands.`;
+  }
+  if (incident.message.state === 'sent') return `${name} was asked and has not answered yet.`;
+  if (incident.message.state === 'failed') return `${name} could not be asked in Teams: call them.`;
+  return '';
+}
+
+/** IT's own view: who, when, how many, from where, and what to do. */
+export function signInAlertCard(incident: Incident, verbs: SignInVerbs, notice = ''): CardJson {
+  const open = incident.status === 'open' && !incident.pending;
+  const sources = incident.ips.map((ip, i) =>
+    incident.places[i] ? `${ip} · ${plainText(incident.places[i])}` : ip,
+  );
+  const danger = incident.danger;
+  return expandCard('signin-alert', {
+    notice,
+    id: incident.id,
+    v: incident.version,
+    title: title(incident),
+    statusText: statusText(incident),
+    urgent: incident.urgent,
+    dangerText: danger
+      ? `A sign-in succeeded at ${clock(danger.at)} from ${danger.ip ?? 'an unknown address'}${
+          danger.place ? ` (${plainText(danger.place)})` : ''
+        }, right after the prompts. Sign them out everywhere now.`
+      : '',
+    who: `${plainText(incident.user.name)} (${incident.user.upn})`,
+    when: span(incident),
+    prompts: promptsText(incident),
+    sources: sources.length ? sources : ['unknown'],
+    apps: incident.apps.map((a) => plainText(a)).join(', ') || 'unknown',
+    fraudText: incident.triggers.includes('fraud-report')
+      ? `${plainText(incident.user.name)} reported a sign-in request as fraud in Authenticator.`
+      : '',
+    answerText: answerText(incident),
+    ticketText: incident.ticketId ? `Ticket ${incident.ticketId} is open for this.` : '',
+    timeline: incident.timeline.map(
+      (e) => `${clock(e.at)} ${plainText(e.by.name)}: ${plainText(e.text)}`,
+    ),
+    canAct: open,
+    canOpenTicket: open && !incident.ticketId,
+    verbs,
+  });
+}
+
+/** The card everyone in the channel sees: no addresses, no places, no actions but "show". */
+export function signInAlertSummaryCard(incident: Incident, verbs: SignInVerbs): CardJson {
+  return expandCard('signin-alert-summary', {
+    id: incident.id,
+    title: title(incident),
+    statusText: statusText(incident),
+    urgent: incident.urgent,
+    name: plainText(incident.user.name),
+    prompts: promptsText(incident),
+    verbs,
+  });
+}
+
+/** The question to the person: never where the prompts came from. */
+export function signInCheckCard(
+  incident: Incident,
+  verbs: SignInVerbs,
+  options: { firstName: string; itPhone: string },
+): CardJson {
+  const n = incident.promptIds.length;
+  const answer = incident.message.answer;
+  return expandCard('signin-check', {
+    incidentId: incident.id,
+    v: incident.version,
+    lead: `Hi ${plainText(options.firstName)}, your phone got ${n} Microsoft sign-in ${
+      n === 1 ? 'request' : 'requests'
+    } (${span(incident)}).`,
+    answered: Boolean(answer),
+    answerText:
+      answer === 'not-me'
+        ? 'Thanks. IT has been told and will call you. Keep denying any request you did not start.'
+        : 'Thanks. If more requests come that you did not start, deny them and tell me here.',
+    canSayItWasMe: !answer,
+    canSayNotMe: answer !== 'not-me',
+    itPhone: options.itPhone,
+    verbs,
+  });
+}
+
+/** The alerts of one hour that waited beyond the cap, in one message. */
+export function signInSummaryCard(summary: HourSummary, verbs: SignInVerbs): CardJson {
+  const n = summary.incidents.length;
+  const hour = summary.hour.slice(11, 13);
+  return expandCard('signin-summary', {
+    title: `Sign-in alerts ${hour}:00–${hour}:59 UTC: ${n} more`,
+    intro: `The hourly limit of alerts was reached, so ${n === 1 ? 'this one was' : `these ${n} were`} held back to keep the channel readable.`,
+    lines: summary.incidents.map((line) => ({
+      id: line.id,
+      name: plainText(line.name),
+      detail: line.triggers.includes('fraud-report')
+        ? `${line.prompts} prompts · reported as fraud`
+        : `${line.prompts} prompts denied or not answered`,
+      urgent: line.urgent,
+    })),
+    footer: 'Open one to see where the sign-ins came from and to act.',
+    verbs,
+  });
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { HOUR, MINUTE } from '../../services/clock';
+import {
+  signInAlertCard,
+  signInAlertSummaryCard,
+  signInCheckCard,
+  signInSummaryCard,
+  type SignInVerbs,
+} from '../../cards/signins';
+import { cardProblems } from '../../cards/validate';
+import { AMARA, GRACE, startRig, THEO, type Rig } from './rig';
+
+const VERBS: SignInVerbs = {
+  view: 'signins.view',
+  revokeSessions: 'signins.revokeSessions',
+  callBack: 'signins.callBack',
+  openTicket: 'signins.openTicket',
+  markHandled: 'signins.markHandled',
+  itWasMe: 'signins.itWasMe',
+  notMe: 'signins.notMe',
+};
+
+/** Every Action.Execute verb in a card, wherever it sits. */
+function verbsIn(card: object): string[] {
+  return [...JSON.stringify(card).matchAll(/"verb":"([^"]+)"/g)].map((m) => m[1]!);
+}
+
+describe('sign-in monitor cards', () => {
+  let rig: Rig;
+
+  beforeEach(async () => {
+    rig = await startRig({ alertsPerHour: 1 });
+  });
+  afterEach(async () => {
+    await rig.close();
+  });
+
+  it("shows IT where the prompts came from, and keeps it off the shared card and the person's", async () => {
+    await rig.play({ scenario: 'fatigue', user: THEO, prompts: 5, thenSuccess: true });
+    const [incident] = (await rig.monitor.poll()).opened;
+
+    const alert = signInAlertCard(incident!, VERBS);
+    assert.deepEqual(cardProblems(alert), []);
+    const text = JSON.stringify(alert);
+    assert.match(text, /203\.0\.113\.77 · Rotterdam, South Holland, NL/);
+    assert.match(text, /A sign-in succeeded at 09:00 UTC/);
+    assert.match(text, /5 denied or not answered/);
+    assert.deepEqual(verbsIn(alert), [
+      VERBS.revokeSessions,
+      VERBS.callBack,
+      VERBS.openTicket,
+      VERBS.markHandled,
+    ]);
+
+    for (const card of [
+      signInAlertSummaryCard(incident!, VERBS),
+      signInCheckCard(incident!, VERBS, { firstName: 'Theo', itPhone: '555-0100' }),
+    ]) {
+      assert.deepEqual(cardProblems(card), []);
+      assert.ok(
+        !/203\.0\.113\.77|Rotterdam/.test(JSON.stringify(card)),
+        'where the sign-ins came from is for IT only',
+      );
+    }
+    const check = signInCheckCard(incident!, VERBS, { firstName: 'Theo', itPhone: '555-0100' });
+    assert.match(JSON.stringify(check), /Did you just get sign-in requests you didn't start\?/);
+    assert.deepEqual(verbsIn(check), [VERBS.itWasMe, VERBS.notMe]);
+  });
+
+  it('leaves only what still makes sense once answered or handled', async () => {
+    await rig.play({ scenario: 'fatigue', user: THEO, prompts: 3 });
+    const [incident] = (await rig.monitor.poll()).opened;
+    const answered = await rig.actions.answer(incident!.id, incident!.user.id, 'not-me');
+    assert.equal(answered.kind, 'recorded');
+    const after = answered.kind === 'recorded' ? answered.incident : incident!;
+    assert.deepEqual(
+      verbsIn(signInCheckCard(after, VERBS, { firstName: 'Theo', itPhone: '555-0100' })),
+      [],
+    );
+    assert.match(JSON.stringify(signInAlertCard(after, VERBS)), /says: it wasn't me/);
+
+    const handled = await rig.actions.markHandled(
+      after.id,
+      { id: 'it-1', name: 'Ivan Ortiz' },
+      after.version,
+    );
+    assert.equal(handled.kind, 'ok');
+    const closed = handled.kind === 'ok' ? handled.incident : after;
+    assert.deepEqual(verbsIn(signInAlertCard(closed, VERBS)), []);
+    assert.match(JSON.stringify(signInAlertCard(closed, VERBS)), /Handled by Ivan Ortiz/);
+  });
+
+  it('sums up the held alerts of an hour, each one openable', async () => {
+    for (const user of [THEO, GRACE, AMARA]) {
+      await rig.play({ scenario: 'fatigue', user, prompts: 3 });
+      rig.clock.advance(MINUTE);
+    }
+    await rig.monitor.poll();
+    rig.clock.advance(HOUR);
+    const [summary] = (await rig.outbox.pending()).summaries;
+    const card = signInSummaryCard(summary!, VERBS);
+    assert.deepEqual(cardProblems(card), []);
+    assert.match(JSON.stringify(card), /2 more/);
+    assert.deepEqual(verbsIn(card), [VERBS.view, VERBS.view]);
+  });
+});
