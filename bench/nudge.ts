@@ -98,7 +98,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   try {
     const saved = people.slice(0, Math.round(people.length * savedShare));
     for (const u of saved) {
-      await app.services.conversations.saveUser(u.id, {
+      await app.parts.conversations.saveUser(u.id, {
         channelId: 'msteams',
         serviceUrl: connector.url,
         conversation: { id: chatIdFor(u.id), conversationType: 'personal', isGroup: false, tenantId: config.tenantId, name: '' },
@@ -125,8 +125,8 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     await click('admin.nudgeConfirm', { draftId, final: true }, { replyToId: 'bench-progress' });
     const id = 'NUDGE-0001';
     for (;;) {
-      const c = await app.services.campaigns.campaigns.campaign(id);
-      if (c && (c.status === 'done' || c.status === 'waiting') && !app.services.campaigns.sender.isSending(id)) break;
+      const c = await app.parts.campaigns.campaigns.campaign(id);
+      if (c && (c.status === 'done' || c.status === 'waiting') && !app.parts.campaigns.sender.isSending(id)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const seconds = (performance.now() - started) / 1000;

@@ -29,7 +29,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     for (const upn of STAFF.slice(0, tickets)) {
       const res = await h.click(user(upn), 'lostDevice.submit', { happened: 'stolen', when: 'today', hadWorkApps: 'yes', verifyBy: 'callback' });
       const id = /request (MFA-\d{4})/.exec(cardText(res.body.value))![1]!;
-      const v = (await h.app.services.tickets.get(id))!.value.version;
+      const v = (await h.app.parts.tickets.get(id))!.value.version;
       await h.click(theo, 'tickets.verify', { ticketId: id, v, method: 'callback' });
       ids.push(id);
     }
@@ -40,7 +40,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const afterCreation: number[] = [];
     const totals: number[] = [];
     for (const id of ids) {
-      const v = (await h.app.services.tickets.get(id))!.value.version;
+      const v = (await h.app.parts.tickets.get(id))!.value.version;
       const started = performance.now();
       const res = await h.click(priya, 'tickets.issuePass', { ticketId: id, v });
       const answeredAt = Date.now();

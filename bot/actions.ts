@@ -2,10 +2,12 @@ import type { TurnContext } from 'botbuilder';
 import type { z } from 'zod';
 import type { CardJson } from '../cards/render';
 import type { Verb } from '../cards/verbs';
+import type { AuditLog } from '../services/audit/log';
 import { authorize, needsRoles, POLICY } from '../services/authz/policy';
-import type { Role } from '../services/authz/roles';
+import type { Role, RoleResolver } from '../services/authz/roles';
 import { isDirectoryError } from '../services/directory/types';
-import type { BotServices } from './services';
+import type { Logger } from '../services/logger';
+import { auditFor } from './audit';
 import { messageCard } from './replies';
 
 /** The person behind a turn, as Teams identifies them. */
@@ -14,12 +16,22 @@ export interface Caller {
   name: string;
 }
 
+/** One turn, as an action sees it: what each feature needs besides this, it was built with. */
 export interface ActionContext {
   turn: TurnContext;
   caller: Caller;
-  services: BotServices;
   /** 'invoke' when a card button was clicked (the answer replaces that card), 'text' when typed. */
   source: 'invoke' | 'text';
+}
+
+export interface RouterDeps {
+  roles: RoleResolver;
+  audit: AuditLog;
+  logger: Logger;
+  /** Whether the directory is in an outage (the circuit breaker is open). */
+  directoryHealth: { readonly isOpen: boolean };
+  /** The menu with a note, for a verb that is unknown or a payload that is out of date. */
+  fallback(ctx: ActionContext, notice: string): Promise<CardJson>;
 }
 
 export interface ActionDef<S extends z.ZodType = z.ZodType> {
@@ -42,7 +54,7 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> {
 export class ActionRouter {
   private readonly actions = new Map<string, ActionDef>();
 
-  constructor(private readonly fallback: (ctx: ActionContext, notice: string) => Promise<CardJson>) {}
+  constructor(private readonly deps: RouterDeps) {}
 
   register<S extends z.ZodType>(def: ActionDef<S>): this {
     if (this.actions.has(def.verb)) throw new Error(`verb ${def.verb} is registered twice`);
@@ -63,27 +75,22 @@ export class ActionRouter {
   }
 
   async execute(ctx: ActionContext, verb: string, rawData: unknown): Promise<CardJson> {
-    const log = ctx.services.logger.child({ verb, activityId: ctx.turn.activity.id });
+    const { logger, roles, fallback, directoryHealth } = this.deps;
+    const log = logger.child({ verb, activityId: ctx.turn.activity.id });
     const def = this.actions.get(verb);
+    const record = auditFor(this.deps.audit, ctx.turn, ctx.caller.aadObjectId);
     const audit = (outcome: 'denied' | 'refused', reason: string) =>
-      ctx.services.audit.append({
-        actor: ctx.caller.aadObjectId || 'unknown',
-        action: def ? verb : 'unknown-verb',
-        target: targetOf(rawData),
-        outcome,
-        reason,
-        activityId: ctx.turn.activity.id,
-      });
+      record({ action: def ? verb : 'unknown-verb', target: targetOf(rawData), outcome, reason });
     if (!def) {
       log.warn('unknown card verb');
       await audit('refused', 'unknown-verb');
-      return this.fallback(ctx, 'That button belongs to an older card. Here is the menu again.');
+      return fallback(ctx, 'That button belongs to an older card. Here is the menu again.');
     }
     const parsed = def.schema.safeParse(rawData ?? {});
     if (!parsed.success) {
       log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'card data failed its schema');
       if (!POLICY[verb]?.anyone) await audit('refused', 'bad-payload');
-      return this.fallback(ctx, 'That card is out of date. Here is the menu again.');
+      return fallback(ctx, 'That card is out of date. Here is the menu again.');
     }
     try {
       if (!POLICY[verb]) {
@@ -91,8 +98,8 @@ export class ActionRouter {
         return messageCard('Not available', 'That action is not available.');
       }
       if (needsRoles(verb) && !def.authorizesItself) {
-        const roles = await ctx.services.roles.rolesOf(ctx.caller.aadObjectId);
-        const decision = authorize(verb, { id: ctx.caller.aadObjectId, roles });
+        const callerRoles = await roles.rolesOf(ctx.caller.aadObjectId);
+        const decision = authorize(verb, { id: ctx.caller.aadObjectId, roles: callerRoles });
         if (!decision.allowed) {
           log.warn({ caller: ctx.caller.aadObjectId, reason: decision.reason }, 'action refused by policy');
           await audit('denied', decision.reason);
@@ -103,7 +110,7 @@ export class ActionRouter {
     } catch (err) {
       if (isDirectoryError(err)) {
         log.warn({ err: { kind: err.kind, message: err.message } }, 'directory call failed during an action');
-        const told = err.kind === 'unavailable' && ctx.services.directoryHealth.isOpen ? ' IT has been told.' : '';
+        const told = err.kind === 'unavailable' && directoryHealth.isOpen ? ' IT has been told.' : '';
         return messageCard('Please try again soon', directoryTrouble(err.kind) + told);
       }
       throw err;

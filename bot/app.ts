@@ -6,11 +6,10 @@ import { ActionRouter } from './actions';
 import { MfaBot } from './bot';
 import { admission, rememberConversations } from './admission';
 import { TextRouter } from './text-routing';
-import { answerQuestion } from './handlers/troubleshoot';
-import type { ActionContext } from './actions';
+import type { ActionContext, ActionDef } from './actions';
 import { createBotAuthentication } from './auth';
-import { helpAction, helpCard } from './handlers/help';
-import { myStatusAction } from './handlers/my-status';
+import { Menu } from './handlers/help';
+import { myStatusActions } from './handlers/my-status';
 import { onboardingActions } from './handlers/onboarding/actions';
 import { registerOnboardingReminders } from './handlers/onboarding/reminders';
 import { ItRequests } from './requests';
@@ -20,21 +19,20 @@ import { ItTeam } from './handlers/it-team';
 import { MINUTE } from '../services/clock';
 import { lostDeviceActions } from './handlers/lost-device/actions';
 import { ticketActions } from './handlers/tickets/actions';
-import { troubleshootActions } from './handlers/troubleshoot';
+import { troubleshooting } from './handlers/troubleshoot';
 import { kbReviewActions, teachLearnedExamples } from './handlers/kb-review';
 import { KbFeedback } from '../services/kb/feedback';
 import { RateLimiter } from '../services/ratelimit';
 import { TapLimiter } from '../services/tickets/tap-limiter';
 import { Proactive } from './proactive';
 import { createKnowledgeBase, type KnowledgeBase } from '../services/kb';
-import { loadOnboardingContent } from '../services/onboarding/content';
+import { loadOnboardingContent, type OnboardingContent } from '../services/onboarding/content';
 import { OnboardingProgressStore } from '../services/onboarding/progress';
 import { TicketStore } from '../services/tickets/store';
 import { AuditLog } from '../services/audit/log';
 import { registerAuditCheckpoints } from '../services/audit/checkpoint';
 import { demoAuditKey } from '../services/audit/key';
 import { SOMETHING_WENT_WRONG, STORAGE_TROUBLE } from './replies';
-import type { BotServices } from './services';
 import { systemClock, type Clock } from '../services/clock';
 import { createLogger, type Logger } from '../services/logger';
 import { GraphDirectory } from '../services/directory/graph';
@@ -80,6 +78,24 @@ export interface AppOverrides {
   tabApplicationIdUri?: string;
 }
 
+/** The parts the composition root builds once. */
+export interface AppParts {
+  store: DocumentStore;
+  directory: Directory;
+  roles: RoleResolver;
+  conversations: ConversationDirectory;
+  scheduler: Scheduler;
+  kb: KnowledgeBase;
+  kbFeedback: KbFeedback;
+  onboarding: { content: OnboardingContent; progress: OnboardingProgressStore };
+  tickets: TicketStore;
+  requests: ItRequests;
+  proactive: Proactive;
+  audit: AuditLog;
+  board: TicketBoard;
+  campaigns: CampaignService;
+}
+
 export interface Health {
   status: 'ok' | 'degraded';
   version: string;
@@ -92,9 +108,11 @@ export interface BotApp {
   config: AppConfig;
   adapter: BotAdapter;
   bot: MfaBot;
+  logger: Logger;
   /** Every card verb and its handler (tests read the verbs from it). */
   actions: ActionRouter;
-  services: BotServices;
+  /** What the composition root built, for tests and tools (handlers get their own few). */
+  parts: AppParts;
   /** What the dashboard tab's API uses (bot/tab-api.ts). */
   tab: TabApiDeps;
   health(): Promise<Health>;
@@ -190,89 +208,99 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     groups: config.groups,
     announce: (ticket) => board.opened(ticket),
   });
-  const services: BotServices = {
-    config,
-    clock,
-    logger,
-    store,
-    directory,
-    roles,
+  const kb = overrides.kb ?? createKnowledgeBase();
+  const kbFeedback = new KbFeedback(store, clock);
+  const onboarding = { content: loadOnboardingContent(), progress: new OnboardingProgressStore(store, clock) };
+  const itTeam = new ItTeam({
     conversations,
-    scheduler,
-    kb: overrides.kb ?? createKnowledgeBase(),
-    onboarding: { content: loadOnboardingContent(), progress: new OnboardingProgressStore(store, clock) },
-    tickets,
-    requests,
-    proactive,
-    audit,
+    directory,
     board,
-    itTeam: new ItTeam({
-      conversations,
-      directory,
-      board,
-      logger: logger.child({ component: 'it-team' }),
-      settings: { itGroupId: config.groups.it, itChannelId: config.itChannelId },
-    }),
-    kbFeedback: new KbFeedback(store, clock),
-    directoryHealth: breaker,
-    limits,
-    campaigns: undefined as unknown as CampaignService,
-  };
-
-  const actions: ActionRouter = new ActionRouter((ctx, notice) => helpCard(ctx, actions.verbs(), notice));
-  actions.register(helpAction(() => actions.verbs())).register(myStatusAction);
+    logger: logger.child({ component: 'it-team' }),
+    settings: { itGroupId: config.groups.it, itChannelId: config.itChannelId },
+  });
   announceOutage = (text) => void board.channelNotice(text);
-  const ticketDeps = {
-    tickets,
-    directory,
-    roles,
-    audit,
-    clock,
-    logger: logger.child({ component: 'tickets' }),
-    board,
-    limiter: new TapLimiter(store, clock, config.tapMaxPerHour),
-    conversations,
-    settings: {
-      checkTtlMs,
-      tapLifetimeMinutes: config.tapLifetimeMinutes,
-      tapMaxPerHour: config.tapMaxPerHour,
-      secondVerifierMayBeAdmin: config.secondVerifierMayBeAdmin,
-      groups: config.groups,
-    },
-  };
-  for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions(ticketDeps), ...troubleshootActions(), ...kbReviewActions()]) actions.register(action);
-  void teachLearnedExamples(services).catch((err: unknown) => logger.error({ err }, 'could not load reviewed knowledge base examples'));
-  registerOnboardingReminders(services);
-  const nudgeMessenger = new TeamsNudgeMessenger(adapter, config.bot.appId, services.proactive, conversations, logger.child({ component: 'campaigns' }));
+
+  // Each feature gets the few things it uses; the menu and the router need each other's verbs.
+  let router: ActionRouter | undefined;
+  const menu = new Menu({ directory, roles, logger, verbs: () => router?.verbs() ?? new Set() });
+  const actions = new ActionRouter({ roles, audit, logger, directoryHealth: breaker, fallback: (ctx, notice) => menu.card(ctx, notice) });
+  router = actions;
+  const troubles = troubleshooting({ kb, kbFeedback, requests, itPhone: config.itPhone });
+  const nudgeMessenger = new TeamsNudgeMessenger(adapter, config.bot.appId, proactive, conversations, logger.child({ component: 'campaigns' }));
   adapter.use(nudgeMessenger.middleware());
-  services.campaigns = new CampaignService({
+  const campaigns = new CampaignService({
     store,
     directory,
-    scheduler: services.scheduler,
+    scheduler,
     clock,
     logger: logger.child({ component: 'campaigns' }),
-    audit: services.audit,
+    audit,
     messenger: nudgeMessenger,
     settings: { groups: config.groups, teamsAppCatalogId: config.teamsAppCatalogId, maxRps: config.nudgeMaxRps, confirmThreshold: config.nudgeConfirmThreshold },
     tuning: overrides.campaignTuning,
   });
-  registerCampaignJobs(services.campaigns, { scheduler: services.scheduler, clock, directory, logger: logger.child({ component: 'campaigns' }) });
-  for (const action of campaignActions()) actions.register(action);
-  const auditCheckpoints = registerAuditCheckpoints(
-    { scheduler: services.scheduler, clock, logger: logger.child({ component: 'audit' }), audit: services.audit },
-    (text) => board.channelNotice(text),
-  );
-  const menu = (ctx: ActionContext, notice?: string) => helpCard(ctx, actions.verbs(), notice);
+  registerCampaignJobs(campaigns, { scheduler, clock, directory, logger: logger.child({ component: 'campaigns' }) });
+  const features: ActionDef[][] = [
+    menu.actions(),
+    myStatusActions({ directory }),
+    onboardingActions({
+      onboarding,
+      directory,
+      requests,
+      kb,
+      scheduler,
+      clock,
+      logger,
+      settings: { roleGroups: config.groups.roles, maxSnoozes: config.onboardingMaxSnoozes },
+    }),
+    lostDeviceActions({ tickets, requests, audit, board, itPhone: config.itPhone }),
+    ticketActions({
+      tickets,
+      directory,
+      roles,
+      audit,
+      clock,
+      logger: logger.child({ component: 'tickets' }),
+      board,
+      limiter: new TapLimiter(store, clock, config.tapMaxPerHour),
+      conversations,
+      settings: {
+        checkTtlMs,
+        tapLifetimeMinutes: config.tapLifetimeMinutes,
+        tapMaxPerHour: config.tapMaxPerHour,
+        secondVerifierMayBeAdmin: config.secondVerifierMayBeAdmin,
+        groups: config.groups,
+      },
+    }),
+    troubles.actions,
+    kbReviewActions({ kb, kbFeedback, audit, logger }),
+    campaignActions({
+      campaigns,
+      directory,
+      roles,
+      audit,
+      scheduler,
+      requests,
+      clock,
+      logger,
+      settings: { adminGroup: config.groups.admin, roleGroups: config.groups.roles, tenantId: config.tenantId },
+    }),
+  ];
+  for (const action of features.flat()) actions.register(action);
+  void teachLearnedExamples({ kb, kbFeedback, logger }).catch((err: unknown) => logger.error({ err }, 'could not load reviewed knowledge base examples'));
+  registerOnboardingReminders({ scheduler, onboarding, directory, proactive, logger, settings: { maxSnoozes: config.onboardingMaxSnoozes } });
+  const auditCheckpoints = registerAuditCheckpoints({ scheduler, clock, logger: logger.child({ component: 'audit' }), audit }, (text) => board.channelNotice(text));
+  const showMenu = (ctx: ActionContext, notice?: string) => menu.card(ctx, notice);
   const bot = new MfaBot({
     actions,
-    itTeam: services.itTeam,
+    itTeam,
     logger,
-    menu,
-    services,
-    text: new TextRouter({ actions, kb: services.kb, roles, logger, menu, answer: answerQuestion }),
+    menu: showMenu,
+    text: new TextRouter({ actions, kb, roles, logger, menu: showMenu, answer: troubles.answer }),
   });
-  bot.onTurn(nudgeSetupClicks(services));
-  const tab = dashboardTab(config, services, overrides);
+  bot.onTurn(nudgeSetupClicks({ campaigns, clock, logger }));
+  const parts: AppParts = { store, directory, roles, conversations, scheduler, kb, kbFeedback, onboarding, tickets, requests, proactive, audit, board, campaigns };
+  const tab = dashboardTab(config, { ...parts, clock, logger }, overrides);
 
   let headTimer: NodeJS.Timeout | undefined;
   let lastHealth: { at: number; value: Health } | undefined;
@@ -281,7 +309,8 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     adapter,
     bot,
     actions,
-    services,
+    parts,
+    logger,
     tab: tab.deps,
     async health() {
       const now = Date.now();
@@ -315,11 +344,11 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         .releaseInterrupted()
         .then((n) => n && logger.warn({ released: n }, 'released ticket actions interrupted by a restart'))
         .catch((err: unknown) => logger.error({ err }, 'could not release interrupted ticket actions'))
-        .finally(() => services.scheduler.start());
+        .finally(() => scheduler.start());
       const announce = () =>
-        services.audit.announceHead(config.audit.headFile).catch((err: unknown) => logger.error({ err }, 'could not write the audit chain head'));
+        audit.announceHead(config.audit.headFile).catch((err: unknown) => logger.error({ err }, 'could not write the audit chain head'));
       // Seal records from before the log was keyed first, so the first head announced covers them.
-      void services.audit
+      void audit
         .sealUnkeyed()
         .catch((err: unknown) => logger.error({ err }, 'could not seal the older audit records'))
         .finally(() => {
@@ -328,13 +357,13 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         });
       headTimer = setInterval(announce, 60 * 60_000);
       headTimer.unref();
-      services.campaigns.resume();
+      campaigns.resume();
       tab.start();
     },
     async close() {
       if (headTimer) clearInterval(headTimer);
-      await services.campaigns.stop();
-      await services.scheduler.stop();
+      await campaigns.stop();
+      await scheduler.stop();
       await store.close();
     },
   };
@@ -344,7 +373,11 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
  * The dashboard tab's API: who may call it (Teams SSO in production, the labelled demo sign-in
  * in demo mode only), what it reads, the nudges it may start, and the daily coverage snapshot.
  */
-function dashboardTab(config: AppConfig, services: BotServices, overrides: AppOverrides): { deps: TabApiDeps; start(): void } {
+function dashboardTab(
+  config: AppConfig,
+  services: AppParts & { clock: Clock; logger: Logger },
+  overrides: AppOverrides,
+): { deps: TabApiDeps; start(): void } {
   const { clock, logger, directory, scheduler, campaigns } = services;
   const log = logger.child({ component: 'dashboard' });
   const coverage = new CoverageView(campaigns.coverage, clock, log);

@@ -14,7 +14,6 @@ import type { ActionContext, ActionRouter, Caller } from './actions';
 import type { ItTeam } from './handlers/it-team';
 import { callerOf, cardResponse, isPersonal } from './invoke';
 import { messageCard, SOMETHING_WENT_WRONG } from './replies';
-import type { BotServices } from './services';
 import type { TextRouter } from './text-routing';
 
 export interface BotDeps {
@@ -24,7 +23,6 @@ export interface BotDeps {
   logger: Logger;
   /** The menu, with a note on top when given. */
   menu(ctx: ActionContext, notice?: string): Promise<CardJson>;
-  services: BotServices;
 }
 
 /**
@@ -104,7 +102,7 @@ export class MfaBot extends TeamsActivityHandler {
   }
 
   private actionContext(turn: TurnContext, caller: Caller | undefined, source: ActionContext['source']): ActionContext {
-    return { turn, caller: caller ?? { aadObjectId: '', name: '' }, services: this.deps.services, source };
+    return { turn, caller: caller ?? { aadObjectId: '', name: '' }, source };
   }
 
   private async message(context: TurnContext): Promise<void> {

@@ -17,7 +17,7 @@ export interface RunningServer {
 export async function startServer(app: BotApp, port = app.config.port, host = app.config.host): Promise<RunningServer> {
   const server = restify.createServer({ name: 'mfa-bot', handleUncaughtExceptions: false });
   const parseBody = restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true });
-  const log = app.services.logger;
+  const log = app.logger;
 
   server.post('/api/messages', jsonOnly, parseBody, async (req, res) => {
     const body: unknown = req.body;

@@ -5,7 +5,18 @@ import { screenText } from '../../services/guard/guard';
 import type { ReviewItem } from '../../services/kb/feedback';
 import { ARTICLE_IDS, OUT_OF_SCOPE } from '../../services/kb/schema';
 import type { ActionContext, ActionDef } from '../actions';
-import type { BotServices } from '../services';
+import type { AuditLog } from '../../services/audit/log';
+import type { KnowledgeBase } from '../../services/kb';
+import type { KbFeedback } from '../../services/kb/feedback';
+import type { Logger } from '../../services/logger';
+import { auditFor } from '../audit';
+
+export interface KbReviewDeps {
+  kb: KnowledgeBase;
+  kbFeedback: KbFeedback;
+  audit: AuditLog;
+  logger: Logger;
+}
 
 /**
  * The review queue for practice admins and IT: questions nobody could answer and answers that
@@ -22,8 +33,8 @@ const OutOfScope = z.object({ key: Key }).loose();
 /** Text still safe to show and to learn from: screened when asked, screened again here. */
 const safe = (item: ReviewItem): boolean => screenText(item.question).verdict === 'ok';
 
-async function reviewCard(ctx: ActionContext, notice = '', after?: string): Promise<CardJson> {
-  const { kb, kbFeedback } = ctx.services;
+async function reviewCard(deps: KbReviewDeps, notice = '', after?: string): Promise<CardJson> {
+  const { kb, kbFeedback } = deps;
   const pending = (await kbFeedback.pending()).filter(safe);
   const from = after === undefined ? 0 : pending.findIndex((p) => p.key === after) + 1;
   const item = pending[from] ?? pending[0];
@@ -53,58 +64,52 @@ async function reviewCard(ctx: ActionContext, notice = '', after?: string): Prom
 }
 
 /** Records the decision, teaches the matcher, audits, and shows the next question. */
-async function decide(ctx: ActionContext, verb: Verb, key: string, target: string): Promise<CardJson> {
-  const { kb, kbFeedback, audit } = ctx.services;
+async function decide(deps: KbReviewDeps, ctx: ActionContext, verb: Verb, key: string, target: string): Promise<CardJson> {
+  const { kb, kbFeedback } = deps;
   const item = (await kbFeedback.pending()).find((p) => p.key === key);
+  const record = auditFor(deps.audit, ctx.turn, ctx.caller.aadObjectId);
   const audited = (outcome: 'success' | 'refused', reason?: string) =>
-    audit.append({
-      actor: ctx.caller.aadObjectId,
-      action: verb,
-      target: key.slice(0, 64),
-      outcome,
-      reason,
-      activityId: ctx.turn.activity.id,
-      details: { article: target },
-    });
+    record({ action: verb, target: key.slice(0, 64), outcome, reason, details: { article: target } });
   if (!item || !safe(item)) {
     await audited('refused', item ? 'unsafe-text' : 'already-reviewed');
-    return reviewCard(ctx, 'Someone already reviewed that question.');
+    return reviewCard(deps, 'Someone already reviewed that question.');
   }
   const example = await kbFeedback.resolve(key, target, ctx.caller.aadObjectId);
   if (!example) {
     await audited('refused', 'already-reviewed');
-    return reviewCard(ctx, 'Someone already reviewed that question.');
+    return reviewCard(deps, 'Someone already reviewed that question.');
   }
   kb.learn(example.question, target);
   await audited('success');
   const title = kb.get(target)?.title;
-  return reviewCard(ctx, title ? `Done: I will answer that with "${title}".` : 'Done: marked as not about sign-in.');
+  return reviewCard(deps, title ? `Done: I will answer that with "${title}".` : 'Done: marked as not about sign-in.');
 }
 
+/** The review queue's verbs, for practice admins and IT (see POLICY). */
+export function kbReviewActions(deps: KbReviewDeps): ActionDef[] {
 const show: ActionDef<typeof Show> = {
   verb: VERBS.kbReview,
   schema: Show,
-  run: (ctx, data) => reviewCard(ctx, '', data.after),
+  run: (_ctx, data) => reviewCard(deps, '', data.after),
 };
 
 const mapToArticle: ActionDef<typeof MapPayload> = {
   verb: VERBS.kbReviewMap,
   schema: MapPayload,
-  run: (ctx, data) => decide(ctx, VERBS.kbReviewMap, data.key, data.articleId),
+  run: (ctx, data) => decide(deps, ctx, VERBS.kbReviewMap, data.key, data.articleId),
 };
 
 const outOfScope: ActionDef<typeof OutOfScope> = {
   verb: VERBS.kbReviewOutOfScope,
   schema: OutOfScope,
-  run: (ctx, data) => decide(ctx, VERBS.kbReviewOutOfScope, data.key, OUT_OF_SCOPE),
+  run: (ctx, data) => decide(deps, ctx, VERBS.kbReviewOutOfScope, data.key, OUT_OF_SCOPE),
 };
 
-export function kbReviewActions(): ActionDef[] {
   return [show, mapToArticle, outOfScope] as ActionDef[];
 }
 
 /** Teaches a freshly built matcher every example reviewers kept; returns how many it took. */
-export async function teachLearnedExamples(services: Pick<BotServices, 'kb' | 'kbFeedback' | 'logger'>): Promise<number> {
+export async function teachLearnedExamples(services: Pick<KbReviewDeps, 'kb' | 'kbFeedback' | 'logger'>): Promise<number> {
   let taught = 0;
   for (const e of await services.kbFeedback.learned()) {
     if (screenText(e.question).verdict === 'ok' && services.kb.learn(e.question, e.target)) taught += 1;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { expandCard } from '../../cards/render';
 import { VERBS } from '../../cards/verbs';
 import { AUTHENTICATOR_KIND, describeMethod, isSecondFactor, PASS_KIND, PHONE_KIND } from '../../services/directory/method-names';
-import type { AuthMethod } from '../../services/directory/types';
+import type { AuthMethod, Directory } from '../../services/directory/types';
 import type { ActionDef } from '../actions';
 
 /** Sign-in methods a person keeps as a second factor (not the password, not a setup pass). */
@@ -11,11 +11,12 @@ function secondFactors(methods: AuthMethod[]): AuthMethod[] {
 }
 
 /** "My status": the caller's live methods from the directory, in plain words. */
-export const myStatusAction: ActionDef = {
+export function myStatusActions(deps: { directory: Directory }): ActionDef[] {
+  const mine: ActionDef = {
   verb: VERBS.myStatus,
   schema: z.object({}).loose(),
   async run(ctx) {
-    const all = await ctx.services.directory.authMethods(ctx.caller.aadObjectId);
+    const all = await deps.directory.authMethods(ctx.caller.aadObjectId);
     const methods = secondFactors(all);
     const pass = all.some((m) => m.kind === PASS_KIND);
     const hasAuthenticator = methods.some((m) => m.kind === AUTHENTICATOR_KIND);
@@ -49,3 +50,5 @@ export const myStatusAction: ActionDef = {
     });
   },
 };
+  return [mine];
+}

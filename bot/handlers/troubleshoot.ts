@@ -4,7 +4,10 @@ import { VERBS } from '../../cards/verbs';
 import { screenText } from '../../services/guard/guard';
 import { ARTICLE_IDS } from '../../services/kb/schema';
 import type { Article } from '../../services/kb/schema';
+import type { KnowledgeBase } from '../../services/kb';
+import type { KbFeedback } from '../../services/kb/feedback';
 import type { ActionContext, ActionDef } from '../actions';
+import type { ItRequests } from '../requests';
 import { messageCard } from '../replies';
 
 /** The problems people report most, offered as buttons when they ask for help without words. */
@@ -44,15 +47,15 @@ export function answerCard(article: Article, others: Array<{ id: string; title: 
  * when the bot is sure; "did you mean" with the three best when it is not; and a way to IT when
  * the question is not about signing in at all.
  */
-export async function answerQuestion(ctx: ActionContext, question: string): Promise<CardJson> {
-  const { kb, kbFeedback } = ctx.services;
+async function answerQuestion(deps: TroubleshootDeps, question: string): Promise<CardJson> {
+  const { kb, kbFeedback } = deps;
   const understanding = kb.understand(question);
   const q = question.slice(0, 300);
   const [best, ...rest] = understanding.articles;
   const article = best && kb.get(best.id);
   if (understanding.intent !== 'troubleshoot' || !article) {
     await kbFeedback.unmatched(question);
-    return suggestCard(ctx, {
+    return suggestCard(deps, {
       heading: "I'm not sure I understood that",
       text: 'I help with signing in and Microsoft Authenticator. If it is about one of these, pick it:',
       matches: [],
@@ -61,7 +64,7 @@ export async function answerQuestion(ctx: ActionContext, question: string): Prom
   }
   if (!understanding.confident) {
     await kbFeedback.unsure(question);
-    return suggestCard(ctx, {
+    return suggestCard(deps, {
       heading: 'Did you mean…',
       text: 'I am not sure which of these fits. Pick the closest:',
       matches: understanding.articles.slice(0, 3),
@@ -73,28 +76,28 @@ export async function answerQuestion(ctx: ActionContext, question: string): Prom
 
 /** Best guesses as buttons, a few common topics, and IT: nobody is left at "I don't know". */
 function suggestCard(
-  ctx: ActionContext,
+  deps: TroubleshootDeps,
   view: { heading: string; text: string; matches: Array<{ id: string; title: string }>; q: string },
 ): CardJson {
   const shown = new Set(view.matches.map((m) => m.id));
   const topics = COMMON.filter((id) => !shown.has(id))
     .slice(0, view.matches.length > 0 ? 4 : COMMON.length)
-    .map((id) => ({ id, title: ctx.services.kb.get(id)?.title ?? id }));
+    .map((id) => ({ id, title: deps.kb.get(id)?.title ?? id }));
   return expandCard('kb-suggest', {
     heading: view.heading,
     text: view.text,
     matches: view.matches.map(({ id, title }) => ({ id, title })),
     topicsHeading: view.matches.length > 0 ? 'Or one of these common problems:' : 'Common sign-in problems:',
     topics,
-    itLine: `For anything else, call IT on ${ctx.services.config.itPhone} or send them your question.`,
+    itLine: `For anything else, call IT on ${deps.itPhone} or send them your question.`,
     askItTitle: view.matches.length > 0 ? 'None of these: ask IT' : 'Ask IT',
     tried: [],
     q: view.q,
   });
 }
 
-function startCard(ctx: ActionContext, text: string, tried: string[], q: string, offerIt: boolean): CardJson {
-  const picks = COMMON.filter((id) => !tried.includes(id)).map((id) => ({ id, title: ctx.services.kb.get(id)?.title ?? id }));
+function startCard(deps: TroubleshootDeps, text: string, tried: string[], q: string, offerIt: boolean): CardJson {
+  const picks = COMMON.filter((id) => !tried.includes(id)).map((id) => ({ id, title: deps.kb.get(id)?.title ?? id }));
   return expandCard('kb-start', {
     heading: "Let's fix it",
     text,
@@ -105,20 +108,32 @@ function startCard(ctx: ActionContext, text: string, tried: string[], q: string,
   });
 }
 
+export interface TroubleshootDeps {
+  kb: KnowledgeBase;
+  kbFeedback: KbFeedback;
+  requests: ItRequests;
+  itPhone: string;
+}
+
+/** Troubleshooting: the verbs of its cards, and the answer to a question someone typed. */
+export function troubleshooting(deps: TroubleshootDeps): {
+  actions: ActionDef[];
+  answer(ctx: ActionContext, question: string): Promise<CardJson>;
+} {
 const start: ActionDef = {
   verb: VERBS.troubleshoot,
   schema: z.object({}).loose(),
-  run: async (ctx) =>
-    startCard(ctx, 'Tell me what is happening in your own words, like "no notification" or "codes say wrong". Or pick one:', [], '', false),
+  run: async () =>
+    startCard(deps, 'Tell me what is happening in your own words, like "no notification" or "codes say wrong". Or pick one:', [], '', false),
 };
 
 const showArticle: ActionDef<typeof ArticlePayload> = {
   verb: VERBS.kbArticle,
   schema: ArticlePayload,
-  async run(ctx, data) {
-    const article = ctx.services.kb.get(data.id)!;
+  async run(_ctx, data) {
+    const article = deps.kb.get(data.id)!;
     const q = safeQuestion(data.q);
-    const others = q ? ctx.services.kb.understand(q).articles : article.related.map((id) => ({ id, title: ctx.services.kb.get(id)?.title ?? id }));
+    const others = q ? deps.kb.understand(q).articles : article.related.map((id) => ({ id, title: deps.kb.get(id)?.title ?? id }));
     return answerCard(article, others, data.tried, q);
   },
 };
@@ -126,8 +141,8 @@ const showArticle: ActionDef<typeof ArticlePayload> = {
 const feedback: ActionDef<typeof Feedback> = {
   verb: VERBS.kbFeedback,
   schema: Feedback,
-  async run(ctx, data) {
-    const { kb, kbFeedback } = ctx.services;
+  async run(_ctx, data) {
+    const { kb, kbFeedback } = deps;
     await kbFeedback.record(data.id, data.fixed, safeQuestion(data.q));
     if (data.fixed) return messageCard('Glad that worked!', 'If anything else comes up, just tell me what is happening.');
     const q = safeQuestion(data.q);
@@ -138,7 +153,7 @@ const feedback: ActionDef<typeof Feedback> = {
     if (nextArticle && tried.length < 3) {
       return answerCard(nextArticle, [], tried, q, "Sorry that didn't help. This might be it:");
     }
-    return startCard(ctx, "Sorry, that didn't fix it. IT can take a look: I'll send them your question and what you tried.", tried, q, true);
+    return startCard(deps, "Sorry, that didn't fix it. IT can take a look: I'll send them your question and what you tried.", tried, q, true);
   },
 };
 
@@ -147,7 +162,7 @@ const askIt: ActionDef<typeof Trail> = {
   schema: Trail.loose(),
   async run(ctx, data) {
     const q = safeQuestion(data.q);
-    const ticket = await ctx.services.requests.open(ctx.caller, 'help', {
+    const ticket = await deps.requests.open(ctx.caller, 'help', {
       question: q || undefined,
       articlesTried: data.tried,
       source: 'troubleshooting',
@@ -159,6 +174,8 @@ const askIt: ActionDef<typeof Trail> = {
   },
 };
 
-export function troubleshootActions(): ActionDef[] {
-  return [start, showArticle, feedback, askIt] as ActionDef[];
+return {
+  actions: [start, showArticle, feedback, askIt] as ActionDef[],
+  answer: (_ctx: ActionContext, question: string) => answerQuestion(deps, question),
+};
 }

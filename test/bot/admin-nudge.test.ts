@@ -35,7 +35,7 @@ describe('admin nudge: choosing the audience', () => {
 
   it('picks everyone not on Authenticator, never guests, disabled accounts or the never-nudge group', async () => {
     const card = await preview({});
-    const draft = await h.app.services.campaigns.draft(draftIdOf(card), { id: byUpn(h.practice, DIANE).id, name: '' });
+    const draft = await h.app.parts.campaigns.draft(draftIdOf(card), { id: byUpn(h.practice, DIANE).id, name: '' });
     assert.ok(typeof draft !== 'string');
     const expected = h.practice.users.filter((u) => eligible(u) && !u.methodsRegistered.includes('microsoftAuthenticatorPush'));
     assert.deepEqual(draft.recipients.map((r) => r.upn).sort(), expected.map((u) => u.userPrincipalName).sort());
@@ -60,7 +60,7 @@ describe('admin nudge: choosing the audience', () => {
     const card = await preview({ audience: 'no-mfa', groups: 'Physicians', exclude: 'daniel.kowalski@riverbendfm.example' });
     assert.match(cardText(card), /Nobody to nudge: no one matches "No second sign-in method at all" in Physicians, after leaving out the 1 on your list\. Nothing was saved or sent\./);
     assert.ok(!card.actions?.some((a) => a.verb === 'admin.nudgeConfirm'));
-    assert.equal(await h.app.services.store.count('campaign-drafts'), 0);
+    assert.equal(await h.app.parts.store.count('campaign-drafts'), 0);
   });
 
   it('rejects a note with a code or patient details, says why, and does not echo it back', async () => {
@@ -70,7 +70,7 @@ describe('admin nudge: choosing the audience', () => {
     assert.doesNotMatch(JSON.stringify(card), /483920/);
     const patient = cardText(await preview({ note: 'Patient MRN 12345678 is waiting' }));
     assert.match(patient, /patient/i);
-    assert.equal(await h.app.services.store.count('campaign-drafts'), 0);
+    assert.equal(await h.app.parts.store.count('campaign-drafts'), 0);
   });
 
   it('needs a date for a deadline reminder, and both boxes for reminders', async () => {
@@ -87,7 +87,7 @@ describe('admin nudge: choosing the audience', () => {
       const draftId = draftIdOf(card);
       const forged = (await second.click(admin, 'admin.nudgeConfirm', { draftId, final: true })).body.value as Card;
       assert.match(cardText(forged), /Confirm a large send/);
-      assert.equal((await second.app.services.campaigns.campaigns.recent()).length, 0, 'nothing launched yet');
+      assert.equal((await second.app.parts.campaigns.campaigns.recent()).length, 0, 'nothing launched yet');
       const again = (await second.click(admin, 'admin.nudgeConfirm', { draftId })).body.value as Card;
       assert.match(cardText(again), /Confirm a large send/, 'the first button again does not launch');
       const launched = (await second.click(admin, 'admin.nudgeConfirm', { draftId, final: true })).body.value as Card;
@@ -104,10 +104,10 @@ describe('admin nudge: choosing the audience', () => {
     await h.click(diane, 'admin.nudgeConfirm', { draftId: draftIdOf(card) }, { replyToId: 'progress-card' });
     const campaign = await h.settled('NUDGE-0001');
     assert.equal(campaign.status, 'done');
-    const row = await h.app.services.campaigns.campaigns.row('NUDGE-0001', nora.id);
+    const row = await h.app.parts.campaigns.campaigns.row('NUDGE-0001', nora.id);
     assert.equal(row?.value.state, 'skipped');
     assert.ok(row?.value.registeredAt);
     assert.ok(!h.connector.accepted.some((a) => a.conversationId === chatIdFor(nora.id) && a.kind === 'send'), 'no nudge reached her');
-    assert.equal((await h.app.services.campaigns.campaigns.counts('NUDGE-0001')).sent, 3);
+    assert.equal((await h.app.parts.campaigns.campaigns.counts('NUDGE-0001')).sent, 3);
   });
 });

@@ -58,9 +58,9 @@ describe('admin registration status', () => {
     assert.match(cardText(status.body.value), /only for practice admins/);
     const forged = await h.click(testUser(nora), 'admin.nudgeConfirm', { draftId: '00000000-0000-4000-8000-000000000001', final: true });
     assert.match(cardText(forged.body.value), /only for practice admins/);
-    const denied = (await h.app.services.audit.all()).filter((r) => r.actor === nora.id && r.outcome === 'denied');
+    const denied = (await h.app.parts.audit.all()).filter((r) => r.actor === nora.id && r.outcome === 'denied');
     assert.deepEqual(denied.map((r) => r.action).sort(), ['admin.nudgeConfirm', 'admin.status']);
-    assert.equal(await h.app.services.campaigns.campaigns.recent().then((c) => c.length), 0);
+    assert.equal(await h.app.parts.campaigns.campaigns.recent().then((c) => c.length), 0);
   });
 
   it('checks the admin group again on every action, so someone just removed is refused', async () => {
@@ -69,7 +69,7 @@ describe('admin registration status', () => {
     await patchUser(h.sim, DIANE, { memberOf: [] });
     const after = await h.click(testUser(diane), 'admin.nudge');
     assert.match(cardText(after.body.value), /only for practice admins/);
-    const record = (await h.app.services.audit.all()).find((r) => r.actor === diane.id && r.outcome === 'denied');
+    const record = (await h.app.parts.audit.all()).find((r) => r.actor === diane.id && r.outcome === 'denied');
     assert.equal(record?.reason, 'not-in-admin-group');
   });
 });

@@ -35,7 +35,7 @@ describe('cards on every device', () => {
     await h.post(botAddedToTeam(priya, h.config.groups.it, h.options));
     const res = await h.click(olivia, 'lostDevice.submit', { happened: 'lost', when: 'today', hadWorkApps: 'no', verifyBy: 'callback' });
     const id = /request (MFA-\d{4})/.exec(cardText(res.body.value))![1]!;
-    const v = async () => (await h.app.services.tickets.get(id))!.value.version;
+    const v = async () => (await h.app.parts.tickets.get(id))!.value.version;
     await clickOn('ticket-card', priya, 'tickets.verify', { ticketId: id, v: await v(), method: 'callback' });
     h.connector.clear();
     const pass = await clickOn('ticket-card', priya, 'tickets.issuePass', { ticketId: id, v: await v() });

@@ -195,7 +195,7 @@ describe('a storage failure during a turn', () => {
     const h = await startHarness({ logger: createLogger('error', sink) });
     try {
       const user = h.practice.users[0];
-      sinon.stub(h.app.services.store, 'put').rejects(new Error('disk I/O error'));
+      sinon.stub(h.app.parts.store, 'put').rejects(new Error('disk I/O error'));
       const activity = build.message(userOf(user), 'hi', h.options);
       const res = await h.post(activity);
       assert.equal(res.status, 200);

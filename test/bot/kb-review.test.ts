@@ -35,7 +35,7 @@ describe('reviewing questions the bot could not answer', () => {
   it('keeps staff out of the queue and audits the refusal', async () => {
     const res = await h.click(nora, 'kb.review', {});
     assert.match(cardText(res.body.value), /only for IT and practice admins/);
-    const denied = (await h.app.services.audit.all()).filter((r) => r.action === 'kb.review');
+    const denied = (await h.app.parts.audit.all()).filter((r) => r.action === 'kb.review');
     assert.equal(denied.at(-1)?.outcome, 'denied');
   });
 
@@ -56,7 +56,7 @@ describe('reviewing questions the bot could not answer', () => {
     assert.match(answer, /^I don't get the sign-in notification/);
     assert.match(answer, /Still stuck/);
 
-    const record = (await h.app.services.audit.all()).find((r) => r.action === 'kb.reviewMap')!;
+    const record = (await h.app.parts.audit.all()).find((r) => r.action === 'kb.reviewMap')!;
     assert.equal(record.outcome, 'success');
     assert.equal(record.actor, diane.aadObjectId);
     assert.equal(record.details?.article, 'no-push-notification');
@@ -72,8 +72,8 @@ describe('reviewing questions the bot could not answer', () => {
 
     const [reply] = await h.say(nora, 'can you order lunch for the staff meeting');
     assert.match(cardText(cardOf(reply)), /call IT on/);
-    assert.equal((await h.app.services.kbFeedback.pending()).length, 0);
-    const record = (await h.app.services.audit.all()).find((r) => r.action === 'kb.reviewOutOfScope')!;
+    assert.equal((await h.app.parts.kbFeedback.pending()).length, 0);
+    const record = (await h.app.parts.audit.all()).find((r) => r.action === 'kb.reviewOutOfScope')!;
     assert.equal(record.details?.article, 'out-of-scope');
   });
 
@@ -104,7 +104,7 @@ describe('reviewing questions the bot could not answer', () => {
     const map = actionsOf(await openQueue(diane)).find((a) => a.verb === 'kb.reviewMap')!;
     const res = await h.click(diane, 'kb.reviewMap', { ...map.data, articleId: 'rm -rf' });
     assert.match(cardText(res.body.value), /out of date/);
-    assert.equal((await h.app.services.kbFeedback.pending()).length, 1);
+    assert.equal((await h.app.parts.kbFeedback.pending()).length, 1);
   });
 
   it('remembers mapped questions after a restart', async () => {

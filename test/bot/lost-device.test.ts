@@ -56,7 +56,7 @@ describe('lost or stolen phone', () => {
   }
 
   async function v(id: string): Promise<number> {
-    return (await h.app.services.tickets.get(id))!.value.version;
+    return (await h.app.parts.tickets.get(id))!.value.version;
   }
 
   async function act(user: TestUser, verb: string, id: string, extra: Record<string, unknown> = {}) {
@@ -94,7 +94,7 @@ describe('lost or stolen phone', () => {
     const device = requester.authenticatorDevices[0];
     res = await act(priya, 'tickets.removeDevice', id, { deviceId: device.id });
     assert.equal(res.status, 200);
-    const left = await h.app.services.directory.authenticatorDevices(requester.id);
+    const left = await h.app.parts.directory.authenticatorDevices(requester.id);
     assert.equal(left.find((d) => d.id === device.id), undefined, 'the lost Authenticator is gone');
 
     h.connector.clear();
@@ -134,7 +134,7 @@ describe('lost or stolen phone', () => {
     res = await h.click(priya, 'tickets.passGiven', { ticketId: id });
     assert.equal(cardText(res.body.value).includes(code), false);
 
-    const audit = await h.app.services.audit.all();
+    const audit = await h.app.parts.audit.all();
     const actions = audit.filter((r) => r.outcome === 'success').map((r) => r.action);
     for (const a of ['tickets.assign', 'tickets.verify', 'graph.revokeSignInSessions', 'graph.removeAuthenticator', 'graph.createTemporaryAccessPass']) {
       assert.ok(actions.includes(a), `audited ${a}`);
@@ -148,8 +148,8 @@ describe('lost or stolen phone', () => {
     const nurse = userOf(byUpn(h, 'nora.nguyen@riverbendfm.example'));
     const res = await act(nurse, 'tickets.assign', id);
     assert.match(cardText(res.body.value), /only the IT team/i);
-    assert.equal((await h.app.services.tickets.get(id))!.value.assignee, undefined);
-    const denied = (await h.app.services.audit.all()).filter((r) => r.outcome === 'denied');
+    assert.equal((await h.app.parts.tickets.get(id))!.value.assignee, undefined);
+    const denied = (await h.app.parts.audit.all()).filter((r) => r.outcome === 'denied');
     assert.equal(denied.at(-1)?.actor, nurse.aadObjectId);
   });
 
@@ -159,13 +159,13 @@ describe('lost or stolen phone', () => {
       const res = await act(theo, verb, id, { method: 'in-person' });
       assert.match(cardText(res.body.value), /your own request/, verb);
     }
-    assert.equal((await h.app.services.tickets.get(id))!.value.status, 'open');
+    assert.equal((await h.app.parts.tickets.get(id))!.value.status, 'open');
   });
 
   it('needs a second, different person to confirm identity for a privileged account', async () => {
     const admin = userOf(byUpn(h, 'grace.lindqvist@riverbendfm.example'));
     const id = await report(admin);
-    assert.equal((await h.app.services.tickets.get(id))!.value.privileged, true);
+    assert.equal((await h.app.parts.tickets.get(id))!.value.privileged, true);
     await act(priya, 'tickets.verify', id, { method: 'in-person' });
     let res = await act(priya, 'tickets.issuePass', id);
     assert.match(cardText(res.body.value), /second person must confirm/);
@@ -208,7 +208,7 @@ describe('lost or stolen phone', () => {
     await act(priya, 'tickets.assign', id);
     const res = await h.click(theo, 'tickets.verify', { ticketId: id, v: old, method: 'callback' });
     assert.match(cardText(res.body.value), /out of date, so nothing was changed/);
-    assert.equal((await h.app.services.tickets.get(id))!.value.verification, undefined);
+    assert.equal((await h.app.parts.tickets.get(id))!.value.verification, undefined);
   });
 
   it('answers a forged or unknown ticket plainly and changes nothing', async () => {
@@ -223,23 +223,23 @@ describe('lost or stolen phone', () => {
     const first = await report(staff);
     const res = await h.click(staff, 'lostDevice.submit', { ...INTAKE, happened: 'lost' });
     assert.match(cardText(res.body.value), new RegExp(`already have request ${first} open`));
-    assert.equal((await h.app.services.tickets.listOpen()).length, 1);
+    assert.equal((await h.app.parts.tickets.listOpen()).length, 1);
   });
 
   it('does not send a note holding a code, and stores nothing', async () => {
     const res = await h.click(userOf(requester), 'lostDevice.submit', { ...INTAKE, note: 'my code is 493817' });
     assert.match(cardText(res.body.value), /didn't send anything/);
-    assert.equal((await h.app.services.tickets.listOpen()).length, 0);
+    assert.equal((await h.app.parts.tickets.listOpen()).length, 0);
   });
 
   it('reminds the thread when a ticket waits past its SLA unassigned', async () => {
     const id = await report(userOf(requester));
     h.connector.clear();
     clock.advance(14 * MINUTE);
-    await h.app.services.scheduler.runDue();
+    await h.app.parts.scheduler.runDue();
     assert.equal(h.connector.activities().length, 0);
     clock.advance(2 * MINUTE);
-    await h.app.services.scheduler.runDue();
+    await h.app.parts.scheduler.runDue();
     const reminder = h.connector.activities().find((a) => /waited \d+ minutes with nobody assigned/.test(String(a.text)));
     assert.ok(reminder, 'SLA reminder in the thread');
     assert.match(reminder._call.conversationId, /;messageid=/);
@@ -253,7 +253,7 @@ describe('lost or stolen phone', () => {
     assert.match(cardText(res.body.value), /can't find that request/);
     res = await h.click(staff, 'lostDevice.withdraw', { ticketId: id, v: await v(id) });
     assert.match(cardText(res.body.value), /Withdrawn/);
-    assert.equal((await h.app.services.tickets.get(id))!.value.status, 'withdrawn');
+    assert.equal((await h.app.parts.tickets.get(id))!.value.status, 'withdrawn');
   });
 
   it('keeps the ticket unchanged and says so when the directory fails mid-action, and audits it', async () => {
@@ -267,10 +267,10 @@ describe('lost or stolen phone', () => {
     } finally {
       await simFaults(h, null);
     }
-    const t = (await h.app.services.tickets.get(id))!.value;
+    const t = (await h.app.parts.tickets.get(id))!.value;
     assert.equal(t.sessionsRevokedAt, undefined);
     assert.equal(t.pending, undefined);
-    const failed = (await h.app.services.audit.all()).filter((r) => r.outcome === 'failed');
+    const failed = (await h.app.parts.audit.all()).filter((r) => r.outcome === 'failed');
     assert.equal(failed.at(-1)?.action, 'graph.revokeSignInSessions');
     const res = await act(priya, 'tickets.revokeSessions', id);
     assert.match(cardText(res.body.value), /Signed out everywhere/, 'works again once Graph is back');
@@ -293,7 +293,7 @@ describe('lost phone reported before the bot joined the IT team', () => {
       const res = await h.click(staff, 'lostDevice.submit', INTAKE);
       assert.match(cardText(res.body.value), /MFA-0001/);
       assert.equal(h.connector.activities(IT_CHANNEL).length, 0);
-      const pending = await h.app.services.scheduler.pending('ticket.post');
+      const pending = await h.app.parts.scheduler.pending('ticket.post');
       assert.equal(pending.length, 1, 'a re-post is queued');
       const priya = userOf(h.practice.users.find((u) => u.userPrincipalName === 'priya.raman@riverbendfm.example')!);
       await h.post(botAddedToTeam(priya, h.config.groups.it, h.options));

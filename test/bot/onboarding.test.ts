@@ -70,7 +70,7 @@ describe('staff onboarding walkthrough', () => {
     assert.match(done, /You're all set, Nora!/);
     assert.match(done, /backup method/);
 
-    const events = await h.app.services.onboarding.progress.events(nora.id);
+    const events = await h.app.parts.onboarding.progress.events(nora.id);
     assert.deepEqual(
       events.map((e) => e.kind),
       ['started', 'step', 'step', 'step', 'step', 'check-failed', 'completed'],
@@ -108,9 +108,9 @@ describe('staff onboarding walkthrough', () => {
     h.connector.clear();
 
     clock.advance(DAY - 60_000);
-    assert.equal(await h.app.services.scheduler.runDue(), 0, 'not before it is due');
+    assert.equal(await h.app.parts.scheduler.runDue(), 0, 'not before it is due');
     clock.advance(60_000);
-    assert.equal(await h.app.services.scheduler.runDue(), 1);
+    assert.equal(await h.app.parts.scheduler.runDue(), 1);
     const sent = h.connector.activities();
     assert.equal(sent.length, 1);
     const text = cardText(cardOf(sent[0]));
@@ -153,7 +153,7 @@ describe('staff onboarding walkthrough', () => {
     const res = await h.click(nora, 'onboarding.next', { step: 'verify"; DROP TABLE docs' });
     assert.equal(res.status, 200);
     assert.match(cardText(res.body.value), /out of date/);
-    const progress = await h.app.services.onboarding.progress.get(byUpn(h, NORA).id);
+    const progress = await h.app.parts.onboarding.progress.get(byUpn(h, NORA).id);
     assert.equal(progress?.value.step, 'why');
   });
 
@@ -179,7 +179,7 @@ describe('staff onboarding walkthrough', () => {
     } finally {
       await simFaults(h, null);
     }
-    const progress = await h.app.services.onboarding.progress.get(byUpn(h, NORA).id);
+    const progress = await h.app.parts.onboarding.progress.get(byUpn(h, NORA).id);
     assert.equal(progress?.value.step, 'verify');
   });
 
@@ -214,7 +214,7 @@ describe('staff onboarding walkthrough', () => {
     const res = await h.click(nora, 'onboarding.stuck', { step: 'approve' });
     const text = cardText(res.body.value);
     assert.match(text, /Let's sort it out/);
-    assert.match(text, new RegExp(h.app.services.kb.get('no-push-notification')!.title));
+    assert.match(text, new RegExp(h.app.parts.kb.get('no-push-notification')!.title));
   });
 
   it('gets a new hire who cannot sign in a first-time pass request, handled like a lost phone', async () => {
@@ -225,7 +225,7 @@ describe('staff onboarding walkthrough', () => {
     assert.match(cardText(res.body.value), /Sign-in asks for a code I don't have/);
     res = await h.click(nora, 'onboarding.requestPass', { step: 'register' });
     const id = /Request (MFA-\d{4})/.exec(cardText(res.body.value))![1];
-    const ticket = (await h.app.services.tickets.get(id))!.value;
+    const ticket = (await h.app.parts.tickets.get(id))!.value;
     assert.equal(ticket.kind, 'first-time-pass');
     // IT cannot issue the pass before recording how they confirmed who she is.
     const priya = userOf(byUpn(h, 'priya.raman@riverbendfm.example'));
@@ -241,7 +241,7 @@ describe('staff onboarding walkthrough', () => {
     assert.match(cardText(res.body.value), /hardware token/);
     res = await h.click(nora, 'onboarding.requestToken', { step: 'why' });
     assert.match(cardText(res.body.value), /Request MFA-\d{4} sent to IT/);
-    const open = await h.app.services.tickets.listOpen();
+    const open = await h.app.parts.tickets.listOpen();
     assert.equal(open[0].kind, 'hardware-token');
   });
 });

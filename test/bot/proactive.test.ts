@@ -20,7 +20,7 @@ describe('proactive messages', () => {
     h.connector.rule = () =>
       refused++ === 0 ? { status: 403, body: { error: { code: 'BotDisabledByAdmin', message: 'MessageWritesBlocked' } } } : undefined;
     try {
-      await assert.rejects(h.app.services.proactive.toUser(user.aadObjectId, { text: 'Reminder' }));
+      await assert.rejects(h.app.parts.proactive.toUser(user.aadObjectId, { text: 'Reminder' }));
     } finally {
       h.connector.rule = undefined;
     }
@@ -28,6 +28,6 @@ describe('proactive messages', () => {
   });
 
   it('says plainly when there is no conversation with the person yet', async () => {
-    await assert.rejects(h.app.services.proactive.toUser('00000000-0000-4000-8000-000000000000', { text: 'x' }), UnreachableError);
+    await assert.rejects(h.app.parts.proactive.toUser('00000000-0000-4000-8000-000000000000', { text: 'x' }), UnreachableError);
   });
 });

@@ -50,18 +50,18 @@ describe('troubleshooting answers', () => {
     const ask = (res.body.value.actions as Array<{ verb: string; data: Record<string, unknown> }>).find((a) => a.verb === 'troubleshoot.askIt')!;
     res = await h.click(nora, 'troubleshoot.askIt', ask.data);
     assert.match(cardText(res.body.value), /Request MFA-\d{4} sent to IT/);
-    const [ticket] = await h.app.services.tickets.listOpen();
+    const [ticket] = await h.app.parts.tickets.listOpen();
     assert.equal(ticket.kind, 'help');
     assert.equal(ticket.details.question, 'codes say wrong');
     assert.ok((ticket.details.articlesTried as string[]).length >= 2);
-    const summary = await h.app.services.kbFeedback.summary();
+    const summary = await h.app.parts.kbFeedback.summary();
     assert.ok(Object.values(summary).some((s) => s.stuck > 0), 'still-stuck feedback stored');
   });
 
   it('drops a forged question holding a code before it reaches IT', async () => {
     const res = await h.click(nora, 'troubleshoot.askIt', { tried: ['no-signal'], q: 'my code is 771234' });
     assert.match(cardText(res.body.value), /sent to IT/);
-    const open = await h.app.services.tickets.listOpen();
+    const open = await h.app.parts.tickets.listOpen();
     assert.ok(open.every((t) => !JSON.stringify(t).includes('771234')));
   });
 
@@ -81,7 +81,7 @@ describe('troubleshooting answers', () => {
     assert.match(text, /Or one of these common problems/);
     assert.match(text, /None of these: ask IT/);
     assert.match(text, /call IT on 555-0100/);
-    const pending = await h.app.services.kbFeedback.pending();
+    const pending = await h.app.parts.kbFeedback.pending();
     assert.ok(pending.some((p) => p.question === 'sign in trouble' && p.kind === 'unsure'));
   });
 
@@ -97,16 +97,16 @@ describe('troubleshooting answers', () => {
 
   it('stores a question with no good match, for admins to review', async () => {
     await h.say(nora, 'the coffee machine upstairs is broken');
-    const unmatched = await h.app.services.kbFeedback.unmatchedQuestions();
+    const unmatched = await h.app.parts.kbFeedback.unmatchedQuestions();
     assert.ok(unmatched.some((u) => u.question.includes('coffee machine')));
   });
 
   it('replies politely to empty and binary-looking text, storing nothing', async () => {
-    const before = (await h.app.services.kbFeedback.unmatchedQuestions()).length;
+    const before = (await h.app.parts.kbFeedback.unmatchedQuestions()).length;
     for (const text of ['   ', '\u0000\u0001\u0002\u0003\u0004binary']) {
       const replies = await h.say(nora, text);
       assert.equal(replies.length, 1);
     }
-    assert.equal((await h.app.services.kbFeedback.unmatchedQuestions()).length, before);
+    assert.equal((await h.app.parts.kbFeedback.unmatchedQuestions()).length, before);
   });
 });

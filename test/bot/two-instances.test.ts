@@ -65,7 +65,7 @@ describe('two bot instances over one Azure store', function () {
   }
 
   const version = async (id: string) =>
-    (await instances[0]!.app.services.tickets.get(id))!.value.version;
+    (await instances[0]!.app.parts.tickets.get(id))!.value.version;
 
   async function verified(h: Harness, upn: string): Promise<string> {
     const id = await report(h, userOf(person(upn)));
@@ -124,7 +124,7 @@ describe('two bot instances over one Azure store', function () {
       3,
     );
     assert.equal(
-      (await instances[1]!.app.services.audit.verify()).intact,
+      (await instances[1]!.app.parts.audit.verify()).intact,
       true,
       'one audit chain from both instances',
     );

@@ -98,7 +98,7 @@ export async function startCampaignHarness(o: CampaignHarnessOptions = {}): Prom
     },
     async seedChats(userIds) {
       for (const id of userIds) {
-        await app.services.conversations.saveUser(id, {
+        await app.parts.conversations.saveUser(id, {
           channelId: 'msteams',
           serviceUrl: connector.url,
           conversation: { id: chatIdFor(id), conversationType: 'personal', isGroup: false, tenantId: config.tenantId, name: '' },
@@ -110,9 +110,9 @@ export async function startCampaignHarness(o: CampaignHarnessOptions = {}): Prom
     async settled(campaignId, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const c = await app.services.campaigns.campaigns.campaign(campaignId);
-        const counts = await app.services.campaigns.campaigns.counts(campaignId);
-        const busy = app.services.campaigns.sender.isSending(campaignId);
+        const c = await app.parts.campaigns.campaigns.campaign(campaignId);
+        const counts = await app.parts.campaigns.campaigns.counts(campaignId);
+        const busy = app.parts.campaigns.sender.isSending(campaignId);
         if (c && c.status !== 'running' && c.status !== 'preparing' && counts.queued + counts.sending === 0 && !busy) return c;
         if (Date.now() > deadline) throw new Error(`campaign ${campaignId} did not settle: ${JSON.stringify({ status: c?.status, counts })}`);
         await new Promise((resolve) => setTimeout(resolve, 50));

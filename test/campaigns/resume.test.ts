@@ -43,9 +43,9 @@ describe('campaign after a crash', function () {
 
       const second = await startCampaignHarness({ practice, sim, connector, dataDir, tuning });
       try {
-        second.app.services.campaigns.resume();
+        second.app.parts.campaigns.resume();
         await second.settled(id);
-        const counts = await second.app.services.campaigns.campaigns.counts(id);
+        const counts = await second.app.parts.campaigns.campaigns.counts(id);
         assert.equal(FINAL_STATES.reduce((sum, s) => sum + counts[s], 0), N, 'every row is final');
         assert.equal(counts.sent, N);
 

@@ -87,7 +87,7 @@ describe('chaos: a flaky, slow Microsoft Graph', function () {
           ['tickets.revokeSessions', {}],
           ['tickets.issuePass', {}],
         ] as const) {
-          const v = (await h.app.services.tickets.get(id))!.value.version;
+          const v = (await h.app.parts.tickets.get(id))!.value.version;
           const res = await h.click(it, verb, { ticketId: id, v, ...extra });
           assert.equal(res.status, 200);
           text = cardText(res.body.value);
@@ -99,7 +99,7 @@ describe('chaos: a flaky, slow Microsoft Graph', function () {
       assert.ok(/Temporary Access Pass for/.test(text) || CLEAR_MESSAGE.test(text), `unclear ending: ${text.slice(0, 400)}`);
     }
     assert.ok(results.filter((t) => /Temporary Access Pass for/.test(t)).length >= 7);
-    const open = await h.app.services.tickets.listOpen();
+    const open = await h.app.parts.tickets.listOpen();
     assert.equal(open.length, 10, 'no ticket lost');
     assert.ok(open.every((t) => !t.pending), 'no ticket left half-done');
     assert.deepEqual(unhandled, []);

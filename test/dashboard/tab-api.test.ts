@@ -152,8 +152,8 @@ describe('dashboard tab API in the local demo', function () {
   it('keeps a daily snapshot for the trend', async () => {
     const before = (await api('/api/tab/trend?days=30')).json<{ points: unknown[] }>();
     assert.equal(before.points.length, 0);
-    await h.app.services.scheduler.schedule(SNAPSHOT_JOB, new Date(), {});
-    await h.app.services.scheduler.runDue();
+    await h.app.parts.scheduler.schedule(SNAPSHOT_JOB, new Date(), {});
+    await h.app.parts.scheduler.runDue();
     const trend = (await api('/api/tab/trend?days=30')).json<{
       points: Array<Json>;
       markers: unknown[];
@@ -165,7 +165,7 @@ describe('dashboard tab API in the local demo', function () {
     const { name: _name, ...overall } = coverage.overall;
     assert.deepEqual(counts, overall);
     assert.deepEqual(
-      await h.app.services.scheduler.pending(SNAPSHOT_JOB).then((jobs) => jobs.length),
+      await h.app.parts.scheduler.pending(SNAPSHOT_JOB).then((jobs) => jobs.length),
       1,
       'the next one is scheduled',
     );
@@ -173,7 +173,7 @@ describe('dashboard tab API in the local demo', function () {
 
   it('counts open IT requests by age, without names', async () => {
     const nora = byUpn(h.practice, NORA);
-    await h.app.services.tickets.create({
+    await h.app.parts.tickets.create({
       kind: 'lost-device',
       requester: { id: nora.id, name: nora.displayName },
       details: {},
@@ -262,7 +262,7 @@ describe('dashboard tab API in the local demo', function () {
         await api('/api/tab/nudge/preview', { body: { people: ids(...TICKED), kind: 'deadline' } })
       ).json<{ problems: string[] }>();
       assert.match(deadline.problems.join(' '), /A deadline reminder needs a date/);
-      assert.equal(await h.app.services.store.count('campaign-drafts'), 0, 'nothing stored');
+      assert.equal(await h.app.parts.store.count('campaign-drafts'), 0, 'nothing stored');
     });
 
     it('asks twice above the confirmation threshold', async () => {
@@ -294,7 +294,7 @@ describe('dashboard tab API in the local demo', function () {
         (await api('/api/tab/nudge/confirm', { body: { draftId: p.draftId } })).json().kind,
         'no-chat',
       );
-      assert.deepEqual(await h.app.services.campaigns.campaigns.recent(5), []);
+      assert.deepEqual(await h.app.parts.campaigns.campaigns.recent(5), []);
     });
 
     it('refuses bodies that are not JSON, or not a selection', async () => {

@@ -194,7 +194,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       return { status: res.status, body: res.body as InvokeBody };
     },
     async settle() {
-      await app.services.scheduler.settle();
+      await app.parts.scheduler.settle();
     },
     async close() {
       await server.close();

@@ -5,7 +5,7 @@ import { BOT } from '../helpers/activities';
 
 /** Everything stored except what every turn may legitimately write (audit, conversation refs). */
 function snapshot(h: Harness): string {
-  const db = (h.app.services.store as unknown as { database: { prepare(sql: string): { all(): unknown[] } } }).database;
+  const db = (h.app.parts.store as unknown as { database: { prepare(sql: string): { all(): unknown[] } } }).database;
   return JSON.stringify(
     db.prepare("SELECT collection, key, etag FROM docs WHERE collection NOT IN ('audit', 'audit-head', 'conversation-refs') ORDER BY collection, key").all(),
   );

@@ -161,7 +161,7 @@ describe('production inbound authentication (/api/messages)', () => {
       const activity = row.activity ? row.activity(base) : base;
       const before = { calls: h.connector.calls.length, refused: h.connector.refused.length };
       const stored = storedOutsideAudit(h);
-      const audited = (await h.app.services.audit.all()).length;
+      const audited = (await h.app.parts.audit.all()).length;
 
       const res = await postRaw(h, activity, authorization(row, identity, activity, base));
 
@@ -182,7 +182,7 @@ describe('production inbound authentication (/api/messages)', () => {
         assert.equal(h.connector.calls.length, before.calls, 'no connector call');
         assert.equal(h.connector.refused.length, before.refused, 'no attempted connector call');
         assert.deepEqual(storedOutsideAudit(h), stored, 'nothing stored but the audit record');
-        const added = (await h.app.services.audit.all()).slice(audited);
+        const added = (await h.app.parts.audit.all()).slice(audited);
         if (!row.audit) {
           assert.deepEqual(added, [], 'a request with no token at all is not audited');
         } else {
@@ -212,7 +212,7 @@ describe('production inbound authentication (/api/messages)', () => {
       assert.equal(res.status, 401, res.body);
       assert.equal(run.callCount, 0, 'the bot never ran');
       assert.deepEqual(elsewhere.calls, [], 'no reply, so no bot token, went to that serviceUrl');
-      const record = (await h.app.services.audit.all()).at(-1);
+      const record = (await h.app.parts.audit.all()).at(-1);
       assert.equal(record?.activityId, activity.id);
       assert.equal(record?.reason, 'not-channel-issuer');
       assert.equal(record?.details?.claimedUser, itMember.id);
@@ -340,7 +340,7 @@ describe('a flood of forged tokens', () => {
   it('refuses and logs every one, but fills the audit log with at most 60 a minute', async () => {
     for (let i = 0; i < 65; i += 1) assert.equal((await forge()).status, 401);
     assert.equal(warnings.length, 65, 'one warning each');
-    assert.equal((await h.app.services.audit.all()).length, 60);
+    assert.equal((await h.app.parts.audit.all()).length, 60);
     assert.deepEqual(
       warnings.slice(60).map((w) => w.audited),
       [false, false, false, false, false],
@@ -349,6 +349,6 @@ describe('a flood of forged tokens', () => {
 
     clock.advance(MINUTE);
     assert.equal((await forge()).status, 401);
-    assert.equal((await h.app.services.audit.all()).length, 61, 'audited again a minute later');
+    assert.equal((await h.app.parts.audit.all()).length, 61, 'audited again a minute later');
   });
 });

@@ -42,7 +42,7 @@ describe('production outbound authentication (the bot to the Bot Connector)', ()
       const user = staffMember(h);
       assert.equal((await h.say(userOf(user), 'help')).length, 1);
       assert.ok((await h.say(userOf(user), 'my status')).length >= 1);
-      await h.app.services.proactive.toUser(user.id, { type: 'message', text: 'A reminder.' });
+      await h.app.parts.proactive.toUser(user.id, { type: 'message', text: 'A reminder.' });
 
       assert.deepEqual(
         h.connector.refused.map((c) => c.reason),
@@ -69,7 +69,7 @@ describe('production outbound authentication (the bot to the Bot Connector)', ()
     await inProduction({}, async (h) => {
       const user = staffMember(h);
       await h.say(userOf(user), 'help');
-      const saved = await h.app.services.conversations.user(user.id);
+      const saved = await h.app.parts.conversations.user(user.id);
       assert.ok(saved, 'the conversation was saved');
       const elsewhere = await new LocalConnector().start();
       try {
@@ -77,13 +77,13 @@ describe('production outbound authentication (the bot to the Bot Connector)', ()
         const serviceUrl = elsewhere.url.replace('127.0.0.1', 'localhost');
         const reminder = { type: 'message', text: 'A reminder.' };
         await assert.rejects(
-          h.app.services.proactive.toConversation({ ...saved, serviceUrl }, reminder),
+          h.app.parts.proactive.toConversation({ ...saved, serviceUrl }, reminder),
           /SERVICE_URL_HOSTS/,
         );
         assert.deepEqual(elsewhere.calls, [], 'nothing, and so no token, went there');
 
         const before = h.connector.calls.length;
-        await h.app.services.proactive.toConversation(saved, reminder);
+        await h.app.parts.proactive.toConversation(saved, reminder);
         assert.equal(h.connector.calls.length, before + 1, 'an allowed host still gets it');
       } finally {
         await elsewhere.stop();

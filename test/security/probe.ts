@@ -7,7 +7,7 @@ import type { SqliteStore } from '../../services/storage/sqlite';
  * anything (a conversation, a ticket) and stays the same when only an audit record was added.
  */
 export function storedOutsideAudit(h: Harness): string {
-  const db = (h.app.services.store as SqliteStore).database;
+  const db = (h.app.parts.store as SqliteStore).database;
   const rows = db
     .prepare(
       "SELECT collection, key, etag FROM docs WHERE collection NOT IN ('audit', 'audit-head') ORDER BY collection, key",

@@ -46,7 +46,7 @@ describe('recovery integrity', () => {
     return match[1];
   }
 
-  const ticket = async (id: string) => (await h.app.services.tickets.get(id))!.value;
+  const ticket = async (id: string) => (await h.app.parts.tickets.get(id))!.value;
 
   async function act(u: TestUser, verb: string, id: string, extra: Record<string, unknown> = {}) {
     const res = await h.click(u, verb, { ticketId: id, v: (await ticket(id)).version, ...extra });
@@ -65,7 +65,7 @@ describe('recovery integrity', () => {
 
   const tapCreates = () => h.sim.requests.all().filter((r) => r.method === 'POST' && r.path.includes('temporaryAccessPassMethods')).length;
 
-  const refusals = async (reason: string) => (await h.app.services.audit.all()).filter((r) => r.reason === reason);
+  const refusals = async (reason: string) => (await h.app.parts.audit.all()).filter((r) => r.reason === reason);
 
   describe('1. only while the ticket is active', () => {
     beforeEach(() => start());
@@ -383,10 +383,10 @@ describe('recovery integrity', () => {
       assert.deepEqual([...refresh.userIds].sort(), [`29:${priya.aadObjectId}`, `29:${theo.aadObjectId}`].sort(), 'IT members in the team, nobody else');
 
       const inChannel = { ...h.options, conversationType: 'channel' as const, conversationId: `${IT_CHANNEL};messageid=${post.id ?? '1'}` };
-      const auditBefore = (await h.app.services.audit.all()).length;
+      const auditBefore = (await h.app.parts.audit.all()).length;
       const auto = await h.post({ ...build.execute(nora, 'tickets.view', { ticketId: id }, inChannel), value: { action: { type: 'Action.Execute', verb: 'tickets.view', data: { ticketId: id } }, trigger: 'automatic' } });
       assert.equal(findAction(auto.body, 'tickets.assign'), undefined, 'a refresh by someone outside IT stays read-only');
-      assert.equal((await h.app.services.audit.all()).length, auditBefore, 'a refresh is not a refusal');
+      assert.equal((await h.app.parts.audit.all()).length, auditBefore, 'a refresh is not a refusal');
 
       h.connector.clear();
       const forged = await h.post(build.execute(nora, 'tickets.assign', { ticketId: id, v: (await ticket(id)).version }, inChannel));
@@ -430,7 +430,7 @@ describe('recovery in a real tenant', () => {
   let h: Harness;
   let priya: TestUser;
   const user = (upn: string): PracticeUser => h.practice.users.find((x) => x.userPrincipalName.startsWith(`${upn}@`))!;
-  const ticket = async (id: string) => (await h.app.services.tickets.get(id))!.value;
+  const ticket = async (id: string) => (await h.app.parts.tickets.get(id))!.value;
   async function act(u: TestUser, verb: string, id: string, extra: Record<string, unknown> = {}) {
     return cardText((await h.click(u, verb, { ticketId: id, v: (await ticket(id)).version, ...extra })).body.value);
   }
@@ -452,19 +452,19 @@ describe('recovery in a real tenant', () => {
     const text = await act(priya, 'tickets.removeDevice', id, { deviceId: hannah.authenticatorDevices[0]!.id });
     assert.match(text, /default sign-in method is now text message/);
     assert.match(text, /If that number was on the lost phone/);
-    assert.equal((await h.app.services.directory.authenticatorDevices(hannah.id)).length, 0);
-    const actions = (await h.app.services.audit.all()).filter((r) => r.outcome === 'success').map((r) => r.action);
+    assert.equal((await h.app.parts.directory.authenticatorDevices(hannah.id)).length, 0);
+    const actions = (await h.app.parts.audit.all()).filter((r) => r.outcome === 'success').map((r) => r.action);
     assert.ok(actions.includes('graph.setDefaultMethod') && actions.includes('graph.removeAuthenticator'));
   });
 
   it('gives IT the portal steps when no other method can be the default, and changes nothing', async () => {
     const olivia = user('olivia.brandt');
     await patchSimUser(h, olivia.id, { methodsRegistered: ['microsoftAuthenticatorPush', 'fido2SecurityKey'] });
-    const device = (await h.app.services.directory.authenticatorDevices(olivia.id))[0]!;
+    const device = (await h.app.parts.directory.authenticatorDevices(olivia.id))[0]!;
     const id = await report(userOf(olivia));
     const text = await act(priya, 'tickets.removeDevice', id, { deviceId: device.id });
     assert.match(text, /Require re-register multifactor authentication/);
-    assert.equal((await h.app.services.directory.authenticatorDevices(olivia.id)).length, 1);
+    assert.equal((await h.app.parts.directory.authenticatorDevices(olivia.id)).length, 1);
     assert.equal((await ticket(id)).pending, undefined);
   });
 
@@ -507,7 +507,7 @@ describe('what follows a pass', () => {
       await h.say(olivia, 'hi');
       const res = await h.click(olivia, 'lostDevice.submit', INTAKE);
       const id = /request (MFA-\d{4})/.exec(cardText(res.body.value))![1]!;
-      const version = async () => (await h.app.services.tickets.get(id))!.value.version;
+      const version = async () => (await h.app.parts.tickets.get(id))!.value.version;
       await h.click(priya, 'tickets.verify', { ticketId: id, v: await version(), method: 'callback' });
       await h.settle();
       // Teams refuses every post in the channel's threads for now.
@@ -521,7 +521,7 @@ describe('what follows a pass', () => {
       assert.equal(toOlivia().length, 1, 'the requester was told once');
       h.connector.rule = undefined;
       clock.advance(31_000);
-      await h.app.services.scheduler.runDue();
+      await h.app.parts.scheduler.runDue();
       await h.settle();
       assert.equal(announcements().length, 1, 'the thread hears about the pass once Teams takes it');
       assert.equal(toOlivia().length, 1, 'and the requester is not told twice');

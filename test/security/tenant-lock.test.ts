@@ -31,7 +31,7 @@ describe('tenant lock (production)', () => {
     const res = await h.post(activity);
     assert.equal(res.status, 200);
     assert.equal(h.connector.calls.length, before, 'nothing was sent to another tenant');
-    const refused = (await h.app.services.audit.all()).filter((r) => r.reason === 'wrong-tenant');
+    const refused = (await h.app.parts.audit.all()).filter((r) => r.reason === 'wrong-tenant');
     assert.equal(refused.at(-1)?.target, OTHER_TENANT);
     assert.equal(refused.at(-1)?.activityId, activity.id);
   });

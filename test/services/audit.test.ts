@@ -420,14 +420,14 @@ describe('audit log in the running bot', () => {
     try {
       const priya = userOf(h.practice.users.find((u) => u.userPrincipalName === 'priya.raman@riverbendfm.example')!);
       await h.post(botAddedToTeam(priya, h.config.groups.it, h.options));
-      await h.app.services.audit.append(entry(1));
+      await h.app.parts.audit.append(entry(1));
       h.app.start();
-      const { scheduler } = h.app.services;
+      const { scheduler } = h.app.parts;
       // start() schedules the first checkpoint in the background.
       for (let i = 0; i < 100 && (await scheduler.pending('audit.checkpoint')).length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
       await scheduler.runDue();
       const notice = await h.connector.waitFor(() => h.connector.activities(IT_CHANNEL).find((a) => /Audit log checkpoint/.test(String(a.text))), 5000, 'the checkpoint notice');
-      const head = (await h.app.services.audit.head())!;
+      const head = (await h.app.parts.audit.head())!;
       assert.ok(String(notice.text).includes(`${head.seq}:${Buffer.from(head.hash, 'hex').toString('base64url')}`));
     } finally {
       await h.close();
@@ -438,7 +438,7 @@ describe('audit log in the running bot', () => {
     const first = await startHarness();
     const dataDir = first.dataDir;
     try {
-      await first.app.services.audit.append(entry(1));
+      await first.app.parts.audit.append(entry(1));
     } finally {
       await first.close();
     }
@@ -450,8 +450,8 @@ describe('audit log in the running bot', () => {
 
     const again = await startHarness({ dataDir });
     try {
-      await again.app.services.audit.append(entry(2));
-      assert.equal((await again.app.services.audit.verify()).intact, true);
+      await again.app.parts.audit.append(entry(2));
+      assert.equal((await again.app.parts.audit.verify()).intact, true);
     } finally {
       await again.close();
     }

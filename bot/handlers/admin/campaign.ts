@@ -3,15 +3,14 @@ import type { CardJson } from '../../../cards/render';
 import { VERBS } from '../../../cards/verbs';
 import { CAMPAIGN_ID_PATTERN } from '../../../services/campaigns/model';
 import { measureOutcome } from '../../../services/campaigns/outcome';
-import type { ActionContext, ActionDef } from '../../actions';
+import { adminOnly, personOf, type CampaignAction, type CampaignTurn } from './access';
 import { messageCard } from '../../replies';
-import { adminOnly, personOf } from './guard';
 
 const CampaignData = z.object({ campaignId: z.string().regex(CAMPAIGN_ID_PATTERN) }).loose();
 
 /** The campaign card; once a round is over, with the report (clicks, reasons, registrations so far). */
-export async function campaignCardFor(ctx: ActionContext, id: string, notice = ''): Promise<CardJson | undefined> {
-  const { campaigns, directory, clock } = ctx.services;
+export async function campaignCardFor(ctx: CampaignTurn, id: string, notice = ''): Promise<CardJson | undefined> {
+  const { campaigns, directory, clock } = ctx.deps;
   const campaign = await campaigns.campaigns.campaign(id);
   if (!campaign) return undefined;
   const settled = campaign.status !== 'running' && campaign.status !== 'preparing';
@@ -35,12 +34,12 @@ const cancel = adminOnly<typeof CampaignData>({
   verb: VERBS.adminCampaignCancel,
   schema: CampaignData,
   async run(ctx, data) {
-    const cancelled = await ctx.services.campaigns.cancel(data.campaignId, personOf(ctx));
+    const cancelled = await ctx.deps.campaigns.cancel(data.campaignId, personOf(ctx));
     const notice = cancelled
       ? 'Cancelled. Nothing more will be sent; messages already delivered stay in people\'s chats.'
       : 'That nudge had already finished, so there was nothing to cancel.';
-    return (await ctx.services.campaigns.card(data.campaignId, false, notice)) ?? messageCard('Not found', `There is no nudge ${data.campaignId}.`);
+    return (await ctx.deps.campaigns.card(data.campaignId, false, notice)) ?? messageCard('Not found', `There is no nudge ${data.campaignId}.`);
   },
 });
 
-export const campaignAdminActions: ActionDef[] = [view, cancel] as ActionDef[];
+export const campaignAdminActions: CampaignAction[] = [view, cancel] as CampaignAction[];

@@ -3,22 +3,21 @@ import { z } from 'zod';
 import { toAttachment, type CardJson } from '../../../cards/render';
 import { VERBS } from '../../../cards/verbs';
 import { AUDIENCE_LABELS, DRAFT_ID_PATTERN, type Origin } from '../../../services/campaigns/model';
-import type { ActionContext, ActionDef } from '../../actions';
 import { messageCard } from '../../replies';
 import { campaignCardFor } from './campaign';
 import { checkForm, formValues, NudgeForm } from './form';
-import { adminOnly, personOf } from './guard';
+import { adminOnly, personOf, type CampaignAction, type CampaignTurn } from './access';
 import { EMPTY_FORM, formFromDraft, nudgeFormCard, previewCard, type FormValues } from './view';
 
 const OpenData = z.object({ draftId: z.string().regex(DRAFT_ID_PATTERN).optional() }).loose();
 const ConfirmData = z.object({ draftId: z.string().regex(DRAFT_ID_PATTERN), final: z.union([z.boolean(), z.enum(['true', 'false'])]).optional() }).loose();
 
-function today(ctx: ActionContext): string {
-  return ctx.services.clock.now().toISOString().slice(0, 10);
+function today(ctx: CampaignTurn): string {
+  return ctx.deps.clock.now().toISOString().slice(0, 10);
 }
 
-function form(ctx: ActionContext, values: FormValues, notice = ''): CardJson {
-  return nudgeFormCard(values, Object.keys(ctx.services.config.groups.roles), today(ctx), notice);
+function form(ctx: CampaignTurn, values: FormValues, notice = ''): CardJson {
+  return nudgeFormCard(values, Object.keys(ctx.deps.settings.roleGroups), today(ctx), notice);
 }
 
 /** "nudge": the form, blank or filled in from a preview the admin wants to change. */
@@ -27,7 +26,7 @@ const open = adminOnly<typeof OpenData>({
   schema: OpenData,
   async run(ctx, data) {
     if (!data.draftId) return form(ctx, EMPTY_FORM);
-    const draft = await ctx.services.campaigns.draft(data.draftId, personOf(ctx));
+    const draft = await ctx.deps.campaigns.draft(data.draftId, personOf(ctx));
     return typeof draft === 'string' ? form(ctx, EMPTY_FORM) : form(ctx, formFromDraft(draft));
   },
 });
@@ -38,9 +37,9 @@ const preview = adminOnly<typeof NudgeForm>({
   schema: NudgeForm,
   async run(ctx, data) {
     const values = formValues(data);
-    const checked = checkForm(values, Object.keys(ctx.services.config.groups.roles), today(ctx));
+    const checked = checkForm(values, Object.keys(ctx.deps.settings.roleGroups), today(ctx));
     if ('problems' in checked) return form(ctx, checked.values, checked.problems.join(' '));
-    const { campaigns } = ctx.services;
+    const { campaigns } = ctx.deps;
     const { audience, draft } = await campaigns.preview(checked.spec, personOf(ctx));
     if (!draft) {
       const groups = checked.spec.groups.length ? ` in ${checked.spec.groups.join(', ')}` : '';
@@ -51,12 +50,12 @@ const preview = adminOnly<typeof NudgeForm>({
   },
 });
 
-function originOf(ctx: ActionContext): Origin {
+function originOf(ctx: CampaignTurn): Origin {
   const a = ctx.turn.activity;
   const tenant = (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
   return {
     serviceUrl: a.serviceUrl,
-    tenantId: tenant ?? a.conversation.tenantId ?? ctx.services.config.tenantId,
+    tenantId: tenant ?? a.conversation.tenantId ?? ctx.deps.settings.tenantId,
     bot: { id: a.recipient.id, name: a.recipient.name ?? '' },
   };
 }
@@ -66,7 +65,7 @@ const confirm = adminOnly<typeof ConfirmData>({
   verb: VERBS.adminNudgeConfirm,
   schema: ConfirmData,
   async run(ctx, data) {
-    const { campaigns, audit, logger } = ctx.services;
+    const { campaigns, audit, logger } = ctx.deps;
     const final = data.final === true || data.final === 'true';
     const result = await campaigns.confirm(data.draftId, personOf(ctx), final, originOf(ctx));
     switch (result.kind) {
@@ -96,4 +95,4 @@ const confirm = adminOnly<typeof ConfirmData>({
   },
 });
 
-export const nudgeAdminActions: ActionDef[] = [open, preview, confirm] as ActionDef[];
+export const nudgeAdminActions: CampaignAction[] = [open, preview, confirm] as CampaignAction[];

@@ -3,30 +3,32 @@ import { z } from 'zod';
 import { VERBS } from '../../../cards/verbs';
 import { recordClick, snoozeNudge } from '../../../services/campaigns/jobs';
 import { CAMPAIGN_ID_PATTERN } from '../../../services/campaigns/model';
-import type { ActionDef } from '../../actions';
+import type { Clock } from '../../../services/clock';
+import type { CampaignService } from '../../../services/campaigns/service';
+import type { Logger } from '../../../services/logger';
 import { messageCard } from '../../replies';
-import type { BotServices } from '../../services';
+import type { CampaignAction } from './access';
 
 /** The buttons on the nudge staff receive. Only the recipient's own row is ever touched. */
 
 const NudgeData = z.object({ campaignId: z.string().regex(CAMPAIGN_ID_PATTERN) }).loose();
 
-const snooze: ActionDef<typeof NudgeData> = {
+const snooze: CampaignAction<typeof NudgeData> = {
   verb: VERBS.nudgeSnooze,
   schema: NudgeData,
   async run(ctx, data) {
-    const { campaigns, scheduler, clock } = ctx.services;
+    const { campaigns, scheduler, clock } = ctx.deps;
     const row = await snoozeNudge(campaigns, scheduler, clock, data.campaignId, ctx.caller.aadObjectId);
     if (!row) return messageCard('Nothing to put off', "That reminder wasn't sent to you, so there's nothing to reschedule.");
     return messageCard('Reminder set', "OK, I'll remind you in 3 days. If you have five minutes sooner, type \"set up\" and we'll do it together.");
   },
 };
 
-const help: ActionDef<typeof NudgeData> = {
+const help: CampaignAction<typeof NudgeData> = {
   verb: VERBS.nudgeHelp,
   schema: NudgeData,
   async run(ctx, data) {
-    const { campaigns, clock, requests } = ctx.services;
+    const { campaigns, clock, requests } = ctx.deps;
     await recordClick(campaigns, clock, data.campaignId, ctx.caller.aadObjectId, 'help');
     const ticket = await requests.open(ctx.caller, 'help', { source: 'nudge', campaignId: data.campaignId, step: 'why' });
     return messageCard(
@@ -36,7 +38,7 @@ const help: ActionDef<typeof NudgeData> = {
   },
 };
 
-export const nudgeStaffActions: ActionDef[] = [snooze, help] as ActionDef[];
+export const nudgeStaffActions: CampaignAction[] = [snooze, help] as CampaignAction[];
 
 const SetupClick = z
   .object({
@@ -48,7 +50,7 @@ const SetupClick = z
  * "Set up now" on a nudge is the walkthrough's own verb; this turn hook counts the click for the
  * campaign (for the person who clicked, if they were a recipient) and lets the walkthrough run.
  */
-export function nudgeSetupClicks(services: BotServices): (context: TurnContext, next: () => Promise<void>) => Promise<void> {
+export function nudgeSetupClicks(services: { campaigns: CampaignService; clock: Clock; logger: Logger }): (context: TurnContext, next: () => Promise<void>) => Promise<void> {
   return async (context, next) => {
     const a = context.activity;
     if (a.type === 'invoke' && a.name === 'adaptiveCard/action' && a.from?.aadObjectId) {

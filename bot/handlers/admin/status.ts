@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { VERBS } from '../../../cards/verbs';
 import { HOUR } from '../../../services/clock';
-import { adminOnly } from './guard';
+import { adminOnly } from './access';
 import { statusCard } from './view';
 
 /** A stored report older than this is rebuilt when someone asks without pressing Refresh. */
@@ -19,7 +19,7 @@ export const adminStatusAction = adminOnly<typeof StatusData>({
   verb: VERBS.adminStatus,
   schema: StatusData,
   async run(ctx, data) {
-    const { campaigns, clock } = ctx.services;
+    const { campaigns, clock } = ctx.deps;
     const now = clock.now();
     const refresh = data.refresh === true || data.refresh === 'true';
     let coverage = refresh ? undefined : await campaigns.coverage.cached();

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { VERBS } from '../../../cards/verbs';
 import type { CardJson } from '../../../cards/render';
-import { DAY } from '../../../services/clock';
+import { DAY, type Clock } from '../../../services/clock';
 import { isSecondFactor } from '../../../services/directory/method-names';
-import { isDirectoryError, type AuthenticatorDevice } from '../../../services/directory/types';
-import { STEP_IDS, type StepId } from '../../../services/onboarding/content';
-import type { OnboardingProgress } from '../../../services/onboarding/progress';
+import { isDirectoryError, type AuthenticatorDevice, type Directory } from '../../../services/directory/types';
+import type { KnowledgeBase } from '../../../services/kb';
+import type { Logger } from '../../../services/logger';
+import type { Scheduler } from '../../../services/scheduler';
+import type { ItRequests } from '../../requests';
+import { STEP_IDS, type OnboardingContent, type StepId } from '../../../services/onboarding/content';
+import type { OnboardingProgress, OnboardingProgressStore } from '../../../services/onboarding/progress';
 import type { TicketKind } from '../../../services/tickets/model';
 import type { ActionContext, ActionDef } from '../../actions';
 import { messageCard } from '../../replies';
@@ -18,16 +22,35 @@ const SnoozeData = z.object({ step: z.enum(STEP_IDS).optional(), days: z.union([
 
 const STALE = 'That card was out of date. Here is where you are now.';
 
+export interface OnboardingDeps {
+  onboarding: { content: OnboardingContent; progress: OnboardingProgressStore };
+  directory: Directory;
+  requests: ItRequests;
+  kb: KnowledgeBase;
+  scheduler: Scheduler;
+  clock: Clock;
+  logger: Logger;
+  settings: { roleGroups: Record<string, string>; maxSnoozes: number };
+}
+
+type OnboardingTurn = ActionContext & { deps: OnboardingDeps };
+
+interface OnboardingAction<S extends z.ZodType> {
+  verb: ActionDef['verb'];
+  schema: S;
+  run(ctx: OnboardingTurn, data: z.infer<S>): Promise<CardJson>;
+}
+
 /** Who the walkthrough is talking to: first name, role groups, job title. */
-async function personOf(ctx: ActionContext): Promise<Person> {
-  const { directory, config, logger } = ctx.services;
+async function personOf(ctx: OnboardingTurn): Promise<Person> {
+  const { directory, settings, logger } = ctx.deps;
   const fallback = ctx.caller.name.split(/\s+/)[0] || 'there';
   try {
     const [profile, groups] = await Promise.all([
       directory.getUser(ctx.caller.aadObjectId),
-      directory.memberGroups(ctx.caller.aadObjectId, Object.values(config.groups.roles)),
+      directory.memberGroups(ctx.caller.aadObjectId, Object.values(settings.roleGroups)),
     ]);
-    const roles = Object.entries(config.groups.roles)
+    const roles = Object.entries(settings.roleGroups)
       .filter(([, id]) => groups.includes(id))
       .map(([name]) => name);
     return { firstName: profile.givenName ?? fallback, roles, jobTitle: profile.jobTitle };
@@ -37,38 +60,38 @@ async function personOf(ctx: ActionContext): Promise<Person> {
   }
 }
 
-function canSnooze(ctx: ActionContext, p: OnboardingProgress): boolean {
-  return p.snoozes < ctx.services.config.onboardingMaxSnoozes;
+function canSnooze(ctx: OnboardingTurn, p: OnboardingProgress): boolean {
+  return p.snoozes < ctx.deps.settings.maxSnoozes;
 }
 
 function fresh(userId: string, now: string): OnboardingProgress {
   return { userId, step: 'why', startedAt: now, updatedAt: now, snoozes: 0, checks: 0 };
 }
 
-async function load(ctx: ActionContext) {
-  return ctx.services.onboarding.progress.get(ctx.caller.aadObjectId);
+async function load(ctx: OnboardingTurn) {
+  return ctx.deps.onboarding.progress.get(ctx.caller.aadObjectId);
 }
 
 /** The Authenticator registrations Microsoft 365 has right now (the per-user list is live). */
-async function liveDevices(ctx: ActionContext): Promise<AuthenticatorDevice[]> {
-  return ctx.services.directory.authenticatorDevices(ctx.caller.aadObjectId);
+async function liveDevices(ctx: OnboardingTurn): Promise<AuthenticatorDevice[]> {
+  return ctx.deps.directory.authenticatorDevices(ctx.caller.aadObjectId);
 }
 
-async function hasBackup(ctx: ActionContext): Promise<boolean> {
+async function hasBackup(ctx: OnboardingTurn): Promise<boolean> {
   try {
-    const methods = await ctx.services.directory.authMethods(ctx.caller.aadObjectId);
+    const methods = await ctx.deps.directory.authMethods(ctx.caller.aadObjectId);
     return methods.filter(isSecondFactor).length > 1;
   } catch {
     return false;
   }
 }
 
-async function complete(ctx: ActionContext, p: OnboardingProgress, etag: string | undefined, devices: AuthenticatorDevice[], already: boolean): Promise<CardJson> {
-  const { onboarding, clock } = ctx.services;
+async function complete(ctx: OnboardingTurn, p: OnboardingProgress, etag: string | undefined, devices: AuthenticatorDevice[], already: boolean): Promise<CardJson> {
+  const { onboarding, clock } = ctx.deps;
   if (!p.completedAt) {
     await onboarding.progress.save({ ...p, completedAt: clock.now().toISOString(), checks: 0 }, etag);
     await onboarding.progress.record(p.userId, 'completed', p.step);
-    await ctx.services.scheduler.cancel(reminderId(p.userId));
+    await ctx.deps.scheduler.cancel(reminderId(p.userId));
   }
   const person = await personOf(ctx);
   return doneCard(person.firstName, devices, already, await hasBackup(ctx));
@@ -79,11 +102,11 @@ function reminderId(userId: string): string {
 }
 
 /** Start or resume: where they left off, or "already set up" when Authenticator is there. */
-const start: ActionDef<typeof StepData> = {
+const start: OnboardingAction<typeof StepData> = {
   verb: VERBS.setupStart,
   schema: StepData,
   async run(ctx) {
-    const { onboarding, clock } = ctx.services;
+    const { onboarding, clock } = ctx.deps;
     const stored = await load(ctx);
     const devices = await liveDevices(ctx);
     const now = clock.now().toISOString();
@@ -108,16 +131,16 @@ const start: ActionDef<typeof StepData> = {
   },
 };
 
-function titleOf(ctx: ActionContext, step: StepId): string {
-  return ctx.services.onboarding.content.steps.find((s) => s.id === step)?.title ?? step;
+function titleOf(ctx: OnboardingTurn, step: StepId): string {
+  return ctx.deps.onboarding.content.steps.find((s) => s.id === step)?.title ?? step;
 }
 
 /** Moves one step on, but only from the step the card was showing. */
-const next: ActionDef<typeof StepData> = {
+const next: OnboardingAction<typeof StepData> = {
   verb: VERBS.setupNext,
   schema: StepData,
   async run(ctx, data) {
-    const { onboarding } = ctx.services;
+    const { onboarding } = ctx.deps;
     const stored = await load(ctx);
     if (!stored) return start.run(ctx, {});
     const p = stored.value;
@@ -134,19 +157,19 @@ const next: ActionDef<typeof StepData> = {
   },
 };
 
-async function allSet(_ctx: ActionContext): Promise<CardJson> {
+async function allSet(_ctx: OnboardingTurn): Promise<CardJson> {
   return messageCard("You're all set", 'You already finished setting up Microsoft Authenticator. Nothing more to do.');
 }
 
 /** Asks the directory whether Authenticator is registered now; keeps the step if it can't tell. */
-async function verify(ctx: ActionContext, p: OnboardingProgress, etag: string): Promise<CardJson> {
-  const { onboarding } = ctx.services;
+async function verify(ctx: OnboardingTurn, p: OnboardingProgress, etag: string): Promise<CardJson> {
+  const { onboarding } = ctx.deps;
   let devices: AuthenticatorDevice[];
   try {
     devices = await liveDevices(ctx);
   } catch (err) {
     if (!isDirectoryError(err)) throw err;
-    ctx.services.logger.warn({ err: { kind: err.kind } }, 'verification check failed');
+    ctx.deps.logger.warn({ err: { kind: err.kind } }, 'verification check failed');
     const offline = { firstName: ctx.caller.name.split(/\s+/)[0] || 'there', roles: [], jobTitle: null };
     return stepCard(onboarding.content, 'verify', offline, {
       notice: "I can't check with Microsoft 365 right now. Your progress is saved. Please try again in a few minutes.",
@@ -161,7 +184,7 @@ async function verify(ctx: ActionContext, p: OnboardingProgress, etag: string): 
   return stepCard(onboarding.content, 'verify', await personOf(ctx), { canSnooze: canSnooze(ctx, failed), checks: failed.checks });
 }
 
-const check: ActionDef<typeof StepData> = {
+const check: OnboardingAction<typeof StepData> = {
   verb: VERBS.setupCheck,
   schema: StepData,
   async run(ctx) {
@@ -172,11 +195,11 @@ const check: ActionDef<typeof StepData> = {
   },
 };
 
-const stuck: ActionDef<typeof StepData> = {
+const stuck: OnboardingAction<typeof StepData> = {
   verb: VERBS.setupStuck,
   schema: StepData,
   async run(ctx, data) {
-    const { onboarding, kb } = ctx.services;
+    const { onboarding, kb } = ctx.deps;
     const stored = await load(ctx);
     const step = stored?.value.step ?? data.step ?? 'why';
     await onboarding.progress.record(ctx.caller.aadObjectId, 'stuck', step);
@@ -185,16 +208,16 @@ const stuck: ActionDef<typeof StepData> = {
   },
 };
 
-const snooze: ActionDef<typeof SnoozeData> = {
+const snooze: OnboardingAction<typeof SnoozeData> = {
   verb: VERBS.setupSnooze,
   schema: SnoozeData,
   async run(ctx, data) {
-    const { onboarding, scheduler, clock, config } = ctx.services;
+    const { onboarding, scheduler, clock, settings } = ctx.deps;
     const stored = await load(ctx);
     if (!stored) return start.run(ctx, {});
     const p = stored.value;
     if (p.completedAt) return allSet(ctx);
-    if (p.snoozes >= config.onboardingMaxSnoozes) {
+    if (p.snoozes >= settings.maxSnoozes) {
       return stepCard(onboarding.content, p.step, await personOf(ctx), {
         notice: "You've put this off a few times already. It only takes about five minutes: let's do it now, or ask IT for help.",
         canSnooze: false,
@@ -210,7 +233,7 @@ const snooze: ActionDef<typeof SnoozeData> = {
   },
 };
 
-const alternatives: ActionDef<typeof StepData> = {
+const alternatives: OnboardingAction<typeof StepData> = {
   verb: VERBS.setupAlternatives,
   schema: StepData,
   async run(ctx) {
@@ -220,14 +243,14 @@ const alternatives: ActionDef<typeof StepData> = {
 };
 
 /** Opens an IT request of a kind (or joins the open one) and says its number. */
-function itRequest(verb: (typeof VERBS)[keyof typeof VERBS], kind: TicketKind, what: string): ActionDef<typeof StepData> {
+function itRequest(verb: (typeof VERBS)[keyof typeof VERBS], kind: TicketKind, what: string): OnboardingAction<typeof StepData> {
   return {
     verb,
     schema: StepData,
     async run(ctx, data) {
-      const ticket = await ctx.services.requests.open(ctx.caller, kind, { step: data.step ?? 'unknown', source: 'onboarding' });
+      const ticket = await ctx.deps.requests.open(ctx.caller, kind, { step: data.step ?? 'unknown', source: 'onboarding' });
       if (kind === 'help' || kind === 'hardware-token') {
-        await ctx.services.onboarding.progress.record(ctx.caller.aadObjectId, 'asked-it', data.step ?? 'why');
+        await ctx.deps.onboarding.progress.record(ctx.caller.aadObjectId, 'asked-it', data.step ?? 'why');
       }
       return messageCard(
         `Request ${ticket.id} sent to IT`,
@@ -237,8 +260,9 @@ function itRequest(verb: (typeof VERBS)[keyof typeof VERBS], kind: TicketKind, w
   };
 }
 
-export function onboardingActions(): ActionDef[] {
-  return [
+/** The walkthrough's verbs, each run with the turn and what onboarding uses. */
+export function onboardingActions(deps: OnboardingDeps): ActionDef[] {
+  const actions: Array<OnboardingAction<z.ZodType>> = [
     start,
     next,
     check,
@@ -248,5 +272,6 @@ export function onboardingActions(): ActionDef[] {
     itRequest(VERBS.setupRequestToken, 'hardware-token', 'I asked IT for a hardware token for you.'),
     itRequest(VERBS.setupRequestPass, 'first-time-pass', 'I asked IT for a one-time pass so you can sign in and set up.'),
     itRequest(VERBS.setupAskIt, 'help', 'I asked IT to help you finish setting up.'),
-  ] as ActionDef[];
+  ] as Array<OnboardingAction<z.ZodType>>;
+  return actions.map((a) => ({ ...a, run: (ctx, data) => a.run({ ...ctx, deps }, data) }));
 }
