@@ -136,7 +136,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     overrides.directory ??
     new GraphDirectory({
       baseUrl: config.graph.baseUrl,
-      authProvider: overrides.graphAuth ?? graphAuthProvider(config),
+      authProvider: overrides.graphAuth ?? graphAuthProvider({ ...config, loginCaCertPath: config.bot.loginCaCertPath }),
       caPem: config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined,
       timeoutMs: config.graph.timeoutMs,
       maxRetries: config.graph.maxRetries,

@@ -6,11 +6,26 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
-import type { AppConfig } from '../../bot/config';
 import { loginHttpClient } from './login-http';
 
 export interface AccessTokenProvider {
   getAccessToken(): Promise<string>;
+}
+
+/** What the Graph credential is built from (the bot's configuration passes its own values). */
+export interface GraphCredentialSettings {
+  mode: 'demo' | 'production';
+  tenantId: string;
+  /** A CA trusted for token requests to the login host, when set (PEM file path). */
+  loginCaCertPath?: string;
+  graph: {
+    baseUrl: string;
+    authorityHost?: string;
+    clientId?: string;
+    clientSecret?: string;
+    certificatePath?: string;
+    managedIdentityClientId?: string;
+  };
 }
 
 /**
@@ -18,7 +33,7 @@ export interface AccessTokenProvider {
  * identity, certificate or secret, in that order of preference); the local demo has no Entra
  * tenant, so its stand-in accepts a fixed bearer token.
  */
-export function graphAuthProvider(config: AppConfig): AccessTokenProvider {
+export function graphAuthProvider(config: GraphCredentialSettings): AccessTokenProvider {
   if (config.mode === 'demo') return { getAccessToken: async () => 'local-demo-token' };
   const credential = graphCredential(config);
   const scope = `${new URL(config.graph.baseUrl).origin}/.default`;
@@ -31,9 +46,9 @@ function isMicrosoftLoginHost(authorityHost: string): boolean {
   return MICROSOFT_LOGIN_HOSTS.includes(new URL(authorityHost).hostname);
 }
 
-function graphCredential(config: AppConfig): TokenCredential {
+function graphCredential(config: GraphCredentialSettings): TokenCredential {
   const g = config.graph;
-  const loginCa = config.bot.loginCaCertPath ? fs.readFileSync(config.bot.loginCaCertPath, 'utf8') : undefined;
+  const loginCa = config.loginCaCertPath ? fs.readFileSync(config.loginCaCertPath, 'utf8') : undefined;
   const options = {
     ...(g.authorityHost ? { authorityHost: g.authorityHost } : {}),
     // A login host Entra does not know (a private cloud, the test stand-in) cannot be checked
