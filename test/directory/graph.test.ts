@@ -4,7 +4,7 @@ import { generatePractice } from '../../services/directory/generate';
 import type { GraphDirectory } from '../../services/directory/graph';
 import { groupIdByName, type Practice } from '../../services/directory/practice';
 import { AUTHENTICATOR_METHOD, isDirectoryError } from '../../services/directory/types';
-import type { GraphSim } from '../../services/graph-sim';
+import { DEMO_TEAMS_APP, type GraphSim } from '../../services/graph-sim';
 import {
   call,
   collect,
@@ -189,8 +189,8 @@ describe('GraphDirectory against the Graph stand-in', () => {
     });
 
     it('installs the app once and finds the chat either way', async () => {
-      const first = await directory.installAppForUser(nora.id, 'b07a-app');
-      const second = await directory.installAppForUser(nora.id, 'b07a-app');
+      const first = await directory.installAppForUser(nora.id, DEMO_TEAMS_APP.id);
+      const second = await directory.installAppForUser(nora.id, DEMO_TEAMS_APP.id);
       assert.equal(first.alreadyInstalled, false);
       assert.equal(second.alreadyInstalled, true);
       assert.match(first.chatId, /^19:.*@unq\.gbl\.spaces$/);
