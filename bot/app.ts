@@ -21,6 +21,7 @@ import { troubleshootActions } from './handlers/troubleshoot';
 import { kbReviewActions, teachLearnedExamples } from './handlers/kb-review';
 import { KbFeedback } from '../services/kb/feedback';
 import { RateLimiter } from '../services/ratelimit';
+import { SendBudget } from '../services/send-budget';
 import { TapLimiter } from '../services/tickets/tap-limiter';
 import { Proactive } from './proactive';
 import { createKnowledgeBase, type KnowledgeBase } from '../services/kb';
@@ -115,8 +116,9 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }), auditKey(config));
   const authentication = createBotAuthentication(config, { logger: logger.child({ component: 'auth' }), audit, clock });
   const adapter = new BotAdapter(authentication);
-  if (config.mode === 'production' && graphIdentity(config) === config.bot.appId) {
+  if (config.mode === 'production' && graphIdentity(config) === config.bot.appId && !config.teamsAppId && !config.teamsAppCatalogId) {
     // Least privilege: the credential Bot Framework traffic relies on should hold no Graph rights.
+    // (Installing the bot for people needs Graph to sign in as the bot's own app: see config.)
     logger.warn(
       'Microsoft Graph signs in as the bot’s own Entra app (GRAPH_CLIENT_ID unset): a separate app for Graph keeps its permissions off the bot’s channel credential',
     );
@@ -138,7 +140,10 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const scheduler = new Scheduler(store, clock, logger.child({ component: 'scheduler' }), {
     pollMs: overrides.schedulerPollMs ?? 1000,
   });
-  const proactive = new Proactive(adapter, config.bot.appId, conversations);
+  // One budget for every proactive message (nudges, ticket posts, notices, reminders), under
+  // Teams' per-app limit; IT and notices take its priority lane, nudges its bulk lane.
+  const sendBudget = new SendBudget({ ratePerSecond: overrides.campaignTuning?.maxRps ?? config.nudgeMaxRps });
+  const proactive = new Proactive(adapter, config.bot.appId, conversations, sendBudget);
   const roles = new RoleResolver(directory, config.groups, clock);
   const checkTtlMs = config.verificationTtlMinutes * MINUTE;
   const board = new TicketBoard({
@@ -217,7 +222,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   for (const action of [...onboardingActions(), ...lostDeviceActions(), ...ticketActions(ticketDeps), ...troubleshootActions(), ...kbReviewActions()]) actions.register(action);
   void teachLearnedExamples(services).catch((err: unknown) => logger.error({ err }, 'could not load reviewed knowledge base examples'));
   registerOnboardingReminders(services);
-  const nudgeMessenger = new TeamsNudgeMessenger(adapter, config.bot.appId, services.proactive, conversations, logger.child({ component: 'campaigns' }));
+  const nudgeMessenger = new TeamsNudgeMessenger(services.proactive, conversations, logger.child({ component: 'campaigns' }));
   adapter.use(nudgeMessenger.middleware());
   services.campaigns = new CampaignService({
     store,
@@ -227,10 +232,16 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     logger: logger.child({ component: 'campaigns' }),
     audit: services.audit,
     messenger: nudgeMessenger,
-    settings: { groups: config.groups, teamsAppCatalogId: config.teamsAppCatalogId, maxRps: config.nudgeMaxRps, confirmThreshold: config.nudgeConfirmThreshold },
+    budget: sendBudget,
+    settings: {
+      groups: config.groups,
+      teamsAppId: config.teamsAppId,
+      teamsAppCatalogId: config.teamsAppCatalogId,
+      confirmThreshold: config.nudgeConfirmThreshold,
+    },
     tuning: overrides.campaignTuning,
   });
-  registerCampaignJobs(services.campaigns, { scheduler: services.scheduler, clock, directory, logger: logger.child({ component: 'campaigns' }) });
+  registerCampaignJobs(services.campaigns, { scheduler: services.scheduler, clock, logger: logger.child({ component: 'campaigns' }) });
   for (const action of campaignActions()) actions.register(action);
   const auditCheckpoints = registerAuditCheckpoints(
     { scheduler: services.scheduler, clock, logger: logger.child({ component: 'audit' }), audit: services.audit },
@@ -282,6 +293,8 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         });
       headTimer = setInterval(announce, 60 * 60_000);
       headTimer.unref();
+      // A wrong Teams app id is a configuration mistake: said now, not once per person nudged.
+      void services.campaigns.catalog.check().catch((err: unknown) => logger.error({ err }, 'could not look up the Teams app'));
       services.campaigns.resume();
     },
     async close() {
