@@ -8,8 +8,9 @@
  *
  * Two lanes. Bulk (nudges, the campaign's progress card) queues for slots and may use the whole
  * rate. Priority (IT tickets, notices to a requester, anything a person is waiting for) never
- * queues behind bulk: it takes the next slot at once, and bulk keeps `priorityReserve` requests
- * of every second free for it, so a campaign at full speed cannot hold up IT.
+ * queues behind bulk: it takes the next slot at once. While priority traffic is about (a
+ * priority send in the last half minute), bulk also keeps `priorityReserve` requests of every
+ * second free for it, so a campaign at full speed cannot hold IT up even for a moment.
  *
  * A 429 alone is read as one conversation being throttled. When many recent requests are
  * refused, the whole bot is being throttled: everyone pauses until the Retry-After and the rate
@@ -35,7 +36,7 @@ export interface SendBudgetOptions {
   ratePerSecond: number;
   /** Share of the rate left unused, so network jitter never pushes a second over the limit. */
   headroom?: number;
-  /** Requests per second bulk leaves free for the priority lane (default 1). */
+  /** Requests per second bulk leaves free while the priority lane is in use (default 1). */
   priorityReserve?: number;
   /** Requests that may go back to back after a quiet spell. */
   burst?: number;
@@ -54,6 +55,8 @@ const WINDOW_SLACK_MS = 50;
 const SECOND_SLACK_MS = 10;
 const MIN_REFUSALS_FOR_GLOBAL = 5;
 const GLOBAL_SHARE = 0.25;
+/** Bulk keeps the priority reserve free this long after a priority send. */
+const PRIORITY_ACTIVE_MS = 30_000;
 
 export class SendBudget {
   private tat = 0;
@@ -62,6 +65,7 @@ export class SendBudget {
   private lastRaise = 0;
   private readonly maxRate: number;
   private readonly reserve: number;
+  private lastPriority = Number.NEGATIVE_INFINITY;
   private readonly burst: number;
   private readonly windows: readonly Window[];
   private readonly longest: number;
@@ -103,6 +107,7 @@ export class SendBudget {
       // Ahead of every queued bulk request: take a slot now and move the bucket on by one, so
       // bulk makes room for it.
       this.tat = Math.max(this.tat, now) + interval;
+      this.lastPriority = now;
     } else {
       // Reserve the next slot in the bucket, then wait for it.
       const tat = Math.max(this.tat, now);
@@ -173,7 +178,7 @@ export class SendBudget {
   /**
    * The bucket spaces requests evenly, but a stalled event loop wakes several at once: this caps
    * what actually went out in any one second, as the service counts it. Bulk stops short of the
-   * cap by the priority reserve.
+   * cap by the priority reserve while priority traffic is about.
    */
   private secondWait(now: number, lane: Lane): number {
     while (this.sendsHead < this.sends.length && this.sends[this.sendsHead]! <= now - 1000 - SECOND_SLACK_MS) this.sendsHead += 1;
@@ -182,7 +187,8 @@ export class SendBudget {
       this.sendsHead = 0;
     }
     const cap = Math.max(1, Math.floor(this.rate));
-    const limit = lane === 'priority' ? cap : Math.max(1, cap - this.reserve);
+    const reserve = now - this.lastPriority < PRIORITY_ACTIVE_MS ? this.reserve : 0;
+    const limit = lane === 'priority' ? cap : Math.max(1, cap - reserve);
     if (this.sends.length - this.sendsHead < limit) return 0;
     return this.sends[this.sends.length - limit]! + 1000 + SECOND_SLACK_MS - now;
   }
