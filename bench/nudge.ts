@@ -93,7 +93,10 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   const env = { DATA_DIR: dataDir, GRAPH_BASE_URL: graph.url, GRAPH_CA_CERT_PATH: caPath, LOG_LEVEL: 'silent', USER_TURNS_PER_MINUTE: '10000' };
   // The configured rate is the limit the connector enforces (above what NUDGE_MAX_RPS allows a tenant).
   const config = { ...loadConfig(env), nudgeMaxRps: limit, nudgeConfirmThreshold: recipients + 1 };
-  const app = buildApp(config, { logger: silentLogger(), schedulerPollMs: 60_000 });
+  // Installs and report reads scaled the same way: the stand-in here enforces none of Graph's
+  // limits, and the figures are about sending.
+  const campaignTuning = { installs: { requests: limit, perMs: 1000 }, graphReads: { requests: 20, perMs: 1000 } };
+  const app = buildApp(config, { logger: silentLogger(), schedulerPollMs: 60_000, campaignTuning });
   const server = await startServer(app, 0, '127.0.0.1');
   try {
     const saved = people.slice(0, Math.round(people.length * savedShare));

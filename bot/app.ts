@@ -23,6 +23,7 @@ import { troubleshooting } from './handlers/troubleshoot';
 import { kbReviewActions, teachLearnedExamples } from './handlers/kb-review';
 import { KbFeedback } from '../services/kb/feedback';
 import { RateLimiter } from '../services/ratelimit';
+import { SendBudget } from '../services/send-budget';
 import { TapLimiter } from '../services/tickets/tap-limiter';
 import { Proactive } from './proactive';
 import { createKnowledgeBase, type KnowledgeBase } from '../services/kb';
@@ -155,8 +156,9 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }), auditKey(config));
   const authentication = createBotAuthentication(config, { logger: logger.child({ component: 'auth' }), audit, clock });
   const adapter = new BotAdapter(authentication);
-  if (config.mode === 'production' && graphIdentity(config) === config.bot.appId) {
+  if (config.mode === 'production' && graphIdentity(config) === config.bot.appId && !config.teamsAppId && !config.teamsAppCatalogId) {
     // Least privilege: the credential Bot Framework traffic relies on should hold no Graph rights.
+    // (Installing the bot for people needs Graph to sign in as the bot's own app: see config.)
     logger.warn(
       'Microsoft Graph signs in as the bot’s own Entra app (GRAPH_CLIENT_ID unset): a separate app for Graph keeps its permissions off the bot’s channel credential',
     );
@@ -186,7 +188,10 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const scheduler = new Scheduler(store, clock, logger.child({ component: 'scheduler' }), {
     pollMs: overrides.schedulerPollMs ?? 1000,
   });
-  const proactive = new Proactive(adapter, config.bot.appId, conversations);
+  // One budget for every proactive message (nudges, ticket posts, notices, reminders), under
+  // Teams' per-app limit; IT and notices take its priority lane, nudges its bulk lane.
+  const sendBudget = new SendBudget({ ratePerSecond: overrides.campaignTuning?.maxRps ?? config.nudgeMaxRps });
+  const proactive = new Proactive(adapter, config.bot.appId, conversations, sendBudget);
   const roles = new RoleResolver(directory, config.groups, clock);
   const checkTtlMs = config.verificationTtlMinutes * MINUTE;
   const board = new TicketBoard({
@@ -226,7 +231,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const actions = new ActionRouter({ roles, audit, logger, directoryHealth: breaker, fallback: (ctx, notice) => menu.card(ctx, notice) });
   router = actions;
   const troubles = troubleshooting({ kb, kbFeedback, requests, itPhone: config.itPhone });
-  const nudgeMessenger = new TeamsNudgeMessenger(adapter, config.bot.appId, proactive, conversations, logger.child({ component: 'campaigns' }));
+  const nudgeMessenger = new TeamsNudgeMessenger(proactive, conversations, logger.child({ component: 'campaigns' }));
   adapter.use(nudgeMessenger.middleware());
   const campaigns = new CampaignService({
     store,
@@ -236,10 +241,16 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     logger: logger.child({ component: 'campaigns' }),
     audit,
     messenger: nudgeMessenger,
-    settings: { groups: config.groups, teamsAppCatalogId: config.teamsAppCatalogId, maxRps: config.nudgeMaxRps, confirmThreshold: config.nudgeConfirmThreshold },
+    budget: sendBudget,
+    settings: {
+      groups: config.groups,
+      teamsAppId: config.teamsAppId,
+      teamsAppCatalogId: config.teamsAppCatalogId,
+      confirmThreshold: config.nudgeConfirmThreshold,
+    },
     tuning: overrides.campaignTuning,
   });
-  registerCampaignJobs(campaigns, { scheduler, clock, directory, logger: logger.child({ component: 'campaigns' }) });
+  registerCampaignJobs(campaigns, { scheduler, clock, logger: logger.child({ component: 'campaigns' }) });
   const features: ActionDef[][] = [
     menu.actions(),
     myStatusActions({ directory }),
@@ -357,6 +368,8 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         });
       headTimer = setInterval(announce, 60 * 60_000);
       headTimer.unref();
+      // A wrong Teams app id is a configuration mistake: said now, not once per person nudged.
+      void campaigns.catalog.check().catch((err: unknown) => logger.error({ err }, 'could not look up the Teams app'));
       campaigns.resume();
       tab.start();
     },

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { loadPractice, groupIdByName } from '../services/directory/practice';
+import { DEMO_TEAMS_APP } from '../services/graph-sim/catalog';
 import { assetPath } from '../services/paths';
 import { DEFAULT_SERVICE_URL_HOSTS, hostPatternProblem } from './service-urls';
 import { AUDIT_KEY_HINT, AUDIT_KEY_MIN_LENGTH } from '../services/audit/key';
@@ -134,6 +135,7 @@ const EnvSchema = z.object({
   IT_CHANNEL_ID: optionalText,
   IT_PHONE: optionalText,
   MAIL_SENDER: optionalText,
+  TEAMS_APP_ID: optionalText.pipe(guid.optional()),
   TEAMS_APP_CATALOG_ID: optionalText,
   TAP_LIFETIME_MINUTES: integer(60, 10, 43200),
   TICKET_SLA_MINUTES: integer(15, 1, 1440),
@@ -216,6 +218,9 @@ export interface AppConfig {
   itChannelId?: string;
   itPhone: string;
   mailSender?: string;
+  /** The id in the Teams app manifest (TEAMS_APP_ID): its catalog id is looked up from it. */
+  teamsAppId?: string;
+  /** The app's id in the Teams app catalog, when set by hand; installing names this one. */
   teamsAppCatalogId?: string;
   tapLifetimeMinutes: number;
   ticketSlaMinutes: number;
@@ -267,9 +272,37 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!env.MicrosoftAppId && host !== 'app-service') {
     // The demo keeps SQLite's host notes to itself, but never falls back from Azure silently.
     if (storage.azure === undefined && env.STORAGE === 'azure') throw new ConfigError(problems);
+    const installProblems = teamsAppProblems(env, undefined);
+    if (installProblems.length) throw new ConfigError(installProblems);
     return demoConfig(env, storage);
   }
   return productionConfig(env, storage, problems);
+}
+
+/**
+ * Installing the bot for people before a nudge (TEAMS_APP_ID or TEAMS_APP_CATALOG_ID set):
+ * - the catalog id is not the manifest id (an app published to the practice gets its own);
+ * - Graph must sign in as the app the manifest's webApplicationInfo.id names, which is the bot's
+ *   own (MicrosoftAppId): TeamsAppInstallation.ReadWriteSelfForUser.All lets an app install
+ *   only itself, so another app for Graph would be refused for every person.
+ */
+function teamsAppProblems(env: Env, graph: { appId: string; graphAppId: string | undefined; variable: string } | undefined): string[] {
+  const problems: string[] = [];
+  const manifestId = env.TEAMS_APP_ID;
+  const catalogId = env.TEAMS_APP_CATALOG_ID;
+  if (manifestId && catalogId && manifestId.toLowerCase() === catalogId.toLowerCase()) {
+    problems.push(
+      'TEAMS_APP_CATALOG_ID: this is the manifest id (TEAMS_APP_ID); the practice\'s Teams app catalog gives the published app another id. Leave TEAMS_APP_CATALOG_ID empty to look it up from TEAMS_APP_ID',
+    );
+  }
+  if (graph && (manifestId || catalogId) && graph.graphAppId?.toLowerCase() !== graph.appId.toLowerCase()) {
+    problems.push(
+      `${graph.variable}: installing the bot for people (${manifestId ? 'TEAMS_APP_ID' : 'TEAMS_APP_CATALOG_ID'}) needs Microsoft Graph to sign in as the bot's own app (MicrosoftAppId ${graph.appId}), ` +
+        `the app the manifest's webApplicationInfo.id names; Graph signs in as ${graph.graphAppId ?? 'no app'}. ` +
+        `Leave ${graph.variable} unset, or leave TEAMS_APP_ID and TEAMS_APP_CATALOG_ID empty (nudges then reach only people who have talked to the bot)`,
+    );
+  }
+  return problems;
 }
 
 type Host = 'app-service' | 'other';
@@ -382,6 +415,7 @@ function shared(env: Env, storage: StorageSettings) {
     logLevel: env.LOG_LEVEL,
     itChannelId: env.IT_CHANNEL_ID,
     mailSender: env.MAIL_SENDER,
+    teamsAppId: env.TEAMS_APP_ID,
     teamsAppCatalogId: env.TEAMS_APP_CATALOG_ID,
     tapLifetimeMinutes: env.TAP_LIFETIME_MINUTES,
     ticketSlaMinutes: env.TICKET_SLA_MINUTES,
@@ -440,7 +474,8 @@ function demoConfig(env: Env, storage: StorageSettings): AppConfig {
     },
     itPhone: env.IT_PHONE ?? '555-0100 ext. 200',
     mailSender: env.MAIL_SENDER ?? `it-helpdesk@${practice.users[0]?.userPrincipalName.split('@')[1] ?? 'example.org'}`,
-    teamsAppCatalogId: env.TEAMS_APP_CATALOG_ID ?? '00000000-0000-4000-8000-00000000b07a',
+    // The demo app as the stand-in's catalog has it: its catalog id is looked up from this.
+    teamsAppId: env.TEAMS_APP_ID ?? (env.TEAMS_APP_CATALOG_ID ? undefined : (DEMO_TEAMS_APP.externalId ?? undefined)),
   };
 }
 
@@ -494,6 +529,10 @@ function productionConfig(env: Env, storage: StorageSettings, storageProblems: s
   }
   if (graphByIdentity && !env.AZURE_CLIENT_ID) {
     problems.push('AZURE_CLIENT_ID is required to reach Graph with a user-assigned managed identity');
+  }
+  if (appId) {
+    const graphAppId = graphByIdentity ? env.AZURE_CLIENT_ID : graphClientId;
+    problems.push(...teamsAppProblems(env, { appId, graphAppId, variable: graphByIdentity ? 'AZURE_CLIENT_ID' : 'GRAPH_CLIENT_ID' }));
   }
   if (problems.length) throw new ConfigError(problems);
 

@@ -1,4 +1,6 @@
 import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { describeSendError } from '../services/campaigns/failures';
+import type { SendBudget } from '../services/send-budget';
 import type { ConversationDirectory } from '../services/storage/conversations';
 
 /** The bot could not reach someone it meant to message. */
@@ -9,35 +11,46 @@ export class UnreachableError extends Error {
   }
 }
 
+export interface SendOptions {
+  /**
+   * The caller takes this send's slot in the send budget and reports how it went (campaign
+   * nudges, in the bulk lane). Otherwise the send takes a priority slot here.
+   */
+  pacedByCaller?: boolean;
+}
+
 /**
- * Messages people outside a turn (reminders, ticket updates) through the conversation reference
- * saved when they last talked to the bot.
+ * Messages people outside a turn (reminders, ticket updates, notices) through the conversation
+ * reference saved when they last talked to the bot. Every send takes a slot in the bot's one
+ * send budget, in the priority lane: someone is waiting for these, and a campaign's nudges must
+ * not hold them up.
  */
 export class Proactive {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
     private readonly conversations: ConversationDirectory,
+    private readonly budget: SendBudget,
   ) {}
 
   /** Sends to a person's 1:1 chat; returns the new activity id. */
-  async toUser(userId: string, activity: Partial<Activity>): Promise<string | undefined> {
+  async toUser(userId: string, activity: Partial<Activity>, options: SendOptions = {}): Promise<string | undefined> {
     const ref = await this.conversations.user(userId);
     if (!ref) throw new UnreachableError(userId, 'no saved conversation');
-    return this.toConversation(ref, activity);
+    return this.toConversation(ref, activity, options);
   }
 
-  async toConversation(ref: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined> {
+  async toConversation(ref: Partial<ConversationReference>, activity: Partial<Activity>, options: SendOptions = {}): Promise<string | undefined> {
     let id: string | undefined;
-    await this.run(ref, async (context) => {
+    await this.run(ref, options, async (context) => {
       id = (await context.sendActivity(activity))?.id;
     });
     return id;
   }
 
   /** Replaces a message the bot sent earlier (a shared card, say). */
-  async update(ref: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>): Promise<void> {
-    await this.run(ref, async (context) => {
+  async update(ref: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>, options: SendOptions = {}): Promise<void> {
+    await this.run(ref, options, async (context) => {
       await context.updateActivity({ ...activity, id: activityId });
     });
   }
@@ -47,15 +60,30 @@ export class Proactive {
    * a failure would go to the turn error handler, which would "apologise" to the very person the
    * message failed to reach, and the caller would believe it was delivered.
    */
-  private async run(ref: Partial<ConversationReference>, work: (context: TurnContext) => Promise<void>): Promise<void> {
+  private async run(ref: Partial<ConversationReference>, options: SendOptions, work: (context: TurnContext) => Promise<void>): Promise<void> {
+    const key = `conversation:${ref.conversation?.id ?? ''}`;
+    if (!options.pacedByCaller) await this.budget.acquire(key, 'priority');
     let failure: { error: unknown } | undefined;
-    await this.adapter.continueConversationAsync(this.appId, ref, async (context: TurnContext) => {
-      try {
-        await work(context);
-      } catch (error) {
-        failure = { error };
-      }
-    });
+    try {
+      await this.adapter.continueConversationAsync(this.appId, ref, async (context: TurnContext) => {
+        try {
+          await work(context);
+        } catch (error) {
+          failure = { error };
+        }
+      });
+    } catch (error) {
+      failure = { error };
+    }
+    if (!options.pacedByCaller) this.settle(key, failure);
     if (failure) throw failure.error;
+  }
+
+  /** Tells the budget how the send went: a 429 slows everyone down, as Teams asks. */
+  private settle(key: string, failure: { error: unknown } | undefined): void {
+    if (!failure) return this.budget.succeeded();
+    const { status, retryAfterMs } = describeSendError(failure.error);
+    if (status === 429) this.budget.throttled(key, retryAfterMs ?? 1000);
+    else this.budget.failed();
   }
 }

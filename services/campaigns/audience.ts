@@ -29,6 +29,7 @@ export function selectAudience(scan: Scan, spec: Pick<CampaignSpec, 'audience' |
     unmatched: [...exclude].filter((u) => !matchedExcludes.has(u)),
     guests: scan.guests,
     excluded: scan.excluded,
+    reportUpdatedAt: scan.reportUpdatedAt,
   };
 }
 

@@ -1,12 +1,17 @@
 import type { Clock } from '../clock';
 import { AUTHENTICATOR_METHOD, type Directory } from '../directory/types';
 import type { DocumentStore } from '../storage/types';
+import { newestUpdate } from './registration';
 
 /**
  * Who is registered with what, built from the registration report (streamed page by page) and
  * the role groups' members. Guests and members of the never-nudge group are left out; disabled
- * accounts are not in the report at all.
+ * accounts are not in the report at all. The report lags behind by up to a few hours, so every
+ * figure carries the newest change it shows.
  */
+
+/** What a scan reads: the report (within the campaigns' share of Graph's limit) and group members. */
+export type ScanSource = Pick<Directory, 'registrationPages' | 'groupMemberPages'>;
 
 /** The directory groups a campaign needs: role groups by name and the never-nudge group. */
 export interface CampaignGroups {
@@ -30,6 +35,8 @@ export interface Scan {
   guests: number;
   excluded: number;
   scannedAt: string;
+  /** The newest change the registration report showed (its rows' lastUpdatedDateTime). */
+  reportUpdatedAt: string | null;
 }
 
 export interface CoverageRow {
@@ -42,6 +49,8 @@ export interface CoverageRow {
 
 export interface Coverage {
   computedAt: string;
+  /** The newest change the registration report showed; absent in reports kept before it was read. */
+  reportUpdatedAt?: string | null;
   overall: CoverageRow;
   byRole: CoverageRow[];
   guests: number;
@@ -52,13 +61,13 @@ export interface Coverage {
 
 export const NO_ROLE_GROUP = 'No role group';
 
-async function memberIds(directory: Directory, groupId: string): Promise<Set<string>> {
+async function memberIds(directory: ScanSource, groupId: string): Promise<Set<string>> {
   const ids = new Set<string>();
   for await (const page of directory.groupMemberPages(groupId)) for (const m of page) ids.add(m.id);
   return ids;
 }
 
-export async function scanDirectory(directory: Directory, groups: CampaignGroups, clock: Clock): Promise<Scan> {
+export async function scanDirectory(directory: ScanSource, groups: CampaignGroups, clock: Clock): Promise<Scan> {
   const excludedIds = groups.nudgeExclude ? await memberIds(directory, groups.nudgeExclude) : new Set<string>();
   const rolesOf = new Map<string, string[]>();
   for (const [name, groupId] of Object.entries(groups.roles)) {
@@ -67,7 +76,9 @@ export async function scanDirectory(directory: Directory, groups: CampaignGroups
   const entries: StaffEntry[] = [];
   let guests = 0;
   let excluded = 0;
+  let reportUpdatedAt: string | null = null;
   for await (const page of directory.registrationPages()) {
+    reportUpdatedAt = newestUpdate(page, reportUpdatedAt);
     for (const r of page) {
       if (r.userType.toLowerCase() === 'guest') {
         guests += 1;
@@ -81,7 +92,7 @@ export async function scanDirectory(directory: Directory, groups: CampaignGroups
       entries.push({ id: r.id, upn: r.userPrincipalName, name: r.userDisplayName || r.userPrincipalName, groups: rolesOf.get(r.id) ?? [], standing });
     }
   }
-  return { entries, guests, excluded, scannedAt: clock.now().toISOString() };
+  return { entries, guests, excluded, scannedAt: clock.now().toISOString(), reportUpdatedAt };
 }
 
 function tally(name: string, entries: readonly StaffEntry[]): CoverageRow {
@@ -100,6 +111,7 @@ export function buildCoverage(scan: Scan, roleNames: readonly string[]): Coverag
     .sort((a, b) => a.name.localeCompare(b.name) || a.upn.localeCompare(b.upn));
   return {
     computedAt: scan.scannedAt,
+    reportUpdatedAt: scan.reportUpdatedAt,
     overall: tally('Everyone', scan.entries),
     byRole,
     guests: scan.guests,
@@ -115,7 +127,7 @@ const COVERAGE_KEY = 'coverage';
 export class CoverageCache {
   constructor(
     private readonly store: DocumentStore,
-    private readonly directory: Directory,
+    private readonly directory: ScanSource,
     private readonly groups: CampaignGroups,
     private readonly clock: Clock,
   ) {}

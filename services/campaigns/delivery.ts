@@ -1,34 +1,40 @@
 import type { CardJson } from '../../cards/render';
 import type { Logger } from '../logger';
 import { isDirectoryError, type Directory } from '../directory/types';
+import type { SendBudget } from '../send-budget';
+import type { WindowLimiter } from '../window-limiter';
+import type { AppCatalog } from './app-catalog';
 import { NudgeCards } from './cards';
 import { describeSendError, judge, type Verdict } from './failures';
 import type { Campaign, CardRef, FinalState, Origin, OutboxRow } from './model';
-import type { Pacer } from './pacer';
+import type { RegistrationChecks } from './registration';
 
 /** The Teams side of sending, provided by the bot (proactive messages through the adapter). */
 export interface NudgeMessenger {
   /**
    * Sends to the chat saved when the person last talked to the bot; returns the new activity id.
-   * `beforeSend` runs just before the request goes out (the pacer's slot). Throws an error named
-   * UnreachableError, before anything is sent, when no chat is saved.
+   * `beforeSend` runs just before the request goes out (the send budget's slot). Throws an error
+   * named UnreachableError, before anything is sent, when no chat is saved.
    */
   sendToUser(userId: string, card: CardJson, beforeSend: () => Promise<void>): Promise<string | undefined>;
-  /** Creates the 1:1 chat (the app must be installed for them), saves it, and sends. */
-  createAndSend(userId: string, origin: Origin, card: CardJson, beforeSend: () => Promise<void>): Promise<string | undefined>;
+  /** Sends to the 1:1 chat Graph gave for the app installed for them, and saves that chat. */
+  sendToChat(userId: string, chatId: string, origin: Origin, card: CardJson, beforeSend: () => Promise<void>): Promise<string | undefined>;
   /** Replaces a card the bot sent earlier. */
   update(card: CardRef, body: CardJson): Promise<void>;
 }
 
 export type DeliveryResult =
-  | { final: FinalState; reason?: string; activityId?: string }
+  | { final: FinalState; reason?: string; activityId?: string; checkedBy?: 'live' | 'report' }
   | { retry: { afterMs?: number; throttled: boolean; reason: string; needsInstall?: boolean } };
 
 export interface DeliveryDeps {
-  directory: Directory;
+  checks: RegistrationChecks;
+  directory: Pick<Directory, 'installAppForUser' | 'getUser'>;
+  /** Installs started per window, under Teams' limit on installedApps. */
+  installs: WindowLimiter;
   messenger: NudgeMessenger;
-  pacer: Pacer;
-  teamsAppCatalogId?: string;
+  budget: SendBudget;
+  catalog: AppCatalog;
   logger: Logger;
 }
 
@@ -37,8 +43,9 @@ export function conversationKey(userId: string): string {
 }
 
 /**
- * One attempt at one nudge: re-check the registration, then send through the saved chat, or
- * install the app for the person and create the chat first.
+ * One attempt at one nudge: is the person on Authenticator right now (live if the campaigns'
+ * share of Graph's limit allows, else the registration report), then send through the saved
+ * chat, or install the app for the person and send through the chat Graph gives.
  */
 export class Delivery {
   private readonly cards = new NudgeCards();
@@ -47,27 +54,27 @@ export class Delivery {
 
   async deliver(row: OutboxRow, campaign: Campaign): Promise<DeliveryResult> {
     const userId = row.recipient.id;
-    const registered = await this.registered(userId);
-    if (registered !== false) return registered === true ? { final: 'skipped', reason: 'registered' } : registered;
-    const card = this.cards.render(campaign, row.recipient, row.round);
-    return row.needsInstall ? this.viaInstall(userId, campaign, card) : this.viaSavedChat(userId, campaign, card);
-  }
-
-  /** true when Authenticator is there now, false when not, or the result to record when unsure. */
-  private async registered(userId: string): Promise<boolean | DeliveryResult> {
+    let checkedBy: 'live' | 'report';
     try {
-      return (await this.deps.directory.authenticatorDevices(userId)).length > 0;
+      const standing = await this.deps.checks.beforeNudge(userId);
+      checkedBy = standing.by;
+      if (standing.registered) {
+        return { final: 'skipped', reason: checkedBy === 'live' ? 'registered (checked live)' : 'registered (registration report)', checkedBy };
+      }
     } catch (err) {
       return this.directoryFailure(err, 'check the registration');
     }
+    const card = this.cards.render(campaign, row.recipient, row.round);
+    const result = row.needsInstall ? await this.viaInstall(userId, campaign, card) : await this.viaSavedChat(userId, campaign, card);
+    return 'final' in result ? { ...result, checkedBy } : result;
   }
 
   /** Through the chat saved when they last talked to the bot; without one, install the app first. */
   private async viaSavedChat(userId: string, campaign: Campaign, card: CardJson): Promise<DeliveryResult> {
     const key = conversationKey(userId);
     try {
-      const activityId = await this.deps.messenger.sendToUser(userId, card, () => this.deps.pacer.acquire(key));
-      this.deps.pacer.succeeded();
+      const activityId = await this.deps.messenger.sendToUser(userId, card, () => this.deps.budget.acquire(key, 'bulk'));
+      this.deps.budget.succeeded();
       return { final: 'sent', activityId };
     } catch (err) {
       if ((err as Error)?.name === 'UnreachableError') return this.viaInstall(userId, campaign, card);
@@ -79,19 +86,30 @@ export class Delivery {
     }
   }
 
+  /**
+   * Installs the app for them and sends through the chat Graph gives. An installation Teams has
+   * not settled yet (not listed, its chat refused) is tried again with backoff.
+   */
   private async viaInstall(userId: string, campaign: Campaign, card: CardJson): Promise<DeliveryResult> {
-    const catalogId = this.deps.teamsAppCatalogId;
-    if (!catalogId) return { final: 'failed', reason: 'no chat with the bot, and TEAMS_APP_CATALOG_ID is not set to install it' };
+    const app = await this.deps.catalog.resolve();
+    if (!app.ok) {
+      if (app.lasting) return { final: 'failed', reason: `no chat with the bot, and it can't be installed for them: ${app.problem}` };
+      return { retry: { throttled: false, reason: `could not install the app: ${app.problem}`, needsInstall: true } };
+    }
+    let chatId: string;
+    await this.deps.installs.take();
     try {
-      await this.deps.directory.installAppForUser(userId, catalogId);
+      const installation = await this.deps.directory.installAppForUser(userId, app.catalogId);
+      if (!installation.ready) return { retry: { throttled: false, reason: `app installed, waiting for Teams (${installation.why})`, needsInstall: true } };
+      chatId = installation.chatId;
     } catch (err) {
+      if (isDirectoryError(err, 'not-found')) return this.installRefused(userId);
       return this.directoryFailure(err, 'install the app');
     }
     const key = conversationKey(userId);
-    await this.deps.pacer.acquire(key);
     try {
-      const activityId = await this.deps.messenger.createAndSend(userId, campaign.origin, card, () => this.deps.pacer.acquire(key));
-      this.deps.pacer.succeeded();
+      const activityId = await this.deps.messenger.sendToChat(userId, chatId, campaign.origin, card, () => this.deps.budget.acquire(key, 'bulk'));
+      this.deps.budget.succeeded();
       return { final: 'sent', activityId };
     } catch (err) {
       const verdict = this.sendFailure(key, err);
@@ -102,11 +120,23 @@ export class Delivery {
     }
   }
 
+  /** Graph answered 404 to the install: the person is gone, or the app is not in the catalog. */
+  private async installRefused(userId: string): Promise<DeliveryResult> {
+    try {
+      await this.deps.directory.getUser(userId);
+    } catch (err) {
+      return this.directoryFailure(err, 'install the app');
+    }
+    this.deps.catalog.reset();
+    this.deps.logger.error('the Teams app catalog refused to install the bot: check TEAMS_APP_ID and TEAMS_APP_CATALOG_ID');
+    return { final: 'failed', reason: "could not install the bot: the app is not in the practice's Teams app catalog (check TEAMS_APP_ID)" };
+  }
+
   private sendFailure(key: string, err: unknown): Verdict {
     const failure = describeSendError(err);
     const verdict = judge(failure);
-    if (verdict.kind === 'retry' && verdict.throttled) this.deps.pacer.throttled(key, verdict.retryAfterMs ?? 1000);
-    else this.deps.pacer.failed();
+    if (verdict.kind === 'retry' && verdict.throttled) this.deps.budget.throttled(key, verdict.retryAfterMs ?? 1000);
+    else this.deps.budget.failed();
     if (verdict.kind === 'failed') this.deps.logger.warn({ status: failure.status, code: failure.code }, 'nudge send failed');
     return verdict;
   }

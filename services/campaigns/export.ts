@@ -14,6 +14,7 @@ export const CSV_COLUMNS = [
   'clicks_snooze',
   'clicks_help',
   'registered_at',
+  'checked',
 ] as const;
 
 /**
@@ -51,6 +52,7 @@ export function toCsv(rows: readonly OutboxRow[]): string {
         r.clicks.snooze,
         r.clicks.help,
         r.registeredAt,
+        r.checkedBy,
       ]
         .map(field)
         .join(','),

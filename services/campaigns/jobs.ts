@@ -1,5 +1,4 @@
 import { DAY, type Clock } from '../clock';
-import type { Directory } from '../directory/types';
 import type { Logger } from '../logger';
 import type { Scheduler } from '../scheduler';
 import type { Campaign, OutboxRow } from './model';
@@ -45,7 +44,6 @@ function requeue(row: OutboxRow, round: number, now: Date): OutboxRow {
 export interface JobDeps {
   scheduler: Scheduler;
   clock: Clock;
-  directory: Directory;
   logger: Logger;
 }
 
@@ -89,7 +87,7 @@ export function registerCampaignJobs(service: CampaignService, d: JobDeps): void
   d.scheduler.register<{ campaignId: string }>(OUTCOME_JOB, async ({ campaignId }) => {
     const rows = await service.campaigns.rows(campaignId);
     if (rows.length === 0) return;
-    const { outcome, registeredIds } = await measureOutcome(d.directory, rows, d.clock, true);
+    const { outcome, registeredIds } = await measureOutcome(service.reports, rows, d.clock, true);
     // Each person's completion goes on their row too (and into the export).
     for (const row of rows) {
       if (row.registeredAt || !registeredIds.has(row.recipient.id)) continue;

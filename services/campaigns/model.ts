@@ -53,6 +53,8 @@ export interface AudienceSummary {
   /** Never nudged whatever the choice: guests and the never-nudge group. */
   guests: number;
   excluded: number;
+  /** The newest change the registration report showed when the audience was chosen. */
+  reportUpdatedAt?: string | null;
 }
 
 /** A previewed campaign waiting for the admin's confirmation. */
@@ -89,6 +91,8 @@ export interface Outcome {
   registered: number;
   recipients: number;
   checkedAt: string;
+  /** The newest change the registration report showed then: it lags by up to a few hours. */
+  reportUpdatedAt?: string | null;
   /** Counted at seven days after launch; before that it is "so far". */
   final: boolean;
 }
@@ -157,6 +161,11 @@ export interface OutboxRow {
   clicks: Clicks;
   snoozedUntil?: string;
   registeredAt?: string;
+  /**
+   * How the last attempt knew whether they were on Authenticator: a live check just before
+   * sending, or Microsoft's registration report (which can be hours behind).
+   */
+  checkedBy?: 'live' | 'report';
 }
 
 export const KIND_LABELS: Record<MessageKind, string> = {

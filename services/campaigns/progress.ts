@@ -4,14 +4,14 @@ import type { Scheduler } from '../scheduler';
 import { campaignCard } from './cards';
 import type { NudgeMessenger } from './delivery';
 import { repeatJobId } from './jobs';
-import type { Pacer } from './pacer';
+import type { SendBudget } from '../send-budget';
 import { campaignCardData, summarize } from './report';
 import type { CampaignStore } from './store';
 
 export interface ProgressDeps {
   campaigns: CampaignStore;
   scheduler: Scheduler;
-  pacer: Pacer;
+  budget: SendBudget;
   messenger: NudgeMessenger;
   logger: Logger;
   /** Rows finished per second lately. */
@@ -20,8 +20,8 @@ export interface ProgressDeps {
 
 /**
  * The admin's campaign card, kept current in place: counts by state, rate and time left while
- * sending, then the report. Updates go through the pacer like any other message, and a progress
- * update is skipped while the previous one is still on its way.
+ * sending, then the report. Updates take a slot in the send budget's bulk lane, with the nudges,
+ * and a progress update is skipped while the previous one is still on its way.
  */
 export class ProgressCards {
   private readonly updates = new Map<string, Promise<void>>();
@@ -55,7 +55,7 @@ export class ProgressCards {
       if (!campaign?.card) return;
       const card = await this.card(id, details);
       if (!card) return;
-      await this.d.pacer.acquire(`card:${campaign.card.ref.conversation?.id ?? id}`);
+      await this.d.budget.acquire(`card:${campaign.card.ref.conversation?.id ?? id}`, 'bulk');
       await this.d.messenger.update(campaign.card, card);
     })()
       .catch((err: unknown) => this.d.logger.warn({ err, campaign: id }, 'could not update the campaign card'))

@@ -113,7 +113,9 @@ function reportLines(c: Campaign, d: Details): string[] {
   const lines: string[] = [];
   const o = c.outcome;
   if (o) {
-    lines.push(`Registered since the nudge: ${o.registered} of ${o.recipients} (${percent(o.registered, o.recipients)})${o.final ? ' within 7 days' : ' so far'}.`);
+    // The report lags by hours: say how fresh it was.
+    const fresh = o.reportUpdatedAt ? ` Microsoft's registration report showed changes up to ${formatTime(o.reportUpdatedAt)}; anyone registered after that is not counted yet.` : '';
+    lines.push(`Registered since the nudge: ${o.registered} of ${o.recipients} (${percent(o.registered, o.recipients)})${o.final ? ' within 7 days' : ' so far'}.${fresh}`);
   } else {
     lines.push(`Registered since the nudge: ${d.registered} so far. The 7-day count comes a week after it started.`);
   }

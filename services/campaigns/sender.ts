@@ -10,8 +10,8 @@ export interface SenderTuning {
   /** How long a claimed row is reserved; after a crash it is sent again once this runs out. */
   leaseMs: number;
   /**
-   * Rows being worked on at once. Each first checks the directory, then queues for the pacer; a
-   * second's worth in flight keeps the pacer's slots used while directory calls are slow.
+   * Rows being worked on at once. Each first checks the registration, then queues for the send
+   * budget; a second's worth in flight keeps the budget's slots used while Graph calls are slow.
    */
   concurrency: number;
   /** Attempts per row and round before it is marked failed. */
@@ -210,13 +210,12 @@ export class CampaignSender {
 
   private settle(row: OutboxRow, result: DeliveryResult): OutboxRow {
     const now = this.clock.now();
-    if ('final' in result) return finalRow(row, result.final, now, result.reason, result.activityId);
+    if ('final' in result) return { ...finalRow(row, result.final, now, result.reason, result.activityId), checkedBy: result.checkedBy ?? row.checkedBy };
     const { retry } = result;
     if (row.attempts >= this.tuning.maxAttempts) {
       return finalRow(row, 'failed', now, `gave up after ${row.attempts} attempts (${retry.reason})`);
     }
-    const wait =
-      retry.needsInstall ? 0 : retry.afterMs !== undefined ? afterRetryAfter(retry.afterMs) : backoffMs(row.attempts, this.tuning.backoffBaseMs, this.tuning.backoffCapMs);
+    const wait = retry.afterMs !== undefined ? afterRetryAfter(retry.afterMs) : backoffMs(row.attempts, this.tuning.backoffBaseMs, this.tuning.backoffCapMs);
     return {
       ...row,
       state: 'queued',

@@ -1,32 +1,59 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/log';
-import { DAY, HOUR, type Clock } from '../clock';
+import { DAY, HOUR, MINUTE, type Clock } from '../clock';
 import type { Directory } from '../directory/types';
 import type { Logger } from '../logger';
 import type { Scheduler } from '../scheduler';
+import type { SendBudget } from '../send-budget';
 import { ConflictError, type DocumentStore } from '../storage/types';
+import { WindowLimiter } from '../window-limiter';
+import { AppCatalog } from './app-catalog';
 import { selectAudience, type Audience } from './audience';
 import type { CardJson } from '../../cards/render';
-import { CoverageCache, type CampaignGroups } from './coverage';
+import { CoverageCache, type CampaignGroups, type ScanSource } from './coverage';
 import { Delivery, type NudgeMessenger } from './delivery';
 import type { Campaign, CampaignSpec, CardRef, Draft, Origin, Person } from './model';
-import { Pacer } from './pacer';
 import { ProgressCards } from './progress';
+import { RegistrationChecks } from './registration';
 import { CampaignSender, DEFAULT_TUNING, type SenderTuning } from './sender';
 import { CampaignStore } from './store';
 import { REPEAT_JOB, OUTCOME_JOB, repeatJobId, outcomeJobId, remindersPending } from './jobs';
 
 export interface CampaignSettings {
   groups: CampaignGroups;
+  /** The id in the app's manifest (TEAMS_APP_ID), to find its id in the Teams app catalog. */
+  teamsAppId?: string;
+  /** The app's id in the Teams app catalog, when set by hand (TEAMS_APP_CATALOG_ID). */
   teamsAppCatalogId?: string;
-  /** Global send rate for proactive messages (requests per second). */
-  maxRps: number;
   /** Audiences larger than this need a second confirmation. */
   confirmThreshold: number;
 }
 
-/** Overrides for tests and benchmarks: a faster rate than Teams allows a real tenant, shorter leases. */
-export type CampaignTuning = Partial<SenderTuning> & { maxRps?: number };
+/**
+ * Graph's identity and access reports limit is 5 requests per 10 seconds per app per tenant, and
+ * it counts the registration report and each person's method list alike, which IT's recovery
+ * actions (device lists, removing an Authenticator, passes) use too. Campaigns and coverage
+ * reports keep to 2 of them, leaving 3 for IT and staff.
+ */
+export const CAMPAIGN_GRAPH_READS = { requests: 2, perMs: 10_000 };
+/**
+ * Teams allows 30 requests per second per app per tenant on installedApps; installing for one
+ * person takes three (install, find it, find its chat). Campaigns install for 5 people a second.
+ */
+export const CAMPAIGN_INSTALLS = { requests: 5, perMs: 1000 };
+/** A registration report read for a campaign is used this long; the report itself lags by hours. */
+export const REPORT_MAX_AGE_MS = 15 * MINUTE;
+
+/**
+ * Overrides for tests and benchmarks: a faster send rate than Teams allows a real tenant (the
+ * bot's send budget is built with it), shorter leases, a larger share of a stand-in's Graph.
+ */
+export type CampaignTuning = Partial<SenderTuning> & {
+  maxRps?: number;
+  graphReads?: { requests: number; perMs: number };
+  installs?: { requests: number; perMs: number };
+  reportMaxAgeMs?: number;
+};
 
 export interface CampaignDeps {
   store: DocumentStore;
@@ -36,6 +63,8 @@ export interface CampaignDeps {
   logger: Logger;
   audit: AuditLog;
   messenger: NudgeMessenger;
+  /** The bot's one send budget: nudges use its bulk lane. */
+  budget: SendBudget;
   settings: CampaignSettings;
   tuning?: CampaignTuning;
 }
@@ -56,26 +85,39 @@ export const DRAFT_TTL_MS = 2 * HOUR;
 export class CampaignService {
   readonly campaigns: CampaignStore;
   readonly coverage: CoverageCache;
-  readonly pacer: Pacer;
   readonly sender: CampaignSender;
+  /** Registration checks before each nudge: the report, and live checks within the campaigns' share. */
+  readonly checks: RegistrationChecks;
+  /** The report and group members, read within the campaigns' share of Graph's limit. */
+  readonly reports: ScanSource;
+  /** Which app to install for people who never opened the bot. */
+  readonly catalog: AppCatalog;
   private readonly progress: ProgressCards;
   private readonly preparing = new Map<string, Promise<void>>();
 
   constructor(private readonly d: CampaignDeps) {
-    const { maxRps, ...overrides } = d.tuning ?? {};
-    const rate = maxRps ?? d.settings.maxRps;
+    const { maxRps: _rate, graphReads, installs, reportMaxAgeMs, ...overrides } = d.tuning ?? {};
+    const rate = d.budget.options.ratePerSecond;
     const tuning: SenderTuning = { ...DEFAULT_TUNING, concurrency: Math.max(DEFAULT_TUNING.concurrency, Math.ceil(rate / 2)), ...overrides };
     this.campaigns = new CampaignStore(d.store, d.clock);
-    this.coverage = new CoverageCache(d.store, d.directory, d.settings.groups, d.clock);
-    this.pacer = new Pacer({ ratePerSecond: rate });
+    const reads = new WindowLimiter(graphReads ?? CAMPAIGN_GRAPH_READS);
+    this.checks = new RegistrationChecks({ directory: d.directory, reads, clock: d.clock, logger: d.logger, reportMaxAgeMs: reportMaxAgeMs ?? REPORT_MAX_AGE_MS });
+    this.reports = {
+      registrationPages: (filter) => this.checks.registrationPages(filter),
+      groupMemberPages: (groupId) => d.directory.groupMemberPages(groupId),
+    };
+    this.coverage = new CoverageCache(d.store, this.reports, d.settings.groups, d.clock);
+    this.catalog = new AppCatalog(d.directory, { manifestId: d.settings.teamsAppId, catalogId: d.settings.teamsAppCatalogId }, d.clock, d.logger);
     const delivery = new Delivery({
+      checks: this.checks,
       directory: d.directory,
+      installs: new WindowLimiter(installs ?? CAMPAIGN_INSTALLS),
       messenger: d.messenger,
-      pacer: this.pacer,
-      teamsAppCatalogId: d.settings.teamsAppCatalogId,
+      budget: d.budget,
+      catalog: this.catalog,
       logger: d.logger,
     });
-    this.progress = new ProgressCards({ campaigns: this.campaigns, scheduler: d.scheduler, pacer: this.pacer, messenger: d.messenger, logger: d.logger, rate: (id) => this.sender.rate(id) });
+    this.progress = new ProgressCards({ campaigns: this.campaigns, scheduler: d.scheduler, budget: d.budget, messenger: d.messenger, logger: d.logger, rate: (id) => this.sender.rate(id) });
     this.sender = new CampaignSender(this.campaigns, delivery, d.clock, d.logger, tuning, {
       progress: (id) => void this.updateCard(id, false),
       finished: (id) => this.finished(id),
@@ -89,6 +131,9 @@ export class CampaignService {
   /** Works out the audience now; stores a draft only when there is someone to nudge. */
   async preview(spec: CampaignSpec, by: Person): Promise<{ audience: Audience; draft?: Draft }> {
     const { scan } = await this.coverage.refresh();
+    // The sends that follow go by this same report, rather than reading it again at once.
+    const registered = new Set(scan.entries.filter((e) => e.standing === 'authenticator').map((e) => e.id));
+    this.checks.remember({ registered, updatedAt: scan.reportUpdatedAt, readAt: scan.scannedAt });
     const audience = selectAudience(scan, spec);
     if (audience.recipients.length === 0) return { audience };
     const now = this.d.clock.now();

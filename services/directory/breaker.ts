@@ -56,8 +56,12 @@ export class DirectoryCircuitBreaker {
 
   private admit(): void {
     if (this.state === 'open') {
-      if (this.options.clock.now().getTime() < this.openUntil) {
-        throw new DirectoryError('unavailable', 'Microsoft 365 is not reachable right now (failing fast during an outage)');
+      const left = this.openUntil - this.options.clock.now().getTime();
+      if (left > 0) {
+        // Background work (a campaign) waits until the directory is tried again.
+        throw new DirectoryError('unavailable', 'Microsoft 365 is not reachable right now (failing fast during an outage)', {
+          retryAfterSeconds: Math.ceil(left / 1000),
+        });
       }
       this.state = 'half-open';
     }

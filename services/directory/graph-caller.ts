@@ -101,17 +101,22 @@ export class GraphCaller {
     return { data, status: result.status, requestId: result.requestId };
   }
 
-  /** Follows @odata.nextLink page by page, yielding the mapped, non-empty pages. */
+  /**
+   * Follows @odata.nextLink page by page, yielding the mapped, non-empty pages. `beforeRequest`
+   * runs before each page is asked for (a caller's rate limit).
+   */
   async *pages<S, T>(
     op: string,
     first: CallSpec,
     item: z.ZodType<S>,
     map: (row: S) => T,
     keep: (row: T) => boolean = () => true,
+    beforeRequest?: () => Promise<void>,
   ): AsyncGenerator<T[]> {
     const schema: z.ZodType<Page<S>> = pageOf(item);
     let spec: CallSpec | null = first;
     while (spec) {
+      await beforeRequest?.();
       const page: Parsed<Page<S>> = await this.json(op, spec, schema);
       const rows = page.data.value.map(map).filter(keep);
       if (rows.length) yield rows;

@@ -116,6 +116,13 @@ export const InstalledAppsSchema = z.object({
 
 export const ChatSchema = z.object({ id: z.string().min(1) });
 
+export const TeamsAppSchema = z.object({
+  id: z.string().min(1),
+  externalId: z.string().nullable().optional(),
+  displayName: z.string().nullable().optional(),
+  distributionMethod: z.string().nullable().optional(),
+});
+
 export const RoleAssignmentSchema = z.object({
   id: z.string().min(1),
   roleDefinitionId: z.string().min(1),

@@ -14,6 +14,7 @@ import {
   RevokeResultSchema,
   RoleAssignmentSchema,
   StringCollectionSchema,
+  TeamsAppSchema,
   TemporaryAccessPassSchema,
   USER_SELECT,
   UserSchema,
@@ -32,9 +33,11 @@ import {
   type Group,
   type GroupMember,
   type MailMessage,
+  type PageOptions,
   type Receipt,
   type RegistrationDetail,
   type RegistrationFilter,
+  type TeamsApp,
   type TemporaryAccessPass,
   type TemporaryAccessPassRequest,
   type UserProfile,
@@ -115,7 +118,7 @@ export class GraphDirectory implements Directory {
     await this.agent?.close();
   }
 
-  registrationPages(filter: RegistrationFilter = {}): AsyncIterable<RegistrationDetail[]> {
+  registrationPages(filter: RegistrationFilter = {}, options: PageOptions = {}): AsyncIterable<RegistrationDetail[]> {
     // Graph cannot filter for "not registered", nor (documented) on isAdmin or userType: those
     // parts are applied page by page here.
     const keep = (r: RegistrationDetail) =>
@@ -132,6 +135,7 @@ export class GraphDirectory implements Directory {
       RegistrationDetailSchema,
       toRegistration,
       keep,
+      options.beforeRequest,
     );
   }
 
@@ -355,6 +359,26 @@ export class GraphDirectory implements Directory {
     return out;
   }
 
+  async teamsApps(filter: { id: string } | { externalId: string }): Promise<TeamsApp[]> {
+    const clause = 'id' in filter ? `id eq ${quote(filter.id)}` : `externalId eq ${quote(filter.externalId)}`;
+    return this.collect(
+      'list catalog apps',
+      { method: 'GET', path: '/appCatalogs/teamsApps', query: { $filter: clause } },
+      TeamsAppSchema,
+      (a) => ({
+        id: a.id,
+        externalId: a.externalId ?? null,
+        displayName: a.displayName ?? null,
+        distributionMethod: a.distributionMethod ?? null,
+      }),
+    );
+  }
+
+  /**
+   * Installs the bot for the user (409: it already is), then finds the installation and its 1:1
+   * chat. Right after installing, Graph may not list the installation yet, or answer 403 for
+   * its chat: that is "not ready", for the caller to try again shortly, not a failure.
+   */
   async installAppForUser(userId: string, teamsAppCatalogId: string): Promise<AppInstallation> {
     const base = `/users/${enc(userId)}/teamwork/installedApps`;
     const install = await this.graph.raw('install app', {
@@ -365,30 +389,25 @@ export class GraphDirectory implements Directory {
       },
       accept: [409],
     });
-    const { data } = await this.graph.json(
-      'find app installation',
-      {
-        method: 'GET',
-        path: base,
-        query: { $expand: 'teamsApp', $filter: `teamsApp/id eq ${quote(teamsAppCatalogId)}` },
-      },
-      InstalledAppsSchema,
-    );
-    const installation = data.value[0];
-    if (!installation) {
-      const message = 'install app: the installation was not found after installing';
-      throw new DirectoryError('not-found', message, { requestId: install.requestId });
-    }
-    const chat = await this.graph.json(
-      'find app chat',
-      { method: 'GET', path: `${base}/${enc(installation.id)}/chat` },
-      ChatSchema,
-    );
-    return {
-      chatId: chat.data.id,
-      alreadyInstalled: install.status === 409,
-      requestId: install.requestId,
-    };
+    const alreadyInstalled = install.status === 409;
+    const notReady = (why: string): AppInstallation => ({ ready: false, why, alreadyInstalled, requestId: install.requestId });
+    const listed = await this.graph.raw('find app installation', {
+      method: 'GET',
+      path: base,
+      query: { $expand: 'teamsApp', $filter: `teamsApp/id eq ${quote(teamsAppCatalogId)}` },
+      accept: [403],
+    });
+    if (listed.status === 403) return notReady('Graph refused to list it yet');
+    const installation = this.graph.parse('find app installation', listed, InstalledAppsSchema).value[0];
+    if (!installation) return notReady('not listed yet');
+    const chat = await this.graph.raw('find app chat', {
+      method: 'GET',
+      path: `${base}/${enc(installation.id)}/chat`,
+      accept: [403, 404],
+    });
+    if (chat.status !== 200) return notReady(`its chat answered ${chat.status}`);
+    const { id: chatId } = this.graph.parse('find app chat', chat, ChatSchema);
+    return { ready: true, chatId, alreadyInstalled, requestId: install.requestId };
   }
 
   async sendMail(sender: string, message: MailMessage): Promise<Receipt> {

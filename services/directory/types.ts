@@ -20,6 +20,11 @@ export interface RegistrationDetail {
   lastUpdatedDateTime: string | null;
 }
 
+export interface PageOptions {
+  /** Runs before each page is asked for: a caller's share of Graph's limit. */
+  beforeRequest?: () => Promise<void>;
+}
+
 export interface RegistrationFilter {
   /** Only users with (true) or without (false) Microsoft Authenticator push registered. */
   authenticatorRegistered?: boolean;
@@ -114,14 +119,28 @@ export interface Receipt {
   requestId: string | null;
 }
 
-export interface AppInstallation extends Receipt {
-  chatId: string;
-  alreadyInstalled: boolean;
+/**
+ * The bot installed for someone. Teams settles a new installation over a few seconds: until
+ * Graph lists it and its chat can be read, it is not ready (try again shortly), not missing.
+ */
+export type AppInstallation = Receipt & { alreadyInstalled: boolean } & (
+    | { ready: true; /** The 1:1 chat with the bot, to send to. */ chatId: string }
+    | { ready: false; why: string }
+  );
+
+/** An app in the tenant's Teams app catalog (appCatalogs/teamsApps). */
+export interface TeamsApp {
+  /** The catalog id, which installing names; differs from the manifest id unless from the store. */
+  id: string;
+  /** The id in the app's manifest. */
+  externalId: string | null;
+  displayName: string | null;
+  distributionMethod: string | null;
 }
 
 export interface Directory {
   /** The whole registration report, one page at a time. */
-  registrationPages(filter?: RegistrationFilter): AsyncIterable<RegistrationDetail[]>;
+  registrationPages(filter?: RegistrationFilter, options?: PageOptions): AsyncIterable<RegistrationDetail[]>;
   /** One user's row of the report; it can lag behind reality by hours. */
   registrationFor(userId: string): Promise<RegistrationDetail>;
   getUser(idOrUpn: string): Promise<UserProfile>;
@@ -144,6 +163,8 @@ export interface Directory {
   setDefaultMethod(userId: string, method: DefaultMethod): Promise<Receipt>;
   /** Entra roles the user holds or may activate, live from role management (never cached). */
   directoryRoles(userId: string): Promise<DirectoryRoles>;
+  /** Apps in the Teams app catalog with this catalog id or manifest id (externalId). */
+  teamsApps(filter: { id: string } | { externalId: string }): Promise<TeamsApp[]>;
   installAppForUser(userId: string, teamsAppCatalogId: string): Promise<AppInstallation>;
   sendMail(sender: string, message: MailMessage): Promise<Receipt>;
 }

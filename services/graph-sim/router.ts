@@ -2,7 +2,7 @@ import { badRequest, GraphHttpError, type Handler } from './http';
 
 /** A small path router: literal segments match case-insensitively, `:name` captures one. */
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface Route {
   method: Method;

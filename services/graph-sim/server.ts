@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import type { Faults } from './faults';
+import type { Limits } from './limits';
 import {
   badRequest,
   GraphHttpError,
@@ -20,6 +21,7 @@ export interface ServerDeps {
   graph: Router;
   sim: Router;
   faults: Faults;
+  limits: Limits;
   requests: RequestLog;
   logger: Logger;
   baseUrl: () => string;
@@ -120,6 +122,12 @@ export function handleRequest(deps: ServerDeps) {
             'www-authenticate': 'Bearer realm=""',
           });
         }
+        const throttled = deps.limits.admit(path);
+        if (throttled) {
+          throw new GraphHttpError(429, 'TooManyRequests', 'Too many requests. Retry after the interval in Retry-After.', {
+            'retry-after': String(throttled.retryAfterSeconds),
+          });
+        }
         if (await applyFault(ctx, deps, () => (faulted = true))) return;
         const wait = deps.state.reportsThrottle.admit(path, deps.state.now().getTime());
         if (wait !== null) {
@@ -132,7 +140,7 @@ export function handleRequest(deps: ServerDeps) {
       if (match.kind === 'none') throw unknownSegment(segments);
       if (match.kind === 'wrong-method') throw methodNotAllowed(match.allowed);
       ctx.params = match.params;
-      if (req.method === 'POST' || req.method === 'PATCH') ctx.body = await parseJsonBody(req);
+      if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT') ctx.body = await parseJsonBody(req);
       await match.handler(ctx);
     } catch (err) {
       if (res.headersSent) {

@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../logger';
 import type { Practice } from '../directory/practice';
 import { loadOrCreateCertificate } from './cert';
 import { Faults } from './faults';
+import { Limits } from './limits';
 import { StateStore } from './persist';
 import { RequestLog } from './request-log';
 import { Router } from './router';
@@ -49,6 +50,8 @@ export interface GraphSim {
   caPem: string;
   state: SimState;
   faults: Faults;
+  /** Graph's documented throttling, enforced when set (off by default). */
+  limits: Limits;
   requests: RequestLog;
   close(): Promise<void>;
 }
@@ -83,6 +86,7 @@ export async function startGraphSim(options: GraphSimOptions): Promise<GraphSim>
   const store = options.dataDir ? new StateStore(options.dataDir, logger) : null;
   const state = new SimState(options.practice, tapPolicy, clock, store, logger);
   const faults = new Faults();
+  const limits = new Limits();
   const requests = new RequestLog();
 
   const graph = new Router();
@@ -95,7 +99,7 @@ export async function startGraphSim(options: GraphSimOptions): Promise<GraphSim>
   registerPolicies(graph);
   registerSignIns(graph, pageSize);
   const sim = new Router();
-  registerSimControl(sim, { faults, requests });
+  registerSimControl(sim, { faults, limits, requests });
   registerSimSignIns(sim);
 
   let baseUrl = '';
@@ -104,6 +108,7 @@ export async function startGraphSim(options: GraphSimOptions): Promise<GraphSim>
     graph,
     sim,
     faults,
+    limits,
     requests,
     logger,
     baseUrl: () => baseUrl,
@@ -128,6 +133,7 @@ export async function startGraphSim(options: GraphSimOptions): Promise<GraphSim>
     caPem: cert.cert,
     state,
     faults,
+    limits,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { MethodName, Practice, PracticeGroup } from '../directory/practice';
+import { DEMO_TEAMS_APP, type InstallBehaviour, type SimTeamsApp } from './catalog';
 import { GroupIndex } from './groups';
 import { practiceHash, type SimMail, type StateStore } from './persist';
 import { SimPolicies } from './policies';
@@ -60,6 +61,11 @@ export class SimState {
   private readonly report = new ReportRows();
   private changed = new Set<string>();
   private mailLog: SimMail[] = [];
+  /** The registration report as it was when frozen (Microsoft's report lags behind changes). */
+  private frozenReport: { rows: RegistrationRow[]; byId: Map<string, RegistrationRow> } | null = null;
+  private installBehaviour: InstallBehaviour = { unlistedReads: 0, forbiddenChatReads: 0 };
+  /** Per new installation: list reads it is still missing from, chat reads still refused. */
+  private readonly settling = new Map<string, { unlisted: number; forbidden: number }>();
   licence: Licence = 'p1';
   /**
    * Application permissions the tenant has not granted this app: the routes that need one of them
@@ -71,6 +77,7 @@ export class SimState {
   /** Sign-ins and risk detections, injected through /_sim/signins. */
   readonly signInLog: SignInLog;
   readonly reportsThrottle = new ReportsThrottle();
+  catalog: SimTeamsApp[] = [DEMO_TEAMS_APP];
 
   constructor(
     private readonly practice: Practice,
@@ -134,13 +141,49 @@ export class SimState {
     return this.order.map((id) => this.users.get(id)!);
   }
 
-  /** The registration report: enabled users only, as in Graph. */
+  /** The registration report: enabled users only, as in Graph (as frozen, while it is). */
   registrationRows(filter?: RowFilter): RegistrationRow[] {
+    if (this.frozenReport) return filter ? this.frozenReport.rows.filter(filter.keep) : this.frozenReport.rows;
     return this.report.rows(() => this.allUsers(), this.clock.now(), filter);
   }
 
   registrationRow(user: SimUser): RegistrationRow | undefined {
+    if (this.frozenReport) return this.frozenReport.byId.get(user.id);
     return user.accountEnabled ? this.report.row(user, this.clock.now()) : undefined;
+  }
+
+  get reportFrozen(): boolean {
+    return this.frozenReport !== null;
+  }
+
+  /** Frozen, the report keeps answering as it is now while the directory changes underneath. */
+  freezeReport(frozen: boolean): void {
+    if (!frozen) {
+      this.frozenReport = null;
+      return;
+    }
+    const rows = this.registrationRows();
+    this.frozenReport = { rows, byId: new Map(rows.map((r) => [r.id, r])) };
+  }
+
+  setInstallBehaviour(behaviour: InstallBehaviour): void {
+    this.installBehaviour = behaviour;
+  }
+
+  /** Whether this installation shows in a list read now (each read counts toward it appearing). */
+  installationListed(app: SimInstalledApp): boolean {
+    const s = this.settling.get(app.id);
+    if (!s || s.unlisted === 0) return true;
+    s.unlisted -= 1;
+    return false;
+  }
+
+  /** Whether this installation's chat may be read now; a refusal counts toward it settling. */
+  installationChatReadable(app: SimInstalledApp): boolean {
+    const s = this.settling.get(app.id);
+    if (!s || s.forbidden === 0) return true;
+    s.forbidden -= 1;
+    return false;
   }
 
   /**
@@ -272,6 +315,8 @@ export class SimState {
       chatId: `19:${user.id}_${teamsAppId}@unq.gbl.spaces`,
     };
     user.installedApps.push(app);
+    const { unlistedReads, forbiddenChatReads } = this.installBehaviour;
+    if (unlistedReads || forbiddenChatReads) this.settling.set(app.id, { unlisted: unlistedReads, forbidden: forbiddenChatReads });
     this.commit(user, false);
     return { created: true, app };
   }
@@ -344,6 +389,10 @@ export class SimState {
     this.deniedScopes.clear();
     this.policies = new SimPolicies(this.practice, this.initialTapPolicy, this.clock.now());
     this.reportsThrottle.configure({ enabled: false });
+    this.catalog = [DEMO_TEAMS_APP];
+    this.frozenReport = null;
+    this.installBehaviour = { unlistedReads: 0, forbiddenChatReads: 0 };
+    this.settling.clear();
     this.loadFromPractice();
     this.mailLog = [];
     this.signInLog.clear();

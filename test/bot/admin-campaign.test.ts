@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { DAY, ManualClock } from '../../services/clock';
 import { byUpn, patchUser, startCampaignHarness, testUser, type CampaignHarness } from '../campaigns/harness';
 import { cardOf, cardText } from '../helpers/harness';
-import { chatIdFor } from '../helpers/rate-limited-connector';
+import { userOfChat } from '../helpers/rate-limited-connector';
 
 const DIANE = 'diane.whitaker@riverbendfm.example';
 const NURSES = ['nora.nguyen', 'kwame.mensah', 'peter.lund', 'fiona.gallagher'].map((n) => `${n}@riverbendfm.example`);
@@ -24,7 +24,7 @@ describe('admin nudge: a campaign from confirm to report', () => {
 
   const nurse = (i: number) => byUpn(h.practice, NURSES[i]!);
   const nudgesTo = (userId: string, round: number) =>
-    h.connector.accepted.filter((a) => a.kind === 'send' && [chatIdFor(userId), `a:personal-${userId}`].includes(a.conversationId) && a.tag === `${id}:${round}`);
+    h.connector.accepted.filter((a) => a.kind === 'send' && userOfChat(a.conversationId) === userId && a.tag === `${id}:${round}`);
 
   async function launch(form: Record<string, string>): Promise<void> {
     const diane = testUser(byUpn(h.practice, DIANE));

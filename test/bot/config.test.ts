@@ -59,6 +59,29 @@ describe('configuration', () => {
     assert.equal(loadConfig({}).audit.key, undefined, 'the demo keeps its own key in DATA_DIR');
   });
 
+  it('refuses the manifest id as the Teams app catalog id, in the demo and in production', () => {
+    for (const base of [{}, COMPLETE_PRODUCTION]) {
+      assert.throws(
+        () => loadConfig({ ...base, TEAMS_APP_ID: GUID(7), TEAMS_APP_CATALOG_ID: GUID(7).toUpperCase() }),
+        /TEAMS_APP_CATALOG_ID: this is the manifest id \(TEAMS_APP_ID\).*Leave TEAMS_APP_CATALOG_ID empty to look it up/,
+      );
+    }
+    const c = loadConfig({ ...COMPLETE_PRODUCTION, TEAMS_APP_ID: GUID(7) });
+    assert.deepEqual([c.teamsAppId, c.teamsAppCatalogId], [GUID(7), undefined]);
+  });
+
+  it('refuses to install the bot for people when Graph signs in as another app than the manifest names', () => {
+    // TeamsAppInstallation.ReadWriteSelfForUser.All installs only the app calling Graph, and the
+    // manifest's webApplicationInfo.id is the bot's own app.
+    const separate = { ...COMPLETE_PRODUCTION, GRAPH_CLIENT_ID: GUID(8), GRAPH_CLIENT_SECRET: 'graph-secret' };
+    assert.throws(() => loadConfig({ ...separate, TEAMS_APP_ID: GUID(7) }), /GRAPH_CLIENT_ID: installing the bot for people \(TEAMS_APP_ID\) needs Microsoft Graph to sign in as the bot's own app/);
+    assert.throws(() => loadConfig({ ...separate, TEAMS_APP_CATALOG_ID: GUID(9) }), /webApplicationInfo\.id/);
+    assert.equal(loadConfig(separate).graph.clientId, GUID(8), 'a separate Graph app is fine without installing');
+    const msi = { ...COMPLETE_PRODUCTION, MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppPassword: '' };
+    assert.throws(() => loadConfig({ ...msi, AZURE_CLIENT_ID: GUID(8), TEAMS_APP_ID: GUID(7) }), /AZURE_CLIENT_ID: installing the bot/);
+    assert.equal(loadConfig({ ...msi, AZURE_CLIENT_ID: GUID(1), TEAMS_APP_ID: GUID(7) }).teamsAppId, GUID(7));
+  });
+
   it('accepts a complete production configuration and reuses the bot app for Graph', () => {
     const c = loadConfig({ ...COMPLETE_PRODUCTION, ROLE_GROUPS: JSON.stringify({ Nursing: GUID(5) }) });
     assert.equal(c.mode, 'production');

@@ -9,7 +9,7 @@ import type { CampaignTuning } from '../../services/campaigns/service';
 import type { Clock } from '../../services/clock';
 import { loadPractice, type Practice, type PracticeUser } from '../../services/directory/practice';
 import { startGraphSim, type GraphSim } from '../../services/graph-sim';
-import { silentLogger } from '../../services/logger';
+import { silentLogger, type Logger } from '../../services/logger';
 import type { DocumentStore } from '../../services/storage/types';
 import * as build from '../helpers/activities';
 import type { TestUser } from '../helpers/activities';
@@ -28,6 +28,8 @@ export interface CampaignHarness {
   dataDir: string;
   options: build.ActivityOptions;
   click(user: TestUser, verb: string, data?: unknown, extra?: { replyToId?: string }): Promise<{ status: number; body: InvokeBody }>;
+  /** Posts any activity to the bot (a team event, say). */
+  post(activity: unknown): Promise<{ status: number; body: unknown }>;
   say(user: TestUser, text: string): Promise<number>;
   /** Saves a 1:1 chat for these people, as if each had talked to the bot before. */
   seedChats(userIds: readonly string[]): Promise<void>;
@@ -46,10 +48,25 @@ export interface CampaignHarnessOptions {
   store?: DocumentStore;
   clock?: Clock;
   env?: Record<string, string>;
+  logger?: Logger;
 }
 
-/** Fast but bounded: tests send far faster than a real tenant may, with short leases and backoff. */
-export const FAST: CampaignTuning = { maxRps: 400, leaseMs: 1500, backoffBaseMs: 20, backoffCapMs: 200, pollMs: 50, progressEveryMs: 200, concurrency: 48 };
+/**
+ * Fast but bounded: tests send far faster than a real tenant may, with short leases and backoff,
+ * and take 20 of the stand-in's Graph report reads and 50 installs a second (a tenant allows
+ * 5 reads per 10 seconds; the stand-in enforces no limit unless a test asks).
+ */
+export const FAST: CampaignTuning = {
+  maxRps: 400,
+  leaseMs: 1500,
+  backoffBaseMs: 20,
+  backoffCapMs: 200,
+  pollMs: 50,
+  progressEveryMs: 200,
+  concurrency: 48,
+  graphReads: { requests: 20, perMs: 1000 },
+  installs: { requests: 50, perMs: 1000 },
+};
 
 /** Changes a user in the Graph stand-in, as an admin or the user would in Microsoft 365. */
 export async function patchUser(sim: GraphSim, idOrUpn: string, patch: Record<string, unknown>): Promise<void> {
@@ -72,7 +89,7 @@ export async function startCampaignHarness(o: CampaignHarnessOptions = {}): Prom
   const dataDir = o.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bot-campaign-'));
   const sim = o.sim ?? (await startGraphSim({ port: 0, practice, pageSize: 500 }));
   const config = loadConfig({ ...testEnv(dataDir, sim), ...o.env });
-  const app = buildApp(config, { logger: silentLogger(), schedulerPollMs: 60_000, campaignTuning: o.tuning ?? FAST, store: o.store, clock: o.clock });
+  const app = buildApp(config, { logger: o.logger ?? silentLogger(), schedulerPollMs: 60_000, campaignTuning: o.tuning ?? FAST, store: o.store, clock: o.clock });
   const server = await startServer(app, 0, '127.0.0.1');
   const connector = o.connector ?? (await new RateLimitedConnector(o.connectorOptions).start());
   const options: build.ActivityOptions = { serviceUrl: connector.url, tenantId: config.tenantId };
@@ -93,6 +110,7 @@ export async function startCampaignHarness(o: CampaignHarnessOptions = {}): Prom
       const res = await post(activity);
       return { status: res.status, body: res.body as InvokeBody };
     },
+    post,
     async say(user, text) {
       return (await post(build.message(user, text, options))).status;
     },

@@ -95,8 +95,11 @@ describe('chaos: a flaky, slow Microsoft Graph', function () {
         return text;
       }),
     );
+    // When Graph could not say at intake whether the requester is privileged, the ticket takes
+    // the two-person rule: asking for a second person is a plain ending too.
+    const SECOND_PERSON = /Privileged account: a second person must confirm/;
     for (const text of results) {
-      assert.ok(/Temporary Access Pass for/.test(text) || CLEAR_MESSAGE.test(text), `unclear ending: ${text.slice(0, 400)}`);
+      assert.ok(/Temporary Access Pass for/.test(text) || CLEAR_MESSAGE.test(text) || SECOND_PERSON.test(text), `unclear ending: ${text.slice(0, 400)}`);
     }
     assert.ok(results.filter((t) => /Temporary Access Pass for/.test(t)).length >= 7);
     const open = await h.app.parts.tickets.listOpen();

@@ -21,8 +21,10 @@ describe('directory circuit breaker', () => {
     assert.equal(onOpen.callCount, 1);
     await assert.rejects(breaker.directory.getUser('x'), /failing fast/);
     assert.equal(inner.getUser.callCount, 3, 'no call reached the directory while open');
+    clock.advance(20_000);
+    await assert.rejects(breaker.directory.getUser('x'), (err: DirectoryError) => err.details.retryAfterSeconds === 10, 'says when it tries again');
 
-    clock.advance(30_000);
+    clock.advance(10_000);
     inner.getUser.resolves({ id: 'x' });
     assert.deepEqual(await breaker.directory.getUser('x'), { id: 'x' });
     assert.equal(onClose.callCount, 1);

@@ -4,7 +4,7 @@ import { generatePractice } from '../../services/directory/generate';
 import type { GraphDirectory } from '../../services/directory/graph';
 import { groupIdByName, type Practice } from '../../services/directory/practice';
 import { AUTHENTICATOR_METHOD, isDirectoryError } from '../../services/directory/types';
-import type { GraphSim } from '../../services/graph-sim';
+import { DEMO_TEAMS_APP, type GraphSim } from '../../services/graph-sim';
 import {
   call,
   collect,
@@ -189,10 +189,11 @@ describe('GraphDirectory against the Graph stand-in', () => {
     });
 
     it('installs the app once and finds the chat either way', async () => {
-      const first = await directory.installAppForUser(nora.id, 'b07a-app');
-      const second = await directory.installAppForUser(nora.id, 'b07a-app');
+      const first = await directory.installAppForUser(nora.id, DEMO_TEAMS_APP.id);
+      const second = await directory.installAppForUser(nora.id, DEMO_TEAMS_APP.id);
       assert.equal(first.alreadyInstalled, false);
       assert.equal(second.alreadyInstalled, true);
+      assert.ok(first.ready && second.ready);
       assert.match(first.chatId, /^19:.*@unq\.gbl\.spaces$/);
       assert.equal(second.chatId, first.chatId);
       const installs = sim.requests.matching(`/v1.0/users/${nora.id}/teamwork/installedApps`);
@@ -200,6 +201,24 @@ describe('GraphDirectory against the Graph stand-in', () => {
         installs.filter((r) => r.method === 'POST').map((r) => r.status),
         [201, 409],
       );
+    });
+
+    it('says "not ready" while Teams settles a new installation, then finds its chat', async () => {
+      await call(sim, 'PATCH', '/_sim/teamwork', { body: { unlistedReads: 1, forbiddenChatReads: 1 }, token: null });
+      const first = await directory.installAppForUser(nora.id, DEMO_TEAMS_APP.id);
+      assert.deepEqual([first.ready, first.ready ? '' : first.why], [false, 'not listed yet']);
+      const second = await directory.installAppForUser(nora.id, DEMO_TEAMS_APP.id);
+      assert.deepEqual([second.ready, second.ready ? '' : second.why], [false, 'its chat answered 403']);
+      const third = await directory.installAppForUser(nora.id, DEMO_TEAMS_APP.id);
+      assert.ok(third.ready && third.alreadyInstalled);
+      assert.match(third.chatId, /^19:/);
+    });
+
+    it('finds the catalog id from the manifest id, and refuses to install a manifest id', async () => {
+      const byManifest = await directory.teamsApps({ externalId: DEMO_TEAMS_APP.externalId! });
+      assert.deepEqual(byManifest.map((a) => [a.id, a.distributionMethod]), [[DEMO_TEAMS_APP.id, 'organization']]);
+      assert.deepEqual(await directory.teamsApps({ id: DEMO_TEAMS_APP.externalId! }), []);
+      await rejectsWithKind(directory.installAppForUser(nora.id, DEMO_TEAMS_APP.externalId!), 'not-found');
     });
 
     it('revokes sessions, visible in the sim record', async () => {

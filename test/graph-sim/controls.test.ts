@@ -48,6 +48,39 @@ describe('graph-sim test controls', () => {
     assert.equal((await faults({ status: 500 })).status, 400);
   });
 
+  it("enforces Graph's documented limits when asked: 429 with Retry-After, per service, off by default", async () => {
+    const methods = `/v1.0/users/${nora.id}/authentication/methods`;
+    for (let i = 0; i < 8; i += 1) assert.equal((await call(sim(), 'GET', methods)).status, 200, 'no limit unless asked');
+    const set = await call(sim(), 'POST', '/_sim/limits', { token: null, body: { documented: true } });
+    assert.deepEqual(set.json.limits, { reports: { requests: 5, perSeconds: 10 }, teams: { requests: 30, perSeconds: 1 }, identity: { requests: 3500, perSeconds: 10 } });
+    // The registration report and a person's methods count in one window: 5 per 10 seconds.
+    const paths = [REPORT, methods, `${REPORT}/${nora.id}`, devices, methods];
+    for (const path of paths) assert.equal((await call(sim(), 'GET', path)).status, 200, path);
+    const refused = await call(sim(), 'GET', REPORT);
+    assert.equal(refused.status, 429);
+    assert.equal((refused.json.error as { code: string }).code, 'TooManyRequests');
+    const wait = Number(refused.headers.get('retry-after'));
+    assert.ok(wait >= 1 && wait <= 10, `Retry-After ${wait}`);
+    assert.equal((await call(sim(), 'GET', `/v1.0/users/${nora.id}`)).status, 200, 'other services are counted apart');
+    const stats = (await call(sim(), 'GET', '/_sim/limits', { token: null })).json.stats as Record<string, { throttled: number }>;
+    assert.equal(stats.reports!.throttled, 1);
+    await call(sim(), 'DELETE', '/_sim/limits', { token: null });
+    assert.equal((await call(sim(), 'GET', REPORT)).status, 200);
+    assert.equal((await call(sim(), 'POST', '/_sim/limits', { token: null, body: { reports: { requests: 0, perSeconds: 10 } } })).status, 400);
+  });
+
+  it('freezes the registration report while the directory changes, as Microsoft\'s lags', async () => {
+    await call(sim(), 'PATCH', '/_sim/report', { token: null, body: { frozen: true } });
+    await patch({ methodsRegistered: ['microsoftAuthenticatorPush'] });
+    assert.equal(((await call(sim(), 'GET', devices)).json.value as unknown[]).length, 1, 'live: registered');
+    assert.deepEqual((await call(sim(), 'GET', `${REPORT}/${nora.id}`)).json.methodsRegistered, [], 'report: not yet');
+    const filter = encodeURIComponent("methodsRegistered/any(x:x eq 'microsoftAuthenticatorPush')");
+    const registered = (await call(sim(), 'GET', `${REPORT}?$filter=${filter}`)).json.value as Array<{ id: string }>;
+    assert.ok(!registered.some((r) => r.id === nora.id));
+    await call(sim(), 'PATCH', '/_sim/report', { token: null, body: { frozen: false } });
+    assert.deepEqual((await call(sim(), 'GET', `${REPORT}/${nora.id}`)).json.methodsRegistered, ['microsoftAuthenticatorPush']);
+  });
+
   it('resets to the practice file', async () => {
     await patch({ methodsRegistered: ['mobilePhone'] });
     await call(sim(), 'POST', `/v1.0/users/${nora.id}/revokeSignInSessions`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { groupIdByName } from '../../services/directory/practice';
+import { DEMO_TEAMS_APP } from '../../services/graph-sim';
 import { call, demoPractice, errorOf, NORA, userByUpn, withSim } from './helpers';
 
 describe('graph-sim users, groups and methods', () => {
@@ -92,20 +93,33 @@ describe('graph-sim users, groups and methods', () => {
 
   it('installs an app (201, then 409) and answers the chat', async () => {
     const path = `${users}/teamwork/installedApps`;
-    const bind = 'https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/app-1';
+    const app = DEMO_TEAMS_APP.id;
+    const bind = `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${app}`;
     const body = { 'teamsApp@odata.bind': bind };
     assert.equal((await call(sim(), 'POST', path, { body })).status, 201);
     const again = await call(sim(), 'POST', path, { body });
     assert.equal(again.status, 409);
     assert.equal(errorOf(again).code, 'Conflict');
-    const filter = encodeURIComponent("teamsApp/id eq 'app-1'");
+    const filter = encodeURIComponent(`teamsApp/id eq '${app}'`);
     const list = await call(sim(), 'GET', `${path}?$expand=teamsApp&$filter=${filter}`);
-    const [install] = list.json.value as Array<{ id: string; teamsApp: { id: string } }>;
-    assert.equal(install!.teamsApp.id, 'app-1');
+    const [install] = list.json.value as Array<{ id: string; teamsApp: { id: string; externalId: string } }>;
+    assert.deepEqual([install!.teamsApp.id, install!.teamsApp.externalId], [app, DEMO_TEAMS_APP.externalId]);
     const chat = await call(sim(), 'GET', `${path}/${install!.id}/chat`);
     assert.match(String(chat.json.id), /^19:.+@unq\.gbl\.spaces$/);
     const bad = await call(sim(), 'POST', path, { body: { 'teamsApp@odata.bind': 'nope' } });
     assert.equal(bad.status, 400);
+  });
+
+  it('installs only apps in the catalog, which it lists by catalog id or manifest id', async () => {
+    const path = `${users}/teamwork/installedApps`;
+    const byManifestId = { 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${DEMO_TEAMS_APP.externalId}` };
+    assert.equal((await call(sim(), 'POST', path, { body: byManifestId })).status, 404);
+    const filter = encodeURIComponent(`externalId eq '${DEMO_TEAMS_APP.externalId}' and distributionMethod eq 'organization'`);
+    const found = await call(sim(), 'GET', `/v1.0/appCatalogs/teamsApps?$filter=${filter}`);
+    assert.deepEqual((found.json.value as Array<{ id: string }>).map((a) => a.id), [DEMO_TEAMS_APP.id]);
+    const none = await call(sim(), 'GET', `/v1.0/appCatalogs/teamsApps?$filter=${encodeURIComponent(`id eq '${DEMO_TEAMS_APP.externalId}'`)}`);
+    assert.deepEqual(none.json.value, []);
+    assert.equal((await call(sim(), 'GET', `/v1.0/appCatalogs/teamsApps?$filter=${encodeURIComponent('version eq 1')}`)).status, 400);
   });
 
   it('accepts mail (202) and keeps it for tests', async () => {

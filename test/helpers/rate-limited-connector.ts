@@ -84,8 +84,14 @@ export function chatIdFor(userId: string): string {
   return `a:chat-${userId}`;
 }
 
+/**
+ * Whose 1:1 chat this is: a saved chat (`chatIdFor`), the chat of someone who talked to the bot
+ * in a test (`a:personal-<id>`), or the chat Graph gives for the app installed for them (the
+ * Graph stand-in's `19:<user id>_<app>@unq.gbl.spaces`).
+ */
 export function userOfChat(conversationId: string): string | undefined {
-  return conversationId.startsWith('a:chat-') ? conversationId.slice('a:chat-'.length) : undefined;
+  for (const prefix of ['a:chat-', 'a:personal-']) if (conversationId.startsWith(prefix)) return conversationId.slice(prefix.length);
+  return /^19:([0-9a-f-]{36})_[^@]+@unq\.gbl\.spaces$/i.exec(conversationId)?.[1];
 }
 
 function nudgeTag(body: Record<string, unknown>): string | undefined {

@@ -1,14 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Activity, CloudAdapter, ConversationReference, MiddlewareHandler, TurnContext } from 'botbuilder';
+import type { Activity, ConversationReference, MiddlewareHandler, TurnContext } from 'botbuilder';
 import { toAttachment, type CardJson } from '../../../cards/render';
 import type { NudgeMessenger } from '../../../services/campaigns/delivery';
 import type { CardRef, Origin } from '../../../services/campaigns/model';
 import type { Logger } from '../../../services/logger';
 import type { ConversationDirectory } from '../../../services/storage/conversations';
 import type { Proactive } from '../../proactive';
-
-/** botbuilder falls back to the configured OAuth scope when the audience is left out. */
-const DEFAULT_AUDIENCE = undefined as unknown as string;
 
 function nudgeActivity(card: CardJson): Partial<Activity> {
   return { attachments: [toAttachment(card)], summary: 'Please set up Microsoft Authenticator' };
@@ -23,8 +20,10 @@ interface SendScope {
 }
 
 /**
- * Sends campaign nudges through the bot: saved chats via Proactive, new chats with
- * createConversationAsync. Two things the adapter does by itself are wrong for campaigns, so
+ * Sends campaign nudges through the bot via Proactive: to the chat saved when the person last
+ * talked to the bot, or to the chat Graph gave when it installed the app for them. Each send
+ * takes its slot in the send budget's bulk lane (the campaign's `beforeSend`), not Proactive's
+ * priority lane. Two things the adapter does by itself are wrong for campaigns, so
  * `middleware()` changes them for campaign sends only:
  * - a failure inside a proactive turn goes to onTurnError (which apologises to the recipient and
  *   reports success to the caller): here it is caught and handed back to the sender instead;
@@ -37,8 +36,6 @@ export class TeamsNudgeMessenger implements NudgeMessenger {
   private warned = false;
 
   constructor(
-    private readonly adapter: CloudAdapter,
-    private readonly appId: string,
     private readonly proactive: Proactive,
     private readonly conversations: ConversationDirectory,
     private readonly logger: Logger,
@@ -70,38 +67,25 @@ export class TeamsNudgeMessenger implements NudgeMessenger {
   }
 
   sendToUser(userId: string, card: CardJson, beforeSend: () => Promise<void>): Promise<string | undefined> {
-    return this.inScope(true, () => this.proactive.toUser(userId, nudgeActivity(card)), beforeSend);
+    return this.inScope(true, () => this.proactive.toUser(userId, nudgeActivity(card), { pacedByCaller: true }), beforeSend);
   }
 
-  async createAndSend(userId: string, origin: Origin, card: CardJson, beforeSend: () => Promise<void>): Promise<string | undefined> {
-    let activityId: string | undefined;
-    const parameters = {
-      isGroup: false,
+  /** The chat is saved first: it is theirs from now on, whatever this send does. */
+  async sendToChat(userId: string, chatId: string, origin: Origin, card: CardJson, beforeSend: () => Promise<void>): Promise<string | undefined> {
+    const ref: Partial<ConversationReference> = {
+      channelId: 'msteams',
+      serviceUrl: origin.serviceUrl,
       bot: origin.bot,
-      members: [{ id: userId, name: '' }],
-      tenantId: origin.tenantId,
-      channelData: { tenant: { id: origin.tenantId } },
+      user: { id: userId, name: '', aadObjectId: userId },
+      conversation: { id: chatId, conversationType: 'personal', isGroup: false, tenantId: origin.tenantId, name: '' },
     };
-    await this.inScope(true, () =>
-      this.adapter.createConversationAsync(this.appId, 'msteams', origin.serviceUrl, DEFAULT_AUDIENCE, parameters, async (context) => {
-        const ref: Partial<ConversationReference> = {
-          channelId: 'msteams',
-          serviceUrl: origin.serviceUrl,
-          bot: origin.bot,
-          user: { id: userId, name: '', aadObjectId: userId },
-          conversation: { id: context.activity.conversation.id, conversationType: 'personal', isGroup: false, tenantId: origin.tenantId, name: '' },
-        };
-        await this.conversations.saveUser(userId, ref);
-        await beforeSend();
-        activityId = (await context.sendActivity(nudgeActivity(card)))?.id;
-      }),
-    );
-    return activityId;
+    await this.conversations.saveUser(userId, ref);
+    return this.inScope(true, () => this.proactive.toConversation(ref, nudgeActivity(card), { pacedByCaller: true }), beforeSend);
   }
 
   /** Card updates keep the SDK's retries (the next update supersedes a lost one anyway). */
   async update(card: CardRef, body: CardJson): Promise<void> {
-    await this.inScope(false, () => this.proactive.update(card.ref, card.activityId, { type: 'message', attachments: [toAttachment(body)] }));
+    await this.inScope(false, () => this.proactive.update(card.ref, card.activityId, { type: 'message', attachments: [toAttachment(body)] }, { pacedByCaller: true }));
   }
 
   private withoutSdkRetries(context: TurnContext): void {

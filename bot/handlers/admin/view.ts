@@ -22,6 +22,15 @@ function row(r: CoverageRow) {
   return { name: r.name, total: r.total, auth: pct(r.authenticator, r.total), other: pct(r.other, r.total), none: pct(r.none, r.total) };
 }
 
+/** When the figures were worked out, and how far behind Microsoft's report may be. */
+function freshness(c: Coverage, now: Date): string {
+  const asOf = `As of ${formatTime(c.computedAt)} (${ago(c.computedAt, now)}).`;
+  const report = "From Microsoft's registration report, which can be a few hours behind";
+  return c.reportUpdatedAt
+    ? `${asOf} ${report}: the newest change it shows is from ${formatTime(c.reportUpdatedAt)} (${ago(c.reportUpdatedAt, now)}).`
+    : `${asOf} ${report}.`;
+}
+
 /** Coverage overall and per role group, then one page of the people not on Authenticator yet. */
 export function statusCard(c: Coverage, page: number, now: Date, notice = ''): CardJson {
   const pages = Math.max(1, Math.ceil(c.notRegistered.length / PAGE_SIZE));
@@ -37,7 +46,7 @@ export function statusCard(c: Coverage, page: number, now: Date, notice = ''): C
   const n = c.notRegistered.length;
   return expandCard('admin-status', {
     notice,
-    asOf: `As of ${formatTime(c.computedAt)} (${ago(c.computedAt, now)})`,
+    asOf: freshness(c, now),
     headline: `${o.authenticator} of ${o.total} people (${o.total ? Math.round((o.authenticator / o.total) * 100) : 0}%) use Microsoft Authenticator.`,
     rows: [row(o), ...c.byRole.map(row)],
     leftOut: `${leftOut ? `Not counted: ${leftOut}. ` : ''}Disabled accounts are not in Microsoft's registration report.`,
@@ -105,6 +114,9 @@ export function previewCard(d: Draft, threshold: number, second: boolean): CardJ
   if (audience.unmatched.length) lines.push(`Not in this audience (a typo, or already on Authenticator): ${names(audience.unmatched, 5)}.`);
   if (audience.guests || audience.excluded) {
     lines.push(`Never nudged: ${audience.guests} guest${audience.guests === 1 ? '' : 's'} and ${audience.excluded} in the never-nudge group.`);
+  }
+  if (audience.reportUpdatedAt) {
+    lines.push(`Chosen from Microsoft's registration report (newest change ${formatTime(audience.reportUpdatedAt)}); each person is checked live again just before their nudge, as often as Microsoft's limits allow.`);
   }
   const first = d.recipients[0]!;
   const sample = nudgeCard({ id: 'preview', spec, createdBy: d.createdBy }, first, 1);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { METHOD_NAMES } from '../../directory/practice';
+import { InstallBehaviourSchema, SimTeamsAppSchema } from '../catalog';
 import { FaultConfigSchema, type Faults } from '../faults';
+import { LimitsConfigSchema, type Limits } from '../limits';
 import { badRequest, parseBody, requireUser, sendJson, type SimContext } from '../http';
 import {
   CaPolicyInputSchema,
@@ -64,6 +66,8 @@ const PoliciesPatchSchema = z
     perUserMfa: z.record(z.string(), z.enum(PER_USER_MFA_STATES)).optional(),
   })
   .strict();
+const ReportPatchSchema = z.object({ frozen: z.boolean() }).strict();
+const CatalogSchema = z.object({ value: z.array(SimTeamsAppSchema) }).strict();
 
 /** The full record for tests: derived registrations, groups, and the pass without its code. */
 export function simUserView(state: SimState, user: SimUser): Record<string, unknown> {
@@ -87,6 +91,7 @@ export function simUserView(state: SimState, user: SimUser): Record<string, unkn
 
 export interface SimControlDeps {
   faults: Faults;
+  limits: Limits;
   requests: RequestLog;
 }
 
@@ -184,6 +189,36 @@ export function registerSimControl(router: Router, deps: SimControlDeps): void {
     sendJson(ctx, 200, { faults: null });
   });
 
+  // Graph's documented throttling, off until asked for: {"documented": true} or per service.
+  router.on('GET', '/_sim/limits', (ctx) => sendJson(ctx, 200, deps.limits.current()));
+  router.on('POST', '/_sim/limits', (ctx) => {
+    deps.limits.set(parseBody(ctx, LimitsConfigSchema));
+    sendJson(ctx, 200, deps.limits.current());
+  });
+  router.on('DELETE', '/_sim/limits', (ctx) => {
+    deps.limits.set(null);
+    sendJson(ctx, 200, deps.limits.current());
+  });
+
+  // Microsoft's registration report lags: frozen, it keeps answering as it was.
+  router.on('GET', '/_sim/report', (ctx) => sendJson(ctx, 200, { frozen: ctx.state.reportFrozen }));
+  router.on('PATCH', '/_sim/report', (ctx) => {
+    ctx.state.freezeReport(parseBody(ctx, ReportPatchSchema).frozen);
+    sendJson(ctx, 200, { frozen: ctx.state.reportFrozen });
+  });
+
+  router.on('GET', '/_sim/catalog', (ctx) => sendJson(ctx, 200, { value: ctx.state.catalog }));
+  router.on('PUT', '/_sim/catalog', (ctx) => {
+    ctx.state.catalog = parseBody(ctx, CatalogSchema).value;
+    sendJson(ctx, 200, { value: ctx.state.catalog });
+  });
+  // How new installations settle: not listed at first, their chat refused at first.
+  router.on('PATCH', '/_sim/teamwork', (ctx) => {
+    const behaviour = parseBody(ctx, InstallBehaviourSchema);
+    ctx.state.setInstallBehaviour(behaviour);
+    sendJson(ctx, 200, behaviour);
+  });
+
   router.on('GET', '/_sim/requests', (ctx) => sendJson(ctx, 200, { value: deps.requests.all() }));
   router.on('DELETE', '/_sim/requests', (ctx) => {
     deps.requests.clear();
@@ -193,6 +228,7 @@ export function registerSimControl(router: Router, deps: SimControlDeps): void {
   router.on('POST', '/_sim/reset', (ctx) => {
     ctx.state.reset();
     deps.faults.set(null);
+    deps.limits.set(null);
     deps.requests.clear();
     sendJson(ctx, 200, { status: 'reset', users: ctx.state.userCount });
   });

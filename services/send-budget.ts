@@ -1,13 +1,23 @@
 /**
- * Keeps proactive sends under Teams' limits. One pacer is shared by every send of the process:
- * a global token bucket (GCRA: each request reserves the next free slot, so concurrent workers
- * queue fairly without polling), Teams' per-conversation windows, one shared "throttled until",
- * and a per-conversation "not before" after a 429 for that conversation.
+ * The one send budget of the bot: every proactive message (campaign nudges, ticket posts and
+ * updates, notices to staff, reminders) takes its slot here, so together they stay under
+ * Teams' per-app limit. A global token bucket (GCRA: each request reserves the next free slot,
+ * so concurrent workers queue fairly without polling), Teams' per-conversation windows, one
+ * shared "throttled until", and a per-conversation "not before" after a 429 for that
+ * conversation.
+ *
+ * Two lanes. Bulk (nudges, the campaign's progress card) queues for slots and may use the whole
+ * rate. Priority (IT tickets, notices to a requester, anything a person is waiting for) never
+ * queues behind bulk: it takes the next slot at once. While priority traffic is about (a
+ * priority send in the last half minute), bulk also keeps `priorityReserve` requests of every
+ * second free for it, so a campaign at full speed cannot hold IT up even for a moment.
  *
  * A 429 alone is read as one conversation being throttled. When many recent requests are
  * refused, the whole bot is being throttled: everyone pauses until the Retry-After and the rate
  * drops, then climbs back to the configured rate while requests succeed.
  */
+
+export type Lane = 'priority' | 'bulk';
 
 export interface Window {
   limit: number;
@@ -22,10 +32,12 @@ export const TEAMS_CONVERSATION_WINDOWS: readonly Window[] = [
   { limit: 1800, ms: 3_600_000 },
 ];
 
-export interface PacerOptions {
+export interface SendBudgetOptions {
   ratePerSecond: number;
   /** Share of the rate left unused, so network jitter never pushes a second over the limit. */
   headroom?: number;
+  /** Requests per second bulk leaves free while the priority lane is in use (default 1). */
+  priorityReserve?: number;
   /** Requests that may go back to back after a quiet spell. */
   burst?: number;
   windows?: readonly Window[];
@@ -43,13 +55,17 @@ const WINDOW_SLACK_MS = 50;
 const SECOND_SLACK_MS = 10;
 const MIN_REFUSALS_FOR_GLOBAL = 5;
 const GLOBAL_SHARE = 0.25;
+/** Bulk keeps the priority reserve free this long after a priority send. */
+const PRIORITY_ACTIVE_MS = 30_000;
 
-export class Pacer {
+export class SendBudget {
   private tat = 0;
   private throttledUntil = 0;
   private rate: number;
   private lastRaise = 0;
   private readonly maxRate: number;
+  private readonly reserve: number;
+  private lastPriority = Number.NEGATIVE_INFINITY;
   private readonly burst: number;
   private readonly windows: readonly Window[];
   private readonly longest: number;
@@ -61,9 +77,10 @@ export class Pacer {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(options: PacerOptions) {
+  constructor(readonly options: SendBudgetOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
     this.maxRate = options.ratePerSecond * (1 - Math.min(0.5, Math.max(0, options.headroom ?? 0.02)));
+    this.reserve = Math.max(0, Math.floor(options.priorityReserve ?? 1));
     this.rate = this.maxRate;
     this.burst = Math.max(1, Math.floor(options.burst ?? 1));
     this.windows = options.windows ?? TEAMS_CONVERSATION_WINDOWS;
@@ -72,7 +89,7 @@ export class Pacer {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** The rate the pacer allows now (lower than configured while the bot is being throttled). */
+  /** The rate the budget allows now (lower than configured while the bot is being throttled). */
   get currentRate(): number {
     return this.rate;
   }
@@ -81,24 +98,35 @@ export class Pacer {
     return this.throttledUntil;
   }
 
-  /** Waits until one request to this conversation may go, and counts it as sent. */
-  async acquire(conversation: string): Promise<void> {
+  /** Waits until one request to this conversation may go in this lane, and counts it as sent. */
+  async acquire(conversation: string, lane: Lane): Promise<void> {
     await this.until(() => Math.max(this.conversationWait(conversation, this.now()), this.throttledUntil - this.now()));
-    // Reserve the next slot in the bucket, then wait for it.
     const now = this.now();
     const interval = 1000 / this.rate;
-    const tat = Math.max(this.tat, now);
-    const slot = tat - (this.burst - 1) * interval;
-    this.tat = tat + interval;
-    if (slot > now) await this.sleep(slot - now);
+    if (lane === 'priority') {
+      // Ahead of every queued bulk request: take a slot now and move the bucket on by one, so
+      // bulk makes room for it.
+      this.tat = Math.max(this.tat, now) + interval;
+      this.lastPriority = now;
+    } else {
+      // Reserve the next slot in the bucket, then wait for it.
+      const tat = Math.max(this.tat, now);
+      const slot = tat - (this.burst - 1) * interval;
+      this.tat = tat + interval;
+      if (slot > now) await this.sleep(slot - now);
+    }
     // Whatever changed meanwhile (a pause, a late wake-up), the slot is kept: only wait it out.
-    await this.until(() => {
+    // The last check and the count happen together, so senders waking at once cannot all pass.
+    for (;;) {
       const at = this.now();
-      return Math.max(this.throttledUntil - at, this.conversationWait(conversation, at), this.secondWait(at));
-    });
-    const at = this.now();
-    this.record(conversation, at);
-    this.sends.push(at);
+      const wait = Math.max(this.throttledUntil - at, this.conversationWait(conversation, at), this.secondWait(at, lane));
+      if (wait <= 0) {
+        this.record(conversation, at);
+        this.sends.push(at);
+        return;
+      }
+      await this.sleep(wait);
+    }
   }
 
   private async until(wait: () => number): Promise<void> {
@@ -149,15 +177,18 @@ export class Pacer {
 
   /**
    * The bucket spaces requests evenly, but a stalled event loop wakes several at once: this caps
-   * what actually went out in any one second, as the service counts it.
+   * what actually went out in any one second, as the service counts it. Bulk stops short of the
+   * cap by the priority reserve while priority traffic is about.
    */
-  private secondWait(now: number): number {
+  private secondWait(now: number, lane: Lane): number {
     while (this.sendsHead < this.sends.length && this.sends[this.sendsHead]! <= now - 1000 - SECOND_SLACK_MS) this.sendsHead += 1;
     if (this.sendsHead > 4096) {
       this.sends.splice(0, this.sendsHead);
       this.sendsHead = 0;
     }
-    const limit = Math.max(1, Math.floor(this.rate));
+    const cap = Math.max(1, Math.floor(this.rate));
+    const reserve = now - this.lastPriority < PRIORITY_ACTIVE_MS ? this.reserve : 0;
+    const limit = lane === 'priority' ? cap : Math.max(1, cap - reserve);
     if (this.sends.length - this.sendsHead < limit) return 0;
     return this.sends[this.sends.length - limit]! + 1000 + SECOND_SLACK_MS - now;
   }
