@@ -128,7 +128,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     await click('admin.nudgeConfirm', { draftId, final: true }, { replyToId: 'bench-progress' });
     const id = 'NUDGE-0001';
     for (;;) {
-      const c = await app.parts.campaigns.campaigns.campaign(id);
+      const c = await app.parts.campaigns.store.campaign(id);
       if (c && (c.status === 'done' || c.status === 'waiting') && !app.parts.campaigns.sender.isSending(id)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

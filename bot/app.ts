@@ -48,6 +48,8 @@ import { Scheduler } from '../services/scheduler';
 import { assetPath } from '../services/paths';
 import { CampaignService, type CampaignTuning } from '../services/campaigns/service';
 import { registerCampaignJobs } from '../services/campaigns/jobs';
+import { campaignViews } from '../cards/campaigns';
+import type { CardJson } from '../cards/render';
 import { campaignActions, nudgeSetupClicks, TeamsNudgeMessenger } from './handlers/admin';
 // The dashboard tab: its API deps are built here (see dashboardTab below).
 import type { TabApiDeps } from './tab-api';
@@ -94,7 +96,7 @@ export interface AppParts {
   proactive: Proactive;
   audit: AuditLog;
   board: TicketBoard;
-  campaigns: CampaignService;
+  campaigns: CampaignService<CardJson>;
 }
 
 export interface Health {
@@ -233,7 +235,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const troubles = troubleshooting({ kb, kbFeedback, requests, itPhone: config.itPhone });
   const nudgeMessenger = new TeamsNudgeMessenger(proactive, conversations, logger.child({ component: 'campaigns' }));
   adapter.use(nudgeMessenger.middleware());
-  const campaigns = new CampaignService({
+  const campaigns = new CampaignService<CardJson>({
     store,
     directory,
     scheduler,
@@ -241,6 +243,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     logger: logger.child({ component: 'campaigns' }),
     audit,
     messenger: nudgeMessenger,
+    views: campaignViews(),
     budget: sendBudget,
     settings: {
       groups: config.groups,
@@ -415,6 +418,7 @@ function dashboardTab(
     campaigns,
     coverage: () => coverage.current(),
     rules: checkForm,
+    views: campaignViews(),
     roleNames: Object.keys(config.groups.roles),
     confirmThreshold: config.nudgeConfirmThreshold,
     today: () => clock.now().toISOString().slice(0, 10),
@@ -428,7 +432,7 @@ function dashboardTab(
   const deps: TabApiDeps = {
     authenticator,
     access: new TabAccess(directory, config.groups),
-    dashboard: new Dashboard({ coverage, snapshots, campaigns: campaigns.campaigns, tickets: services.tickets, clock }),
+    dashboard: new Dashboard({ coverage, snapshots, campaigns: campaigns.store, tickets: services.tickets, clock }),
     nudges,
     audit: services.audit,
     logger: log,

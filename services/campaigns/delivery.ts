@@ -1,38 +1,38 @@
-import type { CardJson } from '../../cards/render';
 import type { Logger } from '../logger';
 import { isDirectoryError, type Directory } from '../directory/types';
 import type { SendBudget } from '../send-budget';
 import type { WindowLimiter } from '../window-limiter';
 import type { AppCatalog } from './app-catalog';
-import { NudgeCards } from './cards';
 import { describeSendError, judge, type Verdict } from './failures';
 import type { Campaign, CardRef, FinalState, Origin, OutboxRow } from './model';
 import type { RegistrationChecks } from './registration';
+import type { CampaignViews } from './views';
 
 /** The Teams side of sending, provided by the bot (proactive messages through the adapter). */
-export interface NudgeMessenger {
+export interface NudgeMessenger<Card> {
   /**
    * Sends to the chat saved when the person last talked to the bot; returns the new activity id.
    * `beforeSend` runs just before the request goes out (the send budget's slot). Throws an error
    * named UnreachableError, before anything is sent, when no chat is saved.
    */
-  sendToUser(userId: string, card: CardJson, beforeSend: () => Promise<void>): Promise<string | undefined>;
+  sendToUser(userId: string, card: Card, beforeSend: () => Promise<void>): Promise<string | undefined>;
   /** Sends to the 1:1 chat Graph gave for the app installed for them, and saves that chat. */
-  sendToChat(userId: string, chatId: string, origin: Origin, card: CardJson, beforeSend: () => Promise<void>): Promise<string | undefined>;
+  sendToChat(userId: string, chatId: string, origin: Origin, card: Card, beforeSend: () => Promise<void>): Promise<string | undefined>;
   /** Replaces a card the bot sent earlier. */
-  update(card: CardRef, body: CardJson): Promise<void>;
+  update(card: CardRef, body: Card): Promise<void>;
 }
 
 export type DeliveryResult =
   | { final: FinalState; reason?: string; activityId?: string; checkedBy?: 'live' | 'report' }
   | { retry: { afterMs?: number; throttled: boolean; reason: string; needsInstall?: boolean } };
 
-export interface DeliveryDeps {
+export interface DeliveryDeps<Card> {
   checks: RegistrationChecks;
   directory: Pick<Directory, 'installAppForUser' | 'getUser'>;
   /** Installs started per window, under Teams' limit on installedApps. */
   installs: WindowLimiter;
-  messenger: NudgeMessenger;
+  messenger: NudgeMessenger<Card>;
+  views: Pick<CampaignViews<Card>, 'nudge'>;
   budget: SendBudget;
   catalog: AppCatalog;
   logger: Logger;
@@ -47,10 +47,8 @@ export function conversationKey(userId: string): string {
  * share of Graph's limit allows, else the registration report), then send through the saved
  * chat, or install the app for the person and send through the chat Graph gives.
  */
-export class Delivery {
-  private readonly cards = new NudgeCards();
-
-  constructor(private readonly deps: DeliveryDeps) {}
+export class Delivery<Card> {
+  constructor(private readonly deps: DeliveryDeps<Card>) {}
 
   async deliver(row: OutboxRow, campaign: Campaign): Promise<DeliveryResult> {
     const userId = row.recipient.id;
@@ -64,13 +62,13 @@ export class Delivery {
     } catch (err) {
       return this.directoryFailure(err, 'check the registration');
     }
-    const card = this.cards.render(campaign, row.recipient, row.round);
+    const card = this.deps.views.nudge(campaign, row.recipient, row.round);
     const result = row.needsInstall ? await this.viaInstall(userId, campaign, card) : await this.viaSavedChat(userId, campaign, card);
     return 'final' in result ? { ...result, checkedBy } : result;
   }
 
   /** Through the chat saved when they last talked to the bot; without one, install the app first. */
-  private async viaSavedChat(userId: string, campaign: Campaign, card: CardJson): Promise<DeliveryResult> {
+  private async viaSavedChat(userId: string, campaign: Campaign, card: Card): Promise<DeliveryResult> {
     const key = conversationKey(userId);
     try {
       const activityId = await this.deps.messenger.sendToUser(userId, card, () => this.deps.budget.acquire(key, 'bulk'));
@@ -90,7 +88,7 @@ export class Delivery {
    * Installs the app for them and sends through the chat Graph gives. An installation Teams has
    * not settled yet (not listed, its chat refused) is tried again with backoff.
    */
-  private async viaInstall(userId: string, campaign: Campaign, card: CardJson): Promise<DeliveryResult> {
+  private async viaInstall(userId: string, campaign: Campaign, card: Card): Promise<DeliveryResult> {
     const app = await this.deps.catalog.resolve();
     if (!app.ok) {
       if (app.lasting) return { final: 'failed', reason: `no chat with the bot, and it can't be installed for them: ${app.problem}` };

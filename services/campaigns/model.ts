@@ -189,3 +189,10 @@ export const STATE_LABELS: Record<RowState, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
+
+/** "Friday, March 13" for a YYYY-MM-DD date. */
+export function formatDeadline(date: string): string {
+  const day = new Date(`${date}T12:00:00Z`);
+  if (Number.isNaN(day.getTime())) return date;
+  return day.toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' });
+}

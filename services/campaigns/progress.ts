@@ -1,18 +1,18 @@
-import type { CardJson } from '../../cards/render';
 import type { Logger } from '../logger';
 import type { Scheduler } from '../scheduler';
-import { campaignCard } from './cards';
 import type { NudgeMessenger } from './delivery';
-import { repeatJobId } from './jobs';
+import { repeatJobId } from './job-names';
 import type { SendBudget } from '../send-budget';
 import { campaignCardData, summarize } from './report';
 import type { CampaignStore } from './store';
+import type { CampaignViews } from './views';
 
-export interface ProgressDeps {
-  campaigns: CampaignStore;
+export interface ProgressDeps<Card> {
+  store: CampaignStore;
+  views: Pick<CampaignViews<Card>, 'progress'>;
   scheduler: Scheduler;
   budget: SendBudget;
-  messenger: NudgeMessenger;
+  messenger: NudgeMessenger<Card>;
   logger: Logger;
   /** Rows finished per second lately. */
   rate(campaignId: string): number;
@@ -23,23 +23,23 @@ export interface ProgressDeps {
  * sending, then the report. Updates take a slot in the send budget's bulk lane, with the nudges,
  * and a progress update is skipped while the previous one is still on its way.
  */
-export class ProgressCards {
+export class ProgressCards<Card> {
   private readonly updates = new Map<string, Promise<void>>();
 
-  constructor(private readonly d: ProgressDeps) {}
+  constructor(private readonly deps: ProgressDeps<Card>) {}
 
   /** With details, scans the campaign's rows for clicks and reasons (for the report). */
-  async card(id: string, details: boolean, notice = ''): Promise<CardJson | undefined> {
-    const campaign = await this.d.campaigns.campaign(id);
+  async card(id: string, details: boolean, notice = ''): Promise<Card | undefined> {
+    const campaign = await this.deps.store.campaign(id);
     if (!campaign) return undefined;
-    const counts = await this.d.campaigns.counts(id);
-    const repeat = details ? await this.d.scheduler.get(repeatJobId(id)) : undefined;
-    return campaignCard(
+    const counts = await this.deps.store.counts(id);
+    const repeat = details ? await this.deps.scheduler.get(repeatJobId(id)) : undefined;
+    return this.deps.views.progress(
       campaignCardData({
         campaign,
         counts,
-        rate: this.d.rate(id),
-        details: details ? summarize(await this.d.campaigns.rows(id)) : undefined,
+        rate: this.deps.rate(id),
+        details: details ? summarize(await this.deps.store.rows(id)) : undefined,
         nextReminder: repeat?.dueAt,
         notice,
       }),
@@ -51,14 +51,14 @@ export class ProgressCards {
     if (running && !details) return;
     const work = (async () => {
       await running;
-      const campaign = await this.d.campaigns.campaign(id);
+      const campaign = await this.deps.store.campaign(id);
       if (!campaign?.card) return;
       const card = await this.card(id, details);
       if (!card) return;
-      await this.d.budget.acquire(`card:${campaign.card.ref.conversation?.id ?? id}`, 'bulk');
-      await this.d.messenger.update(campaign.card, card);
+      await this.deps.budget.acquire(`card:${campaign.card.ref.conversation?.id ?? id}`, 'bulk');
+      await this.deps.messenger.update(campaign.card, card);
     })()
-      .catch((err: unknown) => this.d.logger.warn({ err, campaign: id }, 'could not update the campaign card'))
+      .catch((err: unknown) => this.deps.logger.warn({ err, campaign: id }, 'could not update the campaign card'))
       .finally(() => {
         if (this.updates.get(id) === work) this.updates.delete(id);
       });

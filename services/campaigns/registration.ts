@@ -48,17 +48,17 @@ export class RegistrationChecks {
   private current?: { view: ReportView; at: number };
   private reading?: Promise<ReportView>;
 
-  constructor(private readonly d: RegistrationChecksDeps) {}
+  constructor(private readonly deps: RegistrationChecksDeps) {}
 
   /** The registration report, page by page, each page asked for within the campaigns' share. */
   registrationPages(filter?: RegistrationFilter): AsyncIterable<RegistrationDetail[]> {
-    return this.d.directory.registrationPages(filter, { beforeRequest: () => this.d.reads.take() });
+    return this.deps.directory.registrationPages(filter, { beforeRequest: () => this.deps.reads.take() });
   }
 
   /** Who the report shows on Authenticator; read again once older than reportMaxAgeMs. */
   report(): Promise<ReportView> {
-    const now = this.d.clock.now().getTime();
-    if (this.current && now - this.current.at < this.d.reportMaxAgeMs) return Promise.resolve(this.current.view);
+    const now = this.deps.clock.now().getTime();
+    if (this.current && now - this.current.at < this.deps.reportMaxAgeMs) return Promise.resolve(this.current.view);
     this.reading ??= this.read().finally(() => {
       this.reading = undefined;
     });
@@ -76,12 +76,12 @@ export class RegistrationChecks {
    * when neither could be had (the report could not be read), or when the person is gone.
    */
   async beforeNudge(userId: string): Promise<Standing> {
-    if (this.d.reads.tryTake()) {
+    if (this.deps.reads.tryTake()) {
       try {
-        return { registered: (await this.d.directory.authenticatorDevices(userId)).length > 0, by: 'live' };
+        return { registered: (await this.deps.directory.authenticatorDevices(userId)).length > 0, by: 'live' };
       } catch (err) {
         if (!isDirectoryError(err) || err.kind === 'not-found') throw err;
-        this.d.logger.info({ kind: err.kind }, 'live registration check failed; going by the registration report');
+        this.deps.logger.info({ kind: err.kind }, 'live registration check failed; going by the registration report');
       }
     }
     const report = await this.report();
@@ -95,7 +95,7 @@ export class RegistrationChecks {
       for (const r of page) registered.add(r.id);
       updatedAt = newestUpdate(page, updatedAt);
     }
-    const at = this.d.clock.now();
+    const at = this.deps.clock.now();
     const view: ReportView = { registered, updatedAt, readAt: at.toISOString() };
     this.current = { view, at: at.getTime() };
     return view;

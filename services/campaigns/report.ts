@@ -1,4 +1,3 @@
-import type { CampaignCardData } from './cards';
 import { AUDIENCE_LABELS, KIND_LABELS, STATE_LABELS, type Campaign, type OutboxRow, type RowState } from './model';
 
 /** What the admin's card shows about a campaign, worked out from its stored state. */
@@ -33,9 +32,9 @@ export function summarize(rows: readonly OutboxRow[]): Details {
 }
 
 export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  const date = d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
-  return `${date}, ${d.toISOString().slice(11, 16)} UTC`;
+  const at = new Date(iso);
+  const date = at.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  return `${date}, ${at.toISOString().slice(11, 16)} UTC`;
 }
 
 function percent(n: number, of: number): string {
@@ -60,14 +59,14 @@ export interface CardInput {
 }
 
 export function campaignCardData(input: CardInput): CampaignCardData {
-  const { campaign: c, counts, rate, details } = input;
+  const { campaign, counts, rate, details } = input;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const open = counts.queued + counts.sending;
   const done = total - open;
-  const round = c.round > 1 ? `Reminder ${c.round - 1}: ` : '';
+  const round = campaign.round > 1 ? `Reminder ${campaign.round - 1}: ` : '';
   let statusText: string;
   let statusColor: CampaignCardData['statusColor'] = 'Default';
-  switch (c.status) {
+  switch (campaign.status) {
     case 'preparing':
       statusText = 'Getting ready to send…';
       break;
@@ -80,48 +79,64 @@ export function campaignCardData(input: CardInput): CampaignCardData {
       statusColor = 'Good';
       break;
     case 'cancelled':
-      statusText = `Cancelled by ${c.cancelledBy?.name ?? 'an admin'}. ${counts.sent} were sent before that.`;
+      statusText = `Cancelled by ${campaign.cancelledBy?.name ?? 'an admin'}. ${counts.sent} were sent before that.`;
       statusColor = 'Attention';
       break;
     default:
       statusText = `Finished: ${counts.sent} sent, ${counts.skipped} already registered.`;
       statusColor = 'Good';
   }
-  const sending = c.status === 'running' && open > 0;
+  const sending = campaign.status === 'running' && open > 0;
   const rateText = sending && rate > 0 ? `About ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} a second, about ${duration(open / rate)} left.` : '';
   const facts = (Object.keys(counts) as RowState[])
     .filter((s) => counts[s] > 0 || s === 'sent' || (sending && s === 'queued'))
     .map((s) => ({ title: STATE_LABELS[s], value: `${counts[s]} (${percent(counts[s], total)})` }));
-  const groups = c.spec.groups.length ? ` in ${c.spec.groups.join(', ')}` : '';
+  const groups = campaign.spec.groups.length ? ` in ${campaign.spec.groups.join(', ')}` : '';
   return {
     notice: input.notice ?? '',
-    id: c.id,
-    title: `Nudge ${c.id}: ${c.recipients} ${c.recipients === 1 ? 'person' : 'people'}`,
-    subtitle: `${KIND_LABELS[c.spec.kind]} · ${AUDIENCE_LABELS[c.spec.audience]}${groups} · started by ${c.createdBy.name || 'an admin'}, ${formatTime(c.createdAt)}`,
+    id: campaign.id,
+    title: `Nudge ${campaign.id}: ${campaign.recipients} ${campaign.recipients === 1 ? 'person' : 'people'}`,
+    subtitle: `${KIND_LABELS[campaign.spec.kind]} · ${AUDIENCE_LABELS[campaign.spec.audience]}${groups} · started by ${campaign.createdBy.name || 'an admin'}, ${formatTime(campaign.createdAt)}`,
     statusText,
     statusColor,
     rateText,
     facts,
-    report: details ? reportLines(c, details) : [],
-    exportHint: sending || c.status === 'preparing' ? '' : `For a list per person, run on the bot's server: mfa-bot campaign export ${c.id} --out ${c.id}.csv`,
-    canCancel: c.status === 'running' || c.status === 'preparing' || c.status === 'waiting',
-    cancelTitle: c.status === 'waiting' ? 'Cancel the reminders' : 'Cancel sending',
+    report: details ? reportLines(campaign, details) : [],
+    exportHint: sending || campaign.status === 'preparing' ? '' : `For a list per person, run on the bot's server: mfa-bot campaign export ${campaign.id} --out ${campaign.id}.csv`,
+    canCancel: campaign.status === 'running' || campaign.status === 'preparing' || campaign.status === 'waiting',
+    cancelTitle: campaign.status === 'waiting' ? 'Cancel the reminders' : 'Cancel sending',
   };
 }
 
-function reportLines(c: Campaign, d: Details): string[] {
+function reportLines(campaign: Campaign, details: Details): string[] {
   const lines: string[] = [];
-  const o = c.outcome;
-  if (o) {
+  const outcome = campaign.outcome;
+  if (outcome) {
     // The report lags by hours: say how fresh it was.
-    const fresh = o.reportUpdatedAt ? ` Microsoft's registration report showed changes up to ${formatTime(o.reportUpdatedAt)}; anyone registered after that is not counted yet.` : '';
-    lines.push(`Registered since the nudge: ${o.registered} of ${o.recipients} (${percent(o.registered, o.recipients)})${o.final ? ' within 7 days' : ' so far'}.${fresh}`);
+    const fresh = outcome.reportUpdatedAt ? ` Microsoft's registration report showed changes up to ${formatTime(outcome.reportUpdatedAt)}; anyone registered after that is not counted yet.` : '';
+    lines.push(`Registered since the nudge: ${outcome.registered} of ${outcome.recipients} (${percent(outcome.registered, outcome.recipients)})${outcome.final ? ' within 7 days' : ' so far'}.${fresh}`);
   } else {
-    lines.push(`Registered since the nudge: ${d.registered} so far. The 7-day count comes a week after it started.`);
+    lines.push(`Registered since the nudge: ${details.registered} so far. The 7-day count comes a week after it started.`);
   }
-  const { setup, snooze, help, people } = d.clicks;
+  const { setup, snooze, help, people } = details.clicks;
   lines.push(`Buttons used by ${people} ${people === 1 ? 'person' : 'people'}: "Set up now" ${setup}, "Remind me in 3 days" ${snooze}, "I need help" ${help}.`);
-  for (const r of d.reasons.slice(0, 4)) lines.push(`${r.reason} (${r.count})`);
-  if (d.reasons.length > 4) lines.push(`…and ${d.reasons.length - 4} other reasons (see the export).`);
+  for (const r of details.reasons.slice(0, 4)) lines.push(`${r.reason} (${r.count})`);
+  if (details.reasons.length > 4) lines.push(`…and ${details.reasons.length - 4} other reasons (see the export).`);
   return lines;
+}
+
+/** What the admin's progress card shows (cards/campaigns.ts renders it). */
+export interface CampaignCardData {
+  notice: string;
+  id: string;
+  title: string;
+  subtitle: string;
+  statusText: string;
+  statusColor: 'Default' | 'Good' | 'Attention' | 'Accent';
+  rateText: string;
+  facts: Array<{ title: string; value: string }>;
+  report: string[];
+  exportHint: string;
+  canCancel: boolean;
+  cancelTitle: string;
 }

@@ -57,7 +57,7 @@ export class CampaignSender {
 
   constructor(
     private readonly store: CampaignStore,
-    private readonly delivery: Delivery,
+    private readonly delivery: Delivery<unknown>,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly tuning: SenderTuning,

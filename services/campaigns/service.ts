@@ -9,7 +9,6 @@ import { ConflictError, type DocumentStore } from '../storage/types';
 import { WindowLimiter } from '../window-limiter';
 import { AppCatalog } from './app-catalog';
 import { selectAudience, type Audience } from './audience';
-import type { CardJson } from '../../cards/render';
 import { CoverageCache, type CampaignGroups, type ScanSource } from './coverage';
 import { Delivery, type NudgeMessenger } from './delivery';
 import type { Campaign, CampaignSpec, CardRef, Draft, Origin, Person } from './model';
@@ -17,7 +16,8 @@ import { ProgressCards } from './progress';
 import { RegistrationChecks } from './registration';
 import { CampaignSender, DEFAULT_TUNING, type SenderTuning } from './sender';
 import { CampaignStore } from './store';
-import { REPEAT_JOB, OUTCOME_JOB, repeatJobId, outcomeJobId, remindersPending } from './jobs';
+import { OUTCOME_JOB, outcomeJobId, remindersPending, REPEAT_JOB, repeatJobId } from './job-names';
+import type { CampaignViews } from './views';
 
 export interface CampaignSettings {
   groups: CampaignGroups;
@@ -55,14 +55,16 @@ export type CampaignTuning = Partial<SenderTuning> & {
   reportMaxAgeMs?: number;
 };
 
-export interface CampaignDeps {
+export interface CampaignDeps<Card> {
   store: DocumentStore;
   directory: Directory;
   scheduler: Scheduler;
   clock: Clock;
   logger: Logger;
   audit: AuditLog;
-  messenger: NudgeMessenger;
+  messenger: NudgeMessenger<Card>;
+  /** How nudges and the admin's card look (cards/campaigns.ts). */
+  views: CampaignViews<Card>;
   /** The bot's one send budget: nudges use its bulk lane. */
   budget: SendBudget;
   settings: CampaignSettings;
@@ -80,10 +82,11 @@ export const DRAFT_TTL_MS = 2 * HOUR;
 
 /**
  * Registration campaigns end to end: preview an audience, store the campaign and its outbox,
- * send at Teams' pace, keep the admin's card up to date, resume after a restart.
+ * send at Teams' pace, keep the admin's card up to date, resume after a restart. `Card` is how
+ * the bot shows things; this service passes it along without looking inside.
  */
-export class CampaignService {
-  readonly campaigns: CampaignStore;
+export class CampaignService<Card = unknown> {
+  readonly store: CampaignStore;
   readonly coverage: CoverageCache;
   readonly sender: CampaignSender;
   /** Registration checks before each nudge: the report, and live checks within the campaigns' share. */
@@ -92,40 +95,41 @@ export class CampaignService {
   readonly reports: ScanSource;
   /** Which app to install for people who never opened the bot. */
   readonly catalog: AppCatalog;
-  private readonly progress: ProgressCards;
+  private readonly progress: ProgressCards<Card>;
   private readonly preparing = new Map<string, Promise<void>>();
 
-  constructor(private readonly d: CampaignDeps) {
-    const { maxRps: _rate, graphReads, installs, reportMaxAgeMs, ...overrides } = d.tuning ?? {};
-    const rate = d.budget.options.ratePerSecond;
+  constructor(private readonly deps: CampaignDeps<Card>) {
+    const { maxRps: _rate, graphReads, installs, reportMaxAgeMs, ...overrides } = deps.tuning ?? {};
+    const rate = deps.budget.options.ratePerSecond;
     const tuning: SenderTuning = { ...DEFAULT_TUNING, concurrency: Math.max(DEFAULT_TUNING.concurrency, Math.ceil(rate / 2)), ...overrides };
-    this.campaigns = new CampaignStore(d.store, d.clock);
+    this.store = new CampaignStore(deps.store, deps.clock);
     const reads = new WindowLimiter(graphReads ?? CAMPAIGN_GRAPH_READS);
-    this.checks = new RegistrationChecks({ directory: d.directory, reads, clock: d.clock, logger: d.logger, reportMaxAgeMs: reportMaxAgeMs ?? REPORT_MAX_AGE_MS });
+    this.checks = new RegistrationChecks({ directory: deps.directory, reads, clock: deps.clock, logger: deps.logger, reportMaxAgeMs: reportMaxAgeMs ?? REPORT_MAX_AGE_MS });
     this.reports = {
       registrationPages: (filter) => this.checks.registrationPages(filter),
-      groupMemberPages: (groupId) => d.directory.groupMemberPages(groupId),
+      groupMemberPages: (groupId) => deps.directory.groupMemberPages(groupId),
     };
-    this.coverage = new CoverageCache(d.store, this.reports, d.settings.groups, d.clock);
-    this.catalog = new AppCatalog(d.directory, { manifestId: d.settings.teamsAppId, catalogId: d.settings.teamsAppCatalogId }, d.clock, d.logger);
+    this.coverage = new CoverageCache(deps.store, this.reports, deps.settings.groups, deps.clock);
+    this.catalog = new AppCatalog(deps.directory, { manifestId: deps.settings.teamsAppId, catalogId: deps.settings.teamsAppCatalogId }, deps.clock, deps.logger);
     const delivery = new Delivery({
       checks: this.checks,
-      directory: d.directory,
+      directory: deps.directory,
       installs: new WindowLimiter(installs ?? CAMPAIGN_INSTALLS),
-      messenger: d.messenger,
-      budget: d.budget,
+      messenger: deps.messenger,
+      views: deps.views,
+      budget: deps.budget,
       catalog: this.catalog,
-      logger: d.logger,
+      logger: deps.logger,
     });
-    this.progress = new ProgressCards({ campaigns: this.campaigns, scheduler: d.scheduler, budget: d.budget, messenger: d.messenger, logger: d.logger, rate: (id) => this.sender.rate(id) });
-    this.sender = new CampaignSender(this.campaigns, delivery, d.clock, d.logger, tuning, {
+    this.progress = new ProgressCards({ store: this.store, views: deps.views, scheduler: deps.scheduler, budget: deps.budget, messenger: deps.messenger, logger: deps.logger, rate: (id) => this.sender.rate(id) });
+    this.sender = new CampaignSender(this.store, delivery, deps.clock, deps.logger, tuning, {
       progress: (id) => void this.updateCard(id, false),
       finished: (id) => this.finished(id),
     });
   }
 
   get settings(): CampaignSettings {
-    return this.d.settings;
+    return this.deps.settings;
   }
 
   /** Works out the audience now; stores a draft only when there is someone to nudge. */
@@ -136,17 +140,17 @@ export class CampaignService {
     this.checks.remember({ registered, updatedAt: scan.reportUpdatedAt, readAt: scan.scannedAt });
     const audience = selectAudience(scan, spec);
     if (audience.recipients.length === 0) return { audience };
-    const now = this.d.clock.now();
-    await this.campaigns.pruneDrafts(new Date(now.getTime() - DRAFT_TTL_MS));
+    const now = this.deps.clock.now();
+    await this.store.pruneDrafts(new Date(now.getTime() - DRAFT_TTL_MS));
     const { recipients, ...summary } = audience;
     const draft: Draft = { id: randomUUID(), spec, recipients, summary, createdBy: by, createdAt: now.toISOString(), confirmations: 0 };
-    await this.campaigns.saveDraft(draft);
+    await this.store.saveDraft(draft);
     return { audience, draft };
   }
 
   async draft(id: string, by: Person): Promise<Draft | 'expired' | 'not-yours'> {
-    const doc = await this.campaigns.draft(id);
-    if (!doc || this.d.clock.now().getTime() - Date.parse(doc.value.createdAt) > DRAFT_TTL_MS) return 'expired';
+    const doc = await this.store.draft(id);
+    if (!doc || this.deps.clock.now().getTime() - Date.parse(doc.value.createdAt) > DRAFT_TTL_MS) return 'expired';
     return doc.value.createdBy.id === by.id ? doc.value : 'not-yours';
   }
 
@@ -157,23 +161,23 @@ export class CampaignService {
    */
   async confirm(draftId: string, by: Person, final: boolean, origin: Origin): Promise<ConfirmResult> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const doc = await this.campaigns.draft(draftId);
+      const doc = await this.store.draft(draftId);
       if (doc?.value.campaignId) {
-        const campaign = await this.campaigns.campaign(doc.value.campaignId);
+        const campaign = await this.store.campaign(doc.value.campaignId);
         if (campaign) return { kind: 'already', campaign };
       }
       const checked = await this.draft(draftId, by);
       if (checked === 'expired' || checked === 'not-yours') return { kind: checked };
       const draft = doc!.value;
-      const large = draft.recipients.length > this.d.settings.confirmThreshold;
+      const large = draft.recipients.length > this.deps.settings.confirmThreshold;
       try {
         if (large && !(final && draft.confirmations >= 1)) {
           const next = { ...draft, confirmations: Math.max(1, draft.confirmations) };
-          if (next.confirmations !== draft.confirmations) await this.campaigns.saveDraft(next, doc!.etag);
+          if (next.confirmations !== draft.confirmations) await this.store.saveDraft(next, doc!.etag);
           return { kind: 'confirm-again', draft: next };
         }
-        const id = await this.campaigns.nextId();
-        await this.campaigns.saveDraft({ ...draft, campaignId: id, confirmations: draft.confirmations + 1 }, doc!.etag);
+        const id = await this.store.nextId();
+        await this.store.saveDraft({ ...draft, campaignId: id, confirmations: draft.confirmations + 1 }, doc!.etag);
         return { kind: 'launched', campaign: await this.launch(id, draft, origin) };
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;
@@ -183,7 +187,7 @@ export class CampaignService {
   }
 
   private async launch(id: string, draft: Draft, origin: Origin): Promise<Campaign> {
-    const now = this.d.clock.now();
+    const now = this.deps.clock.now();
     const campaign: Campaign = {
       id,
       draftId: draft.id,
@@ -195,8 +199,8 @@ export class CampaignService {
       round: 1,
       origin,
     };
-    await this.campaigns.createCampaign(campaign);
-    await this.d.audit.append({
+    await this.store.createCampaign(campaign);
+    await this.deps.audit.append({
       actor: draft.createdBy.id,
       action: 'campaign.launch',
       target: id,
@@ -211,22 +215,22 @@ export class CampaignService {
   prepare(id: string): void {
     if (this.preparing.has(id)) return;
     const work = (async () => {
-      const campaign = await this.campaigns.campaign(id);
+      const campaign = await this.store.campaign(id);
       if (!campaign || campaign.status !== 'preparing') return;
-      const draft = await this.campaigns.draft(campaign.draftId);
+      const draft = await this.store.draft(campaign.draftId);
       if (!draft) {
-        await this.campaigns.updateCampaign(id, (c) => ({ ...c, status: 'cancelled', cancelledAt: this.d.clock.now().toISOString() }));
-        this.d.logger.error({ campaign: id }, 'campaign draft missing before its outbox was written; cancelled');
+        await this.store.updateCampaign(id, (c) => ({ ...c, status: 'cancelled', cancelledAt: this.deps.clock.now().toISOString() }));
+        this.deps.logger.error({ campaign: id }, 'campaign draft missing before its outbox was written; cancelled');
         return;
       }
-      await this.campaigns.addRows(id, draft.value.recipients);
+      await this.store.addRows(id, draft.value.recipients);
       await this.scheduleFollowUps(campaign);
-      const now = this.d.clock.now().toISOString();
-      await this.campaigns.updateCampaign(id, (c) => (c.status === 'preparing' ? { ...c, status: 'running', roundStartedAt: now } : undefined));
-      await this.campaigns.shrinkDraft(campaign.draftId);
+      const now = this.deps.clock.now().toISOString();
+      await this.store.updateCampaign(id, (c) => (c.status === 'preparing' ? { ...c, status: 'running', roundStartedAt: now } : undefined));
+      await this.store.shrinkDraft(campaign.draftId);
       this.sender.kick(id);
     })()
-      .catch((err: unknown) => this.d.logger.error({ err, campaign: id }, 'could not prepare the campaign; it resumes at the next start'))
+      .catch((err: unknown) => this.deps.logger.error({ err, campaign: id }, 'could not prepare the campaign; it resumes at the next start'))
       .finally(() => this.preparing.delete(id));
     this.preparing.set(id, work);
   }
@@ -235,28 +239,28 @@ export class CampaignService {
   private async scheduleFollowUps(c: Campaign): Promise<void> {
     const launched = Date.parse(c.createdAt);
     const repeat = c.spec.repeat;
-    if (repeat && !(await this.d.scheduler.get(repeatJobId(c.id)))) {
-      await this.d.scheduler.schedule(REPEAT_JOB, new Date(launched + repeat.everyDays * DAY), { campaignId: c.id, round: 2 }, repeatJobId(c.id));
+    if (repeat && !(await this.deps.scheduler.get(repeatJobId(c.id)))) {
+      await this.deps.scheduler.schedule(REPEAT_JOB, new Date(launched + repeat.everyDays * DAY), { campaignId: c.id, round: 2 }, repeatJobId(c.id));
     }
-    if (!(await this.d.scheduler.get(outcomeJobId(c.id)))) {
-      await this.d.scheduler.schedule(OUTCOME_JOB, new Date(launched + 7 * DAY), { campaignId: c.id }, outcomeJobId(c.id));
+    if (!(await this.deps.scheduler.get(outcomeJobId(c.id)))) {
+      await this.deps.scheduler.schedule(OUTCOME_JOB, new Date(launched + 7 * DAY), { campaignId: c.id }, outcomeJobId(c.id));
     }
   }
 
   /** Remembers which card shows the admin this campaign's progress. */
   async attachCard(id: string, card: CardRef): Promise<void> {
-    await this.campaigns.updateCampaign(id, (c) => ({ ...c, card }));
+    await this.store.updateCampaign(id, (c) => ({ ...c, card }));
   }
 
   async cancel(id: string, by: Person): Promise<Campaign | undefined> {
-    const now = this.d.clock.now().toISOString();
-    const campaign = await this.campaigns.updateCampaign(id, (c) =>
+    const now = this.deps.clock.now().toISOString();
+    const campaign = await this.store.updateCampaign(id, (c) =>
       c.status === 'done' || c.status === 'cancelled' ? undefined : { ...c, status: 'cancelled', cancelledBy: by, cancelledAt: now },
     );
     if (!campaign) return undefined;
-    await this.d.scheduler.cancel(repeatJobId(id));
-    if (!this.sender.isSending(id)) await this.campaigns.cancelQueued(id, 'campaign cancelled');
-    await this.d.audit.append({ actor: by.id, action: 'campaign.cancel', target: id, outcome: 'success' });
+    await this.deps.scheduler.cancel(repeatJobId(id));
+    if (!this.sender.isSending(id)) await this.store.cancelQueued(id, 'campaign cancelled');
+    await this.deps.audit.append({ actor: by.id, action: 'campaign.cancel', target: id, outcome: 'success' });
     return campaign;
   }
 
@@ -266,16 +270,16 @@ export class CampaignService {
    */
   resume(): void {
     void (async () => {
-      for (const c of await this.campaigns.unfinished()) {
+      for (const c of await this.store.unfinished()) {
         if (c.status === 'preparing') {
           this.prepare(c.id);
           continue;
         }
-        const released = await this.campaigns.releaseLeases(c.id);
-        if (released) this.d.logger.warn({ campaign: c.id, released }, 'resending nudges that were in flight at the last stop');
+        const released = await this.store.releaseLeases(c.id);
+        if (released) this.deps.logger.warn({ campaign: c.id, released }, 'resending nudges that were in flight at the last stop');
         this.sender.kick(c.id);
       }
-    })().catch((err: unknown) => this.d.logger.error({ err }, 'could not resume campaigns'));
+    })().catch((err: unknown) => this.deps.logger.error({ err }, 'could not resume campaigns'));
   }
 
   /**
@@ -283,8 +287,8 @@ export class CampaignService {
    * before rows are queued again, so a crash in between leaves nothing stranded.
    */
   async reopen(id: string, round?: number): Promise<Campaign | undefined> {
-    const now = this.d.clock.now().toISOString();
-    return this.campaigns.updateCampaign(id, (c) =>
+    const now = this.deps.clock.now().toISOString();
+    return this.store.updateCampaign(id, (c) =>
       c.status === 'cancelled' ? undefined : { ...c, status: 'running', round: round ?? c.round, finishedAt: undefined, roundStartedAt: round ? now : c.roundStartedAt },
     );
   }
@@ -296,7 +300,7 @@ export class CampaignService {
   }
 
   /** The admin's card for a campaign; with details, scans its rows for clicks and reasons. */
-  card(id: string, details: boolean, notice = ''): Promise<CardJson | undefined> {
+  card(id: string, details: boolean, notice = ''): Promise<Card | undefined> {
     return this.progress.card(id, details, notice);
   }
 
@@ -306,16 +310,16 @@ export class CampaignService {
   }
 
   private async finished(id: string): Promise<void> {
-    const counts = await this.campaigns.counts(id);
+    const counts = await this.store.counts(id);
     if (counts.queued + counts.sending > 0) return;
-    const campaign = await this.campaigns.campaign(id);
-    const waiting = campaign ? await remindersPending(this.d.scheduler, campaign, this.d.clock.now()) : false;
-    const now = this.d.clock.now().toISOString();
-    await this.campaigns.updateCampaign(id, (c) => {
+    const campaign = await this.store.campaign(id);
+    const waiting = campaign ? await remindersPending(this.deps.scheduler, campaign, this.deps.clock.now()) : false;
+    const now = this.deps.clock.now().toISOString();
+    await this.store.updateCampaign(id, (c) => {
       if (c.status === 'cancelled') return c.finishedAt ? undefined : { ...c, finishedAt: now };
       return { ...c, status: waiting ? 'waiting' : 'done', finishedAt: now };
     });
-    this.d.logger.info({ campaign: id, counts }, 'campaign round finished');
+    this.deps.logger.info({ campaign: id, counts }, 'campaign round finished');
     await this.updateCard(id, true);
   }
 }

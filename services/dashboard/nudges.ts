@@ -1,5 +1,6 @@
 import type { Coverage } from '../campaigns/coverage';
-import { formatDeadline, nudgeCard } from '../campaigns/cards';
+import { formatDeadline } from '../campaigns/model';
+import type { CampaignViews } from '../campaigns/views';
 import type { Audience } from '../campaigns/audience';
 import {
   KIND_LABELS,
@@ -99,6 +100,8 @@ export interface CampaignNudgeDeps {
   /** Where the bot sends from for this admin (their chat with it); undefined when it cannot tell. */
   origin(adminId: string): Promise<Origin | undefined>;
   today(): string;
+  /** How the nudge looks (the bot's card), so the preview shows its words. */
+  views: Pick<CampaignViews<object>, 'nudge'>;
 }
 
 /** A selection larger than this goes through the bot's own "nudge" form (by group). */
@@ -205,7 +208,7 @@ export class CampaignNudgeStarter implements NudgeStarter {
   private previewOf(draft: Draft, ticked: number): NudgePreview {
     const n = draft.recipients.length;
     const first = draft.recipients[0]!;
-    const card = nudgeCard(
+    const card = this.d.views.nudge(
       { id: 'preview', spec: draft.spec, createdBy: draft.createdBy },
       first,
       1,

@@ -62,16 +62,16 @@ describe('admin nudge: a campaign from confirm to report', () => {
     const diane = testUser(byUpn(h.practice, DIANE));
     assert.match(cardText((await h.click(diane, 'nudge.snooze', { campaignId: id })).body.value), /wasn't sent to you/);
 
-    const noraRow = (await h.app.parts.campaigns.campaigns.row(id, nurse(0).id))!.value;
+    const noraRow = (await h.app.parts.campaigns.store.row(id, nurse(0).id))!.value;
     assert.deepEqual([noraRow.clicks.snooze, noraRow.clicks.setup, noraRow.clicks.help], [1, 1, 0]);
-    assert.equal((await h.app.parts.campaigns.campaigns.row(id, nurse(1).id))!.value.clicks.help, 1);
+    assert.equal((await h.app.parts.campaigns.store.row(id, nurse(1).id))!.value.clicks.help, 1);
     const report = cardText((await h.click(diane, 'admin.campaign', { campaignId: id })).body.value);
     assert.match(report, /Buttons used by 2 people: "Set up now" 1, "Remind me in 3 days" 1, "I need help" 1/);
   });
 
   it('repeats every N days to people still not registered, honours "remind me in 3 days", and counts who registered within 7 days', async () => {
     await launch({ everyDays: '2', maxTimes: '1' });
-    assert.equal((await h.app.parts.campaigns.campaigns.campaign(id))!.status, 'waiting');
+    assert.equal((await h.app.parts.campaigns.store.campaign(id))!.status, 'waiting');
     await h.click(testUser(nurse(0)), 'nudge.snooze', { campaignId: id, round: 1 });
     await patchUser(h.sim, NURSES[1]!, { methodsRegistered: ['microsoftAuthenticatorPush'] });
 
@@ -82,17 +82,17 @@ describe('admin nudge: a campaign from confirm to report', () => {
     assert.equal(nudgesTo(nurse(1).id, 2).length, 0, 'registered people get no more nudges');
     assert.equal(nudgesTo(nurse(2).id, 2).length, 1);
     assert.equal(nudgesTo(nurse(3).id, 2).length, 1);
-    assert.equal((await h.app.parts.campaigns.campaigns.row(id, nurse(1).id))!.value.state, 'skipped');
+    assert.equal((await h.app.parts.campaigns.store.row(id, nurse(1).id))!.value.state, 'skipped');
 
     clock.advance(DAY);
     assert.equal(await h.app.parts.scheduler.runDue(), 1, 'the snoozed reminder comes due');
     await h.settled(id);
     assert.equal(nudgesTo(nurse(0).id, 2).length, 1);
-    assert.equal((await h.app.parts.campaigns.campaigns.campaign(id))!.status, 'done');
+    assert.equal((await h.app.parts.campaigns.store.campaign(id))!.status, 'done');
 
     clock.advance(4 * DAY);
     await h.app.parts.scheduler.runDue();
-    const outcome = (await h.app.parts.campaigns.campaigns.campaign(id))!.outcome;
+    const outcome = (await h.app.parts.campaigns.store.campaign(id))!.outcome;
     assert.deepEqual([outcome?.registered, outcome?.recipients, outcome?.final], [1, 4, true]);
     const updates = h.connector.accepted.filter((a) => a.kind === 'update' && a.activityId === 'progress-card');
     assert.match(cardText(cardOf(updates[updates.length - 1]!.body!)), /Registered since the nudge: 1 of 4 \(25%\) within 7 days/);

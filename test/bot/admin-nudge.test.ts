@@ -87,7 +87,7 @@ describe('admin nudge: choosing the audience', () => {
       const draftId = draftIdOf(card);
       const forged = (await second.click(admin, 'admin.nudgeConfirm', { draftId, final: true })).body.value as Card;
       assert.match(cardText(forged), /Confirm a large send/);
-      assert.equal((await second.app.parts.campaigns.campaigns.recent()).length, 0, 'nothing launched yet');
+      assert.equal((await second.app.parts.campaigns.store.recent()).length, 0, 'nothing launched yet');
       const again = (await second.click(admin, 'admin.nudgeConfirm', { draftId })).body.value as Card;
       assert.match(cardText(again), /Confirm a large send/, 'the first button again does not launch');
       const launched = (await second.click(admin, 'admin.nudgeConfirm', { draftId, final: true })).body.value as Card;
@@ -104,10 +104,10 @@ describe('admin nudge: choosing the audience', () => {
     await h.click(diane, 'admin.nudgeConfirm', { draftId: draftIdOf(card) }, { replyToId: 'progress-card' });
     const campaign = await h.settled('NUDGE-0001');
     assert.equal(campaign.status, 'done');
-    const row = await h.app.parts.campaigns.campaigns.row('NUDGE-0001', nora.id);
+    const row = await h.app.parts.campaigns.store.row('NUDGE-0001', nora.id);
     assert.equal(row?.value.state, 'skipped');
     assert.ok(row?.value.registeredAt);
     assert.ok(!h.connector.accepted.some((a) => a.conversationId === chatIdFor(nora.id) && a.kind === 'send'), 'no nudge reached her');
-    assert.equal((await h.app.parts.campaigns.campaigns.counts('NUDGE-0001')).sent, 3);
+    assert.equal((await h.app.parts.campaigns.store.counts('NUDGE-0001')).sent, 3);
   });
 });

@@ -60,7 +60,7 @@ describe('admin registration status', () => {
     assert.match(cardText(forged.body.value), /only for practice admins/);
     const denied = (await h.app.parts.audit.all()).filter((r) => r.actor === nora.id && r.outcome === 'denied');
     assert.deepEqual(denied.map((r) => r.action).sort(), ['admin.nudgeConfirm', 'admin.status']);
-    assert.equal(await h.app.parts.campaigns.campaigns.recent().then((c) => c.length), 0);
+    assert.equal(await h.app.parts.campaigns.store.recent().then((c) => c.length), 0);
   });
 
   it('checks the admin group again on every action, so someone just removed is refused', async () => {

@@ -50,7 +50,7 @@ describe('campaign delivery at scale', function () {
     assert.match(cardText(res.body.value), /Nudge NUDGE-0001: 2000 people/);
     await h.settled('NUDGE-0001', 100_000);
 
-    const counts = await h.app.parts.campaigns.campaigns.counts('NUDGE-0001');
+    const counts = await h.app.parts.campaigns.store.counts('NUDGE-0001');
     assert.equal(counts.queued + counts.sending, 0, 'nothing left in flight');
     assert.equal(FINAL_STATES.reduce((sum, s) => sum + counts[s], 0), N, 'counts add up');
     assert.equal(counts.blocked, blocked.size);
@@ -61,7 +61,7 @@ describe('campaign delivery at scale', function () {
     const nudges = h.connector.nudgeCounts();
     const duplicates = [...nudges.values()].filter((n) => n > 1).length;
     assert.equal(duplicates, 0, 'nobody got the same nudge twice');
-    const rows = await h.app.parts.campaigns.campaigns.rows('NUDGE-0001');
+    const rows = await h.app.parts.campaigns.store.rows('NUDGE-0001');
     const reached = new Set([...nudges.keys()].map((k) => userOfChat(k.split('|')[0]!)));
     for (const row of rows) {
       assert.equal(reached.has(row.recipient.id), row.state === 'sent', `${row.recipient.upn}: ${row.state} matches what the connector saw`);

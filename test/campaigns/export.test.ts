@@ -32,7 +32,7 @@ describe('campaign export', () => {
       assert.equal(await runCampaignCommand(['export', 'NUDGE-0001', '--out', file], h.dataDir, io), 0);
       const lines = fs.readFileSync(file, 'utf8').trim().split('\r\n');
       assert.equal(lines[0], CSV_COLUMNS.join(','));
-      const rows = await h.app.parts.campaigns.campaigns.rows('NUDGE-0001');
+      const rows = await h.app.parts.campaigns.store.rows('NUDGE-0001');
       assert.equal(lines.length - 1, rows.length);
       const kevin = lines.find((l) => l.includes('kevin.park@riverbendfm.example'))!.split(',');
       assert.deepEqual([kevin[2], kevin[3], kevin[4], kevin[6]], ['Kevin Park', 'Front Desk', 'sent', '1']);

@@ -44,7 +44,7 @@ describe('campaigns and a registration report that lags', () => {
     await h.settled(id);
   }
 
-  const row = async (upn: string) => (await h.app.parts.campaigns.campaigns.row(id, byUpn(h.practice, upn).id))!.value;
+  const row = async (upn: string) => (await h.app.parts.campaigns.store.row(id, byUpn(h.practice, upn).id))!.value;
   const nudged = (upn: string) => h.connector.accepted.filter((a) => a.kind === 'send' && a.tag && userOfChat(a.conversationId) === byUpn(h.practice, upn).id).length;
 
   async function start(options: CampaignHarnessOptions = {}): Promise<void> {
@@ -59,7 +59,7 @@ describe('campaigns and a registration report that lags', () => {
     const nora = await row(NORA);
     assert.deepEqual([nora.state, nora.reason, nora.checkedBy], ['skipped', 'registered (checked live)', 'live']);
     assert.equal(nudged(NORA), 0, 'no nudge reached her');
-    assert.equal((await h.app.parts.campaigns.campaigns.counts(id)).sent, 3);
+    assert.equal((await h.app.parts.campaigns.store.counts(id)).sent, 3);
   });
 
   it('sends a nudge when a live check finds no Authenticator, though the report still shows one', async () => {

@@ -128,8 +128,8 @@ export async function startCampaignHarness(o: CampaignHarnessOptions = {}): Prom
     async settled(campaignId, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const c = await app.parts.campaigns.campaigns.campaign(campaignId);
-        const counts = await app.parts.campaigns.campaigns.counts(campaignId);
+        const c = await app.parts.campaigns.store.campaign(campaignId);
+        const counts = await app.parts.campaigns.store.counts(campaignId);
         const busy = app.parts.campaigns.sender.isSending(campaignId);
         if (c && c.status !== 'running' && c.status !== 'preparing' && counts.queued + counts.sending === 0 && !busy) return c;
         if (Date.now() > deadline) throw new Error(`campaign ${campaignId} did not settle: ${JSON.stringify({ status: c?.status, counts })}`);

@@ -47,7 +47,7 @@ describe('installing the bot for people before a nudge', () => {
     await launch();
     for (const upn of NURSES) {
       const user = byUpn(h.practice, upn);
-      const row = (await h.app.parts.campaigns.campaigns.row(id, user.id))!.value;
+      const row = (await h.app.parts.campaigns.store.row(id, user.id))!.value;
       assert.equal(row.state, 'sent', `${upn}: ${row.state} (${row.reason ?? ''})`);
       assert.equal(row.totalAttempts, 3, 'not listed yet, then its chat refused, then sent');
       const record = await call(h.sim, 'GET', `/_sim/users/${user.id}`, { token: null });
@@ -74,7 +74,7 @@ describe('installing the bot for people before a nudge', () => {
     assert.match(said.msg, new RegExp(`TEAMS_APP_CATALOG_ID ${DEMO_TEAMS_APP.externalId} is the app's manifest id; its id in the Teams app catalog is ${DEMO_TEAMS_APP.id}`));
 
     await launch();
-    const rows = await h.app.parts.campaigns.campaigns.rows(id);
+    const rows = await h.app.parts.campaigns.store.rows(id);
     assert.deepEqual([...new Set(rows.map((r) => r.state))], ['failed']);
     for (const r of rows) assert.match(r.reason ?? '', /can't be installed for them: TEAMS_APP_CATALOG_ID .* is the app's manifest id/);
     assert.equal(h.sim.requests.matching('/v1.0/users/').filter((r) => r.path.includes('/teamwork/')).length, 0, 'no install was tried');

@@ -45,7 +45,7 @@ describe('campaign after a crash', function () {
       try {
         second.app.parts.campaigns.resume();
         await second.settled(id);
-        const counts = await second.app.parts.campaigns.campaigns.counts(id);
+        const counts = await second.app.parts.campaigns.store.counts(id);
         assert.equal(FINAL_STATES.reduce((sum, s) => sum + counts[s], 0), N, 'every row is final');
         assert.equal(counts.sent, N);
 

@@ -87,10 +87,10 @@ describe('campaigns under Graph\'s documented limits', function () {
     const stats = await limitStats(sim);
     assert.deepEqual([stats.reports.throttled, stats.teams.throttled], [0, 0], 'no 429 from the reports or Teams service');
 
-    const counts = await h.app.parts.campaigns.campaigns.counts('NUDGE-0001');
+    const counts = await h.app.parts.campaigns.store.counts('NUDGE-0001');
     assert.equal(FINAL_STATES.reduce((sum, s) => sum + counts[s], 0), N, 'every row is final');
     assert.equal(counts.sent, N);
-    const rows = await h.app.parts.campaigns.campaigns.rows('NUDGE-0001');
+    const rows = await h.app.parts.campaigns.store.rows('NUDGE-0001');
     const live = rows.filter((r) => r.checkedBy === 'live').length;
     assert.ok(live >= 1 && live < N / 10, `${live} checked live right before their nudge, the rest by the registration report`);
     const duplicates = [...h.connector.nudgeCounts().values()].filter((n) => n > 1).length;
@@ -137,6 +137,6 @@ describe('one send budget for nudges and notices', function () {
     assert.equal(h.connector.stats.overGlobal, 0, 'nothing was refused for the per-app limit');
     const notices = h.connector.accepted.filter((a) => a.kind === 'send' && !a.tag && others.some((u) => userOfChat(a.conversationId) === u.id));
     assert.equal(notices.length, others.length, 'every notice was delivered once');
-    assert.equal((await h.app.parts.campaigns.campaigns.counts('NUDGE-0001')).sent, N);
+    assert.equal((await h.app.parts.campaigns.store.counts('NUDGE-0001')).sent, N);
   });
 });

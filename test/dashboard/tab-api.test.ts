@@ -294,7 +294,7 @@ describe('dashboard tab API in the local demo', function () {
         (await api('/api/tab/nudge/confirm', { body: { draftId: p.draftId } })).json().kind,
         'no-chat',
       );
-      assert.deepEqual(await h.app.parts.campaigns.campaigns.recent(5), []);
+      assert.deepEqual(await h.app.parts.campaigns.store.recent(5), []);
     });
 
     it('refuses bodies that are not JSON, or not a selection', async () => {

@@ -15,7 +15,7 @@ import type { ItRequests } from '../../requests';
 
 /** What registration status and nudge campaigns use, built once by the composition root. */
 export interface CampaignDeps {
-  campaigns: CampaignService;
+  campaigns: CampaignService<CardJson>;
   directory: Directory;
   roles: RoleResolver;
   audit: AuditLog;

@@ -11,12 +11,12 @@ const CampaignData = z.object({ campaignId: z.string().regex(CAMPAIGN_ID_PATTERN
 /** The campaign card; once a round is over, with the report (clicks, reasons, registrations so far). */
 export async function campaignCardFor(ctx: CampaignTurn, id: string, notice = ''): Promise<CardJson | undefined> {
   const { campaigns, directory, clock } = ctx.deps;
-  const campaign = await campaigns.campaigns.campaign(id);
+  const campaign = await campaigns.store.campaign(id);
   if (!campaign) return undefined;
   const settled = campaign.status !== 'running' && campaign.status !== 'preparing';
   if (settled && !campaign.outcome?.final) {
-    const { outcome } = await measureOutcome(directory, await campaigns.campaigns.rows(id), clock, false);
-    await campaigns.campaigns.updateCampaign(id, (c) => (c.outcome?.final ? undefined : { ...c, outcome }));
+    const { outcome } = await measureOutcome(directory, await campaigns.store.rows(id), clock, false);
+    await campaigns.store.updateCampaign(id, (c) => (c.outcome?.final ? undefined : { ...c, outcome }));
   }
   return campaigns.card(id, settled, notice);
 }

@@ -31,7 +31,7 @@ interface SendScope {
  *   nudges pace and retry on their own, so the SDK's retry step is taken out of the connector.
  *   If a botbuilder release changes that shape, the SDK keeps retrying and sends still work.
  */
-export class TeamsNudgeMessenger implements NudgeMessenger {
+export class TeamsNudgeMessenger implements NudgeMessenger<CardJson> {
   private readonly scope = new AsyncLocalStorage<SendScope>();
   private warned = false;
 

@@ -18,7 +18,7 @@ const snooze: CampaignAction<typeof NudgeData> = {
   schema: NudgeData,
   async run(ctx, data) {
     const { campaigns, scheduler, clock } = ctx.deps;
-    const row = await snoozeNudge(campaigns, scheduler, clock, data.campaignId, ctx.caller.aadObjectId);
+    const row = await snoozeNudge(campaigns.store, scheduler, clock, data.campaignId, ctx.caller.aadObjectId);
     if (!row) return messageCard('Nothing to put off', "That reminder wasn't sent to you, so there's nothing to reschedule.");
     return messageCard('Reminder set', "OK, I'll remind you in 3 days. If you have five minutes sooner, type \"set up\" and we'll do it together.");
   },
@@ -29,7 +29,7 @@ const help: CampaignAction<typeof NudgeData> = {
   schema: NudgeData,
   async run(ctx, data) {
     const { campaigns, clock, requests } = ctx.deps;
-    await recordClick(campaigns, clock, data.campaignId, ctx.caller.aadObjectId, 'help');
+    await recordClick(campaigns.store, clock, data.campaignId, ctx.caller.aadObjectId, 'help');
     const ticket = await requests.open(ctx.caller, 'help', { source: 'nudge', campaignId: data.campaignId, step: 'why' });
     return messageCard(
       `Request ${ticket.id} sent to IT`,
@@ -56,7 +56,7 @@ export function nudgeSetupClicks(services: { campaigns: CampaignService; clock: 
     if (a.type === 'invoke' && a.name === 'adaptiveCard/action' && a.from?.aadObjectId) {
       const parsed = SetupClick.safeParse(a.value);
       if (parsed.success) {
-        await recordClick(services.campaigns, services.clock, parsed.data.action.data.campaignId, a.from.aadObjectId, 'setup').catch((err: unknown) =>
+        await recordClick(services.campaigns.store, services.clock, parsed.data.action.data.campaignId, a.from.aadObjectId, 'setup').catch((err: unknown) =>
           services.logger.warn({ err }, 'could not count a nudge click'),
         );
       }

@@ -1,5 +1,6 @@
 import { expandCard, type CardJson } from '../../../cards/render';
-import { formatDeadline, nudgeCard } from '../../../services/campaigns/cards';
+import { nudgeCard } from '../../../cards/campaigns';
+import { formatDeadline } from '../../../services/campaigns/model';
 import type { Coverage, CoverageRow } from '../../../services/campaigns/coverage';
 import { AUDIENCE_LABELS, KIND_LABELS, type Draft } from '../../../services/campaigns/model';
 import { formatTime } from '../../../services/campaigns/report';

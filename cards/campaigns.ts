@@ -1,5 +1,9 @@
-import { expandCard, type CardJson } from '../../cards/render';
-import type { CampaignSpec, Person, Recipient } from './model';
+import { formatDeadline, type CampaignSpec, type Person, type Recipient } from '../services/campaigns/model';
+import type { CampaignCardData } from '../services/campaigns/report';
+import type { CampaignViews } from '../services/campaigns/views';
+import { expandCard, type CardJson } from './render';
+
+/** How campaigns look in Teams: the nudge staff receive and the admin's progress card. */
 
 /** The nudge staff receive, in plain words for each kind of message. */
 export function nudgeCard(
@@ -67,29 +71,16 @@ export class NudgeCards {
   }
 }
 
-/** "Friday, March 13" for a YYYY-MM-DD date. */
-export function formatDeadline(date: string): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  if (Number.isNaN(d.getTime())) return date;
-  return d.toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' });
-}
-
-export interface CampaignCardData {
-  notice: string;
-  id: string;
-  title: string;
-  subtitle: string;
-  statusText: string;
-  statusColor: 'Default' | 'Good' | 'Attention' | 'Accent';
-  rateText: string;
-  facts: Array<{ title: string; value: string }>;
-  report: string[];
-  exportHint: string;
-  canCancel: boolean;
-  cancelTitle: string;
-}
-
 /** The admin's progress card, which ends as the campaign's report. */
 export function campaignCard(data: CampaignCardData): CardJson {
   return expandCard('admin-campaign', data);
+}
+
+/** The views the campaign service is built with. */
+export function campaignViews(): CampaignViews<CardJson> {
+  const nudges = new NudgeCards();
+  return {
+    nudge: (campaign, recipient, round) => nudges.render(campaign, recipient, round),
+    progress: (data) => campaignCard(data),
+  };
 }
