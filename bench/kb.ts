@@ -41,7 +41,8 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     }
   }
   times.sort((a, b) => a - b);
-  const at = (share: number): number => times[Math.max(0, Math.ceil(times.length * share) - 1)] ?? 0;
+  const at = (share: number): number =>
+    times[Math.max(0, Math.ceil(times.length * share) - 1)] ?? 0;
 
   return {
     ...figures,

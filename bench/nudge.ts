@@ -18,7 +18,12 @@ import { startGraphSim } from '../services/graph-sim';
 import { silentLogger } from '../services/logger';
 import * as build from '../test/helpers/activities';
 import { campaignPractice } from '../test/campaigns/fixtures';
-import { chatIdFor, RateLimitedConnector, userOfChat, type ConnectorStats } from '../test/helpers/rate-limited-connector';
+import {
+  chatIdFor,
+  RateLimitedConnector,
+  userOfChat,
+  type ConnectorStats,
+} from '../test/helpers/rate-limited-connector';
 
 const SEED = 3;
 
@@ -47,17 +52,26 @@ async function peer(options: PeerOptions): Promise<void> {
     process.send!({ type: 'ready', url: sim.baseUrl, caPem: sim.caPem } satisfies Ready);
     return;
   }
-  const connector = await new RateLimitedConnector({ globalPerSecond: options.limit, throttleRate: 0.05, retryAfterSeconds: 1, seed: 9 }).start();
+  const connector = await new RateLimitedConnector({
+    globalPerSecond: options.limit,
+    throttleRate: 0.05,
+    retryAfterSeconds: 1,
+    seed: 9,
+  }).start();
   process.on('message', (m: { type: string; since: number }) => {
     if (m.type !== 'report') return;
-    const accepted = connector.accepted.slice(m.since).map((a) => [a.at, a.kind, a.conversationId, a.tag ?? null] as Report['accepted'][number]);
+    const accepted = connector.accepted
+      .slice(m.since)
+      .map((a) => [a.at, a.kind, a.conversationId, a.tag ?? null] as Report['accepted'][number]);
     process.send!({ type: 'report', stats: connector.stats, accepted } satisfies Report);
   });
   process.send!({ type: 'ready', url: connector.url } satisfies Ready);
 }
 
 function startPeer(options: PeerOptions): ChildProcess {
-  return fork(__filename, ['--peer', JSON.stringify(options)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return fork(__filename, ['--peer', JSON.stringify(options)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
 }
 
 function next<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
@@ -85,17 +99,29 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   const { recipients: people, admin } = campaignPractice(recipients, SEED);
   const graphPeer = startPeer({ role: 'graph', recipients, limit });
   const child = startPeer({ role: 'connector', recipients, limit });
-  const [graph, connectorReady] = await Promise.all([next<Ready>(graphPeer, 'ready'), next<Ready>(child, 'ready')]);
+  const [graph, connectorReady] = await Promise.all([
+    next<Ready>(graphPeer, 'ready'),
+    next<Ready>(child, 'ready'),
+  ]);
   const connector = { url: connectorReady.url };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bot-bench-nudge-'));
   const caPath = path.join(dataDir, 'graph-ca.pem');
   fs.writeFileSync(caPath, graph.caPem ?? '');
-  const env = { DATA_DIR: dataDir, GRAPH_BASE_URL: graph.url, GRAPH_CA_CERT_PATH: caPath, LOG_LEVEL: 'silent', USER_TURNS_PER_MINUTE: '10000' };
+  const env = {
+    DATA_DIR: dataDir,
+    GRAPH_BASE_URL: graph.url,
+    GRAPH_CA_CERT_PATH: caPath,
+    LOG_LEVEL: 'silent',
+    USER_TURNS_PER_MINUTE: '10000',
+  };
   // The configured rate is the limit the connector enforces (above what NUDGE_MAX_RPS allows a tenant).
   const config = { ...loadConfig(env), nudgeMaxRps: limit, nudgeConfirmThreshold: recipients + 1 };
   // Installs and report reads scaled the same way: the stand-in here enforces none of Graph's
   // limits, and the figures are about sending.
-  const campaignTuning = { installs: { requests: limit, perMs: 1000 }, graphReads: { requests: 20, perMs: 1000 } };
+  const campaignTuning = {
+    installs: { requests: limit, perMs: 1000 },
+    graphReads: { requests: 20, perMs: 1000 },
+  };
   const app = buildApp(config, { logger: silentLogger(), schedulerPollMs: 60_000, campaignTuning });
   const server = await startServer(app, 0, '127.0.0.1');
   try {
@@ -104,7 +130,13 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       await app.parts.conversations.saveUser(u.id, {
         channelId: 'msteams',
         serviceUrl: connector.url,
-        conversation: { id: chatIdFor(u.id), conversationType: 'personal', isGroup: false, tenantId: config.tenantId, name: '' },
+        conversation: {
+          id: chatIdFor(u.id),
+          conversationType: 'personal',
+          isGroup: false,
+          tenantId: config.tenantId,
+          name: '',
+        },
         user: { id: `29:${u.id}`, name: '', aadObjectId: u.id },
         bot: build.BOT,
       });
@@ -119,7 +151,10 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       });
       return (await res.json()) as { value: { actions?: Array<{ data?: { draftId?: string } }> } };
     };
-    const preview = await click('admin.nudgePreview', { audience: 'no-authenticator', kind: 'friendly' });
+    const preview = await click('admin.nudgePreview', {
+      audience: 'no-authenticator',
+      kind: 'friendly',
+    });
     const draftId = preview.value.actions?.[0]?.data?.draftId;
     if (!draftId) throw new Error('the preview had no confirm button');
 
@@ -129,7 +164,12 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const id = 'NUDGE-0001';
     for (;;) {
       const c = await app.parts.campaigns.store.campaign(id);
-      if (c && (c.status === 'done' || c.status === 'waiting') && !app.parts.campaigns.sender.isSending(id)) break;
+      if (
+        c &&
+        (c.status === 'done' || c.status === 'waiting') &&
+        !app.parts.campaigns.sender.isSending(id)
+      )
+        break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const seconds = (performance.now() - started) / 1000;
@@ -138,10 +178,12 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const during = after.accepted;
     const span = Math.max(1, during[during.length - 1]![0] - during[0]![0]) / 1000;
     const stats = after.stats;
-    const attempts = stats.accepted + stats.overLimit + stats.injected429 + stats.injected5xx + stats.ruled;
+    const attempts =
+      stats.accepted + stats.overLimit + stats.injected429 + stats.injected5xx + stats.ruled;
     const counts = new Map<string, number>();
     for (const [, kind, conversation, tag] of during) {
-      if (kind === 'send' && tag) counts.set(`${conversation}|${tag}`, (counts.get(`${conversation}|${tag}`) ?? 0) + 1);
+      if (kind === 'send' && tag)
+        counts.set(`${conversation}|${tag}`, (counts.get(`${conversation}|${tag}`) ?? 0) + 1);
     }
     const reached = new Set([...counts.keys()].map((k) => userOfChat(k.split('|')[0]!)));
     const lost = people.filter((u) => !reached.has(u.id)).length;

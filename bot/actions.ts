@@ -88,7 +88,10 @@ export class ActionRouter {
     }
     const parsed = def.schema.safeParse(rawData ?? {});
     if (!parsed.success) {
-      log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'card data failed its schema');
+      log.warn(
+        { issues: parsed.error.issues.map((i) => i.path.join('.')) },
+        'card data failed its schema',
+      );
       if (!POLICY[verb]?.anyone) await audit('refused', 'bad-payload');
       return fallback(ctx, 'That card is out of date. Here is the menu again.');
     }
@@ -101,7 +104,10 @@ export class ActionRouter {
         const callerRoles = await roles.rolesOf(ctx.caller.aadObjectId);
         const decision = authorize(verb, { id: ctx.caller.aadObjectId, roles: callerRoles });
         if (!decision.allowed) {
-          log.warn({ caller: ctx.caller.aadObjectId, reason: decision.reason }, 'action refused by policy');
+          log.warn(
+            { caller: ctx.caller.aadObjectId, reason: decision.reason },
+            'action refused by policy',
+          );
           await audit('denied', decision.reason);
           return messageCard('Not available to you', notAllowedText(POLICY[verb].roles ?? []));
         }
@@ -109,8 +115,12 @@ export class ActionRouter {
       return await def.run(ctx, parsed.data);
     } catch (err) {
       if (isDirectoryError(err)) {
-        log.warn({ err: { kind: err.kind, message: err.message } }, 'directory call failed during an action');
-        const told = err.kind === 'unavailable' && directoryHealth.isOpen ? ' IT has been told.' : '';
+        log.warn(
+          { err: { kind: err.kind, message: err.message } },
+          'directory call failed during an action',
+        );
+        const told =
+          err.kind === 'unavailable' && directoryHealth.isOpen ? ' IT has been told.' : '';
         return messageCard('Please try again soon', directoryTrouble(err.kind) + told);
       }
       throw err;
@@ -125,7 +135,12 @@ function targetOf(data: unknown): string {
 }
 
 function notAllowedText(roles: readonly Role[]): string {
-  const who = roles.includes('it') && roles.includes('admin') ? 'IT and practice admins' : roles.includes('it') ? 'the IT team' : 'practice admins';
+  const who =
+    roles.includes('it') && roles.includes('admin')
+      ? 'IT and practice admins'
+      : roles.includes('it')
+        ? 'the IT team'
+        : 'practice admins';
   return `This is only for ${who}. If you think you should have access, ask your practice manager.`;
 }
 

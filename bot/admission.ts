@@ -23,7 +23,9 @@ export function admission(deps: AdmissionDeps): Middleware {
   return {
     async onTurn(context, next) {
       const a = context.activity;
-      const tenant = (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? a.conversation?.tenantId;
+      const tenant =
+        (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ??
+        a.conversation?.tenantId;
       if (settings.mode === 'production' && tenant !== settings.tenantId) {
         logger.warn({ activityId: a.id, tenant }, 'activity from another tenant refused');
         await audit.append({
@@ -35,7 +37,10 @@ export function admission(deps: AdmissionDeps): Middleware {
           activityId: a.id,
         });
         if (a.type === ActivityTypes.Invoke) {
-          await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403, body: { error: 'This bot serves one organisation only.' } } });
+          await context.sendActivity({
+            type: ActivityTypes.InvokeResponse,
+            value: { status: 403, body: { error: 'This bot serves one organisation only.' } },
+          });
         }
         return;
       }
@@ -44,10 +49,18 @@ export function admission(deps: AdmissionDeps): Middleware {
       if (limits.perTenant.take(String(tenant)) && limits.perUser.take(user)) return next();
       logger.warn({ activityId: a.id, user }, 'inbound rate limit reached');
       if (a.type === ActivityTypes.Invoke) {
-        const card = messageCard('One moment, please', "You're clicking faster than I can keep up. Please wait a few seconds and try again.");
-        await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: cardResponse(card) } });
+        const card = messageCard(
+          'One moment, please',
+          "You're clicking faster than I can keep up. Please wait a few seconds and try again.",
+        );
+        await context.sendActivity({
+          type: ActivityTypes.InvokeResponse,
+          value: { status: 200, body: cardResponse(card) },
+        });
       } else if (limits.notices.take(user)) {
-        await context.sendActivity("You're sending messages faster than I can keep up. Please wait a few seconds, then try again.");
+        await context.sendActivity(
+          "You're sending messages faster than I can keep up. Please wait a few seconds, then try again.",
+        );
       }
     },
   };

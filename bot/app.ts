@@ -134,12 +134,18 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const clock = overrides.clock ?? systemClock;
   const store =
     overrides.store ??
-    openConfiguredStore({ dataDir: config.dataDir, journalMode: config.sqliteJournalMode, azure: config.azureStorage });
+    openConfiguredStore({
+      dataDir: config.dataDir,
+      journalMode: config.sqliteJournalMode,
+      azure: config.azureStorage,
+    });
   const graph =
     overrides.directory ??
     new GraphDirectory({
       baseUrl: config.graph.baseUrl,
-      authProvider: overrides.graphAuth ?? graphAuthProvider({ ...config, loginCaCertPath: config.bot.loginCaCertPath }),
+      authProvider:
+        overrides.graphAuth ??
+        graphAuthProvider({ ...config, loginCaCertPath: config.bot.loginCaCertPath }),
       caPem: config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined,
       timeoutMs: config.graph.timeoutMs,
       maxRetries: config.graph.maxRetries,
@@ -151,14 +157,26 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const breaker = new DirectoryCircuitBreaker(graph, {
     clock,
     logger: logger.child({ component: 'directory' }),
-    onOpen: () => announceOutage("⚠️ I can't reach Microsoft 365 (Microsoft Graph). Staff are being told to try again later; setup checks and recovery actions wait until it's back."),
+    onOpen: () =>
+      announceOutage(
+        "⚠️ I can't reach Microsoft 365 (Microsoft Graph). Staff are being told to try again later; setup checks and recovery actions wait until it's back.",
+      ),
     onClose: () => announceOutage('✅ Microsoft 365 is reachable again.'),
   });
   const directory = breaker.directory;
   const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }), auditKey(config));
-  const authentication = createBotAuthentication(config, { logger: logger.child({ component: 'auth' }), audit, clock });
+  const authentication = createBotAuthentication(config, {
+    logger: logger.child({ component: 'auth' }),
+    audit,
+    clock,
+  });
   const adapter = new BotAdapter(authentication);
-  if (config.mode === 'production' && graphIdentity(config) === config.bot.appId && !config.teamsAppId && !config.teamsAppCatalogId) {
+  if (
+    config.mode === 'production' &&
+    graphIdentity(config) === config.bot.appId &&
+    !config.teamsAppId &&
+    !config.teamsAppCatalogId
+  ) {
     // Least privilege: the credential Bot Framework traffic relies on should hold no Graph rights.
     // (Installing the bot for people needs Graph to sign in as the bot's own app: see config.)
     logger.warn(
@@ -171,20 +189,38 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       'turn failed',
     );
     try {
-      await context.sendActivity(error instanceof StorageError ? STORAGE_TROUBLE : SOMETHING_WENT_WRONG);
+      await context.sendActivity(
+        error instanceof StorageError ? STORAGE_TROUBLE : SOMETHING_WENT_WRONG,
+      );
     } catch (sendError) {
-      logger.error({ err: sendError, activityId: context.activity.id }, 'could not tell the user about the failure');
+      logger.error(
+        { err: sendError, activityId: context.activity.id },
+        'could not tell the user about the failure',
+      );
     }
   };
 
   const conversations = new ConversationDirectory(store);
   const limits = {
-    perUser: new RateLimiter(config.userTurnsPerMinute, Math.max(5, Math.ceil(config.userTurnsPerMinute / 2))),
-    perTenant: new RateLimiter(config.tenantTurnsPerMinute, Math.ceil(config.tenantTurnsPerMinute / 4)),
+    perUser: new RateLimiter(
+      config.userTurnsPerMinute,
+      Math.max(5, Math.ceil(config.userTurnsPerMinute / 2)),
+    ),
+    perTenant: new RateLimiter(
+      config.tenantTurnsPerMinute,
+      Math.ceil(config.tenantTurnsPerMinute / 4),
+    ),
     notices: new RateLimiter(1, 1),
   };
   // First on every turn: the tenant lock and rate limits, then where to reach people later.
-  adapter.use(admission({ audit, logger, limits, settings: { mode: config.mode, tenantId: config.tenantId } }));
+  adapter.use(
+    admission({
+      audit,
+      logger,
+      limits,
+      settings: { mode: config.mode, tenantId: config.tenantId },
+    }),
+  );
   adapter.use(rememberConversations(conversations));
   const tickets = new TicketStore(store, clock);
   const scheduler = new Scheduler(store, clock, logger.child({ component: 'scheduler' }), {
@@ -192,7 +228,9 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   // One budget for every proactive message (nudges, ticket posts, notices, reminders), under
   // Teams' per-app limit; IT and notices take its priority lane, nudges its bulk lane.
-  const sendBudget = new SendBudget({ ratePerSecond: overrides.campaignTuning?.maxRps ?? config.nudgeMaxRps });
+  const sendBudget = new SendBudget({
+    ratePerSecond: overrides.campaignTuning?.maxRps ?? config.nudgeMaxRps,
+  });
   const proactive = new Proactive(adapter, config.bot.appId, conversations, sendBudget);
   const roles = new RoleResolver(directory, config.groups, clock);
   const checkTtlMs = config.verificationTtlMinutes * MINUTE;
@@ -217,7 +255,10 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   const kb = overrides.kb ?? createKnowledgeBase();
   const kbFeedback = new KbFeedback(store, clock);
-  const onboarding = { content: loadOnboardingContent(), progress: new OnboardingProgressStore(store, clock) };
+  const onboarding = {
+    content: loadOnboardingContent(),
+    progress: new OnboardingProgressStore(store, clock),
+  };
   const itTeam = new ItTeam({
     conversations,
     directory,
@@ -228,12 +269,27 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   announceOutage = (text) => void board.channelNotice(text);
 
   // Each feature gets the few things it uses; the menu and the router need each other's verbs.
-  let router: ActionRouter | undefined;
-  const menu = new Menu({ directory, roles, logger, verbs: () => router?.verbs() ?? new Set() });
-  const actions = new ActionRouter({ roles, audit, logger, directoryHealth: breaker, fallback: (ctx, notice) => menu.card(ctx, notice) });
-  router = actions;
+  const routed: { router?: ActionRouter } = {};
+  const menu = new Menu({
+    directory,
+    roles,
+    logger,
+    verbs: () => routed.router?.verbs() ?? new Set(),
+  });
+  const actions = new ActionRouter({
+    roles,
+    audit,
+    logger,
+    directoryHealth: breaker,
+    fallback: (ctx, notice) => menu.card(ctx, notice),
+  });
+  routed.router = actions;
   const troubles = troubleshooting({ kb, kbFeedback, requests, itPhone: config.itPhone });
-  const nudgeMessenger = new TeamsNudgeMessenger(proactive, conversations, logger.child({ component: 'campaigns' }));
+  const nudgeMessenger = new TeamsNudgeMessenger(
+    proactive,
+    conversations,
+    logger.child({ component: 'campaigns' }),
+  );
   adapter.use(nudgeMessenger.middleware());
   const campaigns = new CampaignService<CardJson>({
     store,
@@ -253,7 +309,11 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     },
     tuning: overrides.campaignTuning,
   });
-  registerCampaignJobs(campaigns, { scheduler, clock, logger: logger.child({ component: 'campaigns' }) });
+  registerCampaignJobs(campaigns, {
+    scheduler,
+    clock,
+    logger: logger.child({ component: 'campaigns' }),
+  });
   const features: ActionDef[][] = [
     menu.actions(),
     myStatusActions({ directory }),
@@ -297,13 +357,29 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       requests,
       clock,
       logger,
-      settings: { adminGroup: config.groups.admin, roleGroups: config.groups.roles, tenantId: config.tenantId },
+      settings: {
+        adminGroup: config.groups.admin,
+        roleGroups: config.groups.roles,
+        tenantId: config.tenantId,
+      },
     }),
   ];
   for (const action of features.flat()) actions.register(action);
-  void teachLearnedExamples({ kb, kbFeedback, logger }).catch((err: unknown) => logger.error({ err }, 'could not load reviewed knowledge base examples'));
-  registerOnboardingReminders({ scheduler, onboarding, directory, proactive, logger, settings: { maxSnoozes: config.onboardingMaxSnoozes } });
-  const auditCheckpoints = registerAuditCheckpoints({ scheduler, clock, logger: logger.child({ component: 'audit' }), audit }, (text) => board.channelNotice(text));
+  void teachLearnedExamples({ kb, kbFeedback, logger }).catch((err: unknown) =>
+    logger.error({ err }, 'could not load reviewed knowledge base examples'),
+  );
+  registerOnboardingReminders({
+    scheduler,
+    onboarding,
+    directory,
+    proactive,
+    logger,
+    settings: { maxSnoozes: config.onboardingMaxSnoozes },
+  });
+  const auditCheckpoints = registerAuditCheckpoints(
+    { scheduler, clock, logger: logger.child({ component: 'audit' }), audit },
+    (text) => board.channelNotice(text),
+  );
   const showMenu = (ctx: ActionContext, notice?: string) => menu.card(ctx, notice);
   const bot = new MfaBot({
     actions,
@@ -313,7 +389,22 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     text: new TextRouter({ actions, kb, roles, logger, menu: showMenu, answer: troubles.answer }),
   });
   bot.onTurn(nudgeSetupClicks({ campaigns, clock, logger }));
-  const parts: AppParts = { store, directory, roles, conversations, scheduler, kb, kbFeedback, onboarding, tickets, requests, proactive, audit, board, campaigns };
+  const parts: AppParts = {
+    store,
+    directory,
+    roles,
+    conversations,
+    scheduler,
+    kb,
+    kbFeedback,
+    onboarding,
+    tickets,
+    requests,
+    proactive,
+    audit,
+    board,
+    campaigns,
+  };
   const tab = dashboardTab(config, { ...parts, clock, logger }, overrides);
 
   let headTimer: NodeJS.Timeout | undefined;
@@ -330,8 +421,14 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       const now = Date.now();
       if (lastHealth && now - lastHealth.at < 15_000) return lastHealth.value;
       const [storageOk, directoryOk] = await Promise.all([
-        store.ping().then(() => true, () => false),
-        directory.getGroup(config.groups.it).then(() => true, () => false),
+        store.ping().then(
+          () => true,
+          () => false,
+        ),
+        directory.getGroup(config.groups.it).then(
+          () => true,
+          () => false,
+        ),
       ]);
       const value: Health = {
         status: storageOk && directoryOk ? 'ok' : 'degraded',
@@ -356,23 +453,36 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       // One bot instance per SQLite file: anything claimed before a restart is no longer running.
       void tickets
         .releaseInterrupted()
-        .then((n) => n && logger.warn({ released: n }, 'released ticket actions interrupted by a restart'))
-        .catch((err: unknown) => logger.error({ err }, 'could not release interrupted ticket actions'))
+        .then(
+          (n) =>
+            n && logger.warn({ released: n }, 'released ticket actions interrupted by a restart'),
+        )
+        .catch((err: unknown) =>
+          logger.error({ err }, 'could not release interrupted ticket actions'),
+        )
         .finally(() => scheduler.start());
       const announce = () =>
-        audit.announceHead(config.audit.headFile).catch((err: unknown) => logger.error({ err }, 'could not write the audit chain head'));
+        audit
+          .announceHead(config.audit.headFile)
+          .catch((err: unknown) => logger.error({ err }, 'could not write the audit chain head'));
       // Seal records from before the log was keyed first, so the first head announced covers them.
       void audit
         .sealUnkeyed()
         .catch((err: unknown) => logger.error({ err }, 'could not seal the older audit records'))
         .finally(() => {
           void announce();
-          void auditCheckpoints.schedule().catch((err: unknown) => logger.error({ err }, 'could not schedule the audit checkpoint'));
+          void auditCheckpoints
+            .schedule()
+            .catch((err: unknown) =>
+              logger.error({ err }, 'could not schedule the audit checkpoint'),
+            );
         });
       headTimer = setInterval(announce, 60 * 60_000);
       headTimer.unref();
       // A wrong Teams app id is a configuration mistake: said now, not once per person nudged.
-      void campaigns.catalog.check().catch((err: unknown) => logger.error({ err }, 'could not look up the Teams app'));
+      void campaigns.catalog
+        .check()
+        .catch((err: unknown) => logger.error({ err }, 'could not look up the Teams app'));
       campaigns.resume();
       tab.start();
     },
@@ -398,7 +508,13 @@ function dashboardTab(
   const log = logger.child({ component: 'dashboard' });
   const coverage = new CoverageView(campaigns.coverage, clock, log);
   const snapshots = new SnapshotStore(services.store);
-  const daily = registerDailySnapshots({ scheduler, clock, logger: log, snapshots, rebuildCoverage: () => coverage.rebuild() });
+  const daily = registerDailySnapshots({
+    scheduler,
+    clock,
+    logger: log,
+    snapshots,
+    rebuildCoverage: () => coverage.rebuild(),
+  });
   let authenticator: TabAuthenticator;
   if (config.mode === 'production') {
     const keys = new SigningKeys({
@@ -406,7 +522,9 @@ function dashboardTab(
       tenantId: config.tenantId,
       clock,
       // The CA the bot's own token requests trust (a private cloud, or the stand-in in tests).
-      caPem: config.bot.loginCaCertPath ? fs.readFileSync(config.bot.loginCaCertPath, 'utf8') : undefined,
+      caPem: config.bot.loginCaCertPath
+        ? fs.readFileSync(config.bot.loginCaCertPath, 'utf8')
+        : undefined,
     });
     const applicationIdUri = overrides.tabApplicationIdUri ?? process.env.TAB_SSO_RESOURCE;
     const audiences = tabAudiences(config.bot.appId, { TAB_SSO_RESOURCE: applicationIdUri });
@@ -426,13 +544,23 @@ function dashboardTab(
     origin: async (adminId) => {
       const ref = await services.conversations.user(adminId);
       if (!ref?.serviceUrl || !ref.bot?.id) return undefined;
-      return { serviceUrl: ref.serviceUrl, tenantId: config.tenantId, bot: { id: ref.bot.id, name: ref.bot.name ?? '' } };
+      return {
+        serviceUrl: ref.serviceUrl,
+        tenantId: config.tenantId,
+        bot: { id: ref.bot.id, name: ref.bot.name ?? '' },
+      };
     },
   });
   const deps: TabApiDeps = {
     authenticator,
     access: new TabAccess(directory, config.groups),
-    dashboard: new Dashboard({ coverage, snapshots, campaigns: campaigns.store, tickets: services.tickets, clock }),
+    dashboard: new Dashboard({
+      coverage,
+      snapshots,
+      campaigns: campaigns.store,
+      tickets: services.tickets,
+      clock,
+    }),
     nudges,
     audit: services.audit,
     logger: log,
@@ -441,11 +569,24 @@ function dashboardTab(
   return {
     deps,
     start() {
-      const seeded = config.mode === 'demo' ? seedDemoHistory(snapshots, () => coverage.current(), clock.now()) : Promise.resolve(0);
+      const seeded =
+        config.mode === 'demo'
+          ? seedDemoHistory(snapshots, () => coverage.current(), clock.now())
+          : Promise.resolve(0);
       void seeded
-        .then((n) => n && log.info({ days: n }, 'demo: stored made-up coverage history for the trend chart'))
+        .then(
+          (n) =>
+            n && log.info({ days: n }, 'demo: stored made-up coverage history for the trend chart'),
+        )
         .catch((err: unknown) => log.warn({ err }, 'could not store the demo coverage history'))
-        .finally(() => void daily.schedule().catch((err: unknown) => log.error({ err }, 'could not schedule the daily coverage snapshot')));
+        .finally(
+          () =>
+            void daily
+              .schedule()
+              .catch((err: unknown) =>
+                log.error({ err }, 'could not schedule the daily coverage snapshot'),
+              ),
+        );
     },
   };
 }
@@ -466,6 +607,8 @@ function readCa(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the Graph CA certificate at ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read the Graph CA certificate at ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

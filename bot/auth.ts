@@ -68,7 +68,8 @@ export function createBotAuthentication(
   config: AppConfig,
   { logger, audit, clock }: AuthDependencies,
 ): BotFrameworkAuthentication {
-  if (config.mode === 'demo') return new ConfigurationBotFrameworkAuthentication(config.bot.authSettings);
+  if (config.mode === 'demo')
+    return new ConfigurationBotFrameworkAuthentication(config.bot.authSettings);
   const settings = withCloudDefaults(config.bot.authSettings);
   const serviceUrls = new ServiceUrlPolicy(config.bot.serviceUrlHosts);
   const factory = new ServiceUrlBoundCredentials(
@@ -81,12 +82,16 @@ export function createBotAuthentication(
     issuer: String(settings.ToBotFromChannelTokenIssuer),
     metadataUrl: String(settings.ToBotFromChannelOpenIdMetadataUrl),
   });
-  const auditLimit = new RateLimiter(
-    AUDITED_REFUSALS_PER_MINUTE,
-    AUDITED_REFUSALS_PER_MINUTE,
-    () => clock.now().getTime(),
+  const auditLimit = new RateLimiter(AUDITED_REFUSALS_PER_MINUTE, AUDITED_REFUSALS_PER_MINUTE, () =>
+    clock.now().getTime(),
   );
-  return new ChannelAuthentication(settings, factory, { verifier, serviceUrls, audit, auditLimit, logger });
+  return new ChannelAuthentication(settings, factory, {
+    verifier,
+    serviceUrls,
+    audit,
+    auditLimit,
+    logger,
+  });
 }
 
 /** Fills every unset endpoint with its public-cloud value (botbuilder takes one as all). */
@@ -279,6 +284,8 @@ function readCa(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read LOGIN_CA_CERT_PATH (${file}): ${(err as Error).message}`);
+    throw new Error(`cannot read LOGIN_CA_CERT_PATH (${file}): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

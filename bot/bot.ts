@@ -41,7 +41,9 @@ export class MfaBot extends TeamsActivityHandler {
 
     // Teams routes every membersAdded update here (the generic onMembersAdded never fires).
     this.onTeamsMembersAddedEvent(async (membersAdded, teamInfo, context, next) => {
-      const botAdded = membersAdded.some((m: TeamsChannelAccount) => m.id === context.activity.recipient.id);
+      const botAdded = membersAdded.some(
+        (m: TeamsChannelAccount) => m.id === context.activity.recipient.id,
+      );
       if (botAdded && isPersonal(context)) await this.greet(context);
       else if (botAdded && teamInfo) await deps.itTeam.joined(context, teamInfo);
       else if (teamInfo) await deps.itTeam.membersChanged(context, teamInfo);
@@ -66,8 +68,14 @@ export class MfaBot extends TeamsActivityHandler {
       }
       return response;
     } catch (err) {
-      this.deps.logger.error({ err, activityId: context.activity.id, name: context.activity.name }, 'invoke failed');
-      return { status: 200, body: cardResponse(messageCard('Something went wrong', SOMETHING_WENT_WRONG)) };
+      this.deps.logger.error(
+        { err, activityId: context.activity.id, name: context.activity.name },
+        'invoke failed',
+      );
+      return {
+        status: 200,
+        body: cardResponse(messageCard('Something went wrong', SOMETHING_WENT_WRONG)),
+      };
     }
   }
 
@@ -80,7 +88,10 @@ export class MfaBot extends TeamsActivityHandler {
     const ctx = this.actionContext(context, caller, 'invoke');
     const card = caller
       ? await this.deps.actions.execute(ctx, verb, invokeValue.action.data)
-      : await this.deps.menu(ctx, 'I could not tell who clicked that. Please try again from the chat with me.');
+      : await this.deps.menu(
+          ctx,
+          'I could not tell who clicked that. Please try again from the chat with me.',
+        );
     await this.keepMessageCurrent(context, invokeValue, card);
     return cardResponse(card);
   }
@@ -90,26 +101,46 @@ export class MfaBot extends TeamsActivityHandler {
    * message itself is updated too, so a phone or a reload shows the same step. Never a card
    * holding a one-time code, and never a shared card in a channel (each person has their view).
    */
-  private async keepMessageCurrent(context: TurnContext, invokeValue: AdaptiveCardInvokeValue, card: CardJson): Promise<void> {
+  private async keepMessageCurrent(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+    card: CardJson,
+  ): Promise<void> {
     const messageId = context.activity.replyToId;
     const automatic = (invokeValue as { trigger?: string }).trigger === 'automatic';
     if (!messageId || automatic || !isPersonal(context) || isEphemeral(card)) return;
     try {
-      await context.updateActivity({ type: ActivityTypes.Message, id: messageId, attachments: [toAttachment(card)] });
+      await context.updateActivity({
+        type: ActivityTypes.Message,
+        id: messageId,
+        attachments: [toAttachment(card)],
+      });
     } catch (err) {
-      this.deps.logger.warn({ err: String((err as Error).message ?? err), activityId: context.activity.id }, 'could not update the clicked card for other devices');
+      this.deps.logger.warn(
+        { err: String((err as Error).message ?? err), activityId: context.activity.id },
+        'could not update the clicked card for other devices',
+      );
     }
   }
 
-  private actionContext(turn: TurnContext, caller: Caller | undefined, source: ActionContext['source']): ActionContext {
+  private actionContext(
+    turn: TurnContext,
+    caller: Caller | undefined,
+    source: ActionContext['source'],
+  ): ActionContext {
     return { turn, caller: caller ?? { aadObjectId: '', name: '' }, source };
   }
 
   private async message(context: TurnContext): Promise<void> {
     const activity = context.activity;
-    if (activity.conversation.conversationType === 'channel' || activity.conversation.conversationType === 'groupChat') {
+    if (
+      activity.conversation.conversationType === 'channel' ||
+      activity.conversation.conversationType === 'groupChat'
+    ) {
       // In shared conversations the bot speaks only when spoken to.
-      const mentioned = TurnContext.getMentions(activity).some((m) => m.mentioned.id === activity.recipient.id);
+      const mentioned = TurnContext.getMentions(activity).some(
+        (m) => m.mentioned.id === activity.recipient.id,
+      );
       if (!mentioned) return;
       const team = (activity.channelData as { team?: TeamInfo } | undefined)?.team;
       if (team) await this.deps.itTeam.mentioned(context, team);
@@ -120,7 +151,9 @@ export class MfaBot extends TeamsActivityHandler {
       return;
     }
     const answer = await this.deps.text.route(this.actionContext(context, caller, 'text'));
-    await context.sendActivity(typeof answer === 'string' ? answer : { attachments: [toAttachment(answer)] });
+    await context.sendActivity(
+      typeof answer === 'string' ? answer : { attachments: [toAttachment(answer)] },
+    );
   }
 
   private async greet(context: TurnContext): Promise<void> {

@@ -10,7 +10,7 @@ import type { AuditLog } from '../services/audit/log';
 import type { Logger } from '../services/logger';
 import type { RateLimiter } from '../services/ratelimit';
 import {
-  ChannelTokenVerifier,
+  type ChannelTokenVerifier,
   SigningKeysUnavailable,
   TokenRefusal,
   type TokenRefusalReason,
@@ -29,7 +29,8 @@ const SERVICE_UNAVAILABLE = 503;
  */
 export class InboundRefusal extends AuthenticationError {
   constructor(
-    readonly reason: TokenRefusalReason | 'service-url-not-allowed' | 'signing-keys-unavailable' | 'not-supported',
+    readonly reason:
+      TokenRefusalReason | 'service-url-not-allowed' | 'signing-keys-unavailable' | 'not-supported',
     status: number,
   ) {
     super(reason, status);
@@ -79,7 +80,10 @@ export class ChannelAuthentication extends ConfigurationBotFrameworkAuthenticati
         await this.refuse(activity, err.reason, UNAUTHORIZED, err.claims);
       }
       if (err instanceof SigningKeysUnavailable) {
-        this.options.logger.error({ activityId: activity.id, problem: err.message }, 'cannot check tokens');
+        this.options.logger.error(
+          { activityId: activity.id, problem: err.message },
+          'cannot check tokens',
+        );
         throw new InboundRefusal('signing-keys-unavailable', SERVICE_UNAVAILABLE);
       }
       throw err;
@@ -95,7 +99,9 @@ export class ChannelAuthentication extends ConfigurationBotFrameworkAuthenticati
       true,
     );
     return {
-      audience: this.settings.ToChannelFromBotOAuthScope ?? AuthenticationConstants.ToChannelFromBotOAuthScope,
+      audience:
+        this.settings.ToChannelFromBotOAuthScope ??
+        AuthenticationConstants.ToChannelFromBotOAuthScope,
       callerId: this.settings.CallerId,
       claimsIdentity,
       connectorFactory: this.createConnectorFactory(claimsIdentity),
@@ -142,7 +148,10 @@ export class ChannelAuthentication extends ConfigurationBotFrameworkAuthenticati
           },
         })
         .catch((err: unknown) =>
-          logger.error({ activityId: activity.id, problem: (err as Error).message }, 'could not audit a refusal'),
+          logger.error(
+            { activityId: activity.id, problem: (err as Error).message },
+            'could not audit a refusal',
+          ),
         );
     }
     throw new InboundRefusal(reason, status);
@@ -155,5 +164,7 @@ function short(value: unknown): string | undefined {
 }
 
 function hostOf(serviceUrl: string | undefined): string | undefined {
-  return serviceUrl && URL.canParse(serviceUrl) ? new URL(serviceUrl).host.slice(0, 128) : undefined;
+  return serviceUrl && URL.canParse(serviceUrl)
+    ? new URL(serviceUrl).host.slice(0, 128)
+    : undefined;
 }

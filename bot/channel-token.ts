@@ -209,7 +209,10 @@ class SigningKeys {
     const usable = new Map<string, SigningKey>();
     for (const jwk of keys) {
       if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e) continue;
-      const key = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e } as JsonWebKey, format: 'jwk' });
+      const key = createPublicKey({
+        key: { kty: 'RSA', n: jwk.n, e: jwk.e } as JsonWebKey,
+        format: 'jwk',
+      });
       usable.set(jwk.kid, { key, endorsements: jwk.endorsements ?? [] });
     }
     return usable;

@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-import { loadConfig, storageSettings, ConfigError, type AppConfig, type StorageSettings } from './config';
+import {
+  loadConfig,
+  storageSettings,
+  ConfigError,
+  type AppConfig,
+  type StorageSettings,
+} from './config';
 import { createLogger } from '../services/logger';
 
 const HELP = `mfa-bot: Microsoft Authenticator onboarding bot for Microsoft Teams
@@ -44,12 +50,22 @@ const commands: Record<string, Handler> = {
     const { runAuditCommand } = await import('../services/audit/cli');
     // Verify and export open the database read-only, whatever its journal mode.
     const { dataDir } = storageOrExit();
-    return runAuditCommand(args, dataDir, { stdout: process.stdout, stderr: process.stderr }, process.env);
+    return runAuditCommand(
+      args,
+      dataDir,
+      { stdout: process.stdout, stderr: process.stderr },
+      process.env,
+    );
   },
   campaign: async (args) => {
     const { runCampaignCommand } = await import('../services/campaigns/cli');
     const { dataDir, journalMode } = storageOrExit();
-    return runCampaignCommand(args, dataDir, { stdout: process.stdout, stderr: process.stderr }, journalMode);
+    return runCampaignCommand(
+      args,
+      dataDir,
+      { stdout: process.stdout, stderr: process.stderr },
+      journalMode,
+    );
   },
   package: async (args) => {
     const { runPackageCommand } = await import('../manifest/build');

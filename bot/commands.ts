@@ -82,7 +82,8 @@ export const COMMANDS: readonly Command[] = [
   {
     title: 'review questions',
     label: 'Review staff questions',
-    description: 'Admins and IT: map questions I could not answer to an article, or mark them off-topic',
+    description:
+      'Admins and IT: map questions I could not answer to an article, or mark them off-topic',
     audience: 'admin',
     verb: VERBS.kbReview,
     aliases: ['kb review', 'review kb', 'review', 'question queue'],
@@ -113,6 +114,7 @@ export function matchCommand(text: string, available?: ReadonlySet<string>): Com
   return COMMANDS.find(
     (c) =>
       (!available || available.has(c.verb)) &&
-      (normalizeCommandText(c.title) === said || c.aliases.some((a) => normalizeCommandText(a) === said)),
+      (normalizeCommandText(c.title) === said ||
+        c.aliases.some((a) => normalizeCommandText(a) === said)),
   );
 }

@@ -145,7 +145,9 @@ const EnvSchema = z.object({
   TAP_MAX_PER_HOUR: integer(5, 1, 100),
   VERIFICATION_TTL_MINUTES: integer(30, 1, 1440),
   USER_TURNS_PER_MINUTE: integer(30, 1, 10_000),
-  AUDIT_KEY: optionalText.pipe(z.string().min(AUDIT_KEY_MIN_LENGTH, `must be ${AUDIT_KEY_HINT}`).optional()),
+  AUDIT_KEY: optionalText.pipe(
+    z.string().min(AUDIT_KEY_MIN_LENGTH, `must be ${AUDIT_KEY_HINT}`).optional(),
+  ),
   AUDIT_HEAD_FILE: optionalText,
   AUDIT_RETENTION_YEARS: integer(6, 1, 100),
   TENANT_TURNS_PER_MINUTE: integer(3000, 1, 1_000_000),
@@ -286,16 +288,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
  *   own (MicrosoftAppId): TeamsAppInstallation.ReadWriteSelfForUser.All lets an app install
  *   only itself, so another app for Graph would be refused for every person.
  */
-function teamsAppProblems(env: Env, graph: { appId: string; graphAppId: string | undefined; variable: string } | undefined): string[] {
+function teamsAppProblems(
+  env: Env,
+  graph: { appId: string; graphAppId: string | undefined; variable: string } | undefined,
+): string[] {
   const problems: string[] = [];
   const manifestId = env.TEAMS_APP_ID;
   const catalogId = env.TEAMS_APP_CATALOG_ID;
   if (manifestId && catalogId && manifestId.toLowerCase() === catalogId.toLowerCase()) {
     problems.push(
-      'TEAMS_APP_CATALOG_ID: this is the manifest id (TEAMS_APP_ID); the practice\'s Teams app catalog gives the published app another id. Leave TEAMS_APP_CATALOG_ID empty to look it up from TEAMS_APP_ID',
+      "TEAMS_APP_CATALOG_ID: this is the manifest id (TEAMS_APP_ID); the practice's Teams app catalog gives the published app another id. Leave TEAMS_APP_CATALOG_ID empty to look it up from TEAMS_APP_ID",
     );
   }
-  if (graph && (manifestId || catalogId) && graph.graphAppId?.toLowerCase() !== graph.appId.toLowerCase()) {
+  if (
+    graph &&
+    (manifestId || catalogId) &&
+    graph.graphAppId?.toLowerCase() !== graph.appId.toLowerCase()
+  ) {
     problems.push(
       `${graph.variable}: installing the bot for people (${manifestId ? 'TEAMS_APP_ID' : 'TEAMS_APP_CATALOG_ID'}) needs Microsoft Graph to sign in as the bot's own app (MicrosoftAppId ${graph.appId}), ` +
         `the app the manifest's webApplicationInfo.id names; Graph signs in as ${graph.graphAppId ?? 'no app'}. ` +
@@ -313,7 +322,9 @@ type Host = 'app-service' | 'other';
  * the bot's password. Refusing to start makes App Service restart the bot, and read it again.
  */
 function unresolvedKeyVaultReferences(source: NodeJS.ProcessEnv): string[] {
-  return ENV_VARIABLES.filter((name) => source[name]?.trim().startsWith('@Microsoft.KeyVault(')).map(
+  return ENV_VARIABLES.filter((name) =>
+    source[name]?.trim().startsWith('@Microsoft.KeyVault('),
+  ).map(
     (name) =>
       `${name}: App Service could not read it from Key Vault; check that the web app's identity may read the secret, then restart`,
   );
@@ -337,7 +348,11 @@ export interface StorageSettings {
  * Throws a ConfigError naming DATA_DIR or SQLITE_JOURNAL_MODE when the host cannot keep them.
  */
 export function storageSettings(source: NodeJS.ProcessEnv = process.env): StorageSettings {
-  const parsed = EnvSchema.pick({ DATA_DIR: true, SQLITE_JOURNAL_MODE: true, ...AZURE_PICK }).safeParse(source);
+  const parsed = EnvSchema.pick({
+    DATA_DIR: true,
+    SQLITE_JOURNAL_MODE: true,
+    ...AZURE_PICK,
+  }).safeParse(source);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
@@ -361,11 +376,17 @@ type StorageEnv = Pick<Env, 'DATA_DIR' | 'SQLITE_JOURNAL_MODE' | keyof typeof AZ
  * outside /home/site (replaced by every deployment), and SQLite uses DELETE, not WAL: WAL's
  * shared memory is not safe on the network share behind /home.
  */
-function resolveStorage(env: StorageEnv, host: Host): { storage: StorageSettings; problems: string[] } {
+function resolveStorage(
+  env: StorageEnv,
+  host: Host,
+): { storage: StorageSettings; problems: string[] } {
   if (env.STORAGE === 'azure') {
     // Several instances share the account; DATA_DIR keeps only the demo's own files.
     const { settings, problems } = azureStorageSettings(env, host === 'app-service');
-    const dataDir = host === 'app-service' ? path.posix.resolve(env.DATA_DIR ?? APP_SERVICE_DATA_DIR) : path.resolve(env.DATA_DIR ?? DEFAULT_DATA_DIR);
+    const dataDir =
+      host === 'app-service'
+        ? path.posix.resolve(env.DATA_DIR ?? APP_SERVICE_DATA_DIR)
+        : path.resolve(env.DATA_DIR ?? DEFAULT_DATA_DIR);
     return { storage: { dataDir, journalMode: 'wal', azure: settings, warnings: [] }, problems };
   }
   if (host !== 'app-service') {
@@ -425,7 +446,11 @@ function shared(env: Env, storage: StorageSettings) {
     tapMaxPerHour: env.TAP_MAX_PER_HOUR,
     verificationTtlMinutes: env.VERIFICATION_TTL_MINUTES,
     userTurnsPerMinute: env.USER_TURNS_PER_MINUTE,
-    audit: { key: env.AUDIT_KEY, headFile: env.AUDIT_HEAD_FILE, retentionYears: env.AUDIT_RETENTION_YEARS },
+    audit: {
+      key: env.AUDIT_KEY,
+      headFile: env.AUDIT_HEAD_FILE,
+      retentionYears: env.AUDIT_RETENTION_YEARS,
+    },
     tenantTurnsPerMinute: env.TENANT_TURNS_PER_MINUTE,
     secondVerifierMayBeAdmin: env.SECOND_VERIFIER_MAY_BE_ADMIN === 'true',
     graphSimPort: env.GRAPH_SIM_PORT,
@@ -458,7 +483,12 @@ function demoConfig(env: Env, storage: StorageSettings): AppConfig {
     mode: 'demo',
     // The demo has no inbound authentication, so it never listens beyond this machine.
     host: '127.0.0.1',
-    bot: { appId: '', appType: 'MultiTenant', authSettings: {}, serviceUrlHosts: env.SERVICE_URL_HOSTS },
+    bot: {
+      appId: '',
+      appType: 'MultiTenant',
+      authSettings: {},
+      serviceUrlHosts: env.SERVICE_URL_HOSTS,
+    },
     tenantId: practice.tenantId,
     graph: {
       ...graphTuning(env),
@@ -470,12 +500,18 @@ function demoConfig(env: Env, storage: StorageSettings): AppConfig {
       admin: env.ADMIN_GROUP_ID ?? byName('Practice Admins'),
       roles,
       privileged: env.PRIVILEGED_GROUP_ID,
-      nudgeExclude: env.NUDGE_EXCLUDE_GROUP_ID ?? practice.groups.find((g) => g.displayName === 'MFA Exclusions')?.id,
+      nudgeExclude:
+        env.NUDGE_EXCLUDE_GROUP_ID ??
+        practice.groups.find((g) => g.displayName === 'MFA Exclusions')?.id,
     },
     itPhone: env.IT_PHONE ?? '555-0100 ext. 200',
-    mailSender: env.MAIL_SENDER ?? `it-helpdesk@${practice.users[0]?.userPrincipalName.split('@')[1] ?? 'example.org'}`,
+    mailSender:
+      env.MAIL_SENDER ??
+      `it-helpdesk@${practice.users[0]?.userPrincipalName.split('@')[1] ?? 'example.org'}`,
     // The demo app as the stand-in's catalog has it: its catalog id is looked up from this.
-    teamsAppId: env.TEAMS_APP_ID ?? (env.TEAMS_APP_CATALOG_ID ? undefined : (DEMO_TEAMS_APP.externalId ?? undefined)),
+    teamsAppId:
+      env.TEAMS_APP_ID ??
+      (env.TEAMS_APP_CATALOG_ID ? undefined : (DEMO_TEAMS_APP.externalId ?? undefined)),
   };
 }
 
@@ -484,7 +520,7 @@ function demoConfig(env: Env, storage: StorageSettings): AppConfig {
  * credential (a secret, a certificate or a managed identity) is checked separately.
  */
 const REQUIRED_IN_PRODUCTION = {
-  MicrosoftAppId: 'the bot\'s Entra app id; the local demo never runs on Azure App Service',
+  MicrosoftAppId: "the bot's Entra app id; the local demo never runs on Azure App Service",
   MicrosoftAppTenantId: 'the tenant this bot serves; activities from other tenants are refused',
   IT_GROUP_ID: 'the Entra group whose members handle escalations',
   ADMIN_GROUP_ID: 'the Entra group of practice admins',
@@ -496,10 +532,15 @@ const REQUIRED_IN_PRODUCTION = {
 /** Variables production refuses to start without (besides the bot's credential). */
 export const PRODUCTION_REQUIRED_VARIABLES: readonly string[] = Object.keys(REQUIRED_IN_PRODUCTION);
 
-function productionConfig(env: Env, storage: StorageSettings, storageProblems: string[]): AppConfig {
+function productionConfig(
+  env: Env,
+  storage: StorageSettings,
+  storageProblems: string[],
+): AppConfig {
   const problems: string[] = [];
   for (const [name, why] of Object.entries(REQUIRED_IN_PRODUCTION)) {
-    if (!env[name as keyof typeof REQUIRED_IN_PRODUCTION]) problems.push(`${name} is required in production (${why})`);
+    if (!env[name as keyof typeof REQUIRED_IN_PRODUCTION])
+      problems.push(`${name} is required in production (${why})`);
   }
   problems.push(...storageProblems);
   const appId = env.MicrosoftAppId ?? '';
@@ -507,32 +548,49 @@ function productionConfig(env: Env, storage: StorageSettings, storageProblems: s
   const botHasSecret = Boolean(env.MicrosoftAppPassword);
   const botHasCert = Boolean(env.CertificateThumbprint && env.CertificatePrivateKey);
   if (env.MicrosoftAppType === 'UserAssignedMsi') {
-    if (botHasSecret) problems.push('MicrosoftAppPassword must be empty when MicrosoftAppType is UserAssignedMsi');
+    if (botHasSecret)
+      problems.push('MicrosoftAppPassword must be empty when MicrosoftAppType is UserAssignedMsi');
   } else if (!botHasSecret && !botHasCert) {
     problems.push(
       'MicrosoftAppPassword (or CertificateThumbprint with CertificatePrivateKey) is required in production',
     );
   }
   if (env.MicrosoftAppType === 'MultiTenant') {
-    problems.push('MicrosoftAppType: use SingleTenant or UserAssignedMsi; multi-tenant bots are retired for new registrations');
+    problems.push(
+      'MicrosoftAppType: use SingleTenant or UserAssignedMsi; multi-tenant bots are retired for new registrations',
+    );
   }
-  const graphClientId = env.GRAPH_CLIENT_ID ?? (env.MicrosoftAppType === 'UserAssignedMsi' ? undefined : appId);
-  const graphSecret = env.GRAPH_CLIENT_SECRET ?? (env.GRAPH_CLIENT_ID ? undefined : env.MicrosoftAppPassword);
+  const graphClientId =
+    env.GRAPH_CLIENT_ID ?? (env.MicrosoftAppType === 'UserAssignedMsi' ? undefined : appId);
+  const graphSecret =
+    env.GRAPH_CLIENT_SECRET ?? (env.GRAPH_CLIENT_ID ? undefined : env.MicrosoftAppPassword);
   const graphByIdentity = env.MicrosoftAppType === 'UserAssignedMsi' && !env.GRAPH_CLIENT_ID;
   if (!graphByIdentity && !graphSecret && !env.GRAPH_CERTIFICATE_PATH) {
     // Without GRAPH_CLIENT_ID, Graph uses the bot's secret: a missing one is named above.
     if (env.GRAPH_CLIENT_ID) {
-      problems.push('GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_PATH is required when GRAPH_CLIENT_ID is set');
+      problems.push(
+        'GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_PATH is required when GRAPH_CLIENT_ID is set',
+      );
     } else if (botHasCert) {
-      problems.push('GRAPH_CERTIFICATE_PATH is required for Graph when the bot signs in with a certificate');
+      problems.push(
+        'GRAPH_CERTIFICATE_PATH is required for Graph when the bot signs in with a certificate',
+      );
     }
   }
   if (graphByIdentity && !env.AZURE_CLIENT_ID) {
-    problems.push('AZURE_CLIENT_ID is required to reach Graph with a user-assigned managed identity');
+    problems.push(
+      'AZURE_CLIENT_ID is required to reach Graph with a user-assigned managed identity',
+    );
   }
   if (appId) {
     const graphAppId = graphByIdentity ? env.AZURE_CLIENT_ID : graphClientId;
-    problems.push(...teamsAppProblems(env, { appId, graphAppId, variable: graphByIdentity ? 'AZURE_CLIENT_ID' : 'GRAPH_CLIENT_ID' }));
+    problems.push(
+      ...teamsAppProblems(env, {
+        appId,
+        graphAppId,
+        variable: graphByIdentity ? 'AZURE_CLIENT_ID' : 'GRAPH_CLIENT_ID',
+      }),
+    );
   }
   if (problems.length) throw new ConfigError(problems);
 

@@ -19,7 +19,11 @@ export interface RunningStack {
  * Runs the bot. In demo mode the Graph stand-in starts first (the bot trusts its certificate),
  * and with `withPlayground` the Agents Playground starts last, signed in as DEMO_USER.
  */
-export async function startStack(config: AppConfig, logger: Logger, withPlayground: boolean): Promise<RunningStack> {
+export async function startStack(
+  config: AppConfig,
+  logger: Logger,
+  withPlayground: boolean,
+): Promise<RunningStack> {
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const s of stoppers.reverse()) {

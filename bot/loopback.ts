@@ -15,7 +15,11 @@ function loopbackListen(this: net.Server, ...args: unknown[]): net.Server {
   }
   if (first && typeof first === 'object' && !('fd' in first) && !('path' in first)) {
     const options = first as net.ListenOptions;
-    if (!options.host) return originalListen.apply(this, [{ ...options, host: '127.0.0.1' }, ...args.slice(1)] as never);
+    if (!options.host)
+      return originalListen.apply(this, [
+        { ...options, host: '127.0.0.1' },
+        ...args.slice(1),
+      ] as never);
   }
   if (first === undefined || typeof first === 'function') {
     return originalListen.apply(this, [0, '127.0.0.1', ...args] as never);

@@ -27,9 +27,13 @@ export interface RunningPlayground {
  * practice, bound to loopback, with telemetry off and no browser opened.
  */
 export async function startPlayground(o: PlaygroundOptions): Promise<RunningPlayground> {
-  const me = o.practice.users.find((u) => u.userPrincipalName.toLowerCase() === o.userPrincipalName.toLowerCase());
+  const me = o.practice.users.find(
+    (u) => u.userPrincipalName.toLowerCase() === o.userPrincipalName.toLowerCase(),
+  );
   if (!me) {
-    throw new Error(`DEMO_USER ${o.userPrincipalName} is not in the demo practice; pick one of its UPNs`);
+    throw new Error(
+      `DEMO_USER ${o.userPrincipalName} is not in the demo practice; pick one of its UPNs`,
+    );
   }
   if (!(await portIsFree(o.port))) {
     throw new Error(`port ${o.port} is busy; stop what uses it or set PLAYGROUND_PORT`);
@@ -78,7 +82,10 @@ export async function startPlayground(o: PlaygroundOptions): Promise<RunningPlay
     await waitForHttp(url, child, 60_000);
   } catch (err) {
     child.kill('SIGTERM');
-    throw new Error(`the Agents Playground did not start: ${(err as Error).message}\n${output.join('').slice(-2000)}`);
+    throw new Error(
+      `the Agents Playground did not start: ${(err as Error).message}\n${output.join('').slice(-2000)}`,
+      { cause: err },
+    );
   }
   o.logger.debug({ url }, 'playground started');
   return {

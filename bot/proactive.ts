@@ -1,11 +1,19 @@
-import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import {
+  type TurnContext,
+  type Activity,
+  type CloudAdapter,
+  type ConversationReference,
+} from 'botbuilder';
 import { describeSendError } from '../services/campaigns/failures';
 import type { SendBudget } from '../services/send-budget';
 import type { ConversationDirectory } from '../services/storage/conversations';
 
 /** The bot could not reach someone it meant to message. */
 export class UnreachableError extends Error {
-  constructor(readonly userId: string, reason: string) {
+  constructor(
+    readonly userId: string,
+    reason: string,
+  ) {
     super(`cannot message ${userId}: ${reason}`);
     this.name = 'UnreachableError';
   }
@@ -34,13 +42,21 @@ export class Proactive {
   ) {}
 
   /** Sends to a person's 1:1 chat; returns the new activity id. */
-  async toUser(userId: string, activity: Partial<Activity>, options: SendOptions = {}): Promise<string | undefined> {
+  async toUser(
+    userId: string,
+    activity: Partial<Activity>,
+    options: SendOptions = {},
+  ): Promise<string | undefined> {
     const ref = await this.conversations.user(userId);
     if (!ref) throw new UnreachableError(userId, 'no saved conversation');
     return this.toConversation(ref, activity, options);
   }
 
-  async toConversation(ref: Partial<ConversationReference>, activity: Partial<Activity>, options: SendOptions = {}): Promise<string | undefined> {
+  async toConversation(
+    ref: Partial<ConversationReference>,
+    activity: Partial<Activity>,
+    options: SendOptions = {},
+  ): Promise<string | undefined> {
     let id: string | undefined;
     await this.run(ref, options, async (context) => {
       id = (await context.sendActivity(activity))?.id;
@@ -49,7 +65,12 @@ export class Proactive {
   }
 
   /** Replaces a message the bot sent earlier (a shared card, say). */
-  async update(ref: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>, options: SendOptions = {}): Promise<void> {
+  async update(
+    ref: Partial<ConversationReference>,
+    activityId: string,
+    activity: Partial<Activity>,
+    options: SendOptions = {},
+  ): Promise<void> {
     await this.run(ref, options, async (context) => {
       await context.updateActivity({ ...activity, id: activityId });
     });
@@ -60,18 +81,26 @@ export class Proactive {
    * a failure would go to the turn error handler, which would "apologise" to the very person the
    * message failed to reach, and the caller would believe it was delivered.
    */
-  private async run(ref: Partial<ConversationReference>, options: SendOptions, work: (context: TurnContext) => Promise<void>): Promise<void> {
+  private async run(
+    ref: Partial<ConversationReference>,
+    options: SendOptions,
+    work: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
     const key = `conversation:${ref.conversation?.id ?? ''}`;
     if (!options.pacedByCaller) await this.budget.acquire(key, 'priority');
     let failure: { error: unknown } | undefined;
     try {
-      await this.adapter.continueConversationAsync(this.appId, ref, async (context: TurnContext) => {
-        try {
-          await work(context);
-        } catch (error) {
-          failure = { error };
-        }
-      });
+      await this.adapter.continueConversationAsync(
+        this.appId,
+        ref,
+        async (context: TurnContext) => {
+          try {
+            await work(context);
+          } catch (error) {
+            failure = { error };
+          }
+        },
+      );
     } catch (error) {
       failure = { error };
     }

@@ -21,7 +21,11 @@ export interface RequestDeps {
 export class ItRequests {
   constructor(private readonly deps: RequestDeps) {}
 
-  async open(caller: Caller, kind: TicketKind, details: Ticket['details']): Promise<Ticket & { joined?: boolean }> {
+  async open(
+    caller: Caller,
+    kind: TicketKind,
+    details: Ticket['details'],
+  ): Promise<Ticket & { joined?: boolean }> {
     const { tickets, directory, groups, logger } = this.deps;
     const requesterId = caller.aadObjectId;
     const existing = await tickets.openFor(requesterId, kind);

@@ -14,21 +14,39 @@ export interface RunningServer {
 }
 
 /** Opens the HTTP endpoint for a built app: POST /api/messages, GET /healthz and the tab. */
-export async function startServer(app: BotApp, port = app.config.port, host = app.config.host): Promise<RunningServer> {
+export async function startServer(
+  app: BotApp,
+  port = app.config.port,
+  host = app.config.host,
+): Promise<RunningServer> {
   const server = restify.createServer({ name: 'mfa-bot', handleUncaughtExceptions: false });
-  const parseBody = restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true });
+  const parseBody = restify.plugins.bodyParser({
+    maxBodySize: MAX_BODY_BYTES,
+    mapParams: false,
+    rejectUnknown: true,
+  });
   const log = app.logger;
 
   server.post('/api/messages', jsonOnly, parseBody, async (req, res) => {
     const body: unknown = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string' || !(body as { type: string }).type.trim()) {
-      res.send(400, { error: 'The body must be a Bot Framework activity: a JSON object with a "type".' });
+    if (
+      typeof body !== 'object' ||
+      body === null ||
+      Array.isArray(body) ||
+      typeof (body as { type?: unknown }).type !== 'string' ||
+      !(body as { type: string }).type.trim()
+    ) {
+      res.send(400, {
+        error: 'The body must be a Bot Framework activity: a JSON object with a "type".',
+      });
       return;
     }
     const activity = withDates(body as Activity);
     try {
       const authorization = String(req.headers.authorization ?? '');
-      const invoke = await app.adapter.run(authorization, activity, (context) => app.bot.run(context));
+      const invoke = await app.adapter.run(authorization, activity, (context) =>
+        app.bot.run(context),
+      );
       if (invoke?.body === undefined) res.send(invoke?.status ?? 200);
       else res.send(invoke.status, invoke.body);
     } catch (err) {
@@ -52,7 +70,10 @@ export async function startServer(app: BotApp, port = app.config.port, host = ap
   });
 
   server.on('restifyError', (req, _res, err, next) => {
-    log.warn({ status: err.statusCode, path: req.path?.(), message: err.message }, 'request refused');
+    log.warn(
+      { status: err.statusCode, path: req.path?.(), message: err.message },
+      'request refused',
+    );
     return next();
   });
 
@@ -78,7 +99,10 @@ export async function startServer(app: BotApp, port = app.config.port, host = ap
  * or multipart without asking first); a JSON post from a page needs CORS, which is never granted.
  */
 function jsonOnly(req: restify.Request, res: restify.Response, next: restify.Next): void {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
   if (type !== 'application/json') {
     res.send(415, { error: 'Send the activity as application/json.' });
     return next(false);

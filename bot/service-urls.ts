@@ -1,4 +1,7 @@
-import type { ServiceClientCredentials, ServiceClientCredentialsFactory } from 'botframework-connector';
+import type {
+  ServiceClientCredentials,
+  ServiceClientCredentialsFactory,
+} from 'botframework-connector';
 import type { Logger } from '../services/logger';
 
 /**
@@ -89,7 +92,12 @@ export class ServiceUrlBoundCredentials implements ServiceClientCredentialsFacto
     loginEndpoint: string,
     validateAuthority: boolean,
   ): Promise<ServiceClientCredentials> {
-    const credentials = await this.inner.createCredentials(appId, audience, loginEndpoint, validateAuthority);
+    const credentials = await this.inner.createCredentials(
+      appId,
+      audience,
+      loginEndpoint,
+      validateAuthority,
+    );
     return {
       signRequest: async (request: WebResource) => {
         const problem = this.policy.refusal(request.url);

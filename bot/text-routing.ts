@@ -19,7 +19,8 @@ const INTENT_VERBS: Partial<Record<Intent, string>> = {
 };
 
 const INTAKE_PROBLEMS = {
-  'too-long': 'That message is too long for me. Please tell me the problem in a sentence or two, like "no notification on my phone".',
+  'too-long':
+    'That message is too long for me. Please tell me the problem in a sentence or two, like "no notification on my phone".',
   'not-text': "I can only read plain text. Please type what's happening in a sentence or two.",
 } as const;
 
@@ -45,12 +46,16 @@ export class TextRouter {
   async route(ctx: ActionContext): Promise<CardJson | string> {
     const activity = ctx.turn.activity;
     const intake = readTyped(TurnContext.removeRecipientMention(activity) ?? '');
-    if (!intake.ok) return intake.problem === 'empty' ? this.deps.menu(ctx) : INTAKE_PROBLEMS[intake.problem];
+    if (!intake.ok)
+      return intake.problem === 'empty' ? this.deps.menu(ctx) : INTAKE_PROBLEMS[intake.problem];
     const text = intake.text;
     const screened = screenText(text);
     if (screened.verdict === 'sensitive') {
       // Not stored, not forwarded, not logged: only the kind of thing it looked like.
-      this.deps.logger.info({ activityId: activity.id, kinds: screened.kinds }, 'sensitive text screened out');
+      this.deps.logger.info(
+        { activityId: activity.id, kinds: screened.kinds },
+        'sensitive text screened out',
+      );
       return `${screened.reason} I have not kept that message.`;
     }
     const { actions } = this.deps;

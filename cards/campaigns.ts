@@ -1,4 +1,9 @@
-import { formatDeadline, type CampaignSpec, type Person, type Recipient } from '../services/campaigns/model';
+import {
+  formatDeadline,
+  type CampaignSpec,
+  type Person,
+  type Recipient,
+} from '../services/campaigns/model';
 import type { CampaignCardData } from '../services/campaigns/report';
 import type { CampaignViews } from '../services/campaigns/views';
 import { expandCard, type CardJson } from './render';
@@ -19,7 +24,9 @@ export function nudgeCard(
   let lines: string[];
   switch (spec.kind) {
     case 'deadline':
-      title = by ? `Please set up Microsoft Authenticator by ${by}` : 'Please set up Microsoft Authenticator soon';
+      title = by
+        ? `Please set up Microsoft Authenticator by ${by}`
+        : 'Please set up Microsoft Authenticator soon';
       lines = [
         `Hi ${first}, a reminder: Microsoft Authenticator needs to be set up${by ? ` by ${by}` : ' soon'}. After that, signing in to work apps will ask for it.`,
         fiveMinutes,
@@ -58,7 +65,11 @@ const FIRST_NAME = '@@first-name@@';
 export class NudgeCards {
   private readonly expanded = new Map<string, string>();
 
-  render(campaign: { id: string; spec: CampaignSpec; createdBy: Person }, recipient: Pick<Recipient, 'name'>, round: number): CardJson {
+  render(
+    campaign: { id: string; spec: CampaignSpec; createdBy: Person },
+    recipient: Pick<Recipient, 'name'>,
+    round: number,
+  ): CardJson {
     const key = `${campaign.id}:${round}`;
     let json = this.expanded.get(key);
     if (json === undefined) {

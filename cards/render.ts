@@ -29,7 +29,8 @@ export function templateNames(): string[] {
 /** Expands a template with data. Data is plain values: the template decides what shows. */
 export function expandCard(name: string, data: object): CardJson {
   const card = template(name).expand({ $root: data }) as CardJson;
-  if (!card || card.type !== 'AdaptiveCard') throw new Error(`card template ${name} did not expand to a card`);
+  if (!card || card.type !== 'AdaptiveCard')
+    throw new Error(`card template ${name} did not expand to a card`);
   return card;
 }
 

@@ -4,7 +4,10 @@ import path from 'node:path';
 function findRoot(start: string): string {
   let dir = start;
   for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'services'))) {
+    if (
+      fs.existsSync(path.join(dir, 'package.json')) &&
+      fs.existsSync(path.join(dir, 'services'))
+    ) {
       return dir;
     }
     const parent = path.dirname(dir);

@@ -15,7 +15,10 @@ export class RateLimiter {
   take(key: string): boolean {
     const t = this.now();
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: t };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((t - bucket.at) * this.perMinute) / 60_000);
+    bucket.tokens = Math.min(
+      this.burst,
+      bucket.tokens + ((t - bucket.at) * this.perMinute) / 60_000,
+    );
     bucket.at = t;
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;

@@ -47,7 +47,13 @@ export class Scheduler {
     private readonly logger: Logger,
     options: SchedulerOptions = {},
   ) {
-    this.opts = { pollMs: 1000, leaseMs: 120_000, maxAttempts: 5, retryDelayMs: 30_000, ...options };
+    this.opts = {
+      pollMs: 1000,
+      leaseMs: 120_000,
+      maxAttempts: 5,
+      retryDelayMs: 30_000,
+      ...options,
+    };
   }
 
   register<P>(kind: string, handler: JobHandler<P>): void {
@@ -59,7 +65,12 @@ export class Scheduler {
    * Stores a job. With an id, scheduling again replaces the pending job of that id (one snooze
    * reminder per person, say) instead of adding a second one.
    */
-  async schedule<P>(kind: string, dueAt: Date, payload: P, id: string = randomUUID()): Promise<string> {
+  async schedule<P>(
+    kind: string,
+    dueAt: Date,
+    payload: P,
+    id: string = randomUUID(),
+  ): Promise<string> {
     const job: Job<P> = {
       id,
       kind,
@@ -164,7 +175,10 @@ export class Scheduler {
     const leaseUntil = new Date(this.clock.now().getTime() + this.opts.leaseMs).toISOString();
     let etag: string;
     try {
-      etag = await this.store.put(COLLECTION, job.id, job, { etag: doc.etag, index: DUE + leaseUntil });
+      etag = await this.store.put(COLLECTION, job.id, job, {
+        etag: doc.etag,
+        index: DUE + leaseUntil,
+      });
     } catch (err) {
       if (err instanceof ConflictError) return false; // another loop claimed it
       throw err;
@@ -181,9 +195,11 @@ export class Scheduler {
       const index = giveUp ? FAILED + this.clock.now().toISOString() : DUE + retryAt.toISOString();
       if (giveUp) log.error({ err }, 'job failed for good');
       else log.warn({ err, retryAt }, 'job failed; will retry');
-      await this.store.put(COLLECTION, job.id, { ...job, lastError }, { etag, index }).catch((e: unknown) => {
-        log.error({ err: e }, 'could not record the job failure');
-      });
+      await this.store
+        .put(COLLECTION, job.id, { ...job, lastError }, { etag, index })
+        .catch((e: unknown) => {
+          log.error({ err: e }, 'could not record the job failure');
+        });
       return false;
     }
     await this.store.delete(COLLECTION, job.id, { etag }).catch((e: unknown) => {

@@ -79,7 +79,8 @@ export class SendBudget {
 
   constructor(readonly options: SendBudgetOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
-    this.maxRate = options.ratePerSecond * (1 - Math.min(0.5, Math.max(0, options.headroom ?? 0.02)));
+    this.maxRate =
+      options.ratePerSecond * (1 - Math.min(0.5, Math.max(0, options.headroom ?? 0.02)));
     this.reserve = Math.max(0, Math.floor(options.priorityReserve ?? 1));
     this.rate = this.maxRate;
     this.burst = Math.max(1, Math.floor(options.burst ?? 1));
@@ -100,7 +101,9 @@ export class SendBudget {
 
   /** Waits until one request to this conversation may go in this lane, and counts it as sent. */
   async acquire(conversation: string, lane: Lane): Promise<void> {
-    await this.until(() => Math.max(this.conversationWait(conversation, this.now()), this.throttledUntil - this.now()));
+    await this.until(() =>
+      Math.max(this.conversationWait(conversation, this.now()), this.throttledUntil - this.now()),
+    );
     const now = this.now();
     const interval = 1000 / this.rate;
     if (lane === 'priority') {
@@ -119,7 +122,11 @@ export class SendBudget {
     // The last check and the count happen together, so senders waking at once cannot all pass.
     for (;;) {
       const at = this.now();
-      const wait = Math.max(this.throttledUntil - at, this.conversationWait(conversation, at), this.secondWait(at, lane));
+      const wait = Math.max(
+        this.throttledUntil - at,
+        this.conversationWait(conversation, at),
+        this.secondWait(at, lane),
+      );
       if (wait <= 0) {
         this.record(conversation, at);
         this.sends.push(at);
@@ -181,7 +188,11 @@ export class SendBudget {
    * cap by the priority reserve while priority traffic is about.
    */
   private secondWait(now: number, lane: Lane): number {
-    while (this.sendsHead < this.sends.length && this.sends[this.sendsHead]! <= now - 1000 - SECOND_SLACK_MS) this.sendsHead += 1;
+    while (
+      this.sendsHead < this.sends.length &&
+      this.sends[this.sendsHead]! <= now - 1000 - SECOND_SLACK_MS
+    )
+      this.sendsHead += 1;
     if (this.sendsHead > 4096) {
       this.sends.splice(0, this.sendsHead);
       this.sendsHead = 0;
@@ -199,7 +210,12 @@ export class SendBudget {
     let wait = state.notBefore - now;
     for (const w of this.windows) {
       let inWindow = 0;
-      for (let i = state.sent.length - 1; i >= 0 && state.sent[i]! > now - w.ms - WINDOW_SLACK_MS - w.ms * 0.02; i -= 1) inWindow += 1;
+      for (
+        let i = state.sent.length - 1;
+        i >= 0 && state.sent[i]! > now - w.ms - WINDOW_SLACK_MS - w.ms * 0.02;
+        i -= 1
+      )
+        inWindow += 1;
       if (inWindow >= w.limit) {
         // A little past the window: requests don't arrive as evenly as they leave.
         const oldestCounted = state.sent[state.sent.length - w.limit]!;

@@ -20,7 +20,8 @@ export class WindowLimiter {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(readonly options: WindowLimiterOptions) {
-    if (!(options.requests >= 1) || !(options.perMs > 0)) throw new RangeError('a window needs at least one request and a positive length');
+    if (!(options.requests >= 1) || !(options.perMs > 0))
+      throw new RangeError('a window needs at least one request and a positive length');
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }

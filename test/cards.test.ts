@@ -51,7 +51,9 @@ const SAMPLES: Record<string, object> = {
   },
   'onboarding-stuck': {
     step: 'approve',
-    articles: [{ title: 'No notification', steps: ['1. Open the app.', '2. Pull down to refresh.'] }],
+    articles: [
+      { title: 'No notification', steps: ['1. Open the app.', '2. Pull down to refresh.'] },
+    ],
   },
   'onboarding-alternatives': { step: 'install' },
   ticket: {
@@ -101,7 +103,14 @@ const SAMPLES: Record<string, object> = {
     nextPage: 2,
     hasPrev: false,
     prevPage: 0,
-    tickets: [{ id: 'MFA-0001', urgent: false, title: 'MFA-0001 · Lost or stolen phone', subtitle: 'Nora Nguyen · open' }],
+    tickets: [
+      {
+        id: 'MFA-0001',
+        urgent: false,
+        title: 'MFA-0001 · Lost or stolen phone',
+        subtitle: 'Nora Nguyen · open',
+      },
+    ],
   },
   'lost-intake': { notice: '' },
   'lost-status': {
@@ -195,13 +204,15 @@ const SAMPLES: Record<string, object> = {
     notice: '',
     id: 'NUDGE-0001',
     title: 'Nudge NUDGE-0001: 312 people',
-    subtitle: 'Deadline reminder · Not on Authenticator yet · started by Diane Whitaker, Mar 2, 09:12 UTC',
+    subtitle:
+      'Deadline reminder · Not on Authenticator yet · started by Diane Whitaker, Mar 2, 09:12 UTC',
     statusText: 'sending, 120 of 312 done',
     statusColor: 'Accent',
     rateText: 'About 28 a second, about 7 seconds left.',
     facts: [{ title: 'Sent', value: '118 (38%)' }],
     report: ['Registered since the nudge: 14 of 312 (4%) so far.'],
-    exportHint: 'For a list per person, run on the bot\'s server: mfa-bot campaign export NUDGE-0001 --out NUDGE-0001.csv',
+    exportHint:
+      "For a list per person, run on the bot's server: mfa-bot campaign export NUDGE-0001 --out NUDGE-0001.csv",
     canCancel: true,
     cancelTitle: 'Cancel sending',
   },
@@ -224,7 +235,13 @@ const SAMPLES: Record<string, object> = {
     asOf: 'As of Mar 2, 09:12 UTC',
     headline: 'Not ready to enforce: 1 item blocks it',
     headlineColor: 'Attention',
-    blocking: [{ n: 1, title: 'Registration campaign on', reason: 'Off: nobody is asked to set up the app when they sign in.' }],
+    blocking: [
+      {
+        n: 1,
+        title: 'Registration campaign on',
+        reason: 'Off: nobody is asked to set up the app when they sign in.',
+      },
+    ],
     coverage: 'Staff on Microsoft Authenticator: 27 of 62 (44%).',
     checks: [
       {
@@ -234,7 +251,8 @@ const SAMPLES: Record<string, object> = {
         color: 'Attention',
         reason: 'Off: nobody is asked to set up the app when they sign in.',
         risk: 'Without the nudge, the rollout stalls.',
-        fixUrl: 'https://entra.microsoft.com/#view/Microsoft_AAD_IAM/AuthenticationMethodsMenuBlade/~/RegistrationCampaign',
+        fixUrl:
+          'https://entra.microsoft.com/#view/Microsoft_AAD_IAM/AuthenticationMethodsMenuBlade/~/RegistrationCampaign',
         hasFix: true,
         steps: [{ text: '1. Authentication methods → Registration campaign → Edit.' }],
         requests: [
@@ -254,7 +272,8 @@ const SAMPLES: Record<string, object> = {
         color: 'Good',
         reason: '"Require MFA for all users" is on.',
         risk: 'A stolen password is enough.',
-        fixUrl: 'https://entra.microsoft.com/#view/Microsoft_AAD_ConditionalAccess/ConditionalAccessBlade/~/Policies',
+        fixUrl:
+          'https://entra.microsoft.com/#view/Microsoft_AAD_ConditionalAccess/ConditionalAccessBlade/~/Policies',
         hasFix: false,
         steps: [],
         requests: [],
@@ -278,7 +297,8 @@ const SAMPLES: Record<string, object> = {
     title: 'Someone may have got in after push-bombing',
     statusText: 'Open since 09:02 UTC',
     urgent: true,
-    dangerText: 'A sign-in succeeded at 09:01 UTC from 203.0.113.77 (Rotterdam, NL), right after the prompts.',
+    dangerText:
+      'A sign-in succeeded at 09:01 UTC from 203.0.113.77 (Rotterdam, NL), right after the prompts.',
     who: 'Theo Okafor (theo.okafor@riverbendfm.example)',
     when: '2026-03-02 08:58–09:00 UTC',
     prompts: '5 denied or not answered',
@@ -287,7 +307,9 @@ const SAMPLES: Record<string, object> = {
     fraudText: 'Theo Okafor reported a sign-in request as fraud in Authenticator.',
     answerText: "Theo Okafor says: it wasn't me.",
     ticketText: 'Ticket MFA-0012 is open for this.',
-    timeline: ['09:02 UTC MFA Helper: 5 sign-in prompts were denied or not answered from 08:58 UTC'],
+    timeline: [
+      '09:02 UTC MFA Helper: 5 sign-in prompts were denied or not answered from 08:58 UTC',
+    ],
     canAct: true,
     canOpenTicket: true,
     verbs: SIGNIN_VERBS,
@@ -314,10 +336,21 @@ const SAMPLES: Record<string, object> = {
   },
   'signin-summary': {
     title: 'Sign-in alerts 09:00–09:59 UTC: 2 more',
-    intro: 'The hourly limit of alerts was reached, so these 2 were held back to keep the channel readable.',
+    intro:
+      'The hourly limit of alerts was reached, so these 2 were held back to keep the channel readable.',
     lines: [
-      { id: 'ALERT-0006', name: 'Amara Osei', detail: '3 prompts denied or not answered', urgent: false },
-      { id: 'ALERT-0007', name: 'Grace Lindqvist', detail: '1 prompts · reported as fraud', urgent: true },
+      {
+        id: 'ALERT-0006',
+        name: 'Amara Osei',
+        detail: '3 prompts denied or not answered',
+        urgent: false,
+      },
+      {
+        id: 'ALERT-0007',
+        name: 'Grace Lindqvist',
+        detail: '1 prompts · reported as fraud',
+        urgent: true,
+      },
     ],
     footer: 'Open one to see where the sign-ins came from and to act.',
     verbs: SIGNIN_VERBS,
@@ -357,7 +390,11 @@ describe('card templates', () => {
   });
 
   it('reports problems in a broken card', () => {
-    const problems = cardProblems({ type: 'AdaptiveCard', version: '1.6', body: [{ type: 'Nope' }] });
+    const problems = cardProblems({
+      type: 'AdaptiveCard',
+      version: '1.6',
+      body: [{ type: 'Nope' }],
+    });
     assert.ok(problems.some((p) => /1\.5/.test(p)));
     assert.ok(problems.some((p) => /Nope/.test(p)));
   });

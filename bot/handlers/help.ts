@@ -26,11 +26,22 @@ export class Menu {
 
   async card(ctx: ActionContext, notice = ''): Promise<CardJson> {
     const [name, roles] = await Promise.all([this.firstName(ctx), this.rolesFor(ctx)]);
-    const button = (c: (typeof COMMANDS)[number]) => ({ label: c.label, verb: c.verb, style: STYLE[c.verb] ?? 'default' });
+    const button = (c: (typeof COMMANDS)[number]) => ({
+      label: c.label,
+      verb: c.verb,
+      style: STYLE[c.verb] ?? 'default',
+    });
     const available = this.deps.verbs();
     const usable = COMMANDS.filter((c) => available.has(c.verb) && c.verb !== VERBS.menu);
-    const roleActions = usable.filter((c) => c.audience !== 'staff' && roles.has(c.audience)).map(button);
-    const heading = roles.has('it') && roles.has('admin') ? 'IT and practice admins' : roles.has('it') ? 'the IT team' : 'practice admins';
+    const roleActions = usable
+      .filter((c) => c.audience !== 'staff' && roles.has(c.audience))
+      .map(button);
+    const heading =
+      roles.has('it') && roles.has('admin')
+        ? 'IT and practice admins'
+        : roles.has('it')
+          ? 'the IT team'
+          : 'practice admins';
     return expandCard('help', {
       firstName: name,
       notice,

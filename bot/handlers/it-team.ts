@@ -22,7 +22,10 @@ export class ItTeam {
   isItTeam(context: TurnContext, team: TeamInfo | undefined): boolean {
     const { itGroupId, itChannelId } = this.deps.settings;
     const conversationId = context.activity.conversation?.id?.split(';')[0];
-    return team?.aadGroupId === itGroupId || (itChannelId !== undefined && conversationId === itChannelId);
+    return (
+      team?.aadGroupId === itGroupId ||
+      (itChannelId !== undefined && conversationId === itChannelId)
+    );
   }
 
   /** The bot was added to a team: if it is the IT team, remember the channel and say hello. */
@@ -33,7 +36,9 @@ export class ItTeam {
       return;
     }
     await this.rememberChannel(context);
-    await context.sendActivity('Hello IT team. I will post lost-phone and help requests here, one thread per ticket.');
+    await context.sendActivity(
+      'Hello IT team. I will post lost-phone and help requests here, one thread per ticket.',
+    );
     await this.refreshRoster(context);
     const reposted = await board.repostUnsent();
     if (reposted) logger.info({ reposted }, 'posted tickets that were waiting for the IT channel');
@@ -62,7 +67,15 @@ export class ItTeam {
     const channelData = context.activity.channelData as { channel?: { id?: string } } | undefined;
     const here = channelData?.channel?.id ?? ref.conversation!.id.split(';')[0]!;
     const channelId = settings.itChannelId ?? here;
-    await conversations.saveChannel('it', { ...ref, conversation: { ...ref.conversation!, id: channelId, conversationType: 'channel', isGroup: true } });
+    await conversations.saveChannel('it', {
+      ...ref,
+      conversation: {
+        ...ref.conversation!,
+        id: channelId,
+        conversationType: 'channel',
+        isGroup: true,
+      },
+    });
   }
 
   /** People joined or left the IT team: the list of live card views follows. */
@@ -75,20 +88,25 @@ export class ItTeam {
     const { conversations, directory, logger, settings } = this.deps;
     try {
       const itMembers = new Set<string>();
-      for await (const page of directory.groupMemberPages(settings.itGroupId)) for (const m of page) itMembers.add(m.id.toLowerCase());
+      for await (const page of directory.groupMemberPages(settings.itGroupId))
+        for (const m of page) itMembers.add(m.id.toLowerCase());
       const roster: RosterMember[] = [];
       let token: string | undefined;
       do {
         const page = await TeamsInfo.getPagedMembers(context, 200, token);
         for (const m of page.members) {
-          if (m.aadObjectId && itMembers.has(m.aadObjectId.toLowerCase())) roster.push({ aadObjectId: m.aadObjectId, teamsUserId: m.id });
+          if (m.aadObjectId && itMembers.has(m.aadObjectId.toLowerCase()))
+            roster.push({ aadObjectId: m.aadObjectId, teamsUserId: m.id });
         }
         token = page.continuationToken;
       } while (token);
       await conversations.saveRoster(IT_ROSTER, roster);
       logger.info({ members: roster.length }, 'IT team roster updated');
     } catch (err) {
-      logger.warn({ err: String((err as Error).message ?? err) }, 'could not read the IT team roster; IT members still get their view once they act');
+      logger.warn(
+        { err: String((err as Error).message ?? err) },
+        'could not read the IT team roster; IT members still get their view once they act',
+      );
     }
   }
 }

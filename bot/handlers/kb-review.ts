@@ -59,17 +59,31 @@ async function reviewCard(deps: KbReviewDeps, notice = '', after?: string): Prom
     question: item.question,
     why,
     guess: guess ?? kb.articles[0]?.id ?? '',
-    articles: kb.articles.map((a) => ({ id: a.id, title: a.title })).sort((a, b) => a.title.localeCompare(b.title)),
+    articles: kb.articles
+      .map((a) => ({ id: a.id, title: a.title }))
+      .sort((a, b) => a.title.localeCompare(b.title)),
   });
 }
 
 /** Records the decision, teaches the matcher, audits, and shows the next question. */
-async function decide(deps: KbReviewDeps, ctx: ActionContext, verb: Verb, key: string, target: string): Promise<CardJson> {
+async function decide(
+  deps: KbReviewDeps,
+  ctx: ActionContext,
+  verb: Verb,
+  key: string,
+  target: string,
+): Promise<CardJson> {
   const { kb, kbFeedback } = deps;
   const item = (await kbFeedback.pending()).find((p) => p.key === key);
   const record = auditFor(deps.audit, ctx.turn, ctx.caller.aadObjectId);
   const audited = (outcome: 'success' | 'refused', reason?: string) =>
-    record({ action: verb, target: key.slice(0, 64), outcome, reason, details: { article: target } });
+    record({
+      action: verb,
+      target: key.slice(0, 64),
+      outcome,
+      reason,
+      details: { article: target },
+    });
   if (!item || !safe(item)) {
     await audited('refused', item ? 'unsafe-text' : 'already-reviewed');
     return reviewCard(deps, 'Someone already reviewed that question.');
@@ -82,37 +96,43 @@ async function decide(deps: KbReviewDeps, ctx: ActionContext, verb: Verb, key: s
   kb.learn(example.question, target);
   await audited('success');
   const title = kb.get(target)?.title;
-  return reviewCard(deps, title ? `Done: I will answer that with "${title}".` : 'Done: marked as not about sign-in.');
+  return reviewCard(
+    deps,
+    title ? `Done: I will answer that with "${title}".` : 'Done: marked as not about sign-in.',
+  );
 }
 
 /** The review queue's verbs, for practice admins and IT (see POLICY). */
 export function kbReviewActions(deps: KbReviewDeps): ActionDef[] {
-const show: ActionDef<typeof Show> = {
-  verb: VERBS.kbReview,
-  schema: Show,
-  run: (_ctx, data) => reviewCard(deps, '', data.after),
-};
+  const show: ActionDef<typeof Show> = {
+    verb: VERBS.kbReview,
+    schema: Show,
+    run: (_ctx, data) => reviewCard(deps, '', data.after),
+  };
 
-const mapToArticle: ActionDef<typeof MapPayload> = {
-  verb: VERBS.kbReviewMap,
-  schema: MapPayload,
-  run: (ctx, data) => decide(deps, ctx, VERBS.kbReviewMap, data.key, data.articleId),
-};
+  const mapToArticle: ActionDef<typeof MapPayload> = {
+    verb: VERBS.kbReviewMap,
+    schema: MapPayload,
+    run: (ctx, data) => decide(deps, ctx, VERBS.kbReviewMap, data.key, data.articleId),
+  };
 
-const outOfScope: ActionDef<typeof OutOfScope> = {
-  verb: VERBS.kbReviewOutOfScope,
-  schema: OutOfScope,
-  run: (ctx, data) => decide(deps, ctx, VERBS.kbReviewOutOfScope, data.key, OUT_OF_SCOPE),
-};
+  const outOfScope: ActionDef<typeof OutOfScope> = {
+    verb: VERBS.kbReviewOutOfScope,
+    schema: OutOfScope,
+    run: (ctx, data) => decide(deps, ctx, VERBS.kbReviewOutOfScope, data.key, OUT_OF_SCOPE),
+  };
 
   return [show, mapToArticle, outOfScope] as ActionDef[];
 }
 
 /** Teaches a freshly built matcher every example reviewers kept; returns how many it took. */
-export async function teachLearnedExamples(services: Pick<KbReviewDeps, 'kb' | 'kbFeedback' | 'logger'>): Promise<number> {
+export async function teachLearnedExamples(
+  services: Pick<KbReviewDeps, 'kb' | 'kbFeedback' | 'logger'>,
+): Promise<number> {
   let taught = 0;
   for (const e of await services.kbFeedback.learned()) {
-    if (screenText(e.question).verdict === 'ok' && services.kb.learn(e.question, e.target)) taught += 1;
+    if (screenText(e.question).verdict === 'ok' && services.kb.learn(e.question, e.target))
+      taught += 1;
   }
   if (taught) services.logger.info({ taught }, 'knowledge base learned reviewed examples');
   return taught;

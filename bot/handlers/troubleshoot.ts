@@ -11,7 +11,14 @@ import type { ItRequests } from '../requests';
 import { messageCard } from '../replies';
 
 /** The problems people report most, offered as buttons when they ask for help without words. */
-const COMMON = ['no-push-notification', 'new-phone', 'codes-not-accepted', 'unexpected-prompt', 'no-signal', 'number-matching'];
+const COMMON = [
+  'no-push-notification',
+  'new-phone',
+  'codes-not-accepted',
+  'unexpected-prompt',
+  'no-signal',
+  'number-matching',
+];
 
 const articleId = z.enum(ARTICLE_IDS);
 const Trail = z.object({
@@ -27,7 +34,13 @@ function safeQuestion(q: string): string {
 }
 
 /** An article as a card, with up to two other matches and "fixed" / "still stuck". */
-export function answerCard(article: Article, others: Array<{ id: string; title: string }>, tried: string[], q: string, notice = ''): CardJson {
+export function answerCard(
+  article: Article,
+  others: Array<{ id: string; title: string }>,
+  tried: string[],
+  q: string,
+  notice = '',
+): CardJson {
   const trail = [...new Set([...tried, article.id])];
   return expandCard('kb-answer', {
     notice,
@@ -87,7 +100,8 @@ function suggestCard(
     heading: view.heading,
     text: view.text,
     matches: view.matches.map(({ id, title }) => ({ id, title })),
-    topicsHeading: view.matches.length > 0 ? 'Or one of these common problems:' : 'Common sign-in problems:',
+    topicsHeading:
+      view.matches.length > 0 ? 'Or one of these common problems:' : 'Common sign-in problems:',
     topics,
     itLine: `For anything else, call IT on ${deps.itPhone} or send them your question.`,
     askItTitle: view.matches.length > 0 ? 'None of these: ask IT' : 'Ask IT',
@@ -96,8 +110,17 @@ function suggestCard(
   });
 }
 
-function startCard(deps: TroubleshootDeps, text: string, tried: string[], q: string, offerIt: boolean): CardJson {
-  const picks = COMMON.filter((id) => !tried.includes(id)).map((id) => ({ id, title: deps.kb.get(id)?.title ?? id }));
+function startCard(
+  deps: TroubleshootDeps,
+  text: string,
+  tried: string[],
+  q: string,
+  offerIt: boolean,
+): CardJson {
+  const picks = COMMON.filter((id) => !tried.includes(id)).map((id) => ({
+    id,
+    title: deps.kb.get(id)?.title ?? id,
+  }));
   return expandCard('kb-start', {
     heading: "Let's fix it",
     text,
@@ -120,62 +143,80 @@ export function troubleshooting(deps: TroubleshootDeps): {
   actions: ActionDef[];
   answer(ctx: ActionContext, question: string): Promise<CardJson>;
 } {
-const start: ActionDef = {
-  verb: VERBS.troubleshoot,
-  schema: z.object({}).loose(),
-  run: async () =>
-    startCard(deps, 'Tell me what is happening in your own words, like "no notification" or "codes say wrong". Or pick one:', [], '', false),
-};
+  const start: ActionDef = {
+    verb: VERBS.troubleshoot,
+    schema: z.object({}).loose(),
+    run: async () =>
+      startCard(
+        deps,
+        'Tell me what is happening in your own words, like "no notification" or "codes say wrong". Or pick one:',
+        [],
+        '',
+        false,
+      ),
+  };
 
-const showArticle: ActionDef<typeof ArticlePayload> = {
-  verb: VERBS.kbArticle,
-  schema: ArticlePayload,
-  async run(_ctx, data) {
-    const article = deps.kb.get(data.id)!;
-    const q = safeQuestion(data.q);
-    const others = q ? deps.kb.understand(q).articles : article.related.map((id) => ({ id, title: deps.kb.get(id)?.title ?? id }));
-    return answerCard(article, others, data.tried, q);
-  },
-};
+  const showArticle: ActionDef<typeof ArticlePayload> = {
+    verb: VERBS.kbArticle,
+    schema: ArticlePayload,
+    async run(_ctx, data) {
+      const article = deps.kb.get(data.id)!;
+      const q = safeQuestion(data.q);
+      const others = q
+        ? deps.kb.understand(q).articles
+        : article.related.map((id) => ({ id, title: deps.kb.get(id)?.title ?? id }));
+      return answerCard(article, others, data.tried, q);
+    },
+  };
 
-const feedback: ActionDef<typeof Feedback> = {
-  verb: VERBS.kbFeedback,
-  schema: Feedback,
-  async run(_ctx, data) {
-    const { kb, kbFeedback } = deps;
-    await kbFeedback.record(data.id, data.fixed, safeQuestion(data.q));
-    if (data.fixed) return messageCard('Glad that worked!', 'If anything else comes up, just tell me what is happening.');
-    const q = safeQuestion(data.q);
-    const tried: string[] = [...new Set([...data.tried, data.id])];
-    const candidates = q ? kb.understand(q).articles.map((a) => a.id) : kb.get(data.id)!.related;
-    const next = candidates.find((id) => !tried.includes(id));
-    const nextArticle = next ? kb.get(next) : undefined;
-    if (nextArticle && tried.length < 3) {
-      return answerCard(nextArticle, [], tried, q, "Sorry that didn't help. This might be it:");
-    }
-    return startCard(deps, "Sorry, that didn't fix it. IT can take a look: I'll send them your question and what you tried.", tried, q, true);
-  },
-};
+  const feedback: ActionDef<typeof Feedback> = {
+    verb: VERBS.kbFeedback,
+    schema: Feedback,
+    async run(_ctx, data) {
+      const { kb, kbFeedback } = deps;
+      await kbFeedback.record(data.id, data.fixed, safeQuestion(data.q));
+      if (data.fixed)
+        return messageCard(
+          'Glad that worked!',
+          'If anything else comes up, just tell me what is happening.',
+        );
+      const q = safeQuestion(data.q);
+      const tried: string[] = [...new Set([...data.tried, data.id])];
+      const candidates = q ? kb.understand(q).articles.map((a) => a.id) : kb.get(data.id)!.related;
+      const next = candidates.find((id) => !tried.includes(id));
+      const nextArticle = next ? kb.get(next) : undefined;
+      if (nextArticle && tried.length < 3) {
+        return answerCard(nextArticle, [], tried, q, "Sorry that didn't help. This might be it:");
+      }
+      return startCard(
+        deps,
+        "Sorry, that didn't fix it. IT can take a look: I'll send them your question and what you tried.",
+        tried,
+        q,
+        true,
+      );
+    },
+  };
 
-const askIt: ActionDef<typeof Trail> = {
-  verb: VERBS.kbAskIt,
-  schema: Trail.loose(),
-  async run(ctx, data) {
-    const q = safeQuestion(data.q);
-    const ticket = await deps.requests.open(ctx.caller, 'help', {
-      question: q || undefined,
-      articlesTried: data.tried,
-      source: 'troubleshooting',
-    });
-    return messageCard(
-      `Request ${ticket.id} sent to IT`,
-      "IT will contact you. They will never ask for your password or a code in chat, so please don't share one.",
-    );
-  },
-};
+  const askIt: ActionDef<typeof Trail> = {
+    verb: VERBS.kbAskIt,
+    schema: Trail.loose(),
+    async run(ctx, data) {
+      const q = safeQuestion(data.q);
+      const ticket = await deps.requests.open(ctx.caller, 'help', {
+        question: q || undefined,
+        articlesTried: data.tried,
+        source: 'troubleshooting',
+      });
+      return messageCard(
+        `Request ${ticket.id} sent to IT`,
+        "IT will contact you. They will never ask for your password or a code in chat, so please don't share one.",
+      );
+    },
+  };
 
-return {
-  actions: [start, showArticle, feedback, askIt] as ActionDef[],
-  answer: (_ctx: ActionContext, question: string) => answerQuestion(deps, question),
-};
+  return {
+    actions: [start, showArticle, feedback, askIt] as ActionDef[],
+    answer: (_ctx: ActionContext, question: string) => answerQuestion(deps, question),
+  };
 }

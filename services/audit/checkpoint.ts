@@ -34,10 +34,18 @@ export function checkpointText(head: AuditHead): string {
  * Registers the daily checkpoint job; `post` sends text to the IT channel (the composition root
  * wires it, so this module knows nothing of Teams). Returns what starts the daily round.
  */
-export function registerAuditCheckpoints(d: CheckpointDeps, post: (text: string) => Promise<void>): { schedule(): Promise<void> } {
+export function registerAuditCheckpoints(
+  d: CheckpointDeps,
+  post: (text: string) => Promise<void>,
+): { schedule(): Promise<void> } {
   d.scheduler.register(CHECKPOINT_JOB, async () => {
     // Tomorrow's first, so one failed post never ends the daily round.
-    await d.scheduler.schedule(CHECKPOINT_JOB, new Date(d.clock.now().getTime() + DAY), {}, CHECKPOINT_JOB_ID);
+    await d.scheduler.schedule(
+      CHECKPOINT_JOB,
+      new Date(d.clock.now().getTime() + DAY),
+      {},
+      CHECKPOINT_JOB_ID,
+    );
     try {
       const head = await d.audit.head();
       if (head) await post(checkpointText(head));

@@ -52,7 +52,9 @@ export async function runAuditCommand(
   }
   const source = storageSource(rest, dataDir, io, env);
   if (!source) return 2;
-  return sub === 'verify' ? verify(rest, source, dataDir, io, env) : exportRecords(rest, source, io);
+  return sub === 'verify'
+    ? verify(rest, source, dataDir, io, env)
+    : exportRecords(rest, source, io);
 }
 
 /** Where the records are: a SQLite file (`db`), or the Azure tables of STORAGE=azure. */
@@ -61,10 +63,17 @@ interface Source {
   open(): DocumentStore;
 }
 
-function storageSource(args: string[], dataDir: string, io: Io, env: NodeJS.ProcessEnv): Source | undefined {
+function storageSource(
+  args: string[],
+  dataDir: string,
+  io: Io,
+  env: NodeJS.ProcessEnv,
+): Source | undefined {
   if (env.STORAGE?.trim() === 'azure') {
     if (option(args, '--db')) {
-      io.stderr.write('--db names a SQLite file; with STORAGE=azure the records are in Azure storage\n');
+      io.stderr.write(
+        '--db names a SQLite file; with STORAGE=azure the records are in Azure storage\n',
+      );
       return undefined;
     }
     const onAppService = Boolean(env.WEBSITE_SITE_NAME?.trim() || env.WEBSITE_INSTANCE_ID?.trim());
@@ -83,7 +92,13 @@ function storageSource(args: string[], dataDir: string, io: Io, env: NodeJS.Proc
   return { db, open: () => new SqliteStore(db, undefined, { readOnly: true }) };
 }
 
-async function verify(args: string[], source: Source, dataDir: string, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+async function verify(
+  args: string[],
+  source: Source,
+  dataDir: string,
+  io: Io,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const key = existingAuditKey(env, dataDir);
   if (!key) {
     io.stderr.write(`${NO_KEY}\n`);
@@ -102,13 +117,18 @@ async function verify(args: string[], source: Source, dataDir: string, io: Io, e
       io.stdout.write(`broken at record ${result.brokenAt}: ${result.problem}\n`);
       return 1;
     }
-    const lines = [`intact: ${result.records} records${result.head ? `, head ${result.head.seq}:${result.head.hash}` : ''}`];
+    const lines = [
+      `intact: ${result.records} records${result.head ? `, head ${result.head.seq}:${result.head.hash}` : ''}`,
+    ];
     lines.push(
       witnessed.length
         ? `checked against ${witnessed.length} earlier ${witnessed.length === 1 ? 'head' : 'heads'}`
         : 'no earlier head to check against: records cut from the end would not show (pass --head, or set AUDIT_HEAD_FILE)',
     );
-    if (result.unkeyed) lines.push(`records 1 to ${result.unkeyed} were written before the log was keyed; record ${result.unkeyed + 1} seals them`);
+    if (result.unkeyed)
+      lines.push(
+        `records 1 to ${result.unkeyed} were written before the log was keyed; record ${result.unkeyed + 1} seals them`,
+      );
     io.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } finally {
@@ -120,7 +140,11 @@ async function verify(args: string[], source: Source, dataDir: string, io: Io, e
  * The heads to check: each --head is `<seq>:<hash>` or a file of head lines; AUDIT_HEAD_FILE is
  * added when set. Undefined (after saying why) when any of them cannot be read.
  */
-function witnessedHeads(values: string[], headFile: string | undefined, io: Io): WitnessedHead[] | undefined {
+function witnessedHeads(
+  values: string[],
+  headFile: string | undefined,
+  io: Io,
+): WitnessedHead[] | undefined {
   const heads: WitnessedHead[] = [];
   const problems: string[] = [];
   const readFile = (file: string) => {
@@ -132,7 +156,8 @@ function witnessedHeads(values: string[], headFile: string | undefined, io: Io):
   for (const value of values) {
     const head = parseHeadToken(value);
     if (head) heads.push({ ...head, source: `the head ${value}` });
-    else if (!fs.existsSync(value)) problems.push(`--head ${value}: not a <seq>:<hash> head, and no such file`);
+    else if (!fs.existsSync(value))
+      problems.push(`--head ${value}: not a <seq>:<hash> head, and no such file`);
     else if (readFile(value) === 0) problems.push(`--head ${value}: the file holds no heads`);
   }
   if (headFile && !values.some((v) => path.resolve(v) === path.resolve(headFile))) {
@@ -163,7 +188,9 @@ async function exportRecords(args: string[], source: Source, io: Io): Promise<nu
   const store = source.open();
   let text: string;
   try {
-    text = (await readRecordsSince(store, new Date(since))).map((r) => `${JSON.stringify(r)}\n`).join('');
+    text = (await readRecordsSince(store, new Date(since)))
+      .map((r) => `${JSON.stringify(r)}\n`)
+      .join('');
   } finally {
     await store.close();
   }
@@ -187,7 +214,8 @@ function outRefusal(out: string, db: string | undefined, force: boolean): string
   if (db && [db, `${db}-wal`, `${db}-shm`, `${db}-journal`].some((f) => sameFile(out, f))) {
     return `--out ${out} is the database itself; choose another file`;
   }
-  if (!force && fs.existsSync(out)) return `--out ${out} already exists; pass --force to replace it`;
+  if (!force && fs.existsSync(out))
+    return `--out ${out} already exists; pass --force to replace it`;
   return undefined;
 }
 

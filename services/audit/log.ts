@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { ConflictError, type DocumentStore } from '../storage/types';
-import { GENESIS, KEYED, recordHash, seqKey, type AuditEntry, type AuditHead, type AuditRecord } from './record';
+import {
+  GENESIS,
+  KEYED,
+  recordHash,
+  seqKey,
+  type AuditEntry,
+  type AuditHead,
+  type AuditRecord,
+} from './record';
 import { verifyChain, type VerifyResult, type WitnessedHead } from './verify';
 
 export type { AuditEntry, AuditHead, AuditOutcome, AuditRecord } from './record';
@@ -13,7 +21,9 @@ const HEAD = 'audit-head';
 
 /** Every record, oldest first. Reading needs no key. */
 async function readRecords(store: DocumentStore): Promise<AuditRecord[]> {
-  return (await store.query<AuditRecord>(RECORDS, { keyPrefix: '' })).map((d) => d.value).sort((a, b) => a.seq - b.seq);
+  return (await store.query<AuditRecord>(RECORDS, { keyPrefix: '' }))
+    .map((d) => d.value)
+    .sort((a, b) => a.seq - b.seq);
 }
 
 /** Records from a time on, oldest first. */
@@ -68,7 +78,12 @@ export class AuditLog {
         const taken = await this.store.get<AuditRecord>(RECORDS, seqKey(seq));
         if (taken) {
           await this.store
-            .put(HEAD, 'head', { seq, hash: taken.value.hash }, head ? { etag: head.etag } : { ifAbsent: true })
+            .put(
+              HEAD,
+              'head',
+              { seq, hash: taken.value.hash },
+              head ? { etag: head.etag } : { ifAbsent: true },
+            )
             .catch((e: unknown) => {
               if (!(e instanceof ConflictError)) throw e;
             });
@@ -76,7 +91,12 @@ export class AuditLog {
         continue;
       }
       await this.store
-        .put(HEAD, 'head', { seq, hash: record.hash }, head ? { etag: head.etag } : { ifAbsent: true })
+        .put(
+          HEAD,
+          'head',
+          { seq, hash: record.hash },
+          head ? { etag: head.etag } : { ifAbsent: true },
+        )
         .catch((e: unknown) => {
           // A racing writer already moved the head past us after repairing it: fine.
           if (!(e instanceof ConflictError)) throw e;
@@ -95,8 +115,17 @@ export class AuditLog {
     if (!head) return undefined;
     const last = await this.store.get<AuditRecord>(RECORDS, seqKey(head.seq));
     if (!last || last.value.scheme === KEYED) return undefined;
-    this.logger.info({ unkeyedRecords: head.seq }, 'sealing audit records written before the log was keyed');
-    return this.append({ actor: 'system', action: 'audit.keyed', target: '-', outcome: 'success', details: { unkeyedRecords: head.seq } });
+    this.logger.info(
+      { unkeyedRecords: head.seq },
+      'sealing audit records written before the log was keyed',
+    );
+    return this.append({
+      actor: 'system',
+      action: 'audit.keyed',
+      target: '-',
+      outcome: 'success',
+      details: { unkeyedRecords: head.seq },
+    });
   }
 
   since(from: Date): Promise<AuditRecord[]> {
@@ -114,7 +143,9 @@ export class AuditLog {
   /** Checks the whole chain with this log's key, against its own head and any heads announced earlier. */
   async verify(witnessed: readonly WitnessedHead[] = []): Promise<VerifyResult> {
     const own = await this.head();
-    const heads = own ? [{ ...own, source: 'the head kept in the database' }, ...witnessed] : witnessed;
+    const heads = own
+      ? [{ ...own, source: 'the head kept in the database' }, ...witnessed]
+      : witnessed;
     return verifyChain(await this.all(), this.#key, heads);
   }
 
@@ -127,6 +158,10 @@ export class AuditLog {
     const head = await this.head();
     if (!head) return;
     this.logger.info({ auditHead: head }, 'audit chain head');
-    if (file) await fs.promises.appendFile(file, `${JSON.stringify({ ...head, at: this.clock.now().toISOString() })}\n`);
+    if (file)
+      await fs.promises.appendFile(
+        file,
+        `${JSON.stringify({ ...head, at: this.clock.now().toISOString() })}\n`,
+      );
   }
 }

@@ -16,28 +16,47 @@ export type VerifyResult =
  * earlier head is a prefix check, so an hour-old head still verifies, while a log cut short (or
  * wiped) below a head does not.
  */
-export function verifyChain(records: readonly AuditRecord[], key: string, heads: readonly WitnessedHead[] = []): VerifyResult {
-  const broken = (brokenAt: number, problem: string): VerifyResult => ({ intact: false, records: records.length, brokenAt, problem });
+export function verifyChain(
+  records: readonly AuditRecord[],
+  key: string,
+  heads: readonly WitnessedHead[] = [],
+): VerifyResult {
+  const broken = (brokenAt: number, problem: string): VerifyResult => ({
+    intact: false,
+    records: records.length,
+    brokenAt,
+    problem,
+  });
   const sorted = [...records].sort((a, b) => a.seq - b.seq);
   let prev = GENESIS;
   let unkeyed = 0;
   for (const [i, r] of sorted.entries()) {
     if (r.seq !== i + 1) return broken(i + 1, `record ${i + 1} is missing`);
     if (r.prevHash !== prev) return broken(r.seq, 'does not link to the record before it');
-    if (r.scheme !== undefined && r.scheme !== KEYED) return broken(r.seq, 'its hash scheme is unknown');
+    if (r.scheme !== undefined && r.scheme !== KEYED)
+      return broken(r.seq, 'its hash scheme is unknown');
     if (r.scheme === undefined) {
       // Unkeyed records are only accepted as the log's oldest part, from before it was keyed.
-      if (unkeyed < i) return broken(r.seq, 'it is not sealed with the audit key, but the records before it are');
+      if (unkeyed < i)
+        return broken(r.seq, 'it is not sealed with the audit key, but the records before it are');
       unkeyed += 1;
     }
     const { hash, ...rest } = r;
     if (recordHash(rest, key) !== hash) {
-      return broken(r.seq, r.scheme === KEYED ? 'its contents do not match its hash (changed, or sealed with another AUDIT_KEY)' : 'its contents do not match its hash');
+      return broken(
+        r.seq,
+        r.scheme === KEYED
+          ? 'its contents do not match its hash (changed, or sealed with another AUDIT_KEY)'
+          : 'its contents do not match its hash',
+      );
     }
     prev = hash;
   }
   if (sorted.length > 0 && unkeyed === sorted.length) {
-    return broken(1, 'no record is sealed with the audit key: the log was rewritten without the key, or an older version wrote it and the bot has not run with AUDIT_KEY since');
+    return broken(
+      1,
+      'no record is sealed with the audit key: the log was rewritten without the key, or an older version wrote it and the bot has not run with AUDIT_KEY since',
+    );
   }
   const headProblems = heads
     .map((h) => headProblem(sorted, h))
@@ -45,16 +64,35 @@ export function verifyChain(records: readonly AuditRecord[], key: string, heads:
     .sort((a, b) => a.brokenAt - b.brokenAt);
   if (headProblems[0]) return broken(headProblems[0].brokenAt, headProblems[0].problem);
   const last = sorted.at(-1);
-  return { intact: true, records: records.length, head: last && { seq: last.seq, hash: last.hash }, unkeyed };
+  return {
+    intact: true,
+    records: records.length,
+    head: last && { seq: last.seq, hash: last.hash },
+    unkeyed,
+  };
 }
 
-function headProblem(sorted: readonly AuditRecord[], head: WitnessedHead): { brokenAt: number; problem: string } | undefined {
-  if (sorted.length === 0) return { brokenAt: 1, problem: `the log is empty, but ${head.source} says it had ${head.seq} records` };
+function headProblem(
+  sorted: readonly AuditRecord[],
+  head: WitnessedHead,
+): { brokenAt: number; problem: string } | undefined {
+  if (sorted.length === 0)
+    return {
+      brokenAt: 1,
+      problem: `the log is empty, but ${head.source} says it had ${head.seq} records`,
+    };
   if (head.seq > sorted.length) {
-    const gone = head.seq === sorted.length + 1 ? `record ${head.seq} is` : `records ${sorted.length + 1} to ${head.seq} are`;
-    return { brokenAt: sorted.length + 1, problem: `${gone} gone from the end (${head.source} says the log had ${head.seq})` };
+    const gone =
+      head.seq === sorted.length + 1
+        ? `record ${head.seq} is`
+        : `records ${sorted.length + 1} to ${head.seq} are`;
+    return {
+      brokenAt: sorted.length + 1,
+      problem: `${gone} gone from the end (${head.source} says the log had ${head.seq})`,
+    };
   }
-  if (sorted[head.seq - 1]?.hash !== head.hash) return { brokenAt: head.seq, problem: `it does not match ${head.source}` };
+  if (sorted[head.seq - 1]?.hash !== head.hash)
+    return { brokenAt: head.seq, problem: `it does not match ${head.source}` };
   return undefined;
 }
 
@@ -76,7 +114,10 @@ export function parseHeadToken(text: string): AuditHead | undefined {
   const seq = Number(match[1]);
   const hash = match[2]!;
   if (seq < 1) return undefined;
-  return { seq, hash: hash.length === 64 ? hash.toLowerCase() : Buffer.from(hash, 'base64url').toString('hex') };
+  return {
+    seq,
+    hash: hash.length === 64 ? hash.toLowerCase() : Buffer.from(hash, 'base64url').toString('hex'),
+  };
 }
 
 const HeadLine = z.object({ seq: z.number().int().min(1), hash: z.string().regex(HEX_HASH) });
@@ -86,7 +127,10 @@ const HeadLine = z.object({ seq: z.number().int().min(1), hash: z.string().regex
  * `<seq>:<hash>` lines copied from the IT channel. Blank lines and `#` comments are skipped; any
  * other line is a problem, never silently ignored.
  */
-export function parseHeadLines(text: string, name: string): { heads: WitnessedHead[]; problems: string[] } {
+export function parseHeadLines(
+  text: string,
+  name: string,
+): { heads: WitnessedHead[]; problems: string[] } {
   const heads: WitnessedHead[] = [];
   const problems: string[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {

@@ -60,7 +60,9 @@ export const POLICY: Readonly<Record<string, Rule>> = {
   'nudge.help': { anyone: true },
 };
 
-export type Decision = { allowed: true } | { allowed: false; reason: 'no-policy' | 'role' | 'own-ticket' | 'not-requester' };
+export type Decision =
+  | { allowed: true }
+  | { allowed: false; reason: 'no-policy' | 'role' | 'own-ticket' | 'not-requester' };
 
 /**
  * The one authorization decision. `roles` are the actor's roles from the directory; pass the
@@ -83,7 +85,11 @@ export function authorize(
     const allowedRoles = [...(rule.roles ?? []), ...extraRoles];
     if (!allowedRoles.some((r) => actor.roles.has(r))) return { allowed: false, reason: 'role' };
   }
-  if (rule.notOnOwnTicket && resource.requesterId !== undefined && resource.requesterId === actor.id) {
+  if (
+    rule.notOnOwnTicket &&
+    resource.requesterId !== undefined &&
+    resource.requesterId === actor.id
+  ) {
     return { allowed: false, reason: 'own-ticket' };
   }
   return { allowed: true };

@@ -31,7 +31,8 @@ export class RoleResolver {
   async rolesOf(aadObjectId: string, options: { fresh?: boolean } = {}): Promise<Set<Role>> {
     const now = this.clock.now().getTime();
     const hit = this.cache.get(aadObjectId);
-    if (!options.fresh && hit && now - hit.at < Math.min(this.ttlMs, ROLE_CACHE_MS)) return hit.roles;
+    if (!options.fresh && hit && now - hit.at < Math.min(this.ttlMs, ROLE_CACHE_MS))
+      return hit.roles;
     const ids = [this.groups.it, this.groups.admin, this.groups.privileged].filter(
       (g): g is string => Boolean(g),
     );

@@ -20,9 +20,16 @@ export interface StandingGroups {
   privileged?: string;
 }
 
-export async function liveStanding(directory: Directory, groups: StandingGroups, userId: string): Promise<Standing> {
+export async function liveStanding(
+  directory: Directory,
+  groups: StandingGroups,
+  userId: string,
+): Promise<Standing> {
   const watched = [groups.admin, groups.privileged].filter((g): g is string => Boolean(g));
-  const [roles, inGroups] = await Promise.all([directory.directoryRoles(userId), directory.memberGroups(userId, watched)]);
+  const [roles, inGroups] = await Promise.all([
+    directory.directoryRoles(userId),
+    directory.memberGroups(userId, watched),
+  ]);
   return {
     adminRole: roles.active.length > 0 || roles.eligible.length > 0,
     privileged: inGroups.length > 0,

@@ -38,7 +38,8 @@ export class AppCatalog {
 
   /** The catalog id to install, or why there is none. */
   resolve(): Promise<CatalogAnswer> {
-    if (this.answer && this.clock.now().getTime() < this.answer.until) return Promise.resolve(this.answer.value);
+    if (this.answer && this.clock.now().getTime() < this.answer.until)
+      return Promise.resolve(this.answer.value);
     this.looking ??= this.lookUp().finally(() => {
       this.looking = undefined;
     });
@@ -53,9 +54,19 @@ export class AppCatalog {
   /** At start: looks the app up and says in the log what is wrong, if anything. */
   async check(): Promise<void> {
     const answer = await this.resolve();
-    if (answer.ok) this.logger.info({ catalogId: answer.catalogId }, 'the bot can be installed for people before a nudge');
-    else if (answer.lasting) this.logger.error(`Configuration: ${answer.problem}. Nudges can reach only people who have talked to the bot.`);
-    else this.logger.warn(`Could not look up the Teams app yet: ${answer.problem}. Trying again at the next nudge.`);
+    if (answer.ok)
+      this.logger.info(
+        { catalogId: answer.catalogId },
+        'the bot can be installed for people before a nudge',
+      );
+    else if (answer.lasting)
+      this.logger.error(
+        `Configuration: ${answer.problem}. Nudges can reach only people who have talked to the bot.`,
+      );
+    else
+      this.logger.warn(
+        `Could not look up the Teams app yet: ${answer.problem}. Trying again at the next nudge.`,
+      );
   }
 
   private async lookUp(): Promise<CatalogAnswer> {
@@ -63,7 +74,8 @@ export class AppCatalog {
     // A hand-set id that is not in the catalog, or an app not published yet, may be fixed by
     // publishing it: look again after a while. Other answers hold until the next start.
     if (value.ok || value.lasting) {
-      const keep = !value.ok && value.unpublished ? NOT_PUBLISHED_RECHECK_MS : Number.POSITIVE_INFINITY;
+      const keep =
+        !value.ok && value.unpublished ? NOT_PUBLISHED_RECHECK_MS : Number.POSITIVE_INFINITY;
       this.answer = { value, until: this.clock.now().getTime() + keep };
     }
     return value;
@@ -72,7 +84,11 @@ export class AppCatalog {
   private async find(): Promise<CatalogAnswer & { unpublished?: boolean }> {
     const { manifestId, catalogId } = this.settings;
     if (!catalogId && !manifestId) {
-      return { ok: false, lasting: true, problem: 'installing the bot for people is not set up (TEAMS_APP_ID is empty)' };
+      return {
+        ok: false,
+        lasting: true,
+        problem: 'installing the bot for people is not set up (TEAMS_APP_ID is empty)',
+      };
     }
     try {
       if (catalogId) return await this.checkCatalogId(catalogId, manifestId);
@@ -81,18 +97,31 @@ export class AppCatalog {
       if (!isDirectoryError(err)) throw err;
       if (err.kind === 'forbidden') {
         if (catalogId) {
-          this.logger.warn('could not check TEAMS_APP_CATALOG_ID against the Teams app catalog (AppCatalog.Read.All is not granted); using it as set');
+          this.logger.warn(
+            'could not check TEAMS_APP_CATALOG_ID against the Teams app catalog (AppCatalog.Read.All is not granted); using it as set',
+          );
           return { ok: true, catalogId };
         }
-        return { ok: false, lasting: true, problem: 'the bot may not read the Teams app catalog to find its catalog id: grant AppCatalog.Read.All, or set TEAMS_APP_CATALOG_ID' };
+        return {
+          ok: false,
+          lasting: true,
+          problem:
+            'the bot may not read the Teams app catalog to find its catalog id: grant AppCatalog.Read.All, or set TEAMS_APP_CATALOG_ID',
+        };
       }
       // Graph is busy or away: use a hand-set id unchecked, or look again at the next nudge.
       if (catalogId) return { ok: true, catalogId };
-      return { ok: false, lasting: false, problem: `the Teams app catalog could not be read (${err.kind})` };
+      return {
+        ok: false,
+        lasting: false,
+        problem: `the Teams app catalog could not be read (${err.kind})`,
+      };
     }
   }
 
-  private async byManifestId(manifestId: string): Promise<CatalogAnswer & { unpublished?: boolean }> {
+  private async byManifestId(
+    manifestId: string,
+  ): Promise<CatalogAnswer & { unpublished?: boolean }> {
     const apps = await this.directory.teamsApps({ externalId: manifestId });
     const app = apps.find((a) => a.distributionMethod === 'organization') ?? apps[0];
     if (!app) {
@@ -106,12 +135,26 @@ export class AppCatalog {
     return { ok: true, catalogId: app.id };
   }
 
-  private async checkCatalogId(catalogId: string, manifestId: string | undefined): Promise<CatalogAnswer & { unpublished?: boolean }> {
+  private async checkCatalogId(
+    catalogId: string,
+    manifestId: string | undefined,
+  ): Promise<CatalogAnswer & { unpublished?: boolean }> {
     const [app] = await this.directory.teamsApps({ id: catalogId });
-    if (app) return sameApp(app, manifestId) ? { ok: true, catalogId } : { ok: false, lasting: true, problem: `TEAMS_APP_CATALOG_ID ${catalogId} is another app ("${app.displayName ?? app.id}"), not TEAMS_APP_ID ${manifestId}` };
+    if (app)
+      return sameApp(app, manifestId)
+        ? { ok: true, catalogId }
+        : {
+            ok: false,
+            lasting: true,
+            problem: `TEAMS_APP_CATALOG_ID ${catalogId} is another app ("${app.displayName ?? app.id}"), not TEAMS_APP_ID ${manifestId}`,
+          };
     const [published] = await this.directory.teamsApps({ externalId: catalogId });
     if (published) {
-      return { ok: false, lasting: true, problem: `TEAMS_APP_CATALOG_ID ${catalogId} is the app's manifest id; its id in the Teams app catalog is ${published.id} (or leave TEAMS_APP_CATALOG_ID empty and set TEAMS_APP_ID to look it up)` };
+      return {
+        ok: false,
+        lasting: true,
+        problem: `TEAMS_APP_CATALOG_ID ${catalogId} is the app's manifest id; its id in the Teams app catalog is ${published.id} (or leave TEAMS_APP_CATALOG_ID empty and set TEAMS_APP_ID to look it up)`,
+      };
     }
     return {
       ok: false,
@@ -123,5 +166,10 @@ export class AppCatalog {
 }
 
 function sameApp(app: TeamsApp, manifestId: string | undefined): boolean {
-  return !manifestId || !app.externalId || app.externalId.toLowerCase() === manifestId.toLowerCase() || app.id.toLowerCase() === manifestId.toLowerCase();
+  return (
+    !manifestId ||
+    !app.externalId ||
+    app.externalId.toLowerCase() === manifestId.toLowerCase() ||
+    app.id.toLowerCase() === manifestId.toLowerCase()
+  );
 }

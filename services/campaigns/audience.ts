@@ -6,7 +6,10 @@ export interface Audience extends AudienceSummary {
 }
 
 /** The people a campaign would message: a pure function of a directory scan and the admin's choices. */
-export function selectAudience(scan: Scan, spec: Pick<CampaignSpec, 'audience' | 'groups' | 'exclude'>): Audience {
+export function selectAudience(
+  scan: Scan,
+  spec: Pick<CampaignSpec, 'audience' | 'groups' | 'exclude'>,
+): Audience {
   const wanted = new Set(spec.groups);
   const exclude = new Set(spec.exclude.map((u) => u.toLowerCase()));
   const matchedExcludes = new Set<string>();

@@ -56,7 +56,9 @@ export interface Coverage {
   guests: number;
   excluded: number;
   /** Not on Authenticator yet, by name. */
-  notRegistered: Array<Omit<StaffEntry, 'standing'> & { standing: Exclude<Standing, 'authenticator'> }>;
+  notRegistered: Array<
+    Omit<StaffEntry, 'standing'> & { standing: Exclude<Standing, 'authenticator'> }
+  >;
 }
 
 export const NO_ROLE_GROUP = 'No role group';
@@ -67,11 +69,18 @@ async function memberIds(directory: ScanSource, groupId: string): Promise<Set<st
   return ids;
 }
 
-export async function scanDirectory(directory: ScanSource, groups: CampaignGroups, clock: Clock): Promise<Scan> {
-  const excludedIds = groups.nudgeExclude ? await memberIds(directory, groups.nudgeExclude) : new Set<string>();
+export async function scanDirectory(
+  directory: ScanSource,
+  groups: CampaignGroups,
+  clock: Clock,
+): Promise<Scan> {
+  const excludedIds = groups.nudgeExclude
+    ? await memberIds(directory, groups.nudgeExclude)
+    : new Set<string>();
   const rolesOf = new Map<string, string[]>();
   for (const [name, groupId] of Object.entries(groups.roles)) {
-    for (const id of await memberIds(directory, groupId)) rolesOf.set(id, [...(rolesOf.get(id) ?? []), name]);
+    for (const id of await memberIds(directory, groupId))
+      rolesOf.set(id, [...(rolesOf.get(id) ?? []), name]);
   }
   const entries: StaffEntry[] = [];
   let guests = 0;
@@ -88,8 +97,18 @@ export async function scanDirectory(directory: ScanSource, groups: CampaignGroup
         excluded += 1;
         continue;
       }
-      const standing: Standing = r.methodsRegistered.includes(AUTHENTICATOR_METHOD) ? 'authenticator' : r.isMfaRegistered ? 'other' : 'none';
-      entries.push({ id: r.id, upn: r.userPrincipalName, name: r.userDisplayName || r.userPrincipalName, groups: rolesOf.get(r.id) ?? [], standing });
+      const standing: Standing = r.methodsRegistered.includes(AUTHENTICATOR_METHOD)
+        ? 'authenticator'
+        : r.isMfaRegistered
+          ? 'other'
+          : 'none';
+      entries.push({
+        id: r.id,
+        upn: r.userPrincipalName,
+        name: r.userDisplayName || r.userPrincipalName,
+        groups: rolesOf.get(r.id) ?? [],
+        standing,
+      });
     }
   }
   return { entries, guests, excluded, scannedAt: clock.now().toISOString(), reportUpdatedAt };
@@ -102,11 +121,19 @@ function tally(name: string, entries: readonly StaffEntry[]): CoverageRow {
 }
 
 export function buildCoverage(scan: Scan, roleNames: readonly string[]): Coverage {
-  const byRole = roleNames.map((name) => tally(name, scan.entries.filter((e) => e.groups.includes(name))));
+  const byRole = roleNames.map((name) =>
+    tally(
+      name,
+      scan.entries.filter((e) => e.groups.includes(name)),
+    ),
+  );
   const unassigned = scan.entries.filter((e) => e.groups.length === 0);
   if (unassigned.length) byRole.push(tally(NO_ROLE_GROUP, unassigned));
   const notRegistered = scan.entries
-    .filter((e): e is StaffEntry & { standing: Exclude<Standing, 'authenticator'> } => e.standing !== 'authenticator')
+    .filter(
+      (e): e is StaffEntry & { standing: Exclude<Standing, 'authenticator'> } =>
+        e.standing !== 'authenticator',
+    )
     .map(({ id, upn, name, groups, standing }) => ({ id, upn, name, groups, standing }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.upn.localeCompare(b.upn));
   return {

@@ -15,9 +15,19 @@ export interface NudgeMessenger<Card> {
    * `beforeSend` runs just before the request goes out (the send budget's slot). Throws an error
    * named UnreachableError, before anything is sent, when no chat is saved.
    */
-  sendToUser(userId: string, card: Card, beforeSend: () => Promise<void>): Promise<string | undefined>;
+  sendToUser(
+    userId: string,
+    card: Card,
+    beforeSend: () => Promise<void>,
+  ): Promise<string | undefined>;
   /** Sends to the 1:1 chat Graph gave for the app installed for them, and saves that chat. */
-  sendToChat(userId: string, chatId: string, origin: Origin, card: Card, beforeSend: () => Promise<void>): Promise<string | undefined>;
+  sendToChat(
+    userId: string,
+    chatId: string,
+    origin: Origin,
+    card: Card,
+    beforeSend: () => Promise<void>,
+  ): Promise<string | undefined>;
   /** Replaces a card the bot sent earlier. */
   update(card: CardRef, body: Card): Promise<void>;
 }
@@ -57,28 +67,49 @@ export class Delivery<Card> {
       const standing = await this.deps.checks.beforeNudge(userId);
       checkedBy = standing.by;
       if (standing.registered) {
-        return { final: 'skipped', reason: checkedBy === 'live' ? 'registered (checked live)' : 'registered (registration report)', checkedBy };
+        return {
+          final: 'skipped',
+          reason:
+            checkedBy === 'live' ? 'registered (checked live)' : 'registered (registration report)',
+          checkedBy,
+        };
       }
     } catch (err) {
       return this.directoryFailure(err, 'check the registration');
     }
     const card = this.deps.views.nudge(campaign, row.recipient, row.round);
-    const result = row.needsInstall ? await this.viaInstall(userId, campaign, card) : await this.viaSavedChat(userId, campaign, card);
+    const result = row.needsInstall
+      ? await this.viaInstall(userId, campaign, card)
+      : await this.viaSavedChat(userId, campaign, card);
     return 'final' in result ? { ...result, checkedBy } : result;
   }
 
   /** Through the chat saved when they last talked to the bot; without one, install the app first. */
-  private async viaSavedChat(userId: string, campaign: Campaign, card: Card): Promise<DeliveryResult> {
+  private async viaSavedChat(
+    userId: string,
+    campaign: Campaign,
+    card: Card,
+  ): Promise<DeliveryResult> {
     const key = conversationKey(userId);
     try {
-      const activityId = await this.deps.messenger.sendToUser(userId, card, () => this.deps.budget.acquire(key, 'bulk'));
+      const activityId = await this.deps.messenger.sendToUser(userId, card, () =>
+        this.deps.budget.acquire(key, 'bulk'),
+      );
       this.deps.budget.succeeded();
       return { final: 'sent', activityId };
     } catch (err) {
-      if ((err as Error)?.name === 'UnreachableError') return this.viaInstall(userId, campaign, card);
+      if ((err as Error)?.name === 'UnreachableError')
+        return this.viaInstall(userId, campaign, card);
       const verdict = this.sendFailure(key, err);
       if (verdict.kind === 'not-installed') {
-        return { retry: { afterMs: 0, throttled: false, reason: `saved chat failed (${verdict.reason})`, needsInstall: true } };
+        return {
+          retry: {
+            afterMs: 0,
+            throttled: false,
+            reason: `saved chat failed (${verdict.reason})`,
+            needsInstall: true,
+          },
+        };
       }
       return this.fromVerdict(verdict);
     }
@@ -88,17 +119,38 @@ export class Delivery<Card> {
    * Installs the app for them and sends through the chat Graph gives. An installation Teams has
    * not settled yet (not listed, its chat refused) is tried again with backoff.
    */
-  private async viaInstall(userId: string, campaign: Campaign, card: Card): Promise<DeliveryResult> {
+  private async viaInstall(
+    userId: string,
+    campaign: Campaign,
+    card: Card,
+  ): Promise<DeliveryResult> {
     const app = await this.deps.catalog.resolve();
     if (!app.ok) {
-      if (app.lasting) return { final: 'failed', reason: `no chat with the bot, and it can't be installed for them: ${app.problem}` };
-      return { retry: { throttled: false, reason: `could not install the app: ${app.problem}`, needsInstall: true } };
+      if (app.lasting)
+        return {
+          final: 'failed',
+          reason: `no chat with the bot, and it can't be installed for them: ${app.problem}`,
+        };
+      return {
+        retry: {
+          throttled: false,
+          reason: `could not install the app: ${app.problem}`,
+          needsInstall: true,
+        },
+      };
     }
     let chatId: string;
     await this.deps.installs.take();
     try {
       const installation = await this.deps.directory.installAppForUser(userId, app.catalogId);
-      if (!installation.ready) return { retry: { throttled: false, reason: `app installed, waiting for Teams (${installation.why})`, needsInstall: true } };
+      if (!installation.ready)
+        return {
+          retry: {
+            throttled: false,
+            reason: `app installed, waiting for Teams (${installation.why})`,
+            needsInstall: true,
+          },
+        };
       chatId = installation.chatId;
     } catch (err) {
       if (isDirectoryError(err, 'not-found')) return this.installRefused(userId);
@@ -106,13 +158,21 @@ export class Delivery<Card> {
     }
     const key = conversationKey(userId);
     try {
-      const activityId = await this.deps.messenger.sendToChat(userId, chatId, campaign.origin, card, () => this.deps.budget.acquire(key, 'bulk'));
+      const activityId = await this.deps.messenger.sendToChat(
+        userId,
+        chatId,
+        campaign.origin,
+        card,
+        () => this.deps.budget.acquire(key, 'bulk'),
+      );
       this.deps.budget.succeeded();
       return { final: 'sent', activityId };
     } catch (err) {
       const verdict = this.sendFailure(key, err);
       if (verdict.kind === 'not-installed') {
-        return verdict.status === 404 ? { final: 'not-found', reason: 'no Teams chat for this person' } : { final: 'failed', reason: verdict.reason };
+        return verdict.status === 404
+          ? { final: 'not-found', reason: 'no Teams chat for this person' }
+          : { final: 'failed', reason: verdict.reason };
       }
       return this.fromVerdict(verdict);
     }
@@ -126,16 +186,24 @@ export class Delivery<Card> {
       return this.directoryFailure(err, 'install the app');
     }
     this.deps.catalog.reset();
-    this.deps.logger.error('the Teams app catalog refused to install the bot: check TEAMS_APP_ID and TEAMS_APP_CATALOG_ID');
-    return { final: 'failed', reason: "could not install the bot: the app is not in the practice's Teams app catalog (check TEAMS_APP_ID)" };
+    this.deps.logger.error(
+      'the Teams app catalog refused to install the bot: check TEAMS_APP_ID and TEAMS_APP_CATALOG_ID',
+    );
+    return {
+      final: 'failed',
+      reason:
+        "could not install the bot: the app is not in the practice's Teams app catalog (check TEAMS_APP_ID)",
+    };
   }
 
   private sendFailure(key: string, err: unknown): Verdict {
     const failure = describeSendError(err);
     const verdict = judge(failure);
-    if (verdict.kind === 'retry' && verdict.throttled) this.deps.budget.throttled(key, verdict.retryAfterMs ?? 1000);
+    if (verdict.kind === 'retry' && verdict.throttled)
+      this.deps.budget.throttled(key, verdict.retryAfterMs ?? 1000);
     else this.deps.budget.failed();
-    if (verdict.kind === 'failed') this.deps.logger.warn({ status: failure.status, code: failure.code }, 'nudge send failed');
+    if (verdict.kind === 'failed')
+      this.deps.logger.warn({ status: failure.status, code: failure.code }, 'nudge send failed');
     return verdict;
   }
 
@@ -160,7 +228,13 @@ export class Delivery<Card> {
       case 'throttled':
       case 'unavailable': {
         const seconds = err.details.retryAfterSeconds;
-        return { retry: { afterMs: seconds === undefined ? undefined : seconds * 1000, throttled: false, reason: `could not ${what}: ${err.kind}` } };
+        return {
+          retry: {
+            afterMs: seconds === undefined ? undefined : seconds * 1000,
+            throttled: false,
+            reason: `could not ${what}: ${err.kind}`,
+          },
+        };
       }
       default:
         return { final: 'failed', reason: `could not ${what}: ${err.kind}` };

@@ -35,7 +35,11 @@ function field(value: string | number | undefined): string {
 /** One line per recipient, in name order. */
 export function toCsv(rows: readonly OutboxRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
-  const sorted = [...rows].sort((a, b) => a.recipient.name.localeCompare(b.recipient.name) || a.recipient.upn.localeCompare(b.recipient.upn));
+  const sorted = [...rows].sort(
+    (a, b) =>
+      a.recipient.name.localeCompare(b.recipient.name) ||
+      a.recipient.upn.localeCompare(b.recipient.upn),
+  );
   for (const r of sorted) {
     lines.push(
       [

@@ -21,7 +21,15 @@ export type Verdict =
 
 /** Statuses Teams documents as transient: retry with backoff (honouring Retry-After). */
 const TRANSIENT = new Set([408, 412, 429, 500, 502, 503, 504]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'REQUEST_SEND_ERROR', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'REQUEST_SEND_ERROR',
+  'UND_ERR_SOCKET',
+]);
 const BLOCKED_CODES = ['MessageWritesBlocked', 'ConversationBlockedByUser'];
 
 type Loose = Record<string, unknown>;
@@ -35,7 +43,10 @@ function str(v: unknown): string | undefined {
 }
 
 /** Seconds or an HTTP date, as Retry-After allows; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now = Date.now(),
+): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
@@ -53,7 +64,12 @@ function header(err: Loose, name: string): string | undefined {
 /** Reads status, error code, sub-code and Retry-After from whatever the send threw. */
 export function describeSendError(err: unknown): SendFailure {
   const e = obj(err) ?? {};
-  const status = typeof e.statusCode === 'number' ? e.statusCode : typeof e.status === 'number' ? e.status : undefined;
+  const status =
+    typeof e.statusCode === 'number'
+      ? e.statusCode
+      : typeof e.status === 'number'
+        ? e.status
+        : undefined;
   const body = obj(e.details) ?? obj(e.body);
   const inner = obj(body?.error) ?? body;
   const text = JSON.stringify(body ?? {});
@@ -79,20 +95,35 @@ export function judge(f: SendFailure): Verdict {
       ? { kind: 'retry', throttled: false, reason }
       : { kind: 'retry', throttled: false, reason: `network: ${reason}` };
   }
-  if (f.status === 429) return { kind: 'retry', throttled: true, retryAfterMs: f.retryAfterMs, reason };
+  if (f.status === 429)
+    return { kind: 'retry', throttled: true, retryAfterMs: f.retryAfterMs, reason };
   if (TRANSIENT.has(f.status)) {
-    return { kind: 'retry', throttled: f.status === 503 && f.retryAfterMs !== undefined, retryAfterMs: f.retryAfterMs, reason };
+    return {
+      kind: 'retry',
+      throttled: f.status === 503 && f.retryAfterMs !== undefined,
+      retryAfterMs: f.retryAfterMs,
+      reason,
+    };
   }
-  if (f.status === 403 && ((f.subCode && BLOCKED_CODES.includes(f.subCode)) || (f.code && BLOCKED_CODES.includes(f.code)))) {
+  if (
+    f.status === 403 &&
+    ((f.subCode && BLOCKED_CODES.includes(f.subCode)) || (f.code && BLOCKED_CODES.includes(f.code)))
+  ) {
     return { kind: 'blocked', reason: f.subCode ?? f.code ?? 'blocked' };
   }
-  if (f.status === 403 || f.status === 404) return { kind: 'not-installed', status: f.status, reason };
+  if (f.status === 403 || f.status === 404)
+    return { kind: 'not-installed', status: f.status, reason };
   if (f.status === 413) return { kind: 'failed', reason: 'message too large' };
   return { kind: 'failed', reason };
 }
 
 /** Exponential backoff with jitter: base·2^(attempt-1), capped, then scaled by 0.5–1.5. */
-export function backoffMs(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  baseMs: number,
+  capMs: number,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exp * (0.5 + random()));
 }

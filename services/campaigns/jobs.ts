@@ -23,7 +23,16 @@ import type { CampaignStore } from './store';
  */
 
 function requeue(row: OutboxRow, round: number, now: Date): OutboxRow {
-  return { ...row, state: 'queued', round, attempts: 0, dueAt: now.toISOString(), reason: undefined, activityId: undefined, snoozedUntil: undefined };
+  return {
+    ...row,
+    state: 'queued',
+    round,
+    attempts: 0,
+    dueAt: now.toISOString(),
+    reason: undefined,
+    activityId: undefined,
+    snoozedUntil: undefined,
+  };
 }
 
 export interface JobDeps {
@@ -49,16 +58,31 @@ export function registerCampaignJobs(service: CampaignJobHost, deps: JobDeps): v
     const now = deps.clock.now();
     if (campaign.status === 'running' || campaign.status === 'preparing') {
       // The last round is still going out: try again in an hour.
-      await deps.scheduler.schedule(REPEAT_JOB, new Date(now.getTime() + DAY / 24), { campaignId, round }, repeatJobId(campaignId));
+      await deps.scheduler.schedule(
+        REPEAT_JOB,
+        new Date(now.getTime() + DAY / 24),
+        { campaignId, round },
+        repeatJobId(campaignId),
+      );
       return;
     }
     if (round - 1 < repeat.maxTimes) {
-      await deps.scheduler.schedule(REPEAT_JOB, new Date(now.getTime() + repeat.everyDays * DAY), { campaignId, round: round + 1 }, repeatJobId(campaignId));
+      await deps.scheduler.schedule(
+        REPEAT_JOB,
+        new Date(now.getTime() + repeat.everyDays * DAY),
+        { campaignId, round: round + 1 },
+        repeatJobId(campaignId),
+      );
     }
     await service.reopen(campaignId, round);
     let queued = 0;
     for (const row of await service.store.rows(campaignId)) {
-      if (row.state !== 'sent' || row.round >= round || (row.snoozedUntil && Date.parse(row.snoozedUntil) > now.getTime())) continue;
+      if (
+        row.state !== 'sent' ||
+        row.round >= round ||
+        (row.snoozedUntil && Date.parse(row.snoozedUntil) > now.getTime())
+      )
+        continue;
       const next = await service.store.updateRow(campaignId, row.recipient.id, (r) =>
         r.state === 'sent' && r.round < round ? requeue(r, round, now) : undefined,
       );
@@ -71,21 +95,37 @@ export function registerCampaignJobs(service: CampaignJobHost, deps: JobDeps): v
   deps.scheduler.register<SnoozePayload>(SNOOZE_JOB, async ({ campaignId, userId }) => {
     const campaign = await service.store.campaign(campaignId);
     const row = (await service.store.row(campaignId, userId))?.value;
-    if (!campaign || campaign.status === 'cancelled' || !row || row.state !== 'sent' || row.registeredAt) return;
+    if (
+      !campaign ||
+      campaign.status === 'cancelled' ||
+      !row ||
+      row.state !== 'sent' ||
+      row.registeredAt
+    )
+      return;
     const now = deps.clock.now();
     await service.reopen(campaignId);
-    await service.store.updateRow(campaignId, userId, (r) => (r.state === 'sent' ? requeue(r, r.round + 1, now) : undefined));
+    await service.store.updateRow(campaignId, userId, (r) =>
+      r.state === 'sent' ? requeue(r, r.round + 1, now) : undefined,
+    );
     service.sender.kick(campaignId);
   });
 
   deps.scheduler.register<{ campaignId: string }>(OUTCOME_JOB, async ({ campaignId }) => {
     const rows = await service.store.rows(campaignId);
     if (rows.length === 0) return;
-    const { outcome, registeredIds } = await measureOutcome(service.reports, rows, deps.clock, true);
+    const { outcome, registeredIds } = await measureOutcome(
+      service.reports,
+      rows,
+      deps.clock,
+      true,
+    );
     // Each person's completion goes on their row too (and into the export).
     for (const row of rows) {
       if (row.registeredAt || !registeredIds.has(row.recipient.id)) continue;
-      await service.store.updateRow(campaignId, row.recipient.id, (r) => (r.registeredAt ? undefined : { ...r, registeredAt: outcome.checkedAt }));
+      await service.store.updateRow(campaignId, row.recipient.id, (r) =>
+        r.registeredAt ? undefined : { ...r, registeredAt: outcome.checkedAt },
+      );
     }
     await service.store.updateCampaign(campaignId, (current) => ({ ...current, outcome }));
     await service.updateCard(campaignId, true);
@@ -93,10 +133,22 @@ export function registerCampaignJobs(service: CampaignJobHost, deps: JobDeps): v
 }
 
 /** "Remind me in 3 days": counts the click, holds back reminder rounds, schedules theirs. */
-export async function snoozeNudge(store: CampaignStore, scheduler: Scheduler, clock: Clock, campaignId: string, userId: string): Promise<OutboxRow | undefined> {
+export async function snoozeNudge(
+  store: CampaignStore,
+  scheduler: Scheduler,
+  clock: Clock,
+  campaignId: string,
+  userId: string,
+): Promise<OutboxRow | undefined> {
   const until = new Date(clock.now().getTime() + SNOOZE_DAYS * DAY);
   const row = await recordClick(store, clock, campaignId, userId, 'snooze', until);
-  if (row) await scheduler.schedule(SNOOZE_JOB, until, { campaignId, userId }, snoozeJobId(campaignId, userId));
+  if (row)
+    await scheduler.schedule(
+      SNOOZE_JOB,
+      until,
+      { campaignId, userId },
+      snoozeJobId(campaignId, userId),
+    );
   return row;
 }
 

@@ -116,7 +116,14 @@ export interface Campaign {
   outcome?: Outcome;
 }
 
-export const FINAL_STATES = ['sent', 'skipped', 'blocked', 'not-found', 'failed', 'cancelled'] as const;
+export const FINAL_STATES = [
+  'sent',
+  'skipped',
+  'blocked',
+  'not-found',
+  'failed',
+  'cancelled',
+] as const;
 export type FinalState = (typeof FINAL_STATES)[number];
 export type RowState = 'queued' | 'sending' | FinalState;
 export const ROW_STATES: readonly RowState[] = ['queued', 'sending', ...FINAL_STATES];
@@ -194,5 +201,10 @@ export const STATE_LABELS: Record<RowState, string> = {
 export function formatDeadline(date: string): string {
   const day = new Date(`${date}T12:00:00Z`);
   if (Number.isNaN(day.getTime())) return date;
-  return day.toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' });
+  return day.toLocaleDateString('en-US', {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
 }

@@ -23,6 +23,12 @@ export async function measureOutcome(
     reportUpdatedAt = newestUpdate(page, reportUpdatedAt);
     for (const r of page) if (ids.has(r.id)) registered.add(r.id);
   }
-  const outcome: Outcome = { registered: registered.size, recipients: ids.size, checkedAt: clock.now().toISOString(), reportUpdatedAt, final };
+  const outcome: Outcome = {
+    registered: registered.size,
+    recipients: ids.size,
+    checkedAt: clock.now().toISOString(),
+    reportUpdatedAt,
+    final,
+  };
   return { outcome, registeredIds: registered };
 }

@@ -58,7 +58,9 @@ export class ProgressCards<Card> {
       await this.deps.budget.acquire(`card:${campaign.card.ref.conversation?.id ?? id}`, 'bulk');
       await this.deps.messenger.update(campaign.card, card);
     })()
-      .catch((err: unknown) => this.deps.logger.warn({ err, campaign: id }, 'could not update the campaign card'))
+      .catch((err: unknown) =>
+        this.deps.logger.warn({ err, campaign: id }, 'could not update the campaign card'),
+      )
       .finally(() => {
         if (this.updates.get(id) === work) this.updates.delete(id);
       });

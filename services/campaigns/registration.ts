@@ -1,5 +1,10 @@
 import type { Clock } from '../clock';
-import { isDirectoryError, type Directory, type RegistrationDetail, type RegistrationFilter } from '../directory/types';
+import {
+  isDirectoryError,
+  type Directory,
+  type RegistrationDetail,
+  type RegistrationFilter,
+} from '../directory/types';
 import type { Logger } from '../logger';
 import type { WindowLimiter } from '../window-limiter';
 
@@ -38,9 +43,14 @@ export interface RegistrationChecksDeps {
 }
 
 /** The newest of the rows' lastUpdatedDateTime, or the one given. */
-export function newestUpdate(rows: readonly RegistrationDetail[], since: string | null): string | null {
+export function newestUpdate(
+  rows: readonly RegistrationDetail[],
+  since: string | null,
+): string | null {
   let newest = since;
-  for (const r of rows) if (r.lastUpdatedDateTime && (!newest || r.lastUpdatedDateTime > newest)) newest = r.lastUpdatedDateTime;
+  for (const r of rows)
+    if (r.lastUpdatedDateTime && (!newest || r.lastUpdatedDateTime > newest))
+      newest = r.lastUpdatedDateTime;
   return newest;
 }
 
@@ -52,13 +62,16 @@ export class RegistrationChecks {
 
   /** The registration report, page by page, each page asked for within the campaigns' share. */
   registrationPages(filter?: RegistrationFilter): AsyncIterable<RegistrationDetail[]> {
-    return this.deps.directory.registrationPages(filter, { beforeRequest: () => this.deps.reads.take() });
+    return this.deps.directory.registrationPages(filter, {
+      beforeRequest: () => this.deps.reads.take(),
+    });
   }
 
   /** Who the report shows on Authenticator; read again once older than reportMaxAgeMs. */
   report(): Promise<ReportView> {
     const now = this.deps.clock.now().getTime();
-    if (this.current && now - this.current.at < this.deps.reportMaxAgeMs) return Promise.resolve(this.current.view);
+    if (this.current && now - this.current.at < this.deps.reportMaxAgeMs)
+      return Promise.resolve(this.current.view);
     this.reading ??= this.read().finally(() => {
       this.reading = undefined;
     });
@@ -78,10 +91,16 @@ export class RegistrationChecks {
   async beforeNudge(userId: string): Promise<Standing> {
     if (this.deps.reads.tryTake()) {
       try {
-        return { registered: (await this.deps.directory.authenticatorDevices(userId)).length > 0, by: 'live' };
+        return {
+          registered: (await this.deps.directory.authenticatorDevices(userId)).length > 0,
+          by: 'live',
+        };
       } catch (err) {
         if (!isDirectoryError(err) || err.kind === 'not-found') throw err;
-        this.deps.logger.info({ kind: err.kind }, 'live registration check failed; going by the registration report');
+        this.deps.logger.info(
+          { kind: err.kind },
+          'live registration check failed; going by the registration report',
+        );
       }
     }
     const report = await this.report();

@@ -1,4 +1,11 @@
-import { AUDIENCE_LABELS, KIND_LABELS, STATE_LABELS, type Campaign, type OutboxRow, type RowState } from './model';
+import {
+  AUDIENCE_LABELS,
+  KIND_LABELS,
+  STATE_LABELS,
+  type Campaign,
+  type OutboxRow,
+  type RowState,
+} from './model';
 
 /** What the admin's card shows about a campaign, worked out from its stored state. */
 
@@ -26,7 +33,9 @@ export function summarize(rows: readonly OutboxRow[]): Details {
   }
   return {
     clicks,
-    reasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
+    reasons: [...reasons]
+      .map(([reason, count]) => ({ reason, count }))
+      .sort((a, b) => b.count - a.count),
     registered,
   };
 }
@@ -75,7 +84,9 @@ export function campaignCardData(input: CardInput): CampaignCardData {
       statusColor = 'Accent';
       break;
     case 'waiting':
-      statusText = input.nextReminder ? `Sent. Next reminder ${formatTime(input.nextReminder)}.` : 'Sent. Reminders people asked for are scheduled.';
+      statusText = input.nextReminder
+        ? `Sent. Next reminder ${formatTime(input.nextReminder)}.`
+        : 'Sent. Reminders people asked for are scheduled.';
       statusColor = 'Good';
       break;
     case 'cancelled':
@@ -87,7 +98,10 @@ export function campaignCardData(input: CardInput): CampaignCardData {
       statusColor = 'Good';
   }
   const sending = campaign.status === 'running' && open > 0;
-  const rateText = sending && rate > 0 ? `About ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} a second, about ${duration(open / rate)} left.` : '';
+  const rateText =
+    sending && rate > 0
+      ? `About ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} a second, about ${duration(open / rate)} left.`
+      : '';
   const facts = (Object.keys(counts) as RowState[])
     .filter((s) => counts[s] > 0 || s === 'sent' || (sending && s === 'queued'))
     .map((s) => ({ title: STATE_LABELS[s], value: `${counts[s]} (${percent(counts[s], total)})` }));
@@ -102,8 +116,14 @@ export function campaignCardData(input: CardInput): CampaignCardData {
     rateText,
     facts,
     report: details ? reportLines(campaign, details) : [],
-    exportHint: sending || campaign.status === 'preparing' ? '' : `For a list per person, run on the bot's server: mfa-bot campaign export ${campaign.id} --out ${campaign.id}.csv`,
-    canCancel: campaign.status === 'running' || campaign.status === 'preparing' || campaign.status === 'waiting',
+    exportHint:
+      sending || campaign.status === 'preparing'
+        ? ''
+        : `For a list per person, run on the bot's server: mfa-bot campaign export ${campaign.id} --out ${campaign.id}.csv`,
+    canCancel:
+      campaign.status === 'running' ||
+      campaign.status === 'preparing' ||
+      campaign.status === 'waiting',
     cancelTitle: campaign.status === 'waiting' ? 'Cancel the reminders' : 'Cancel sending',
   };
 }
@@ -113,15 +133,24 @@ function reportLines(campaign: Campaign, details: Details): string[] {
   const outcome = campaign.outcome;
   if (outcome) {
     // The report lags by hours: say how fresh it was.
-    const fresh = outcome.reportUpdatedAt ? ` Microsoft's registration report showed changes up to ${formatTime(outcome.reportUpdatedAt)}; anyone registered after that is not counted yet.` : '';
-    lines.push(`Registered since the nudge: ${outcome.registered} of ${outcome.recipients} (${percent(outcome.registered, outcome.recipients)})${outcome.final ? ' within 7 days' : ' so far'}.${fresh}`);
+    const fresh = outcome.reportUpdatedAt
+      ? ` Microsoft's registration report showed changes up to ${formatTime(outcome.reportUpdatedAt)}; anyone registered after that is not counted yet.`
+      : '';
+    lines.push(
+      `Registered since the nudge: ${outcome.registered} of ${outcome.recipients} (${percent(outcome.registered, outcome.recipients)})${outcome.final ? ' within 7 days' : ' so far'}.${fresh}`,
+    );
   } else {
-    lines.push(`Registered since the nudge: ${details.registered} so far. The 7-day count comes a week after it started.`);
+    lines.push(
+      `Registered since the nudge: ${details.registered} so far. The 7-day count comes a week after it started.`,
+    );
   }
   const { setup, snooze, help, people } = details.clicks;
-  lines.push(`Buttons used by ${people} ${people === 1 ? 'person' : 'people'}: "Set up now" ${setup}, "Remind me in 3 days" ${snooze}, "I need help" ${help}.`);
+  lines.push(
+    `Buttons used by ${people} ${people === 1 ? 'person' : 'people'}: "Set up now" ${setup}, "Remind me in 3 days" ${snooze}, "I need help" ${help}.`,
+  );
   for (const r of details.reasons.slice(0, 4)) lines.push(`${r.reason} (${r.count})`);
-  if (details.reasons.length > 4) lines.push(`…and ${details.reasons.length - 4} other reasons (see the export).`);
+  if (details.reasons.length > 4)
+    lines.push(`…and ${details.reasons.length - 4} other reasons (see the export).`);
   return lines;
 }
 

@@ -76,7 +76,9 @@ export class CampaignSender {
       return;
     }
     const loop = this.loop(campaignId)
-      .catch((err: unknown) => this.logger.error({ err, campaign: campaignId }, 'campaign sender stopped'))
+      .catch((err: unknown) =>
+        this.logger.error({ err, campaign: campaignId }, 'campaign sender stopped'),
+      )
       .finally(() => this.loops.delete(campaignId));
     this.loops.set(campaignId, loop);
   }
@@ -136,14 +138,20 @@ export class CampaignSender {
         for (const doc of due) {
           while (inFlight.size >= this.tuning.concurrency) await Promise.race(inFlight.values());
           if (this.stopping) break;
-          const claimed = await this.store.claim(doc, new Date(this.clock.now().getTime() + this.tuning.leaseMs));
+          const claimed = await this.store.claim(
+            doc,
+            new Date(this.clock.now().getTime() + this.tuning.leaseMs),
+          );
           if (!claimed) continue;
           const task = this.attempt(claimed, campaign).finally(() => inFlight.delete(doc.key));
           inFlight.set(doc.key, task);
           progress();
         }
       } catch (err) {
-        this.logger.error({ err, campaign: id }, 'campaign sender pass failed; trying again shortly');
+        this.logger.error(
+          { err, campaign: id },
+          'campaign sender pass failed; trying again shortly',
+        );
         await sleep(this.tuning.pollMs);
       }
     }
@@ -156,19 +164,34 @@ export class CampaignSender {
     let row = claimed.value;
     let writes = Promise.resolve();
     // Keep the claim while the row waits for a slot (a long global pause, say).
-    const renew = setInterval(() => {
-      writes = writes.then(async () => {
-        const leased = { ...row, leaseUntil: new Date(this.clock.now().getTime() + this.tuning.leaseMs).toISOString() };
-        etag = await this.store.saveRow(leased, etag);
-        row = leased;
-      }).catch((err: unknown) => this.logger.warn({ err, campaign: campaign.id }, 'could not renew a nudge claim'));
-    }, Math.max(50, Math.floor(this.tuning.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        writes = writes
+          .then(async () => {
+            const leased = {
+              ...row,
+              leaseUntil: new Date(this.clock.now().getTime() + this.tuning.leaseMs).toISOString(),
+            };
+            etag = await this.store.saveRow(leased, etag);
+            row = leased;
+          })
+          .catch((err: unknown) =>
+            this.logger.warn({ err, campaign: campaign.id }, 'could not renew a nudge claim'),
+          );
+      },
+      Math.max(50, Math.floor(this.tuning.leaseMs / 3)),
+    );
     let result: DeliveryResult;
     try {
       result = await this.delivery.deliver(row, campaign);
     } catch (err) {
       this.logger.warn({ err, campaign: campaign.id }, 'nudge attempt failed unexpectedly');
-      result = { retry: { throttled: false, reason: `unexpected error: ${String((err as Error)?.message ?? err).slice(0, 100)}` } };
+      result = {
+        retry: {
+          throttled: false,
+          reason: `unexpected error: ${String((err as Error)?.message ?? err).slice(0, 100)}`,
+        },
+      };
     } finally {
       clearInterval(renew);
     }
@@ -177,7 +200,10 @@ export class CampaignSender {
       const saved = await this.record(row, etag, result);
       if (saved && saved.state !== 'queued') this.completed(campaign.id);
     } catch (err) {
-      this.logger.error({ err, campaign: campaign.id }, 'could not record a nudge result; it will be retried after its lease');
+      this.logger.error(
+        { err, campaign: campaign.id },
+        'could not record a nudge result; it will be retried after its lease',
+      );
     }
   }
 
@@ -185,7 +211,11 @@ export class CampaignSender {
    * Saves the attempt's result. A click may have changed the row meanwhile (its eTag moved): the
    * result is merged into the fresh row as long as the claim is still ours.
    */
-  private async record(row: OutboxRow, etag: string, result: DeliveryResult): Promise<OutboxRow | undefined> {
+  private async record(
+    row: OutboxRow,
+    etag: string,
+    result: DeliveryResult,
+  ): Promise<OutboxRow | undefined> {
     let current = row;
     let currentEtag = etag;
     for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -196,9 +226,15 @@ export class CampaignSender {
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;
         const fresh = await this.store.row(row.campaignId, row.recipient.id);
-        const ours = fresh?.value.state === 'sending' && fresh.value.lastAttemptAt === row.lastAttemptAt && fresh.value.attempts === row.attempts;
+        const ours =
+          fresh?.value.state === 'sending' &&
+          fresh.value.lastAttemptAt === row.lastAttemptAt &&
+          fresh.value.attempts === row.attempts;
         if (!fresh || !ours) {
-          this.logger.warn({ campaign: row.campaignId }, 'a nudge row was taken over by another sender; leaving it to them');
+          this.logger.warn(
+            { campaign: row.campaignId },
+            'a nudge row was taken over by another sender; leaving it to them',
+          );
           return undefined;
         }
         current = fresh.value;
@@ -210,12 +246,24 @@ export class CampaignSender {
 
   private settle(row: OutboxRow, result: DeliveryResult): OutboxRow {
     const now = this.clock.now();
-    if ('final' in result) return { ...finalRow(row, result.final, now, result.reason, result.activityId), checkedBy: result.checkedBy ?? row.checkedBy };
+    if ('final' in result)
+      return {
+        ...finalRow(row, result.final, now, result.reason, result.activityId),
+        checkedBy: result.checkedBy ?? row.checkedBy,
+      };
     const { retry } = result;
     if (row.attempts >= this.tuning.maxAttempts) {
-      return finalRow(row, 'failed', now, `gave up after ${row.attempts} attempts (${retry.reason})`);
+      return finalRow(
+        row,
+        'failed',
+        now,
+        `gave up after ${row.attempts} attempts (${retry.reason})`,
+      );
     }
-    const wait = retry.afterMs !== undefined ? afterRetryAfter(retry.afterMs) : backoffMs(row.attempts, this.tuning.backoffBaseMs, this.tuning.backoffCapMs);
+    const wait =
+      retry.afterMs !== undefined
+        ? afterRetryAfter(retry.afterMs)
+        : backoffMs(row.attempts, this.tuning.backoffBaseMs, this.tuning.backoffCapMs);
     return {
       ...row,
       state: 'queued',
@@ -234,7 +282,13 @@ export class CampaignSender {
   }
 }
 
-function finalRow(row: OutboxRow, state: FinalState, now: Date, reason?: string, activityId?: string): OutboxRow {
+function finalRow(
+  row: OutboxRow,
+  state: FinalState,
+  now: Date,
+  reason?: string,
+  activityId?: string,
+): OutboxRow {
   const at = now.toISOString();
   return {
     ...row,

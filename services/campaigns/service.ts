@@ -101,16 +101,31 @@ export class CampaignService<Card = unknown> {
   constructor(private readonly deps: CampaignDeps<Card>) {
     const { maxRps: _rate, graphReads, installs, reportMaxAgeMs, ...overrides } = deps.tuning ?? {};
     const rate = deps.budget.options.ratePerSecond;
-    const tuning: SenderTuning = { ...DEFAULT_TUNING, concurrency: Math.max(DEFAULT_TUNING.concurrency, Math.ceil(rate / 2)), ...overrides };
+    const tuning: SenderTuning = {
+      ...DEFAULT_TUNING,
+      concurrency: Math.max(DEFAULT_TUNING.concurrency, Math.ceil(rate / 2)),
+      ...overrides,
+    };
     this.store = new CampaignStore(deps.store, deps.clock);
     const reads = new WindowLimiter(graphReads ?? CAMPAIGN_GRAPH_READS);
-    this.checks = new RegistrationChecks({ directory: deps.directory, reads, clock: deps.clock, logger: deps.logger, reportMaxAgeMs: reportMaxAgeMs ?? REPORT_MAX_AGE_MS });
+    this.checks = new RegistrationChecks({
+      directory: deps.directory,
+      reads,
+      clock: deps.clock,
+      logger: deps.logger,
+      reportMaxAgeMs: reportMaxAgeMs ?? REPORT_MAX_AGE_MS,
+    });
     this.reports = {
       registrationPages: (filter) => this.checks.registrationPages(filter),
       groupMemberPages: (groupId) => deps.directory.groupMemberPages(groupId),
     };
     this.coverage = new CoverageCache(deps.store, this.reports, deps.settings.groups, deps.clock);
-    this.catalog = new AppCatalog(deps.directory, { manifestId: deps.settings.teamsAppId, catalogId: deps.settings.teamsAppCatalogId }, deps.clock, deps.logger);
+    this.catalog = new AppCatalog(
+      deps.directory,
+      { manifestId: deps.settings.teamsAppId, catalogId: deps.settings.teamsAppCatalogId },
+      deps.clock,
+      deps.logger,
+    );
     const delivery = new Delivery({
       checks: this.checks,
       directory: deps.directory,
@@ -121,7 +136,15 @@ export class CampaignService<Card = unknown> {
       catalog: this.catalog,
       logger: deps.logger,
     });
-    this.progress = new ProgressCards({ store: this.store, views: deps.views, scheduler: deps.scheduler, budget: deps.budget, messenger: deps.messenger, logger: deps.logger, rate: (id) => this.sender.rate(id) });
+    this.progress = new ProgressCards({
+      store: this.store,
+      views: deps.views,
+      scheduler: deps.scheduler,
+      budget: deps.budget,
+      messenger: deps.messenger,
+      logger: deps.logger,
+      rate: (id) => this.sender.rate(id),
+    });
     this.sender = new CampaignSender(this.store, delivery, deps.clock, deps.logger, tuning, {
       progress: (id) => void this.updateCard(id, false),
       finished: (id) => this.finished(id),
@@ -136,21 +159,32 @@ export class CampaignService<Card = unknown> {
   async preview(spec: CampaignSpec, by: Person): Promise<{ audience: Audience; draft?: Draft }> {
     const { scan } = await this.coverage.refresh();
     // The sends that follow go by this same report, rather than reading it again at once.
-    const registered = new Set(scan.entries.filter((e) => e.standing === 'authenticator').map((e) => e.id));
+    const registered = new Set(
+      scan.entries.filter((e) => e.standing === 'authenticator').map((e) => e.id),
+    );
     this.checks.remember({ registered, updatedAt: scan.reportUpdatedAt, readAt: scan.scannedAt });
     const audience = selectAudience(scan, spec);
     if (audience.recipients.length === 0) return { audience };
     const now = this.deps.clock.now();
     await this.store.pruneDrafts(new Date(now.getTime() - DRAFT_TTL_MS));
     const { recipients, ...summary } = audience;
-    const draft: Draft = { id: randomUUID(), spec, recipients, summary, createdBy: by, createdAt: now.toISOString(), confirmations: 0 };
+    const draft: Draft = {
+      id: randomUUID(),
+      spec,
+      recipients,
+      summary,
+      createdBy: by,
+      createdAt: now.toISOString(),
+      confirmations: 0,
+    };
     await this.store.saveDraft(draft);
     return { audience, draft };
   }
 
   async draft(id: string, by: Person): Promise<Draft | 'expired' | 'not-yours'> {
     const doc = await this.store.draft(id);
-    if (!doc || this.deps.clock.now().getTime() - Date.parse(doc.value.createdAt) > DRAFT_TTL_MS) return 'expired';
+    if (!doc || this.deps.clock.now().getTime() - Date.parse(doc.value.createdAt) > DRAFT_TTL_MS)
+      return 'expired';
     return doc.value.createdBy.id === by.id ? doc.value : 'not-yours';
   }
 
@@ -159,7 +193,12 @@ export class CampaignService<Card = unknown> {
    * large one; the count of confirmations is kept server-side, so a forged "final" click can't
    * skip the first. A second click on a launched draft shows the campaign instead.
    */
-  async confirm(draftId: string, by: Person, final: boolean, origin: Origin): Promise<ConfirmResult> {
+  async confirm(
+    draftId: string,
+    by: Person,
+    final: boolean,
+    origin: Origin,
+  ): Promise<ConfirmResult> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const doc = await this.store.draft(draftId);
       if (doc?.value.campaignId) {
@@ -173,11 +212,15 @@ export class CampaignService<Card = unknown> {
       try {
         if (large && !(final && draft.confirmations >= 1)) {
           const next = { ...draft, confirmations: Math.max(1, draft.confirmations) };
-          if (next.confirmations !== draft.confirmations) await this.store.saveDraft(next, doc!.etag);
+          if (next.confirmations !== draft.confirmations)
+            await this.store.saveDraft(next, doc!.etag);
           return { kind: 'confirm-again', draft: next };
         }
         const id = await this.store.nextId();
-        await this.store.saveDraft({ ...draft, campaignId: id, confirmations: draft.confirmations + 1 }, doc!.etag);
+        await this.store.saveDraft(
+          { ...draft, campaignId: id, confirmations: draft.confirmations + 1 },
+          doc!.etag,
+        );
         return { kind: 'launched', campaign: await this.launch(id, draft, origin) };
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;
@@ -205,7 +248,13 @@ export class CampaignService<Card = unknown> {
       action: 'campaign.launch',
       target: id,
       outcome: 'success',
-      details: { recipients: campaign.recipients, kind: draft.spec.kind, audience: draft.spec.audience, groups: draft.spec.groups.length, repeats: draft.spec.repeat?.maxTimes ?? 0 },
+      details: {
+        recipients: campaign.recipients,
+        kind: draft.spec.kind,
+        audience: draft.spec.audience,
+        groups: draft.spec.groups.length,
+        repeats: draft.spec.repeat?.maxTimes ?? 0,
+      },
     });
     this.prepare(id);
     return campaign;
@@ -219,18 +268,32 @@ export class CampaignService<Card = unknown> {
       if (!campaign || campaign.status !== 'preparing') return;
       const draft = await this.store.draft(campaign.draftId);
       if (!draft) {
-        await this.store.updateCampaign(id, (c) => ({ ...c, status: 'cancelled', cancelledAt: this.deps.clock.now().toISOString() }));
-        this.deps.logger.error({ campaign: id }, 'campaign draft missing before its outbox was written; cancelled');
+        await this.store.updateCampaign(id, (c) => ({
+          ...c,
+          status: 'cancelled',
+          cancelledAt: this.deps.clock.now().toISOString(),
+        }));
+        this.deps.logger.error(
+          { campaign: id },
+          'campaign draft missing before its outbox was written; cancelled',
+        );
         return;
       }
       await this.store.addRows(id, draft.value.recipients);
       await this.scheduleFollowUps(campaign);
       const now = this.deps.clock.now().toISOString();
-      await this.store.updateCampaign(id, (c) => (c.status === 'preparing' ? { ...c, status: 'running', roundStartedAt: now } : undefined));
+      await this.store.updateCampaign(id, (c) =>
+        c.status === 'preparing' ? { ...c, status: 'running', roundStartedAt: now } : undefined,
+      );
       await this.store.shrinkDraft(campaign.draftId);
       this.sender.kick(id);
     })()
-      .catch((err: unknown) => this.deps.logger.error({ err, campaign: id }, 'could not prepare the campaign; it resumes at the next start'))
+      .catch((err: unknown) =>
+        this.deps.logger.error(
+          { err, campaign: id },
+          'could not prepare the campaign; it resumes at the next start',
+        ),
+      )
       .finally(() => this.preparing.delete(id));
     this.preparing.set(id, work);
   }
@@ -240,10 +303,20 @@ export class CampaignService<Card = unknown> {
     const launched = Date.parse(c.createdAt);
     const repeat = c.spec.repeat;
     if (repeat && !(await this.deps.scheduler.get(repeatJobId(c.id)))) {
-      await this.deps.scheduler.schedule(REPEAT_JOB, new Date(launched + repeat.everyDays * DAY), { campaignId: c.id, round: 2 }, repeatJobId(c.id));
+      await this.deps.scheduler.schedule(
+        REPEAT_JOB,
+        new Date(launched + repeat.everyDays * DAY),
+        { campaignId: c.id, round: 2 },
+        repeatJobId(c.id),
+      );
     }
     if (!(await this.deps.scheduler.get(outcomeJobId(c.id)))) {
-      await this.deps.scheduler.schedule(OUTCOME_JOB, new Date(launched + 7 * DAY), { campaignId: c.id }, outcomeJobId(c.id));
+      await this.deps.scheduler.schedule(
+        OUTCOME_JOB,
+        new Date(launched + 7 * DAY),
+        { campaignId: c.id },
+        outcomeJobId(c.id),
+      );
     }
   }
 
@@ -255,12 +328,19 @@ export class CampaignService<Card = unknown> {
   async cancel(id: string, by: Person): Promise<Campaign | undefined> {
     const now = this.deps.clock.now().toISOString();
     const campaign = await this.store.updateCampaign(id, (c) =>
-      c.status === 'done' || c.status === 'cancelled' ? undefined : { ...c, status: 'cancelled', cancelledBy: by, cancelledAt: now },
+      c.status === 'done' || c.status === 'cancelled'
+        ? undefined
+        : { ...c, status: 'cancelled', cancelledBy: by, cancelledAt: now },
     );
     if (!campaign) return undefined;
     await this.deps.scheduler.cancel(repeatJobId(id));
     if (!this.sender.isSending(id)) await this.store.cancelQueued(id, 'campaign cancelled');
-    await this.deps.audit.append({ actor: by.id, action: 'campaign.cancel', target: id, outcome: 'success' });
+    await this.deps.audit.append({
+      actor: by.id,
+      action: 'campaign.cancel',
+      target: id,
+      outcome: 'success',
+    });
     return campaign;
   }
 
@@ -276,7 +356,11 @@ export class CampaignService<Card = unknown> {
           continue;
         }
         const released = await this.store.releaseLeases(c.id);
-        if (released) this.deps.logger.warn({ campaign: c.id, released }, 'resending nudges that were in flight at the last stop');
+        if (released)
+          this.deps.logger.warn(
+            { campaign: c.id, released },
+            'resending nudges that were in flight at the last stop',
+          );
         this.sender.kick(c.id);
       }
     })().catch((err: unknown) => this.deps.logger.error({ err }, 'could not resume campaigns'));
@@ -289,7 +373,15 @@ export class CampaignService<Card = unknown> {
   async reopen(id: string, round?: number): Promise<Campaign | undefined> {
     const now = this.deps.clock.now().toISOString();
     return this.store.updateCampaign(id, (c) =>
-      c.status === 'cancelled' ? undefined : { ...c, status: 'running', round: round ?? c.round, finishedAt: undefined, roundStartedAt: round ? now : c.roundStartedAt },
+      c.status === 'cancelled'
+        ? undefined
+        : {
+            ...c,
+            status: 'running',
+            round: round ?? c.round,
+            finishedAt: undefined,
+            roundStartedAt: round ? now : c.roundStartedAt,
+          },
     );
   }
 
@@ -313,7 +405,9 @@ export class CampaignService<Card = unknown> {
     const counts = await this.store.counts(id);
     if (counts.queued + counts.sending > 0) return;
     const campaign = await this.store.campaign(id);
-    const waiting = campaign ? await remindersPending(this.deps.scheduler, campaign, this.deps.clock.now()) : false;
+    const waiting = campaign
+      ? await remindersPending(this.deps.scheduler, campaign, this.deps.clock.now())
+      : false;
     const now = this.deps.clock.now().toISOString();
     await this.store.updateCampaign(id, (c) => {
       if (c.status === 'cancelled') return c.finishedAt ? undefined : { ...c, finishedAt: now };

@@ -1,6 +1,13 @@
 import type { Clock } from '../clock';
 import { ConflictError, type DocumentStore, type StoredDoc } from '../storage/types';
-import { ROW_STATES, type Campaign, type Draft, type OutboxRow, type Recipient, type RowState } from './model';
+import {
+  ROW_STATES,
+  type Campaign,
+  type Draft,
+  type OutboxRow,
+  type Recipient,
+  type RowState,
+} from './model';
 
 const CAMPAIGNS = 'campaigns';
 const DRAFTS = 'campaign-drafts';
@@ -21,7 +28,12 @@ export class CampaignStore {
   // --- drafts ---
 
   async saveDraft(draft: Draft, etag?: string): Promise<string> {
-    return this.store.put(DRAFTS, draft.id, draft, etag ? { etag, index: draft.createdAt } : { ifAbsent: true, index: draft.createdAt });
+    return this.store.put(
+      DRAFTS,
+      draft.id,
+      draft,
+      etag ? { etag, index: draft.createdAt } : { ifAbsent: true, index: draft.createdAt },
+    );
   }
 
   async draft(id: string): Promise<StoredDoc<Draft> | undefined> {
@@ -41,9 +53,11 @@ export class CampaignStore {
   async shrinkDraft(id: string): Promise<void> {
     const doc = await this.store.get<Draft>(DRAFTS, id);
     if (!doc?.value.recipients.length) return;
-    await this.store.put(DRAFTS, id, { ...doc.value, recipients: [] }, { etag: doc.etag }).catch((err: unknown) => {
-      if (!(err instanceof ConflictError)) throw err;
-    });
+    await this.store
+      .put(DRAFTS, id, { ...doc.value, recipients: [] }, { etag: doc.etag })
+      .catch((err: unknown) => {
+        if (!(err instanceof ConflictError)) throw err;
+      });
   }
 
   // --- campaigns ---
@@ -53,7 +67,12 @@ export class CampaignStore {
       const current = await this.store.get<{ n: number }>(COUNTERS, CAMPAIGNS);
       const n = (current?.value.n ?? 0) + 1;
       try {
-        await this.store.put(COUNTERS, CAMPAIGNS, { n }, current ? { etag: current.etag } : { ifAbsent: true });
+        await this.store.put(
+          COUNTERS,
+          CAMPAIGNS,
+          { n },
+          current ? { etag: current.etag } : { ifAbsent: true },
+        );
         return `NUDGE-${String(n).padStart(4, '0')}`;
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;
@@ -63,7 +82,10 @@ export class CampaignStore {
   }
 
   async createCampaign(campaign: Campaign): Promise<void> {
-    await this.store.put(CAMPAIGNS, campaign.id, campaign, { ifAbsent: true, index: campaignIndex(campaign) });
+    await this.store.put(CAMPAIGNS, campaign.id, campaign, {
+      ifAbsent: true,
+      index: campaignIndex(campaign),
+    });
   }
 
   async campaign(id: string): Promise<Campaign | undefined> {
@@ -71,7 +93,10 @@ export class CampaignStore {
   }
 
   /** Applies a change with an eTag check, retrying on conflicts. `change` may return undefined to skip. */
-  async updateCampaign(id: string, change: (c: Campaign) => Campaign | undefined): Promise<Campaign | undefined> {
+  async updateCampaign(
+    id: string,
+    change: (c: Campaign) => Campaign | undefined,
+  ): Promise<Campaign | undefined> {
     for (let attempt = 0; attempt < 20; attempt += 1) {
       const doc = await this.store.get<Campaign>(CAMPAIGNS, id);
       if (!doc) return undefined;
@@ -95,7 +120,10 @@ export class CampaignStore {
 
   async recent(limit = 5): Promise<Campaign[]> {
     const docs = await this.store.query<Campaign>(CAMPAIGNS, { keyPrefix: 'NUDGE-' });
-    return docs.map((d) => d.value).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+    return docs
+      .map((d) => d.value)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
   }
 
   // --- outbox ---
@@ -116,7 +144,10 @@ export class CampaignStore {
         clicks: { setup: 0, snooze: 0, help: 0 },
       };
       try {
-        await this.store.put(OUTBOX, rowKey(campaignId, recipient.id), row, { ifAbsent: true, index: rowIndex(row) });
+        await this.store.put(OUTBOX, rowKey(campaignId, recipient.id), row, {
+          ifAbsent: true,
+          index: rowIndex(row),
+        });
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;
       }
@@ -128,13 +159,19 @@ export class CampaignStore {
   }
 
   async rows(campaignId: string): Promise<OutboxRow[]> {
-    return (await this.store.query<OutboxRow>(OUTBOX, { keyPrefix: `${campaignId}/` })).map((d) => d.value);
+    return (await this.store.query<OutboxRow>(OUTBOX, { keyPrefix: `${campaignId}/` })).map(
+      (d) => d.value,
+    );
   }
 
   /** Rows ready to send now: queued and due, or claimed by a sender whose lease ran out. */
   async dueRows(campaignId: string, now: Date, limit: number): Promise<StoredDoc<OutboxRow>[]> {
     const until = `${now.toISOString()}\u0000`;
-    const queued = await this.store.query<OutboxRow>(OUTBOX, { indexFrom: `${campaignId}|1|`, indexBefore: `${campaignId}|1|${until}`, limit });
+    const queued = await this.store.query<OutboxRow>(OUTBOX, {
+      indexFrom: `${campaignId}|1|`,
+      indexBefore: `${campaignId}|1|${until}`,
+      limit,
+    });
     if (queued.length >= limit) return queued;
     const stale = await this.store.query<OutboxRow>(OUTBOX, {
       indexFrom: `${campaignId}|2|`,
@@ -148,14 +185,20 @@ export class CampaignStore {
   async nextWake(campaignId: string): Promise<Date | undefined> {
     const times: number[] = [];
     for (const stage of ['1', '2']) {
-      const [first] = await this.store.query<OutboxRow>(OUTBOX, { indexPrefix: `${campaignId}|${stage}|`, limit: 1 });
+      const [first] = await this.store.query<OutboxRow>(OUTBOX, {
+        indexPrefix: `${campaignId}|${stage}|`,
+        limit: 1,
+      });
       if (first?.index) times.push(Date.parse(first.index.slice(`${campaignId}|${stage}|`.length)));
     }
     return times.length ? new Date(Math.min(...times)) : undefined;
   }
 
   /** Claims a row for sending until `leaseUntil`; undefined when another sender got it first. */
-  async claim(doc: StoredDoc<OutboxRow>, leaseUntil: Date): Promise<StoredDoc<OutboxRow> | undefined> {
+  async claim(
+    doc: StoredDoc<OutboxRow>,
+    leaseUntil: Date,
+  ): Promise<StoredDoc<OutboxRow> | undefined> {
     const now = this.clock.now().toISOString();
     const row: OutboxRow = {
       ...doc.value,
@@ -166,7 +209,10 @@ export class CampaignStore {
       lastAttemptAt: now,
     };
     try {
-      const etag = await this.store.put(OUTBOX, doc.key, row, { etag: doc.etag, index: rowIndex(row) });
+      const etag = await this.store.put(OUTBOX, doc.key, row, {
+        etag: doc.etag,
+        index: rowIndex(row),
+      });
       return { ...doc, value: row, etag, index: rowIndex(row) };
     } catch (err) {
       if (err instanceof ConflictError) return undefined;
@@ -197,11 +243,18 @@ export class CampaignStore {
 
   /** Saves a changed row if nobody changed it since `etag`; throws ConflictError otherwise. */
   async saveRow(row: OutboxRow, etag: string): Promise<string> {
-    return this.store.put(OUTBOX, rowKey(row.campaignId, row.recipient.id), row, { etag, index: rowIndex(row) });
+    return this.store.put(OUTBOX, rowKey(row.campaignId, row.recipient.id), row, {
+      etag,
+      index: rowIndex(row),
+    });
   }
 
   /** Changes one row with eTag retries. `change` may return undefined to leave it. */
-  async updateRow(campaignId: string, userId: string, change: (r: OutboxRow) => OutboxRow | undefined): Promise<OutboxRow | undefined> {
+  async updateRow(
+    campaignId: string,
+    userId: string,
+    change: (r: OutboxRow) => OutboxRow | undefined,
+  ): Promise<OutboxRow | undefined> {
     for (let attempt = 0; attempt < 20; attempt += 1) {
       const doc = await this.row(campaignId, userId);
       if (!doc) return undefined;
@@ -221,12 +274,18 @@ export class CampaignStore {
   async cancelQueued(campaignId: string, reason: string): Promise<number> {
     let cancelled = 0;
     for (;;) {
-      const batch = await this.store.query<OutboxRow>(OUTBOX, { indexPrefix: `${campaignId}|1|`, limit: 500 });
+      const batch = await this.store.query<OutboxRow>(OUTBOX, {
+        indexPrefix: `${campaignId}|1|`,
+        limit: 500,
+      });
       if (batch.length === 0) return cancelled;
       for (const doc of batch) {
         const at = this.clock.now().toISOString();
         const row: OutboxRow = { ...doc.value, state: 'cancelled', reason, leaseUntil: undefined };
-        row.history = [...row.history, { round: row.round, state: 'cancelled', reason, attempts: row.attempts, at }];
+        row.history = [
+          ...row.history,
+          { round: row.round, state: 'cancelled', reason, attempts: row.attempts, at },
+        ];
         try {
           await this.saveRow(row, doc.etag);
           cancelled += 1;
@@ -239,7 +298,13 @@ export class CampaignStore {
 
   async counts(campaignId: string): Promise<Record<RowState, number>> {
     const entries = await Promise.all(
-      ROW_STATES.map(async (state) => [state, await this.store.count(OUTBOX, { indexPrefix: stagePrefix(campaignId, state) })] as const),
+      ROW_STATES.map(
+        async (state) =>
+          [
+            state,
+            await this.store.count(OUTBOX, { indexPrefix: stagePrefix(campaignId, state) }),
+          ] as const,
+      ),
     );
     return Object.fromEntries(entries) as Record<RowState, number>;
   }

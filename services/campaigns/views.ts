@@ -7,7 +7,11 @@ import type { CampaignCardData } from './report';
  */
 export interface CampaignViews<Card> {
   /** The nudge one person receives in a round. */
-  nudge(campaign: { id: string; spec: CampaignSpec; createdBy: Person }, recipient: Pick<Recipient, 'name'>, round: number): Card;
+  nudge(
+    campaign: { id: string; spec: CampaignSpec; createdBy: Person },
+    recipient: Pick<Recipient, 'name'>,
+    round: number,
+  ): Card;
   /** The admin's progress card, which ends as the campaign's report. */
   progress(data: CampaignCardData): Card;
 }

@@ -30,7 +30,10 @@ export class DirectoryCircuitBreaker {
   private readonly openMs: number;
   readonly directory: Directory;
 
-  constructor(inner: Directory, private readonly options: BreakerOptions) {
+  constructor(
+    inner: Directory,
+    private readonly options: BreakerOptions,
+  ) {
     this.threshold = options.failureThreshold ?? 3;
     this.openMs = options.openMs ?? 30_000;
     this.directory = this.wrap(inner);
@@ -47,9 +50,11 @@ export class DirectoryCircuitBreaker {
         if (typeof value !== 'function') return value;
         const method = value as (...args: unknown[]) => unknown;
         if (typeof prop === 'string' && prop.endsWith('Pages')) {
-          return (...args: unknown[]) => this.guardPages(() => method.apply(target, args) as AsyncIterable<unknown>);
+          return (...args: unknown[]) =>
+            this.guardPages(() => method.apply(target, args) as AsyncIterable<unknown>);
         }
-        return (...args: unknown[]) => this.guard(() => method.apply(target, args) as Promise<unknown>);
+        return (...args: unknown[]) =>
+          this.guard(() => method.apply(target, args) as Promise<unknown>);
       },
     });
   }
@@ -59,9 +64,13 @@ export class DirectoryCircuitBreaker {
       const left = this.openUntil - this.options.clock.now().getTime();
       if (left > 0) {
         // Background work (a campaign) waits until the directory is tried again.
-        throw new DirectoryError('unavailable', 'Microsoft 365 is not reachable right now (failing fast during an outage)', {
-          retryAfterSeconds: Math.ceil(left / 1000),
-        });
+        throw new DirectoryError(
+          'unavailable',
+          'Microsoft 365 is not reachable right now (failing fast during an outage)',
+          {
+            retryAfterSeconds: Math.ceil(left / 1000),
+          },
+        );
       }
       this.state = 'half-open';
     }
@@ -114,7 +123,10 @@ export class DirectoryCircuitBreaker {
       this.state = 'open';
       this.openUntil = this.options.clock.now().getTime() + this.openMs;
       if (firstOpen) {
-        this.options.logger.warn({ failures: this.failures }, 'directory unreachable; failing fast');
+        this.options.logger.warn(
+          { failures: this.failures },
+          'directory unreachable; failing fast',
+        );
         this.options.onOpen?.(err);
       }
     }

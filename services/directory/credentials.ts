@@ -40,7 +40,12 @@ export function graphAuthProvider(config: GraphCredentialSettings): AccessTokenP
   return new TokenCredentialAuthenticationProvider(credential, { scopes: [scope] });
 }
 
-const MICROSOFT_LOGIN_HOSTS = ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'];
+const MICROSOFT_LOGIN_HOSTS = [
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+];
 
 function isMicrosoftLoginHost(authorityHost: string): boolean {
   return MICROSOFT_LOGIN_HOSTS.includes(new URL(authorityHost).hostname);
@@ -48,12 +53,16 @@ function isMicrosoftLoginHost(authorityHost: string): boolean {
 
 function graphCredential(config: GraphCredentialSettings): TokenCredential {
   const g = config.graph;
-  const loginCa = config.loginCaCertPath ? fs.readFileSync(config.loginCaCertPath, 'utf8') : undefined;
+  const loginCa = config.loginCaCertPath
+    ? fs.readFileSync(config.loginCaCertPath, 'utf8')
+    : undefined;
   const options = {
     ...(g.authorityHost ? { authorityHost: g.authorityHost } : {}),
     // A login host Entra does not know (a private cloud, the test stand-in) cannot be checked
     // against Entra's instance discovery, which lives on the public internet.
-    ...(g.authorityHost && !isMicrosoftLoginHost(g.authorityHost) ? { disableInstanceDiscovery: true } : {}),
+    ...(g.authorityHost && !isMicrosoftLoginHost(g.authorityHost)
+      ? { disableInstanceDiscovery: true }
+      : {}),
     ...(loginCa ? { httpClient: loginHttpClient(loginCa) } : {}),
   };
   if (g.managedIdentityClientId) {
@@ -62,8 +71,14 @@ function graphCredential(config: GraphCredentialSettings): TokenCredential {
   if (!g.clientId) throw new Error('GRAPH_CLIENT_ID (or MicrosoftAppId) is needed to reach Graph');
   if (g.certificatePath) {
     const pem = fs.readFileSync(g.certificatePath, 'utf8');
-    return new ClientCertificateCredential(config.tenantId, g.clientId, { certificate: pem }, options);
+    return new ClientCertificateCredential(
+      config.tenantId,
+      g.clientId,
+      { certificate: pem },
+      options,
+    );
   }
-  if (!g.clientSecret) throw new Error('GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_PATH is needed to reach Graph');
+  if (!g.clientSecret)
+    throw new Error('GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_PATH is needed to reach Graph');
   return new ClientSecretCredential(config.tenantId, g.clientId, g.clientSecret, options);
 }

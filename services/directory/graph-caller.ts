@@ -73,7 +73,8 @@ export class GraphCaller {
     try {
       if (spec.method === 'GET') response = (await request.get()) as Response;
       else if (spec.method === 'POST') response = (await request.post(spec.body ?? {})) as Response;
-      else if (spec.method === 'PATCH') response = (await request.patch(spec.body ?? {})) as Response;
+      else if (spec.method === 'PATCH')
+        response = (await request.patch(spec.body ?? {})) as Response;
       else response = (await request.delete()) as Response;
     } catch (err) {
       throw this.transportError(op, info, err);
@@ -121,7 +122,9 @@ export class GraphCaller {
       const rows = page.data.value.map(map).filter(keep);
       if (rows.length) yield rows;
       const next: string | undefined = page.data['@odata.nextLink'];
-      spec = next ? { method: 'GET', path: this.checkNextLink(op, next), headers: first.headers } : null;
+      spec = next
+        ? { method: 'GET', path: this.checkNextLink(op, next), headers: first.headers }
+        : null;
     }
   }
 

@@ -118,11 +118,15 @@ export class GraphDirectory implements Directory {
     await this.agent?.close();
   }
 
-  registrationPages(filter: RegistrationFilter = {}, options: PageOptions = {}): AsyncIterable<RegistrationDetail[]> {
+  registrationPages(
+    filter: RegistrationFilter = {},
+    options: PageOptions = {},
+  ): AsyncIterable<RegistrationDetail[]> {
     // Graph cannot filter for "not registered", nor (documented) on isAdmin or userType: those
     // parts are applied page by page here.
     const keep = (r: RegistrationDetail) =>
-      (filter.authenticatorRegistered !== false || !r.methodsRegistered.includes(AUTHENTICATOR_METHOD)) &&
+      (filter.authenticatorRegistered !== false ||
+        !r.methodsRegistered.includes(AUTHENTICATOR_METHOD)) &&
       (filter.isAdmin === undefined || r.isAdmin === filter.isAdmin) &&
       (filter.userType === undefined || r.userType.toLowerCase() === filter.userType);
     return this.graph.pages(
@@ -249,7 +253,11 @@ export class GraphDirectory implements Directory {
     } catch (err) {
       // Graph's words for "this is the default method and others exist"; the caller can change
       // the default and try again.
-      if (err instanceof DirectoryError && err.kind === 'invalid-request' && /default method/i.test(err.message)) {
+      if (
+        err instanceof DirectoryError &&
+        err.kind === 'invalid-request' &&
+        /default method/i.test(err.message)
+      ) {
         throw new DirectoryError('default-method', err.message, err.details);
       }
       throw err;
@@ -345,7 +353,11 @@ export class GraphDirectory implements Directory {
         // Without Entra ID P2 there is no Privileged Identity Management, so nobody can be
         // eligible for a role: Graph says so with this one code, and only then is it no answer.
         if (err instanceof DirectoryError && err.details.code === 'AadPremiumLicenseRequired') {
-          return { active: unique(active), eligible: [], eligibilityNote: 'no Entra ID P2, so no role eligibility' };
+          return {
+            active: unique(active),
+            eligible: [],
+            eligibilityNote: 'no Entra ID P2, so no role eligibility',
+          };
         }
         throw err;
       }
@@ -353,14 +365,20 @@ export class GraphDirectory implements Directory {
     return { active: unique(active), eligible: unique(eligible) };
   }
 
-  private async collect<S, T>(op: string, spec: CallSpec, schema: z.ZodType<S>, map: (row: S) => T): Promise<T[]> {
+  private async collect<S, T>(
+    op: string,
+    spec: CallSpec,
+    schema: z.ZodType<S>,
+    map: (row: S) => T,
+  ): Promise<T[]> {
     const out: T[] = [];
     for await (const page of this.graph.pages(op, spec, schema, map)) out.push(...page);
     return out;
   }
 
   async teamsApps(filter: { id: string } | { externalId: string }): Promise<TeamsApp[]> {
-    const clause = 'id' in filter ? `id eq ${quote(filter.id)}` : `externalId eq ${quote(filter.externalId)}`;
+    const clause =
+      'id' in filter ? `id eq ${quote(filter.id)}` : `externalId eq ${quote(filter.externalId)}`;
     return this.collect(
       'list catalog apps',
       { method: 'GET', path: '/appCatalogs/teamsApps', query: { $filter: clause } },
@@ -390,7 +408,12 @@ export class GraphDirectory implements Directory {
       accept: [409],
     });
     const alreadyInstalled = install.status === 409;
-    const notReady = (why: string): AppInstallation => ({ ready: false, why, alreadyInstalled, requestId: install.requestId });
+    const notReady = (why: string): AppInstallation => ({
+      ready: false,
+      why,
+      alreadyInstalled,
+      requestId: install.requestId,
+    });
     const listed = await this.graph.raw('find app installation', {
       method: 'GET',
       path: base,
@@ -398,7 +421,8 @@ export class GraphDirectory implements Directory {
       accept: [403],
     });
     if (listed.status === 403) return notReady('Graph refused to list it yet');
-    const installation = this.graph.parse('find app installation', listed, InstalledAppsSchema).value[0];
+    const installation = this.graph.parse('find app installation', listed, InstalledAppsSchema)
+      .value[0];
     if (!installation) return notReady('not listed yet');
     const chat = await this.graph.raw('find app chat', {
       method: 'GET',

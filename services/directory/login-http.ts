@@ -1,5 +1,10 @@
 import tls from 'node:tls';
-import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import {
+  createHttpHeaders,
+  type HttpClient,
+  type PipelineRequest,
+  type PipelineResponse,
+} from '@azure/core-rest-pipeline';
 import { Agent, fetch } from 'undici';
 
 /**
@@ -13,7 +18,12 @@ export function loginHttpClient(caPem: string): HttpClient {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const headers: Record<string, string> = {};
       for (const [name, value] of request.headers) headers[name] = value;
-      const body = typeof request.body === 'string' ? request.body : request.body === undefined || request.body === null ? undefined : String(request.body);
+      const body =
+        typeof request.body === 'string'
+          ? request.body
+          : request.body === undefined || request.body === null
+            ? undefined
+            : String(request.body);
       const res = await fetch(request.url, {
         method: request.method,
         headers,
@@ -23,7 +33,12 @@ export function loginHttpClient(caPem: string): HttpClient {
       });
       const responseHeaders = createHttpHeaders();
       res.headers.forEach((value, name) => responseHeaders.set(name, value));
-      return { request, status: res.status, headers: responseHeaders, bodyAsText: await res.text() };
+      return {
+        request,
+        status: res.status,
+        headers: responseHeaders,
+        bodyAsText: await res.text(),
+      };
     },
   };
 }

@@ -175,13 +175,15 @@ export function loadPractice(path: string): Practice {
   try {
     raw = fs.readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read practice file ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read practice file ${path}: ${(err as Error).message}`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch (err) {
-    throw new Error(`practice file ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`practice file ${path} is not valid JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return parsePractice(json, path);
 }

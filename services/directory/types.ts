@@ -140,7 +140,10 @@ export interface TeamsApp {
 
 export interface Directory {
   /** The whole registration report, one page at a time. */
-  registrationPages(filter?: RegistrationFilter, options?: PageOptions): AsyncIterable<RegistrationDetail[]>;
+  registrationPages(
+    filter?: RegistrationFilter,
+    options?: PageOptions,
+  ): AsyncIterable<RegistrationDetail[]>;
   /** One user's row of the report; it can lag behind reality by hours. */
   registrationFor(userId: string): Promise<RegistrationDetail>;
   getUser(idOrUpn: string): Promise<UserProfile>;
@@ -184,7 +187,12 @@ export class DirectoryError extends Error {
   constructor(
     readonly kind: DirectoryErrorKind,
     message: string,
-    readonly details: { statusCode?: number; code?: string; requestId?: string | null; retryAfterSeconds?: number } = {},
+    readonly details: {
+      statusCode?: number;
+      code?: string;
+      requestId?: string | null;
+      retryAfterSeconds?: number;
+    } = {},
   ) {
     super(message);
     this.name = 'DirectoryError';

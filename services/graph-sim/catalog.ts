@@ -32,7 +32,9 @@ export function parseCatalogFilter(filter: string): (app: SimTeamsApp) => boolea
   const clauses = filter.split(/\s+and\s+/i).map((text) => {
     const match = CLAUSE.exec(text);
     if (!match) throw new FilterError(`unsupported clause '${text.trim()}'`);
-    const field = (['id', 'externalId', 'distributionMethod', 'displayName'] as const).find((f) => f.toLowerCase() === match[1]!.toLowerCase())!;
+    const field = (['id', 'externalId', 'distributionMethod', 'displayName'] as const).find(
+      (f) => f.toLowerCase() === match[1]!.toLowerCase(),
+    )!;
     const value = match[2]!.replace(/''/g, "'").toLowerCase();
     return (app: SimTeamsApp) => String(app[field] ?? '').toLowerCase() === value;
   });

@@ -30,13 +30,7 @@ const portText = (name: string) =>
     .string()
     .regex(/^\d+$/, `${name} must be a port number`)
     .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int()
-        .min(0, `${name} must be 0–65535`)
-        .max(65535, `${name} must be 0–65535`),
-    );
+    .pipe(z.number().int().min(0, `${name} must be 0–65535`).max(65535, `${name} must be 0–65535`));
 
 function parse<T>(schema: z.ZodType<T>, value: string): T {
   const parsed = schema.safeParse(value);

@@ -11,7 +11,10 @@ export const FaultConfigSchema = z
     rate: z.number().min(0).max(1).default(1),
     status: z.union([z.literal(429), z.literal(503), z.literal(504)]).optional(),
     /** Pick one of these at random for each fault (instead of one fixed status). */
-    statuses: z.array(z.union([z.literal(429), z.literal(503), z.literal(504)])).min(1).optional(),
+    statuses: z
+      .array(z.union([z.literal(429), z.literal(503), z.literal(504)]))
+      .min(1)
+      .optional(),
     /** Every request (faulted or not) waits a random 0..slowMs first: a slow service. */
     slowMs: z.number().int().min(0).max(60_000).optional(),
     /** Answer 200 with a body that is not valid JSON. */
@@ -45,7 +48,11 @@ export class Faults {
   set(config: FaultConfig | null): void {
     const empty =
       !config ||
-      (config.status === undefined && !config.statuses && !config.malformed && !config.latencyMs && !config.slowMs);
+      (config.status === undefined &&
+        !config.statuses &&
+        !config.malformed &&
+        !config.latencyMs &&
+        !config.slowMs);
     this.config = empty ? null : config;
     this.remaining = config?.count ?? Infinity;
     this.random = seededRandom(config?.seed ?? 42);
@@ -71,7 +78,9 @@ export class Faults {
     this.injected += 1;
     this.remaining -= 1;
     if (this.remaining <= 0) this.config = null;
-    const status = c.statuses ? c.statuses[Math.floor(this.random() * c.statuses.length)] : c.status;
+    const status = c.statuses
+      ? c.statuses[Math.floor(this.random() * c.statuses.length)]
+      : c.status;
     return {
       latencyMs: (c.latencyMs ?? 0) + slow,
       status,

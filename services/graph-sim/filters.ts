@@ -179,6 +179,6 @@ export function parseInstalledAppFilter(filter: string): {
   value: string;
 } {
   const match = /^\s*teamsApp\/(id|externalId)\s+eq\s+'([^']*)'\s*$/i.exec(filter);
-  if (!match) throw new FilterError('only teamsApp/id eq \'...\' is supported here');
+  if (!match) throw new FilterError("only teamsApp/id eq '...' is supported here");
   return { field: match[1]!.toLowerCase() === 'id' ? 'id' : 'externalId', value: match[2]! };
 }

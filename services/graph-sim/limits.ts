@@ -102,5 +102,9 @@ export class Limits {
 }
 
 function emptyStats(): Record<Service, LimitStats> {
-  return { reports: { accepted: 0, throttled: 0 }, teams: { accepted: 0, throttled: 0 }, identity: { accepted: 0, throttled: 0 } };
+  return {
+    reports: { accepted: 0, throttled: 0 },
+    teams: { accepted: 0, throttled: 0 },
+    identity: { accepted: 0, throttled: 0 },
+  };
 }

@@ -3,13 +3,7 @@ import { badRequest, type SimContext } from './http';
 /** OData system query options and server-driven paging, as the stand-in supports them. */
 
 export type QueryOption =
-  | '$top'
-  | '$filter'
-  | '$select'
-  | '$expand'
-  | '$skiptoken'
-  | '$count'
-  | '$orderby';
+  '$top' | '$filter' | '$select' | '$expand' | '$skiptoken' | '$count' | '$orderby';
 
 export interface QueryOptions {
   top?: number;
@@ -52,7 +46,10 @@ export function queryOptions(
     } else if (key === '$filter') {
       out.filter = value;
     } else if (key === '$select' || key === '$expand') {
-      const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+      const list = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (key === '$select') out.select = list;
       else out.expand = list;
     } else if (key === '$skiptoken') {

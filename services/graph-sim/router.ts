@@ -17,7 +17,10 @@ export type RouteMatch =
 
 export function splitPath(pathname: string): string[] {
   try {
-    return pathname.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+    return pathname
+      .split('/')
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
   } catch {
     throw badRequest('The request URL is not valid.');
   }

@@ -3,13 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import type { Faults } from './faults';
 import type { Limits } from './limits';
-import {
-  badRequest,
-  GraphHttpError,
-  readBody,
-  sendError,
-  type SimContext,
-} from './http';
+import { badRequest, GraphHttpError, readBody, sendError, type SimContext } from './http';
 import type { RequestLog } from './request-log';
 import { methodNotAllowed, splitPath, unknownSegment, type Router } from './router';
 import type { SimState } from './state';
@@ -124,9 +118,14 @@ export function handleRequest(deps: ServerDeps) {
         }
         const throttled = deps.limits.admit(path);
         if (throttled) {
-          throw new GraphHttpError(429, 'TooManyRequests', 'Too many requests. Retry after the interval in Retry-After.', {
-            'retry-after': String(throttled.retryAfterSeconds),
-          });
+          throw new GraphHttpError(
+            429,
+            'TooManyRequests',
+            'Too many requests. Retry after the interval in Retry-After.',
+            {
+              'retry-after': String(throttled.retryAfterSeconds),
+            },
+          );
         }
         if (await applyFault(ctx, deps, () => (faulted = true))) return;
         const wait = deps.state.reportsThrottle.admit(path, deps.state.now().getTime());
@@ -140,7 +139,8 @@ export function handleRequest(deps: ServerDeps) {
       if (match.kind === 'none') throw unknownSegment(segments);
       if (match.kind === 'wrong-method') throw methodNotAllowed(match.allowed);
       ctx.params = match.params;
-      if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT') ctx.body = await parseJsonBody(req);
+      if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT')
+        ctx.body = await parseJsonBody(req);
       await match.handler(ctx);
     } catch (err) {
       if (res.headersSent) {

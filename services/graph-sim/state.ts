@@ -62,7 +62,8 @@ export class SimState {
   private changed = new Set<string>();
   private mailLog: SimMail[] = [];
   /** The registration report as it was when frozen (Microsoft's report lags behind changes). */
-  private frozenReport: { rows: RegistrationRow[]; byId: Map<string, RegistrationRow> } | null = null;
+  private frozenReport: { rows: RegistrationRow[]; byId: Map<string, RegistrationRow> } | null =
+    null;
   private installBehaviour: InstallBehaviour = { unlistedReads: 0, forbiddenChatReads: 0 };
   /** Per new installation: list reads it is still missing from, chat reads still refused. */
   private readonly settling = new Map<string, { unlisted: number; forbidden: number }>();
@@ -143,7 +144,8 @@ export class SimState {
 
   /** The registration report: enabled users only, as in Graph (as frozen, while it is). */
   registrationRows(filter?: RowFilter): RegistrationRow[] {
-    if (this.frozenReport) return filter ? this.frozenReport.rows.filter(filter.keep) : this.frozenReport.rows;
+    if (this.frozenReport)
+      return filter ? this.frozenReport.rows.filter(filter.keep) : this.frozenReport.rows;
     return this.report.rows(() => this.allUsers(), this.clock.now(), filter);
   }
 
@@ -191,17 +193,25 @@ export class SimState {
    * their own (an admin holds Global Administrator here) and those of role-assignable groups.
    */
   activeRoleAssignments(user: SimUser): Array<{ roleDefinitionId: string; principalId: string }> {
-    const own = user.isAdmin ? [{ roleDefinitionId: GLOBAL_ADMINISTRATOR, principalId: user.id }] : [];
+    const own = user.isAdmin
+      ? [{ roleDefinitionId: GLOBAL_ADMINISTRATOR, principalId: user.id }]
+      : [];
     return [...own, ...this.groupRoles(user, 'directoryRoles')];
   }
 
   /** Roles the user may activate through PIM, directly or through role-assignable groups. */
-  eligibleRoleAssignments(principalId: string): Array<{ roleDefinitionId: string; principalId: string }> {
+  eligibleRoleAssignments(
+    principalId: string,
+  ): Array<{ roleDefinitionId: string; principalId: string }> {
     const id = principalId.toLowerCase();
     const user = this.users.get(id);
-    if (user) return user.eligibleRoles.map((roleDefinitionId) => ({ roleDefinitionId, principalId: id }));
+    if (user)
+      return user.eligibleRoles.map((roleDefinitionId) => ({ roleDefinitionId, principalId: id }));
     const group = this.groups.get(id);
-    return (group?.eligibleRoles ?? []).map((roleDefinitionId) => ({ roleDefinitionId, principalId: id }));
+    return (group?.eligibleRoles ?? []).map((roleDefinitionId) => ({
+      roleDefinitionId,
+      principalId: id,
+    }));
   }
 
   /** The role-assignable groups the user belongs to, directly or through nesting. */
@@ -316,7 +326,8 @@ export class SimState {
     };
     user.installedApps.push(app);
     const { unlistedReads, forbiddenChatReads } = this.installBehaviour;
-    if (unlistedReads || forbiddenChatReads) this.settling.set(app.id, { unlisted: unlistedReads, forbidden: forbiddenChatReads });
+    if (unlistedReads || forbiddenChatReads)
+      this.settling.set(app.id, { unlisted: unlistedReads, forbidden: forbiddenChatReads });
     this.commit(user, false);
     return { created: true, app };
   }

@@ -80,7 +80,8 @@ function preferredMethod(registered: Set<string>): string {
   return 'none';
 }
 
-export type TapUsability = 'EnabledByPolicy' | 'DisabledByPolicy' | 'NotYetValid' | 'Expired' | 'OneTimeUsed';
+export type TapUsability =
+  'EnabledByPolicy' | 'DisabledByPolicy' | 'NotYetValid' | 'Expired' | 'OneTimeUsed';
 
 /** As Graph says it: a pass for someone outside the pass policy exists but is DisabledByPolicy. */
 export function tapUsability(tap: SimTap, now: Date, inPolicy = true): TapUsability {
@@ -129,7 +130,12 @@ export function authenticatorJson(m: SimMethod): JsonObject {
   };
 }
 
-export function tapJson(tap: SimTap, now: Date, code: string | null = null, inPolicy = true): JsonObject {
+export function tapJson(
+  tap: SimTap,
+  now: Date,
+  code: string | null = null,
+  inPolicy = true,
+): JsonObject {
   const usability = tapUsability(tap, now, inPolicy);
   return {
     id: tap.id,

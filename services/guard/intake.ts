@@ -7,8 +7,7 @@
 export const MAX_TEXT_LENGTH = 2000;
 
 export type Intake =
-  | { ok: true; text: string }
-  | { ok: false; problem: 'empty' | 'too-long' | 'not-text' };
+  { ok: true; text: string } | { ok: false; problem: 'empty' | 'too-long' | 'not-text' };
 
 // C0 and C1 controls (tab and line breaks allowed), DEL, and the replacement for undecodable bytes.
 // eslint-disable-next-line no-control-regex
@@ -25,6 +24,7 @@ export function readTyped(input: unknown): Intake {
   if (CONTROL.test(text)) return { ok: false, problem: 'not-text' };
   // Mostly invisible or formatting characters is not something a person typed.
   const ordinary = characters.filter((c) => ORDINARY.test(c)).length;
-  if (ordinary < characters.length * 0.9 || !LETTER_OR_DIGIT.test(text)) return { ok: false, problem: 'not-text' };
+  if (ordinary < characters.length * 0.9 || !LETTER_OR_DIGIT.test(text))
+    return { ok: false, problem: 'not-text' };
   return { ok: true, text };
 }

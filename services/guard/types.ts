@@ -23,5 +23,4 @@ export interface Span extends Range {
 }
 
 export type ScreenResult =
-  | { verdict: 'ok' }
-  | { verdict: 'sensitive'; kinds: SensitiveKind[]; reason: string };
+  { verdict: 'ok' } | { verdict: 'sensitive'; kinds: SensitiveKind[]; reason: string };

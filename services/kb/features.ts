@@ -44,7 +44,8 @@ export function featuresOf(
     for (const syn of synonymsOf(t)) add(`w:${stem(syn)}`, weights.synonym);
     if (t.length >= 4 && !/\d/.test(t)) {
       const padded = `<${t}>`;
-      for (let j = 0; j + 4 <= padded.length; j++) add(`c:${padded.slice(j, j + 4)}`, weights.letters);
+      for (let j = 0; j + 4 <= padded.length; j++)
+        add(`c:${padded.slice(j, j + 4)}`, weights.letters);
     }
   });
   for (let i = 0; i + 1 < stems.length; i++) add(`p:${stems[i]}_${stems[i + 1]}`, weights.pair);

@@ -60,8 +60,14 @@ export class KbFeedback {
   /** "Fixed" or "still stuck" for an article; a still-stuck question joins the review queue. */
   async record(articleId: string, fixed: boolean, screenedQuestion = ''): Promise<void> {
     const at = this.clock.now().toISOString();
-    await this.store.put<ArticleFeedback>(FEEDBACK, `${at}|${randomUUID()}`, { articleId, fixed, at }, { index: `${articleId}|${at}` });
-    if (!fixed && screenedQuestion.trim()) await this.queue(screenedQuestion, 'still-stuck', articleId);
+    await this.store.put<ArticleFeedback>(
+      FEEDBACK,
+      `${at}|${randomUUID()}`,
+      { articleId, fixed, at },
+      { index: `${articleId}|${at}` },
+    );
+    if (!fixed && screenedQuestion.trim())
+      await this.queue(screenedQuestion, 'still-stuck', articleId);
   }
 
   async unmatched(screenedQuestion: string): Promise<void> {
@@ -85,7 +91,10 @@ export class KbFeedback {
   }
 
   async unmatchedQuestions(): Promise<Array<{ question: string; at: string }>> {
-    return (await this.store.query<StoredQuestion>(UNMATCHED)).map((d) => ({ question: d.value.question, at: d.value.at }));
+    return (await this.store.query<StoredQuestion>(UNMATCHED)).map((d) => ({
+      question: d.value.question,
+      at: d.value.at,
+    }));
   }
 
   /** Questions nobody has reviewed yet, oldest first. */
@@ -131,15 +140,26 @@ export class KbFeedback {
   private async queue(question: string, kind: ReviewKind, articleId?: string): Promise<void> {
     // One item per question: asked again while waiting, or already judged off-topic, adds nothing.
     const group = (k: ReviewKind | undefined) => (k === 'still-stuck' ? k : 'unanswered');
-    const same = (q: StoredQuestion) => normalize(q.question) === normalize(question) && group(q.kind) === group(kind);
-    const known = (await this.store.query<StoredQuestion>(UNMATCHED)).map((d) => d.value).filter(same);
+    const same = (q: StoredQuestion) =>
+      normalize(q.question) === normalize(question) && group(q.kind) === group(kind);
+    const known = (await this.store.query<StoredQuestion>(UNMATCHED))
+      .map((d) => d.value)
+      .filter(same);
     if (known.some((q) => !q.reviewed || q.reviewed.target === OUT_OF_SCOPE)) return;
     const at = this.clock.now().toISOString();
-    const value: StoredQuestion = { question: question.slice(0, MAX_QUESTION), at, kind, ...(articleId ? { articleId } : {}) };
+    const value: StoredQuestion = {
+      question: question.slice(0, MAX_QUESTION),
+      at,
+      kind,
+      ...(articleId ? { articleId } : {}),
+    };
     await this.store.put(UNMATCHED, `${at}|${randomUUID()}`, value, { index: at });
   }
 }
 
 function normalize(question: string): string {
-  return question.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return question
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }

@@ -50,7 +50,8 @@ export function fuse(
   return [...ids]
     .map((id) => ({
       id,
-      score: w * ((articlePosteriors.get(id) ?? 0) / (mass || 1)) + (1 - w) * (lexical.get(id) ?? 0),
+      score:
+        w * ((articlePosteriors.get(id) ?? 0) / (mass || 1)) + (1 - w) * (lexical.get(id) ?? 0),
     }))
     .sort((a, b) => b.score - a.score);
 }

@@ -9,7 +9,13 @@ import { HYPOTHETICAL } from './lexicon';
 import { loadArticles, type LoadOptions } from './loader';
 import { phraseWords } from './phrases';
 import { labelKey, loadPhrasings, type Phrasing } from './phrasings';
-import { OUT_OF_SCOPE, type Article, type Intent, type RankedArticle, type Understanding } from './schema';
+import {
+  OUT_OF_SCOPE,
+  type Article,
+  type Intent,
+  type RankedArticle,
+  type Understanding,
+} from './schema';
 import { ArticleIndex, type Hit, type QueryTerm } from './search';
 import { Speller } from './speller';
 import { synonymVocabulary, synonymsOf } from './synonyms';
@@ -28,7 +34,6 @@ export interface KnowledgeBase {
    */
   learn(text: string, target: string): boolean;
 }
-
 
 export interface KnowledgeBaseOptions extends LoadOptions {
   /** Folder of example phrasings; the shipped ones when left out. */
@@ -64,7 +69,10 @@ const UNKNOWN: Understanding = { intent: 'unknown', articles: [], confident: tru
  * and field if any is broken) and builds the matcher: a lexical search and a classifier trained
  * on the phrasings, fused.
  */
-export function createKnowledgeBase(dir?: string, options: KnowledgeBaseOptions = {}): KnowledgeBase {
+export function createKnowledgeBase(
+  dir?: string,
+  options: KnowledgeBaseOptions = {},
+): KnowledgeBase {
   const articles = loadArticles(dir, options);
   const byId = new Map(articles.map((a) => [a.id, a]));
   const phrasings = loadPhrasings(
@@ -75,7 +83,10 @@ export function createKnowledgeBase(dir?: string, options: KnowledgeBaseOptions 
   const speller = new Speller(vocabulary(articles, phrasings));
   const tuning: FusionTuning = { ...DEFAULT_FUSION, ...options.fusion };
   const weights: FeatureWeights = { ...DEFAULT_FEATURE_WEIGHTS, ...options.features };
-  const classifier = new NaiveBayes({ smoothing: options.smoothing ?? 0.05, temperature: options.temperature ?? 3 });
+  const classifier = new NaiveBayes({
+    smoothing: options.smoothing ?? 0.05,
+    temperature: options.temperature ?? 3,
+  });
   const tokensOf = (text: string): string[] => fold(words(text).map((w) => speller.correct(w)));
   const teach = (text: string, label: string, times = 1): void => {
     const features = featuresOf(tokensOf(text), weights);
@@ -102,7 +113,8 @@ export function createKnowledgeBase(dir?: string, options: KnowledgeBaseOptions 
     const question: Question = { tokens, text: tokens.join(' ') };
     const known = remembered.get(question.text);
     if (known === OUT_OF_SCOPE) return UNKNOWN;
-    if (known !== undefined) return { intent: 'troubleshoot', articles: [ranked(known, 1)], confident: true };
+    if (known !== undefined)
+      return { intent: 'troubleshoot', articles: [ranked(known, 1)], confident: true };
 
     const rule = ruleIntent(question);
     if (rule === 'onboarding') return { intent: rule, articles: starters, confident: true };
@@ -138,7 +150,12 @@ export function createKnowledgeBase(dir?: string, options: KnowledgeBaseOptions 
     // the message is clear on its own ("at lunch I got no notification" is still a notification).
     const signInWords = tokens.filter((t) => !STOPWORDS.has(t) && inScope(t)).length;
     const clearOnItsOwn = confident && signInWords >= 3;
-    if (tokens.some((t) => OFF_TOPIC.has(t)) && !clearOnItsOwn && !hits.some((h) => h.coverage > 0.5)) return UNKNOWN;
+    if (
+      tokens.some((t) => OFF_TOPIC.has(t)) &&
+      !clearOnItsOwn &&
+      !hits.some((h) => h.coverage > 0.5)
+    )
+      return UNKNOWN;
     return {
       intent: 'troubleshoot',
       articles: fused.map((f) => ranked(f.id, f.score)),
@@ -190,7 +207,9 @@ function scopeWords(
 ): Set<string> {
   const texts = [
     ...articles.flatMap((a) => [a.title, a.summary, ...a.keywords, ...a.steps]),
-    ...phrasings.filter((p) => !(p.label.kind === 'intent' && p.label.intent === 'unknown')).map((p) => p.text),
+    ...phrasings
+      .filter((p) => !(p.label.kind === 'intent' && p.label.intent === 'unknown'))
+      .map((p) => p.text),
   ];
   const out = new Set<string>();
   for (const text of texts) for (const t of tokensOf(text)) if (!STOPWORDS.has(t)) out.add(stem(t));

@@ -8,7 +8,8 @@ import { ARTICLE_IDS, INTENTS, type Intent } from './schema';
  * What the classifier can answer: an article (the question is a problem that article solves) or
  * one of the intents that are not about a specific problem.
  */
-export type Label = { kind: 'article'; id: string } | { kind: 'intent'; intent: Exclude<Intent, 'troubleshoot'> };
+export type Label =
+  { kind: 'article'; id: string } | { kind: 'intent'; intent: Exclude<Intent, 'troubleshoot'> };
 
 export interface Phrasing {
   text: string;
@@ -18,7 +19,9 @@ export interface Phrasing {
 /** Fewest phrasings a label needs for the classifier to learn it at all. */
 export const MIN_PHRASINGS = 10;
 
-const OTHER_INTENTS = INTENTS.filter((i): i is Exclude<Intent, 'troubleshoot'> => i !== 'troubleshoot');
+const OTHER_INTENTS = INTENTS.filter(
+  (i): i is Exclude<Intent, 'troubleshoot'> => i !== 'troubleshoot',
+);
 
 /** Where the shipped phrasings live, from sources and from dist/ alike. */
 export function defaultPhrasingsDir(): string {
@@ -38,7 +41,9 @@ export function loadPhrasings(
   const out: Phrasing[] = [];
   const read = (sub: string, names: readonly string[], label: (name: string) => Label): void => {
     const folder = path.join(dir, sub);
-    const files = fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => f.endsWith('.txt')) : [];
+    const files = fs.existsSync(folder)
+      ? fs.readdirSync(folder).filter((f) => f.endsWith('.txt'))
+      : [];
     const known = new Set(names);
     const extra = files.find((f) => !known.has(path.basename(f, '.txt')));
     if (extra) throw new KbLoadError(path.join(folder, extra), 'file name', 'names no known label');
@@ -47,7 +52,11 @@ export function loadPhrasings(
       if (!fs.existsSync(file)) throw new KbLoadError(file, 'file', 'phrasings missing');
       const lines = linesOf(fs.readFileSync(file, 'utf8'));
       if (lines.length < MIN_PHRASINGS) {
-        throw new KbLoadError(file, 'phrasings', `needs at least ${MIN_PHRASINGS}, has ${lines.length}`);
+        throw new KbLoadError(
+          file,
+          'phrasings',
+          `needs at least ${MIN_PHRASINGS}, has ${lines.length}`,
+        );
       }
       for (const text of lines) out.push({ text, label: label(name) });
     }

@@ -30,8 +30,9 @@ export const WEAK_WORDS: ReadonlySet<string> = new Set(['notworking', 'notreceiv
 
 /** Words in nearly every question; they count for less than words naming the problem. */
 export const GENERIC_WORDS: ReadonlySet<string> = new Set(
-  'mfa authenticator microsoft ms app apps application account accounts phone signin work use'
-    .split(' '),
+  'mfa authenticator microsoft ms app apps application account accounts phone signin work use'.split(
+    ' ',
+  ),
 );
 
 /**

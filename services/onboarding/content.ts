@@ -34,7 +34,9 @@ export type OnboardingContent = z.infer<typeof ContentSchema>;
 export type StepContent = z.infer<typeof StepSchema>;
 
 /** The walkthrough's words, from content/onboarding/steps.json; refuses to start if malformed. */
-export function loadOnboardingContent(file = assetPath('content', 'onboarding', 'steps.json')): OnboardingContent {
+export function loadOnboardingContent(
+  file = assetPath('content', 'onboarding', 'steps.json'),
+): OnboardingContent {
   const parsed = ContentSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -17,7 +17,8 @@ export interface OnboardingProgress {
   checks: number;
 }
 
-export type OnboardingEventKind = 'started' | 'step' | 'completed' | 'stuck' | 'snoozed' | 'check-failed' | 'asked-it';
+export type OnboardingEventKind =
+  'started' | 'step' | 'completed' | 'stuck' | 'snoozed' | 'check-failed' | 'asked-it';
 
 export interface OnboardingEvent {
   userId: string;
@@ -53,10 +54,14 @@ export class OnboardingProgressStore {
     const at = this.clock.now().toISOString();
     const event: OnboardingEvent = { userId, kind, step, at };
     const seq = String((this.sequence = (this.sequence + 1) % 1e9)).padStart(9, '0');
-    await this.store.put(EVENTS, `${at}|${seq}|${randomUUID()}`, event, { index: `${userId}|${at}|${seq}` });
+    await this.store.put(EVENTS, `${at}|${seq}|${randomUUID()}`, event, {
+      index: `${userId}|${at}|${seq}`,
+    });
   }
 
   async events(userId: string): Promise<OnboardingEvent[]> {
-    return (await this.store.query<OnboardingEvent>(EVENTS, { indexPrefix: `${userId}|` })).map((d) => d.value);
+    return (await this.store.query<OnboardingEvent>(EVENTS, { indexPrefix: `${userId}|` })).map(
+      (d) => d.value,
+    );
   }
 }

@@ -37,7 +37,12 @@ export class DocumentBotStorage implements Storage {
       const known = item && typeof item === 'object' ? this.seen.get(item as object) : undefined;
       const etag = eTag && eTag !== '*' ? eTag : known;
       try {
-        const next = await this.store.put(COLLECTION, key, value, etag ? { etag } : { ifAbsent: true });
+        const next = await this.store.put(
+          COLLECTION,
+          key,
+          value,
+          etag ? { etag } : { ifAbsent: true },
+        );
         if (item && typeof item === 'object') this.seen.set(item as object, next);
       } catch (err) {
         if (err instanceof ConflictError) {

@@ -44,10 +44,20 @@ export class ConversationDirectory {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const doc = await this.store.get<{ members: RosterMember[] }>(ROSTERS, name);
       const members = doc?.value.members ?? [];
-      if (members.some((m) => m.aadObjectId === member.aadObjectId && m.teamsUserId === member.teamsUserId)) return;
+      if (
+        members.some(
+          (m) => m.aadObjectId === member.aadObjectId && m.teamsUserId === member.teamsUserId,
+        )
+      )
+        return;
       const next = [...members.filter((m) => m.aadObjectId !== member.aadObjectId), member];
       try {
-        await this.store.put(ROSTERS, name, { members: next, at: new Date().toISOString() }, doc ? { etag: doc.etag } : { ifAbsent: true });
+        await this.store.put(
+          ROSTERS,
+          name,
+          { members: next, at: new Date().toISOString() },
+          doc ? { etag: doc.etag } : { ifAbsent: true },
+        );
         return;
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;

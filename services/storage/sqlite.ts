@@ -60,13 +60,20 @@ export class SqliteStore implements DocumentStore {
   async get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined> {
     const row = this.run(() =>
       this.db
-        .prepare<[string, string], Row>('SELECT key, value, etag, idx FROM docs WHERE collection = ? AND key = ?')
+        .prepare<[string, string], Row>(
+          'SELECT key, value, etag, idx FROM docs WHERE collection = ? AND key = ?',
+        )
         .get(collection, key),
     );
     return row ? toDoc<T>(row) : undefined;
   }
 
-  async put<T>(collection: string, key: string, value: T, options: PutOptions = {}): Promise<string> {
+  async put<T>(
+    collection: string,
+    key: string,
+    value: T,
+    options: PutOptions = {},
+  ): Promise<string> {
     const json = JSON.stringify(value);
     return this.run(() =>
       this.db.transaction(() => {
@@ -103,7 +110,9 @@ export class SqliteStore implements DocumentStore {
     return this.run(() =>
       this.db.transaction(() => {
         const current = this.db
-          .prepare<[string, string], { etag: string }>('SELECT etag FROM docs WHERE collection = ? AND key = ?')
+          .prepare<[string, string], { etag: string }>(
+            'SELECT etag FROM docs WHERE collection = ? AND key = ?',
+          )
           .get(collection, key);
         if (!current) return false;
         if (options.etag && options.etag !== '*' && options.etag !== current.etag) {
@@ -120,7 +129,9 @@ export class SqliteStore implements DocumentStore {
     const limit = options.limit ? ` LIMIT ${Math.max(1, Math.floor(options.limit))}` : '';
     const rows = this.run(() =>
       this.db
-        .prepare<unknown[], Row>(`SELECT key, value, etag, idx FROM docs WHERE ${where} ORDER BY idx, key${limit}`)
+        .prepare<unknown[], Row>(
+          `SELECT key, value, etag, idx FROM docs WHERE ${where} ORDER BY idx, key${limit}`,
+        )
         .all(...params),
     );
     return rows.map((r) => toDoc<T>(r));
@@ -129,7 +140,9 @@ export class SqliteStore implements DocumentStore {
   async count(collection: string, options: QueryOptions = {}): Promise<number> {
     const { where, params } = whereClause(collection, options);
     const row = this.run(() =>
-      this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM docs WHERE ${where}`).get(...params),
+      this.db
+        .prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM docs WHERE ${where}`)
+        .get(...params),
     );
     return row?.n ?? 0;
   }
@@ -201,16 +214,22 @@ function nextEtag(previous: string | undefined): string {
  * in-memory copy is marked as a rollback-journal database (header bytes 18 and 19).
  */
 function openReadOnly(file: string, timeout: number): Database.Database {
-  if (fs.existsSync(`${file}-wal`)) return new Database(file, { readonly: true, fileMustExist: true, timeout });
+  if (fs.existsSync(`${file}-wal`))
+    return new Database(file, { readonly: true, fileMustExist: true, timeout });
   const image = fs.readFileSync(file);
   if (image.length >= 20 && image[18] === 2 && image[19] === 2) image.fill(1, 18, 20);
   return new Database(image, { readonly: true });
 }
 
 function migrate(db: Database.Database, migrations: readonly Migration[]): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
   const applied = new Set(
-    db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version),
+    db
+      .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+      .all()
+      .map((r) => r.version),
   );
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;

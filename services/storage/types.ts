@@ -60,7 +60,10 @@ export class ConflictError extends Error {
 
 /** The storage backend could not do what was asked (disk full, file locked, unreachable). */
 export class StorageError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StorageError';
   }

@@ -1,4 +1,9 @@
-import { isDirectoryError, type DefaultMethod, type Directory, type Receipt } from '../directory/types';
+import {
+  isDirectoryError,
+  type DefaultMethod,
+  type Directory,
+  type Receipt,
+} from '../directory/types';
 
 /**
  * Removing a lost phone's Authenticator. Graph will not delete the default sign-in method while
@@ -18,14 +23,22 @@ const CANDIDATES: Array<{ kind: string; phoneType?: string; value: DefaultMethod
   { kind: 'phoneAuthenticationMethod', value: 'sms' },
 ];
 
-export async function removeLostAuthenticator(directory: Directory, userId: string, methodId: string): Promise<RemovalResult> {
+export async function removeLostAuthenticator(
+  directory: Directory,
+  userId: string,
+  methodId: string,
+): Promise<RemovalResult> {
   try {
     return { removed: true, receipt: await directory.removeAuthenticator(userId, methodId) };
   } catch (err) {
     if (!isDirectoryError(err, 'default-method')) throw err;
   }
   const methods = await directory.authMethods(userId);
-  const pick = CANDIDATES.find((c) => methods.some((m) => m.kind === c.kind && (!c.phoneType || m.label.toLowerCase().startsWith(c.phoneType))));
+  const pick = CANDIDATES.find((c) =>
+    methods.some(
+      (m) => m.kind === c.kind && (!c.phoneType || m.label.toLowerCase().startsWith(c.phoneType)),
+    ),
+  );
   if (!pick) return { removed: false, needsPortal: true };
   const defaultReceipt = await directory.setDefaultMethod(userId, pick.value);
   const receipt = await directory.removeAuthenticator(userId, methodId);

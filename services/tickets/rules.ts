@@ -8,7 +8,8 @@ import { isActive, type Ticket } from './model';
 
 export type IdentityCheckState = 'none' | 'expired' | 'awaiting-second' | 'valid';
 
-export type PassBlocker = 'closed' | 'wrong-kind' | 'entra-admin' | 'no-check' | 'check-expired' | 'needs-second';
+export type PassBlocker =
+  'closed' | 'wrong-kind' | 'entra-admin' | 'no-check' | 'check-expired' | 'needs-second';
 
 export function canHavePass(t: Ticket): boolean {
   return t.kind === 'lost-device' || t.kind === 'first-time-pass';

@@ -38,7 +38,13 @@ export class TicketStore {
       privileged: input.privileged ?? false,
       adminRole: input.adminRole ?? false,
       ...(input.standingUnknown ? { standingUnknown: true } : {}),
-      timeline: [{ at: now, by: { id: input.requester.id, name: input.requester.name }, text: `${input.requester.name} opened the request` }],
+      timeline: [
+        {
+          at: now,
+          by: { id: input.requester.id, name: input.requester.name },
+          text: `${input.requester.name} opened the request`,
+        },
+      ],
     };
     await this.store.put(TICKETS, id, ticket, { ifAbsent: true, index: indexOf(ticket) });
     return ticket;
@@ -52,7 +58,12 @@ export class TicketStore {
    * Saves a changed ticket only if nobody changed it since `etag` was read; with `text`, adds a
    * timeline entry. Throws ConflictError when someone else got there first.
    */
-  async update(ticket: Ticket, etag: string, by: Person, text?: string): Promise<{ ticket: Ticket; etag: string }> {
+  async update(
+    ticket: Ticket,
+    etag: string,
+    by: Person,
+    text?: string,
+  ): Promise<{ ticket: Ticket; etag: string }> {
     const now = this.clock.now().toISOString();
     const timeline = text ? [...ticket.timeline, { at: now, by, text }] : ticket.timeline;
     const next: Ticket = { ...ticket, version: ticket.version + 1, updatedAt: now, timeline };
@@ -144,7 +155,12 @@ export class TicketStore {
       const current = await this.store.get<{ n: number }>(COUNTERS, TICKETS);
       const n = (current?.value.n ?? 0) + 1;
       try {
-        await this.store.put(COUNTERS, TICKETS, { n }, current ? { etag: current.etag } : { ifAbsent: true });
+        await this.store.put(
+          COUNTERS,
+          TICKETS,
+          { n },
+          current ? { etag: current.etag } : { ifAbsent: true },
+        );
         return `MFA-${String(n).padStart(4, '0')}`;
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;

@@ -33,7 +33,10 @@ export class TapLimiter {
 
   /** Gives a slot back (the pass was not created). */
   async release(actorId: string, slotId: string): Promise<void> {
-    await this.change(actorId, (slots) => ({ slots: slots.filter((s) => s.id !== slotId), result: undefined }));
+    await this.change(actorId, (slots) => ({
+      slots: slots.filter((s) => s.id !== slotId),
+      result: undefined,
+    }));
   }
 
   /** Passes this member issued in the last hour. */
@@ -51,7 +54,12 @@ export class TapLimiter {
       const doc = await this.store.get<Slots>(COLLECTION, actorId);
       const { slots, result } = apply(doc?.value.slots ?? [], this.clock.now().getTime());
       try {
-        await this.store.put<Slots>(COLLECTION, actorId, { slots }, doc ? { etag: doc.etag } : { ifAbsent: true });
+        await this.store.put<Slots>(
+          COLLECTION,
+          actorId,
+          { slots },
+          doc ? { etag: doc.etag } : { ifAbsent: true },
+        );
         return result;
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;

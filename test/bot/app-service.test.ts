@@ -34,7 +34,15 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
 describe('configuration on Azure App Service', () => {
   it('refuses to start the demo there, naming every variable production needs', () => {
     const error = configError({ ...APP_SERVICE });
-    for (const name of ['MicrosoftAppId', 'MicrosoftAppTenantId', 'IT_GROUP_ID', 'ADMIN_GROUP_ID', 'IT_PHONE', 'MAIL_SENDER', 'MicrosoftAppPassword']) {
+    for (const name of [
+      'MicrosoftAppId',
+      'MicrosoftAppTenantId',
+      'IT_GROUP_ID',
+      'ADMIN_GROUP_ID',
+      'IT_PHONE',
+      'MAIL_SENDER',
+      'MicrosoftAppPassword',
+    ]) {
       assert.match(error.message, new RegExp(`\\b${name}\\b`), `mentions ${name}`);
     }
     assert.match(error.message, /local demo never runs on Azure App Service/);
@@ -43,7 +51,10 @@ describe('configuration on Azure App Service', () => {
 
   it('recognises App Service by either of its variables', () => {
     assert.throws(() => loadConfig({ WEBSITE_SITE_NAME: 'mfa-bot' }), /MicrosoftAppId is required/);
-    assert.throws(() => loadConfig({ WEBSITE_INSTANCE_ID: 'a1b2c3' }), /MicrosoftAppId is required/);
+    assert.throws(
+      () => loadConfig({ WEBSITE_INSTANCE_ID: 'a1b2c3' }),
+      /MicrosoftAppId is required/,
+    );
     assert.equal(loadConfig({}).mode, 'demo');
   });
 
@@ -64,9 +75,16 @@ describe('configuration on Azure App Service', () => {
   it('refuses a data folder that a deployment replaces or a restart loses', () => {
     for (const DATA_DIR of ['./data', '/home/site/wwwroot/data', '/tmp/mfa-bot']) {
       const error = configError({ ...APP_SERVICE, ...PRODUCTION, DATA_DIR });
-      assert.match(error.message, /DATA_DIR must be under \/home and outside \/home\/site/, DATA_DIR);
+      assert.match(
+        error.message,
+        /DATA_DIR must be under \/home and outside \/home\/site/,
+        DATA_DIR,
+      );
     }
-    assert.equal(loadConfig({ ...APP_SERVICE, ...PRODUCTION, DATA_DIR: '/home/mfa' }).dataDir, '/home/mfa');
+    assert.equal(
+      loadConfig({ ...APP_SERVICE, ...PRODUCTION, DATA_DIR: '/home/mfa' }).dataDir,
+      '/home/mfa',
+    );
   });
 
   it('refuses WAL on the network share behind /home', () => {
@@ -80,12 +98,22 @@ describe('configuration on Azure App Service', () => {
       ...PRODUCTION,
       MicrosoftAppPassword: '@Microsoft.KeyVault(VaultName=kvmfabot;SecretName=bot-app-password)',
     });
-    assert.match(error.message, /MicrosoftAppPassword: App Service could not read it from Key Vault/);
+    assert.match(
+      error.message,
+      /MicrosoftAppPassword: App Service could not read it from Key Vault/,
+    );
     assert.doesNotMatch(error.message, /kvmfabot/, 'the message does not repeat the reference');
   });
 
   it('treats an empty app setting as unset', () => {
-    const blanks = { MicrosoftAppType: '', SECOND_VERIFIER_MAY_BE_ADMIN: '', LOG_LEVEL: '', TAP_LIFETIME_MINUTES: '', PRIVILEGED_GROUP_ID: '', DATA_DIR: '' };
+    const blanks = {
+      MicrosoftAppType: '',
+      SECOND_VERIFIER_MAY_BE_ADMIN: '',
+      LOG_LEVEL: '',
+      TAP_LIFETIME_MINUTES: '',
+      PRIVILEGED_GROUP_ID: '',
+      DATA_DIR: '',
+    };
     const c = loadConfig({ ...APP_SERVICE, ...PRODUCTION, ...blanks });
     assert.equal(c.bot.appType, 'SingleTenant');
     assert.equal(c.secondVerifierMayBeAdmin, false);
@@ -107,7 +135,10 @@ describe('configuration on Azure App Service', () => {
       journalMode: 'delete',
       warnings: loadConfig({ ...APP_SERVICE, ...PRODUCTION }).startupWarnings,
     });
-    assert.throws(() => storageSettings({ ...APP_SERVICE, DATA_DIR: '/home/site/wwwroot' }), /DATA_DIR/);
+    assert.throws(
+      () => storageSettings({ ...APP_SERVICE, DATA_DIR: '/home/site/wwwroot' }),
+      /DATA_DIR/,
+    );
   });
 });
 
@@ -116,7 +147,10 @@ describe('configuration elsewhere', () => {
     const c = loadConfig(PRODUCTION);
     assert.equal(c.dataDir, path.resolve('data'));
     assert.equal(c.sqliteJournalMode, 'wal');
-    assert.equal(loadConfig({ ...PRODUCTION, SQLITE_JOURNAL_MODE: 'delete' }).sqliteJournalMode, 'delete');
+    assert.equal(
+      loadConfig({ ...PRODUCTION, SQLITE_JOURNAL_MODE: 'delete' }).sqliteJournalMode,
+      'delete',
+    );
     assert.throws(() => loadConfig({ SQLITE_JOURNAL_MODE: 'memory' }), /SQLITE_JOURNAL_MODE/);
   });
 });
@@ -133,7 +167,9 @@ describe('SQLite journal mode', () => {
   });
 
   async function journalOf(journalMode: 'wal' | 'delete' | undefined): Promise<unknown> {
-    const store = new SqliteStore(path.join(dir, `${journalMode ?? 'default'}.db`), undefined, { journalMode });
+    const store = new SqliteStore(path.join(dir, `${journalMode ?? 'default'}.db`), undefined, {
+      journalMode,
+    });
     try {
       return store.database.pragma('journal_mode', { simple: true });
     } finally {
@@ -148,7 +184,9 @@ describe('SQLite journal mode', () => {
   });
 
   it('keeps no shared-memory or WAL file beside a DELETE-mode database while it is open', async () => {
-    const store = new SqliteStore(path.join(dir, 'mfa-bot.db'), undefined, { journalMode: 'delete' });
+    const store = new SqliteStore(path.join(dir, 'mfa-bot.db'), undefined, {
+      journalMode: 'delete',
+    });
     try {
       await store.put('docs', 'a', { n: 1 });
       assert.deepEqual(fs.readdirSync(dir).sort(), ['mfa-bot.db']);

@@ -23,7 +23,12 @@ describe('configuration', () => {
     assert.equal(c.graph.baseUrl, 'https://localhost:3979');
     assert.match(c.groups.it, /^[0-9a-f-]{36}$/);
     assert.notEqual(c.groups.it, c.groups.admin);
-    assert.deepEqual(Object.keys(c.groups.roles).sort(), ['Billing', 'Front Desk', 'Nursing', 'Physicians']);
+    assert.deepEqual(Object.keys(c.groups.roles).sort(), [
+      'Billing',
+      'Front Desk',
+      'Nursing',
+      'Physicians',
+    ]);
     assert.equal(c.tapLifetimeMinutes, 60);
     assert.equal(c.ticketSlaMinutes, 15);
     assert.equal(c.nudgeMaxRps, 30);
@@ -37,7 +42,15 @@ describe('configuration', () => {
       error = e as ConfigError;
     }
     assert.ok(error instanceof ConfigError);
-    for (const name of ['MicrosoftAppTenantId', 'IT_GROUP_ID', 'ADMIN_GROUP_ID', 'IT_PHONE', 'MAIL_SENDER', 'MicrosoftAppPassword', 'AUDIT_KEY']) {
+    for (const name of [
+      'MicrosoftAppTenantId',
+      'IT_GROUP_ID',
+      'ADMIN_GROUP_ID',
+      'IT_PHONE',
+      'MAIL_SENDER',
+      'MicrosoftAppPassword',
+      'AUDIT_KEY',
+    ]) {
       assert.match(error.message, new RegExp(name), `mentions ${name}`);
     }
   });
@@ -47,14 +60,23 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ TAP_LIFETIME_MINUTES: '5' }), /TAP_LIFETIME_MINUTES/);
     assert.throws(() => loadConfig({ ROLE_GROUPS: '{nope' }), /ROLE_GROUPS: must be JSON/);
     assert.throws(() => loadConfig({ GRAPH_BASE_URL: 'http://graph.example' }), /GRAPH_BASE_URL/);
-    assert.throws(() => loadConfig({ AUDIT_KEY: 'short-key' }), /AUDIT_KEY: must be at least 32 random characters/);
+    assert.throws(
+      () => loadConfig({ AUDIT_KEY: 'short-key' }),
+      /AUDIT_KEY: must be at least 32 random characters/,
+    );
   });
 
   it('asks for AUDIT_KEY in production with what it is for and how to make one, and never repeats a key it refuses', () => {
     const short = 'too-short-a-secret';
-    assert.throws(() => loadConfig({ ...COMPLETE_PRODUCTION, AUDIT_KEY: short }), (err: Error) => !err.message.includes(short) && /AUDIT_KEY/.test(err.message));
+    assert.throws(
+      () => loadConfig({ ...COMPLETE_PRODUCTION, AUDIT_KEY: short }),
+      (err: Error) => !err.message.includes(short) && /AUDIT_KEY/.test(err.message),
+    );
     const { AUDIT_KEY: _omitted, ...withoutKey } = COMPLETE_PRODUCTION;
-    assert.throws(() => loadConfig(withoutKey), /AUDIT_KEY is required in production \(the secret that seals the audit log.*openssl rand -base64 32.*never in the database\)/);
+    assert.throws(
+      () => loadConfig(withoutKey),
+      /AUDIT_KEY is required in production \(the secret that seals the audit log.*openssl rand -base64 32.*never in the database\)/,
+    );
     assert.equal(loadConfig(COMPLETE_PRODUCTION).audit.key, COMPLETE_PRODUCTION.AUDIT_KEY);
     assert.equal(loadConfig({}).audit.key, undefined, 'the demo keeps its own key in DATA_DIR');
   });
@@ -62,7 +84,12 @@ describe('configuration', () => {
   it('refuses the manifest id as the Teams app catalog id, in the demo and in production', () => {
     for (const base of [{}, COMPLETE_PRODUCTION]) {
       assert.throws(
-        () => loadConfig({ ...base, TEAMS_APP_ID: GUID(7), TEAMS_APP_CATALOG_ID: GUID(7).toUpperCase() }),
+        () =>
+          loadConfig({
+            ...base,
+            TEAMS_APP_ID: GUID(7),
+            TEAMS_APP_CATALOG_ID: GUID(7).toUpperCase(),
+          }),
         /TEAMS_APP_CATALOG_ID: this is the manifest id \(TEAMS_APP_ID\).*Leave TEAMS_APP_CATALOG_ID empty to look it up/,
       );
     }
@@ -73,17 +100,44 @@ describe('configuration', () => {
   it('refuses to install the bot for people when Graph signs in as another app than the manifest names', () => {
     // TeamsAppInstallation.ReadWriteSelfForUser.All installs only the app calling Graph, and the
     // manifest's webApplicationInfo.id is the bot's own app.
-    const separate = { ...COMPLETE_PRODUCTION, GRAPH_CLIENT_ID: GUID(8), GRAPH_CLIENT_SECRET: 'graph-secret' };
-    assert.throws(() => loadConfig({ ...separate, TEAMS_APP_ID: GUID(7) }), /GRAPH_CLIENT_ID: installing the bot for people \(TEAMS_APP_ID\) needs Microsoft Graph to sign in as the bot's own app/);
-    assert.throws(() => loadConfig({ ...separate, TEAMS_APP_CATALOG_ID: GUID(9) }), /webApplicationInfo\.id/);
-    assert.equal(loadConfig(separate).graph.clientId, GUID(8), 'a separate Graph app is fine without installing');
-    const msi = { ...COMPLETE_PRODUCTION, MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppPassword: '' };
-    assert.throws(() => loadConfig({ ...msi, AZURE_CLIENT_ID: GUID(8), TEAMS_APP_ID: GUID(7) }), /AZURE_CLIENT_ID: installing the bot/);
-    assert.equal(loadConfig({ ...msi, AZURE_CLIENT_ID: GUID(1), TEAMS_APP_ID: GUID(7) }).teamsAppId, GUID(7));
+    const separate = {
+      ...COMPLETE_PRODUCTION,
+      GRAPH_CLIENT_ID: GUID(8),
+      GRAPH_CLIENT_SECRET: 'graph-secret',
+    };
+    assert.throws(
+      () => loadConfig({ ...separate, TEAMS_APP_ID: GUID(7) }),
+      /GRAPH_CLIENT_ID: installing the bot for people \(TEAMS_APP_ID\) needs Microsoft Graph to sign in as the bot's own app/,
+    );
+    assert.throws(
+      () => loadConfig({ ...separate, TEAMS_APP_CATALOG_ID: GUID(9) }),
+      /webApplicationInfo\.id/,
+    );
+    assert.equal(
+      loadConfig(separate).graph.clientId,
+      GUID(8),
+      'a separate Graph app is fine without installing',
+    );
+    const msi = {
+      ...COMPLETE_PRODUCTION,
+      MicrosoftAppType: 'UserAssignedMsi',
+      MicrosoftAppPassword: '',
+    };
+    assert.throws(
+      () => loadConfig({ ...msi, AZURE_CLIENT_ID: GUID(8), TEAMS_APP_ID: GUID(7) }),
+      /AZURE_CLIENT_ID: installing the bot/,
+    );
+    assert.equal(
+      loadConfig({ ...msi, AZURE_CLIENT_ID: GUID(1), TEAMS_APP_ID: GUID(7) }).teamsAppId,
+      GUID(7),
+    );
   });
 
   it('accepts a complete production configuration and reuses the bot app for Graph', () => {
-    const c = loadConfig({ ...COMPLETE_PRODUCTION, ROLE_GROUPS: JSON.stringify({ Nursing: GUID(5) }) });
+    const c = loadConfig({
+      ...COMPLETE_PRODUCTION,
+      ROLE_GROUPS: JSON.stringify({ Nursing: GUID(5) }),
+    });
     assert.equal(c.mode, 'production');
     assert.equal(c.host, '0.0.0.0');
     assert.equal(c.graph.clientId, GUID(1));

@@ -38,7 +38,11 @@ describe('bot foundation over HTTP', () => {
     const text = cardText(card);
     assert.match(text, new RegExp(`Hi ${user.givenName}!`));
     assert.match(text, /My status/);
-    assert.doesNotMatch(text, /For IT|For practice admins|For the IT team/, 'staff do not see IT or admin actions');
+    assert.doesNotMatch(
+      text,
+      /For IT|For practice admins|For the IT team/,
+      'staff do not see IT or admin actions',
+    );
   });
 
   it('greets when the bot is installed in a personal chat', async () => {
@@ -46,7 +50,11 @@ describe('bot foundation over HTTP', () => {
     const activity = build.botAdded(userOf(user), h.options);
     const res = await h.post(activity);
     assert.equal(res.status, 200);
-    const sent = await h.connector.waitFor(() => h.connector.activities().find((a) => a.replyToId === activity.id || a._call.activityId === activity.id));
+    const sent = await h.connector.waitFor(() =>
+      h.connector
+        .activities()
+        .find((a) => a.replyToId === activity.id || a._call.activityId === activity.id),
+    );
     assert.match(cardText(cardOf(sent)), new RegExp(`Hi ${user.givenName}`));
   });
 
@@ -62,9 +70,16 @@ describe('bot foundation over HTTP', () => {
 
   it('in a team channel answers only when @mentioned', async () => {
     const user = userOf(nurse());
-    const plain = build.message(user, 'hi', { ...h.options, conversationType: 'channel', conversationId: '19:chan@thread.tacv2' });
+    const plain = build.message(user, 'hi', {
+      ...h.options,
+      conversationType: 'channel',
+      conversationId: '19:chan@thread.tacv2',
+    });
     assert.equal((await h.post(plain)).status, 200);
-    const mentioned = build.mentionMessage(user, 'help', { ...h.options, conversationId: '19:chan@thread.tacv2' });
+    const mentioned = build.mentionMessage(user, 'help', {
+      ...h.options,
+      conversationId: '19:chan@thread.tacv2',
+    });
     assert.equal((await h.post(mentioned)).status, 200);
     const sent = h.connector.activities('19:chan@thread.tacv2');
     assert.equal(sent.length, 1, 'one reply, to the mention only');
@@ -88,7 +103,9 @@ describe('bot foundation over HTTP', () => {
   });
 
   it('answers a forged or unknown verb with the menu, not an error', async () => {
-    const res = await h.click(userOf(nurse()), 'tickets.deleteEverything', { ticketId: 'MFA-0001' });
+    const res = await h.click(userOf(nurse()), 'tickets.deleteEverything', {
+      ticketId: 'MFA-0001',
+    });
     assert.equal(res.status, 200);
     assert.match(cardText(res.body.value), /older card/);
   });
@@ -146,13 +163,24 @@ describe('bot foundation over HTTP', () => {
         ['text/plain', JSON.stringify(activity)],
         ['text/plain;charset=UTF-8', JSON.stringify(activity)],
         ['application/x-www-form-urlencoded', form],
-        ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="type"\r\n\r\nmessage\r\n--x--\r\n`],
+        [
+          'multipart/form-data; boundary=x',
+          `--x\r\nContent-Disposition: form-data; name="type"\r\n\r\nmessage\r\n--x--\r\n`,
+        ],
         ['application/json-seq', JSON.stringify(activity)],
       ];
       for (const [type, body] of bodies) {
-        const res = await fetch(`${h.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': type }, body });
+        const res = await fetch(`${h.server.url}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body,
+        });
         assert.equal(res.status, 415, type);
-        assert.match(String(((await res.json()) as { error?: unknown }).error), /application\/json/, type);
+        assert.match(
+          String(((await res.json()) as { error?: unknown }).error),
+          /application\/json/,
+          type,
+        );
       }
       assert.equal(run.callCount, 0, 'the bot never ran');
       assert.equal(h.connector.calls.length, 0, 'nothing was sent');
@@ -202,7 +230,9 @@ describe('a storage failure during a turn', () => {
       const replies = h.connector.activities().filter((a) => a._call.activityId === activity.id);
       assert.equal(replies.length, 1);
       assert.match(String(replies[0].text), /something went wrong/i);
-      const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'turn failed');
+      const logged = lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.msg === 'turn failed');
       assert.ok(logged, 'the failure was logged');
       assert.equal(logged.activityId, activity.id);
       assert.match(JSON.stringify(logged.err), /disk I\/O error/);
@@ -230,7 +260,13 @@ describe('the Teams tab pages', () => {
       assert.match(await js.text(), /getAuthToken/, 'teams-js is in the bundle');
       const css = await fetch(`${h.server.url}/tab/app.css`);
       assert.match(css.headers.get('content-type') ?? '', /text\/css/);
-      for (const probe of ['..%2Fpackage.json', '%2E%2E%2F%2E%2E%2Fetc%2Fpasswd', 'nope.html', 'src%2Fmain.ts', 'build.mjs']) {
+      for (const probe of [
+        '..%2Fpackage.json',
+        '%2E%2E%2F%2E%2E%2Fetc%2Fpasswd',
+        'nope.html',
+        'src%2Fmain.ts',
+        'build.mjs',
+      ]) {
         assert.equal((await fetch(`${h.server.url}/tab/${probe}`)).status, 404, probe);
       }
     } finally {
@@ -243,10 +279,14 @@ describe('"status" typed by staff', () => {
   it('shows their own registration, not a refusal', async () => {
     const h = await startHarness();
     try {
-      const nurse = h.practice.users.find((u) => u.userPrincipalName === 'nora.nguyen@riverbendfm.example')!;
+      const nurse = h.practice.users.find(
+        (u) => u.userPrincipalName === 'nora.nguyen@riverbendfm.example',
+      )!;
       const [reply] = await h.say(userOf(nurse), 'status');
       assert.match(cardText(cardOf(reply)), /Your sign-in security/);
-      const admin = h.practice.users.find((u) => u.userPrincipalName === 'diane.whitaker@riverbendfm.example')!;
+      const admin = h.practice.users.find(
+        (u) => u.userPrincipalName === 'diane.whitaker@riverbendfm.example',
+      )!;
       const [adminReply] = await h.say(userOf(admin), 'status');
       assert.doesNotMatch(cardText(cardOf(adminReply)), /Your sign-in security/);
     } finally {

@@ -13,42 +13,69 @@ const ESCALATIONS = '19:escalations@thread.tacv2';
 describe('the IT channel', () => {
   let h: Harness;
   const lines: string[] = [];
-  const user = (upn: string) => userOf(h.practice.users.find((u) => u.userPrincipalName.startsWith(`${upn}@`))!);
+  const user = (upn: string) =>
+    userOf(h.practice.users.find((u) => u.userPrincipalName.startsWith(`${upn}@`))!);
 
   beforeEach(async () => {
     lines.length = 0;
-    const sink = new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) });
+    const sink = new Writable({
+      write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()),
+    });
     h = await startHarness({ logger: createLogger('info', sink) });
   });
   afterEach(() => h.close());
 
   const inTeam = (conversationId: string) => ({
-    channelData: { tenant: { id: h.options.tenantId }, team: { id: GENERAL, name: 'IT Support', aadGroupId: h.config.groups.it }, channel: { id: conversationId } },
+    channelData: {
+      tenant: { id: h.options.tenantId },
+      team: { id: GENERAL, name: 'IT Support', aadGroupId: h.config.groups.it },
+      channel: { id: conversationId },
+    },
   });
 
   it('posts tickets in the channel where the app was added, not in General', async () => {
     const priya = user('priya.raman');
-    const added = build.botAddedToTeam(priya, h.config.groups.it, { ...h.options, conversationId: ESCALATIONS });
-    await h.post({ ...added, ...inTeam(ESCALATIONS), conversation: { ...added.conversation!, id: ESCALATIONS } });
+    const added = build.botAddedToTeam(priya, h.config.groups.it, {
+      ...h.options,
+      conversationId: ESCALATIONS,
+    });
+    await h.post({
+      ...added,
+      ...inTeam(ESCALATIONS),
+      conversation: { ...added.conversation!, id: ESCALATIONS },
+    });
     await h.click(user('olivia.brandt'), 'lostDevice.submit', INTAKE);
-    const posted = await h.connector.waitFor(() => h.connector.activities(ESCALATIONS).find((a) => /MFA-0001/.test(cardText(cardOf(a)))));
+    const posted = await h.connector.waitFor(() =>
+      h.connector.activities(ESCALATIONS).find((a) => /MFA-0001/.test(cardText(cardOf(a)))),
+    );
     assert.ok(posted);
     assert.equal(h.connector.activities(GENERAL).length, 0);
   });
 
   it('warns at start when no IT channel is known, and learns it from an @mention in the IT team', async () => {
     h.app.start();
-    await h.connector.waitFor(() => lines.some((l) => /NO IT CHANNEL YET/.test(l)) || undefined, 5000, 'the start-up warning');
+    await h.connector.waitFor(
+      () => lines.some((l) => /NO IT CHANNEL YET/.test(l)) || undefined,
+      5000,
+      'the start-up warning',
+    );
     await h.click(user('olivia.brandt'), 'lostDevice.submit', INTAKE);
     const priya = user('priya.raman');
-    const mention = build.mentionMessage(priya, 'hello', { ...h.options, conversationId: `${ESCALATIONS};messageid=7` });
+    const mention = build.mentionMessage(priya, 'hello', {
+      ...h.options,
+      conversationId: `${ESCALATIONS};messageid=7`,
+    });
     await h.post({ ...mention, ...inTeam(ESCALATIONS), recipient: BOT });
-    const posted = await h.connector.waitFor(() => h.connector.activities(ESCALATIONS).find((a) => /MFA-0001/.test(cardText(cardOf(a)))));
+    const posted = await h.connector.waitFor(() =>
+      h.connector.activities(ESCALATIONS).find((a) => /MFA-0001/.test(cardText(cardOf(a)))),
+    );
     assert.ok(posted, 'the waiting ticket went to the channel where IT spoke to the bot');
   });
 
   it('lists at most 25 tickets a page, urgent and oldest first, with a way to the rest', async () => {
-    const staff = h.practice.users.filter((u) => u.accountEnabled !== false && u.userType !== 'Guest' && !u.isAdmin).slice(6, 36);
+    const staff = h.practice.users
+      .filter((u) => u.accountEnabled !== false && u.userType !== 'Guest' && !u.isAdmin)
+      .slice(6, 36);
     for (const s of staff) await h.click(userOf(s), 'lostDevice.submit', INTAKE);
     const priya = user('priya.raman');
     const first = (await h.click(priya, 'tickets.list', {})).body.value;

@@ -11,7 +11,8 @@ describe('reviewing questions the bot could not answer', () => {
   let nora: TestUser;
   let diane: TestUser;
   let priya: TestUser;
-  const person = (upn: string) => userOf(h.practice.users.find((u) => u.userPrincipalName === upn)!);
+  const person = (upn: string) =>
+    userOf(h.practice.users.find((u) => u.userPrincipalName === upn)!);
 
   beforeEach(async () => {
     h = await startHarness();
@@ -25,7 +26,7 @@ describe('reviewing questions the bot could not answer', () => {
   });
 
   type Action = { verb: string; data?: Record<string, unknown> };
-  const actionsOf = (card: unknown): Action[] => ((card as { actions?: Action[] }).actions ?? []);
+  const actionsOf = (card: unknown): Action[] => (card as { actions?: Action[] }).actions ?? [];
 
   async function openQueue(user: TestUser) {
     const [reply] = await h.say(user, 'review questions');
@@ -47,8 +48,14 @@ describe('reviewing questions the bot could not answer', () => {
     assert.match(cardText(queue), new RegExp(ODD));
     assert.match(cardText(queue), /I was not sure/);
     const map = actionsOf(queue).find((a) => a.verb === 'kb.reviewMap')!;
-    const res = await h.click(diane, 'kb.reviewMap', { ...map.data, articleId: 'no-push-notification' });
-    assert.match(cardText(res.body.value), /Done: I will answer that with "I don't get the sign-in notification"/);
+    const res = await h.click(diane, 'kb.reviewMap', {
+      ...map.data,
+      articleId: 'no-push-notification',
+    });
+    assert.match(
+      cardText(res.body.value),
+      /Done: I will answer that with "I don't get the sign-in notification"/,
+    );
     assert.match(cardText(res.body.value), /Nothing to review/);
 
     const [again] = await h.say(nora, ODD);
@@ -60,7 +67,10 @@ describe('reviewing questions the bot could not answer', () => {
     assert.equal(record.outcome, 'success');
     assert.equal(record.actor, diane.aadObjectId);
     assert.equal(record.details?.article, 'no-push-notification');
-    assert.ok(!JSON.stringify(record).includes('sulking'), 'the audit never holds the question text');
+    assert.ok(
+      !JSON.stringify(record).includes('sulking'),
+      'the audit never holds the question text',
+    );
   });
 
   it('lets IT mark a question as not about sign-in; it is answered with a way to IT and not queued again', async () => {
@@ -79,7 +89,9 @@ describe('reviewing questions the bot could not answer', () => {
 
   it('queues "still stuck" with the question and the article that did not help', async () => {
     const [reply] = await h.say(nora, 'codes say wrong');
-    const stuck = actionsOf(cardOf(reply)).find((a) => a.verb === 'troubleshoot.feedback' && a.data?.fixed === false)!;
+    const stuck = actionsOf(cardOf(reply)).find(
+      (a) => a.verb === 'troubleshoot.feedback' && a.data?.fixed === false,
+    )!;
     await h.click(nora, 'troubleshoot.feedback', stuck.data);
     const queue = await openQueue(diane);
     assert.match(cardText(queue), /codes say wrong/);
@@ -95,7 +107,11 @@ describe('reviewing questions the bot could not answer', () => {
     assert.match(cardText(late.body.value), /already reviewed/);
     const [reply] = await h.say(nora, ODD);
     const answer = cardText(cardOf(reply));
-    assert.match(answer, /^I don't get the sign-in notification/, 'answered with the article, not the topic list');
+    assert.match(
+      answer,
+      /^I don't get the sign-in notification/,
+      'answered with the article, not the topic list',
+    );
     assert.match(answer, /Still stuck/);
   });
 

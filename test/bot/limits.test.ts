@@ -25,7 +25,9 @@ describe('inbound limits', () => {
 
   it('answers a click storm with a card saying to wait', async () => {
     const user = userOf(h.practice.users[6]);
-    const results = await Promise.all(Array.from({ length: 12 }, () => h.click(user, 'status.mine')));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => h.click(user, 'status.mine')),
+    );
     assert.ok(results.every((r) => r.status === 200));
     assert.ok(results.some((r) => /faster than I can keep up/.test(cardText(r.body.value))));
   });

@@ -5,7 +5,14 @@ import { Writable } from 'node:stream';
 import { ManualClock, MINUTE } from '../../services/clock';
 import { createLogger } from '../../services/logger';
 import type { PracticeUser } from '../../services/directory/practice';
-import { startHarness, userOf, cardOf, cardText, simFaults, type Harness } from '../helpers/harness';
+import {
+  startHarness,
+  userOf,
+  cardOf,
+  cardText,
+  simFaults,
+  type Harness,
+} from '../helpers/harness';
 import { botAddedToTeam, IT_CHANNEL, type TestUser } from '../helpers/activities';
 import { call } from '../graph-sim/helpers';
 
@@ -37,7 +44,11 @@ describe('lost or stolen phone', () => {
     h = await startHarness({ clock, logger: createLogger('debug', sink) });
     // An ordinary nurse with Authenticator on her phone.
     requester = h.practice.users.find(
-      (u) => u.memberOf.includes(h.config.groups.roles.Nursing) && u.authenticatorDevices.length > 0 && u.accountEnabled !== false && !u.isAdmin,
+      (u) =>
+        u.memberOf.includes(h.config.groups.roles.Nursing) &&
+        u.authenticatorDevices.length > 0 &&
+        u.accountEnabled !== false &&
+        !u.isAdmin,
     )!;
     priya = userOf(byUpn(h, 'priya.raman@riverbendfm.example'));
     theo = userOf(byUpn(h, 'theo.okafor@riverbendfm.example'));
@@ -59,7 +70,12 @@ describe('lost or stolen phone', () => {
     return (await h.app.parts.tickets.get(id))!.value.version;
   }
 
-  async function act(user: TestUser, verb: string, id: string, extra: Record<string, unknown> = {}) {
+  async function act(
+    user: TestUser,
+    verb: string,
+    id: string,
+    extra: Record<string, unknown> = {},
+  ) {
     return h.click(user, verb, { ticketId: id, v: await v(id), ...extra });
   }
 
@@ -70,7 +86,9 @@ describe('lost or stolen phone', () => {
 
     const id = await report(staff);
     // The card reached the IT channel as a new post.
-    const post = await h.connector.waitFor(() => h.connector.activities(IT_CHANNEL).find((a) => cardText(cardOf(a)).includes(id)));
+    const post = await h.connector.waitFor(() =>
+      h.connector.activities(IT_CHANNEL).find((a) => cardText(cardOf(a)).includes(id)),
+    );
     assert.match(cardText(cardOf(post)), new RegExp(requester.displayName));
     // What the requester said is for IT's own view, not the card everyone in the channel sees.
     assert.doesNotMatch(cardText(cardOf(post)), /Stolen/);
@@ -95,7 +113,11 @@ describe('lost or stolen phone', () => {
     res = await act(priya, 'tickets.removeDevice', id, { deviceId: device.id });
     assert.equal(res.status, 200);
     const left = await h.app.parts.directory.authenticatorDevices(requester.id);
-    assert.equal(left.find((d) => d.id === device.id), undefined, 'the lost Authenticator is gone');
+    assert.equal(
+      left.find((d) => d.id === device.id),
+      undefined,
+      'the lost Authenticator is gone',
+    );
 
     h.connector.clear();
     res = await act(priya, 'tickets.issuePass', id);
@@ -103,16 +125,23 @@ describe('lost or stolen phone', () => {
     const privateView = cardText(res.body.value);
     assert.match(privateView, /Temporary Access Pass for/);
     assert.match(privateView, /Only you can see this/);
-    const code = (res.body.value.body as Array<{ items?: Array<{ text?: string }> }>)[2].items![0].text!;
+    const code = (res.body.value.body as Array<{ items?: Array<{ text?: string }> }>)[2].items![0]
+      .text!;
     assert.ok(code.length >= 8, 'the code is shown to the issuer');
 
-    const taps = await call(h.sim, 'GET', `/v1.0/users/${requester.id}/authentication/temporaryAccessPassMethods`);
+    const taps = await call(
+      h.sim,
+      'GET',
+      `/v1.0/users/${requester.id}/authentication/temporaryAccessPassMethods`,
+    );
     assert.equal((taps.json.value as unknown[]).length, 1, 'the stand-in has the pass');
 
     // The shared card was updated and the thread told who issued it, when, and the expiry.
     const updates = h.connector.calls.filter((c) => c.method === 'PUT');
     assert.ok(updates.length >= 1);
-    const announce = h.connector.activities().find((a) => /issued a one-time Temporary Access Pass/.test(String(a.text)));
+    const announce = h.connector
+      .activities()
+      .find((a) => /issued a one-time Temporary Access Pass/.test(String(a.text)));
     assert.ok(announce, 'announced in the thread');
     assert.match(announce._call.conversationId, /;messageid=/);
 
@@ -120,7 +149,8 @@ describe('lost or stolen phone', () => {
     const mail = await call(h.sim, 'GET', '/_sim/mail', { token: null });
     assert.match(mail.text, /call IT now/);
     assert.equal(mail.text.includes(code), false);
-    for (const c of h.connector.calls) assert.equal(JSON.stringify(c.body).includes(code), false, 'code in an outgoing activity');
+    for (const c of h.connector.calls)
+      assert.equal(JSON.stringify(c.body).includes(code), false, 'code in an outgoing activity');
     assert.equal(logLines.join('').includes(code), false, 'code in a log line');
     const dbBytes = ['mfa-bot.db', 'mfa-bot.db-wal']
       .map((f) => path.join(h.dataDir, f))
@@ -128,7 +158,10 @@ describe('lost or stolen phone', () => {
       .map((f) => fs.readFileSync(f).toString('latin1'))
       .join('');
     assert.equal(dbBytes.includes(code), false, 'code in the database');
-    const simState = fs.readdirSync(path.join(h.dataDir, 'graph-sim')).map((f) => fs.readFileSync(path.join(h.dataDir, 'graph-sim', f)).toString('latin1')).join('');
+    const simState = fs
+      .readdirSync(path.join(h.dataDir, 'graph-sim'))
+      .map((f) => fs.readFileSync(path.join(h.dataDir, 'graph-sim', f)).toString('latin1'))
+      .join('');
     assert.equal(simState.includes(code), false, 'code in the stand-in state');
 
     res = await h.click(priya, 'tickets.passGiven', { ticketId: id });
@@ -136,10 +169,19 @@ describe('lost or stolen phone', () => {
 
     const audit = await h.app.parts.audit.all();
     const actions = audit.filter((r) => r.outcome === 'success').map((r) => r.action);
-    for (const a of ['tickets.assign', 'tickets.verify', 'graph.revokeSignInSessions', 'graph.removeAuthenticator', 'graph.createTemporaryAccessPass']) {
+    for (const a of [
+      'tickets.assign',
+      'tickets.verify',
+      'graph.revokeSignInSessions',
+      'graph.removeAuthenticator',
+      'graph.createTemporaryAccessPass',
+    ]) {
       assert.ok(actions.includes(a), `audited ${a}`);
     }
-    assert.ok(audit.some((r) => r.graphRequestId), 'Graph request ids are in the audit log');
+    assert.ok(
+      audit.some((r) => r.graphRequestId),
+      'Graph request ids are in the audit log',
+    );
     assert.equal(JSON.stringify(audit).includes(code), false);
   });
 
@@ -184,7 +226,11 @@ describe('lost or stolen phone', () => {
     await act(theo, 'tickets.confirmVerification', id);
     const res = await act(priya, 'tickets.issuePass', id);
     assert.match(cardText(res.body.value), /Microsoft Entra admin center/);
-    const taps = await call(h.sim, 'GET', `/v1.0/users/${marcus.aadObjectId}/authentication/temporaryAccessPassMethods`);
+    const taps = await call(
+      h.sim,
+      'GET',
+      `/v1.0/users/${marcus.aadObjectId}/authentication/temporaryAccessPassMethods`,
+    );
     assert.equal((taps.json.value as unknown[]).length, 0);
   });
 
@@ -193,12 +239,16 @@ describe('lost or stolen phone', () => {
     await act(priya, 'tickets.verify', id, { method: 'callback' });
     const version = await v(id);
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () => h.click(priya, 'tickets.issuePass', { ticketId: id, v: version })),
+      Array.from({ length: 20 }, () =>
+        h.click(priya, 'tickets.issuePass', { ticketId: id, v: version }),
+      ),
     );
     assert.ok(responses.every((r) => r.status === 200));
     const withCode = responses.filter((r) => /Only you can see this/.test(cardText(r.body.value)));
     assert.equal(withCode.length, 1);
-    const creates = h.sim.requests.all().filter((r) => r.method === 'POST' && r.path.includes('temporaryAccessPassMethods'));
+    const creates = h.sim.requests
+      .all()
+      .filter((r) => r.method === 'POST' && r.path.includes('temporaryAccessPassMethods'));
     assert.equal(creates.length, 1);
   });
 
@@ -227,7 +277,10 @@ describe('lost or stolen phone', () => {
   });
 
   it('does not send a note holding a code, and stores nothing', async () => {
-    const res = await h.click(userOf(requester), 'lostDevice.submit', { ...INTAKE, note: 'my code is 493817' });
+    const res = await h.click(userOf(requester), 'lostDevice.submit', {
+      ...INTAKE,
+      note: 'my code is 493817',
+    });
     assert.match(cardText(res.body.value), /didn't send anything/);
     assert.equal((await h.app.parts.tickets.listOpen()).length, 0);
   });
@@ -240,7 +293,9 @@ describe('lost or stolen phone', () => {
     assert.equal(h.connector.activities().length, 0);
     clock.advance(2 * MINUTE);
     await h.app.parts.scheduler.runDue();
-    const reminder = h.connector.activities().find((a) => /waited \d+ minutes with nobody assigned/.test(String(a.text)));
+    const reminder = h.connector
+      .activities()
+      .find((a) => /waited \d+ minutes with nobody assigned/.test(String(a.text)));
     assert.ok(reminder, 'SLA reminder in the thread');
     assert.match(reminder._call.conversationId, /;messageid=/);
     assert.match(String(reminder.text), new RegExp(id));
@@ -259,11 +314,18 @@ describe('lost or stolen phone', () => {
   it('keeps the ticket unchanged and says so when the directory fails mid-action, and audits it', async () => {
     const id = await report(userOf(requester));
     await act(priya, 'tickets.verify', id, { method: 'callback' });
-    await simFaults(h, { rate: 1, status: 503, paths: '/users/' + requester.id + '/revokeSignInSessions' });
+    await simFaults(h, {
+      rate: 1,
+      status: 503,
+      paths: '/users/' + requester.id + '/revokeSignInSessions',
+    });
     try {
       const res = await act(priya, 'tickets.revokeSessions', id);
       assert.equal(res.status, 200);
-      assert.match(cardText(res.body.value), /can't reach Microsoft 365 right now\. Nothing was changed/);
+      assert.match(
+        cardText(res.body.value),
+        /can't reach Microsoft 365 right now\. Nothing was changed/,
+      );
     } finally {
       await simFaults(h, null);
     }
@@ -273,7 +335,11 @@ describe('lost or stolen phone', () => {
     const failed = (await h.app.parts.audit.all()).filter((r) => r.outcome === 'failed');
     assert.equal(failed.at(-1)?.action, 'graph.revokeSignInSessions');
     const res = await act(priya, 'tickets.revokeSessions', id);
-    assert.match(cardText(res.body.value), /Signed out everywhere/, 'works again once Graph is back');
+    assert.match(
+      cardText(res.body.value),
+      /Signed out everywhere/,
+      'works again once Graph is back',
+    );
   });
 
   it('lists open tickets for IT only', async () => {
@@ -289,15 +355,21 @@ describe('lost phone reported before the bot joined the IT team', () => {
   it('keeps the ticket and posts it once the bot is added to the IT team', async () => {
     const h = await startHarness();
     try {
-      const staff = userOf(h.practice.users.find((u) => u.userPrincipalName === 'nora.nguyen@riverbendfm.example')!);
+      const staff = userOf(
+        h.practice.users.find((u) => u.userPrincipalName === 'nora.nguyen@riverbendfm.example')!,
+      );
       const res = await h.click(staff, 'lostDevice.submit', INTAKE);
       assert.match(cardText(res.body.value), /MFA-0001/);
       assert.equal(h.connector.activities(IT_CHANNEL).length, 0);
       const pending = await h.app.parts.scheduler.pending('ticket.post');
       assert.equal(pending.length, 1, 'a re-post is queued');
-      const priya = userOf(h.practice.users.find((u) => u.userPrincipalName === 'priya.raman@riverbendfm.example')!);
+      const priya = userOf(
+        h.practice.users.find((u) => u.userPrincipalName === 'priya.raman@riverbendfm.example')!,
+      );
       await h.post(botAddedToTeam(priya, h.config.groups.it, h.options));
-      const posted = await h.connector.waitFor(() => h.connector.activities(IT_CHANNEL).find((a) => cardText(cardOf(a)).includes('MFA-0001')));
+      const posted = await h.connector.waitFor(() =>
+        h.connector.activities(IT_CHANNEL).find((a) => cardText(cardOf(a)).includes('MFA-0001')),
+      );
       assert.ok(posted);
     } finally {
       await h.close();
@@ -310,10 +382,14 @@ describe('a Microsoft Graph outage', () => {
     const clock = new ManualClock(new Date());
     const h = await startHarness({ clock });
     try {
-      const priya = userOf(h.practice.users.find((u) => u.userPrincipalName === 'priya.raman@riverbendfm.example')!);
+      const priya = userOf(
+        h.practice.users.find((u) => u.userPrincipalName === 'priya.raman@riverbendfm.example')!,
+      );
       await h.post(botAddedToTeam(priya, h.config.groups.it, h.options));
       await simFaults(h, { rate: 1, status: 503 });
-      const nurse = userOf(h.practice.users.find((u) => u.userPrincipalName === 'nora.nguyen@riverbendfm.example')!);
+      const nurse = userOf(
+        h.practice.users.find((u) => u.userPrincipalName === 'nora.nguyen@riverbendfm.example')!,
+      );
       let last = '';
       for (let i = 0; i < 5; i += 1) {
         const res = await h.click(nurse, 'status.mine');
@@ -321,14 +397,27 @@ describe('a Microsoft Graph outage', () => {
         assert.match(last, /can't reach Microsoft 365/);
       }
       assert.match(last, /IT has been told/, 'once the outage is known, people hear IT knows');
-      const notices = (re: RegExp) => h.connector.activities(IT_CHANNEL).filter((a) => re.test(String(a.text)));
-      await h.connector.waitFor(() => notices(/can't reach Microsoft 365/).length === 1, 5000, 'the outage notice');
+      const notices = (re: RegExp) =>
+        h.connector.activities(IT_CHANNEL).filter((a) => re.test(String(a.text)));
+      await h.connector.waitFor(
+        () => notices(/can't reach Microsoft 365/).length === 1,
+        5000,
+        'the outage notice',
+      );
       await simFaults(h, null);
       clock.advance(31_000);
       const res = await h.click(nurse, 'status.mine');
       assert.match(cardText(res.body.value), /Your sign-in security/);
-      await h.connector.waitFor(() => notices(/reachable again/).length === 1, 5000, 'the all-clear');
-      assert.equal(notices(/can't reach Microsoft 365/).length, 1, 'announced once, not per failure');
+      await h.connector.waitFor(
+        () => notices(/reachable again/).length === 1,
+        5000,
+        'the all-clear',
+      );
+      assert.equal(
+        notices(/can't reach Microsoft 365/).length,
+        1,
+        'announced once, not per failure',
+      );
     } finally {
       await h.close();
     }

@@ -121,7 +121,8 @@ describe('staff onboarding walkthrough', () => {
   it('stops offering "remind me later" once the snooze limit is reached', async () => {
     const nora = userOf(byUpn(h, NORA));
     await h.say(nora, 'set up');
-    for (let i = 0; i < 3; i += 1) await h.click(nora, 'onboarding.snooze', { step: 'why', days: 1 });
+    for (let i = 0; i < 3; i += 1)
+      await h.click(nora, 'onboarding.snooze', { step: 'why', days: 1 });
     const res = await h.click(nora, 'onboarding.snooze', { step: 'why', days: 3 });
     assert.match(cardText(res.body.value), /put this off a few times/);
     assert.doesNotMatch(cardText(res.body.value), /Remind me later/);
@@ -160,7 +161,8 @@ describe('staff onboarding walkthrough', () => {
   it('says "you\'re all set" when an old card is clicked after completion', async () => {
     const nora = userOf(byUpn(h, NORA));
     await h.say(nora, 'set up');
-    for (const step of ['why', 'install', 'register']) await h.click(nora, 'onboarding.next', { step });
+    for (const step of ['why', 'install', 'register'])
+      await h.click(nora, 'onboarding.next', { step });
     await patchSimUser(h, NORA, { methodsRegistered: ['microsoftAuthenticatorPush'] });
     await h.click(nora, 'onboarding.next', { step: 'approve' });
     const res = await h.click(nora, 'onboarding.next', { step: 'install' });
@@ -170,7 +172,8 @@ describe('staff onboarding walkthrough', () => {
   it('keeps the step and says so plainly when the directory is down at the verify step', async () => {
     const nora = userOf(byUpn(h, NORA));
     await h.say(nora, 'set up');
-    for (const step of ['why', 'install', 'register', 'approve']) await h.click(nora, 'onboarding.next', { step });
+    for (const step of ['why', 'install', 'register', 'approve'])
+      await h.click(nora, 'onboarding.next', { step });
     await simFaults(h, { rate: 1, status: 503 });
     try {
       const res = await h.click(nora, 'onboarding.check', { step: 'verify' });
@@ -186,10 +189,11 @@ describe('staff onboarding walkthrough', () => {
   it('offers IT after three failed checks and opens a numbered request', async () => {
     const nora = userOf(byUpn(h, NORA));
     await h.say(nora, 'set up');
-    for (const step of ['why', 'install', 'register', 'approve']) await h.click(nora, 'onboarding.next', { step });
+    for (const step of ['why', 'install', 'register', 'approve'])
+      await h.click(nora, 'onboarding.next', { step });
     let res = await h.click(nora, 'onboarding.check', { step: 'verify' });
     assert.doesNotMatch(cardText(res.body.value), /Ask IT for help/);
-    res = await h.click(nora, 'onboarding.check', { step: 'verify' });
+    await h.click(nora, 'onboarding.check', { step: 'verify' });
     res = await h.click(nora, 'onboarding.check', { step: 'verify' });
     assert.match(cardText(res.body.value), /Ask IT for help/);
     res = await h.click(nora, 'onboarding.askIt', { step: 'verify' });
@@ -201,7 +205,12 @@ describe('staff onboarding walkthrough', () => {
   it('shows the shared-workstation note to clinical staff but not to billing', async () => {
     const nurse = userOf(byUpn(h, NORA));
     const billing = userOf(
-      find(h, (u) => u.memberOf.includes(h.config.groups.roles.Billing) && !u.methodsRegistered.includes('microsoftAuthenticatorPush')),
+      find(
+        h,
+        (u) =>
+          u.memberOf.includes(h.config.groups.roles.Billing) &&
+          !u.methodsRegistered.includes('microsoftAuthenticatorPush'),
+      ),
     );
     assert.match(cardText(cardOf((await h.say(nurse, 'set up'))[0])), /shared exam-room/);
     assert.doesNotMatch(cardText(cardOf((await h.say(billing, 'set up'))[0])), /shared exam-room/);
@@ -210,7 +219,8 @@ describe('staff onboarding walkthrough', () => {
   it('answers "I\'m stuck" with the troubleshooting steps for that step', async () => {
     const nora = userOf(byUpn(h, NORA));
     await h.say(nora, 'set up');
-    for (const step of ['why', 'install', 'register']) await h.click(nora, 'onboarding.next', { step });
+    for (const step of ['why', 'install', 'register'])
+      await h.click(nora, 'onboarding.next', { step });
     const res = await h.click(nora, 'onboarding.stuck', { step: 'approve' });
     const text = cardText(res.body.value);
     assert.match(text, /Let's sort it out/);
@@ -231,7 +241,11 @@ describe('staff onboarding walkthrough', () => {
     const priya = userOf(byUpn(h, 'priya.raman@riverbendfm.example'));
     res = await h.click(priya, 'tickets.issuePass', { ticketId: id, v: ticket.version });
     assert.match(cardText(res.body.value), /Record how you confirmed their identity first/);
-    assert.doesNotMatch(cardText(res.body.value), /Sign out everywhere|Remove lost Authenticator/, 'no lost-phone actions on this kind');
+    assert.doesNotMatch(
+      cardText(res.body.value),
+      /Sign out everywhere|Remove lost Authenticator/,
+      'no lost-phone actions on this kind',
+    );
   });
 
   it('offers alternatives to someone without a smartphone and files a token request', async () => {

@@ -18,7 +18,12 @@ describe('proactive messages', () => {
     // Refuse the reminder only: anything sent after it (an apology) would be let through and seen.
     let refused = 0;
     h.connector.rule = () =>
-      refused++ === 0 ? { status: 403, body: { error: { code: 'BotDisabledByAdmin', message: 'MessageWritesBlocked' } } } : undefined;
+      refused++ === 0
+        ? {
+            status: 403,
+            body: { error: { code: 'BotDisabledByAdmin', message: 'MessageWritesBlocked' } },
+          }
+        : undefined;
     try {
       await assert.rejects(h.app.parts.proactive.toUser(user.aadObjectId, { text: 'Reminder' }));
     } finally {
@@ -28,6 +33,9 @@ describe('proactive messages', () => {
   });
 
   it('says plainly when there is no conversation with the person yet', async () => {
-    await assert.rejects(h.app.parts.proactive.toUser('00000000-0000-4000-8000-000000000000', { text: 'x' }), UnreachableError);
+    await assert.rejects(
+      h.app.parts.proactive.toUser('00000000-0000-4000-8000-000000000000', { text: 'x' }),
+      UnreachableError,
+    );
   });
 });

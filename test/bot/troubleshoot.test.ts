@@ -8,7 +8,9 @@ describe('troubleshooting answers', () => {
 
   before(async () => {
     h = await startHarness();
-    nora = userOf(h.practice.users.find((u) => u.userPrincipalName === 'nora.nguyen@riverbendfm.example')!);
+    nora = userOf(
+      h.practice.users.find((u) => u.userPrincipalName === 'nora.nguyen@riverbendfm.example')!,
+    );
   });
   after(async () => {
     await h.close();
@@ -37,17 +39,25 @@ describe('troubleshooting answers', () => {
   it('offers the next match when the answer did not help, then IT with the question and what was tried', async () => {
     const [reply] = await h.say(nora, 'codes say wrong');
     const first = cardOf(reply)!;
-    const primary = (first.actions as Array<{ verb: string; data: Record<string, unknown> }>).find((a) => a.verb === 'troubleshoot.feedback' && a.data.fixed === false)!;
+    const primary = (first.actions as Array<{ verb: string; data: Record<string, unknown> }>).find(
+      (a) => a.verb === 'troubleshoot.feedback' && a.data.fixed === false,
+    )!;
     let res = await h.click(nora, 'troubleshoot.feedback', primary.data);
     let text = cardText(res.body.value);
     assert.match(text, /didn't help\. This might be it/);
-    const second = (res.body.value.actions as Array<{ verb: string; data: Record<string, unknown> }>).find((a) => a.data?.fixed === false)!;
+    const second = (
+      res.body.value.actions as Array<{ verb: string; data: Record<string, unknown> }>
+    ).find((a) => a.data?.fixed === false)!;
     res = await h.click(nora, 'troubleshoot.feedback', second.data);
-    const third = (res.body.value.actions as Array<{ verb: string; data: Record<string, unknown> }>).find((a) => a.data?.fixed === false);
+    const third = (
+      res.body.value.actions as Array<{ verb: string; data: Record<string, unknown> }>
+    ).find((a) => a.data?.fixed === false);
     if (third) res = await h.click(nora, 'troubleshoot.feedback', third.data);
     text = cardText(res.body.value);
     assert.match(text, /IT can take a look/);
-    const ask = (res.body.value.actions as Array<{ verb: string; data: Record<string, unknown> }>).find((a) => a.verb === 'troubleshoot.askIt')!;
+    const ask = (
+      res.body.value.actions as Array<{ verb: string; data: Record<string, unknown> }>
+    ).find((a) => a.verb === 'troubleshoot.askIt')!;
     res = await h.click(nora, 'troubleshoot.askIt', ask.data);
     assert.match(cardText(res.body.value), /Request MFA-\d{4} sent to IT/);
     const [ticket] = await h.app.parts.tickets.listOpen();
@@ -55,11 +65,17 @@ describe('troubleshooting answers', () => {
     assert.equal(ticket.details.question, 'codes say wrong');
     assert.ok((ticket.details.articlesTried as string[]).length >= 2);
     const summary = await h.app.parts.kbFeedback.summary();
-    assert.ok(Object.values(summary).some((s) => s.stuck > 0), 'still-stuck feedback stored');
+    assert.ok(
+      Object.values(summary).some((s) => s.stuck > 0),
+      'still-stuck feedback stored',
+    );
   });
 
   it('drops a forged question holding a code before it reaches IT', async () => {
-    const res = await h.click(nora, 'troubleshoot.askIt', { tried: ['no-signal'], q: 'my code is 771234' });
+    const res = await h.click(nora, 'troubleshoot.askIt', {
+      tried: ['no-signal'],
+      q: 'my code is 771234',
+    });
     assert.match(cardText(res.body.value), /sent to IT/);
     const open = await h.app.parts.tickets.listOpen();
     assert.ok(open.every((t) => !JSON.stringify(t).includes('771234')));
@@ -75,7 +91,9 @@ describe('troubleshooting answers', () => {
     const card = cardOf(reply)!;
     const text = cardText(card);
     assert.match(text, /Did you mean/);
-    const sets = (card.body as Array<{ type: string; actions?: Array<{ verb: string }>; items?: unknown[] }>).filter((b) => b.type === 'ActionSet');
+    const sets = (
+      card.body as Array<{ type: string; actions?: Array<{ verb: string }>; items?: unknown[] }>
+    ).filter((b) => b.type === 'ActionSet');
     assert.equal(sets[0]?.actions?.length, 3, 'three best matches');
     assert.ok(sets[0]!.actions!.every((a) => a.verb === 'troubleshoot.article'));
     assert.match(text, /Or one of these common problems/);
@@ -90,7 +108,9 @@ describe('troubleshooting answers', () => {
     const card = cardOf(reply)!;
     assert.match(cardText(card), /not sure I understood/);
     assert.match(cardText(card), /Common sign-in problems/);
-    const ask = (card.actions as Array<{ verb: string; data: Record<string, unknown> }>).find((a) => a.verb === 'troubleshoot.askIt')!;
+    const ask = (card.actions as Array<{ verb: string; data: Record<string, unknown> }>).find(
+      (a) => a.verb === 'troubleshoot.askIt',
+    )!;
     const res = await h.click(nora, 'troubleshoot.askIt', ask.data);
     assert.match(cardText(res.body.value), /Request MFA-\d{4} sent to IT/);
   });

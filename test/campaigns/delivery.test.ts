@@ -20,8 +20,22 @@ describe('campaign delivery at scale', function () {
   const rule = (call: { conversationId: string }): Refusal | undefined => {
     const user = userOfChat(call.conversationId);
     if (!user) return undefined;
-    if (blocked.has(user)) return { status: 403, body: { error: { code: 'Forbidden', message: 'Thread is not allowed to send messages', subCode: 'MessageWritesBlocked' } } };
-    if (gone.has(user)) return { status: 404, body: { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } } };
+    if (blocked.has(user))
+      return {
+        status: 403,
+        body: {
+          error: {
+            code: 'Forbidden',
+            message: 'Thread is not allowed to send messages',
+            subCode: 'MessageWritesBlocked',
+          },
+        },
+      };
+    if (gone.has(user))
+      return {
+        status: 404,
+        body: { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } },
+      };
     if (broken.has(user)) return { status: 503 };
     return undefined;
   };
@@ -30,8 +44,25 @@ describe('campaign delivery at scale', function () {
   before(async () => {
     h = await startCampaignHarness({
       practice,
-      connectorOptions: { globalPerSecond: 500, throttleRate: 0.05, retryAfterSeconds: 1, serverErrorRate: 0.03, seed: 5, rule },
-      tuning: { ...FAST, maxRps: 480, leaseMs: 5000, backoffBaseMs: 20, backoffCapMs: 300, pollMs: 50, progressEveryMs: 500, concurrency: 64, maxAttempts: 6 },
+      connectorOptions: {
+        globalPerSecond: 500,
+        throttleRate: 0.05,
+        retryAfterSeconds: 1,
+        serverErrorRate: 0.03,
+        seed: 5,
+        rule,
+      },
+      tuning: {
+        ...FAST,
+        maxRps: 480,
+        leaseMs: 5000,
+        backoffBaseMs: 20,
+        backoffCapMs: 300,
+        pollMs: 50,
+        progressEveryMs: 500,
+        concurrency: 64,
+        maxAttempts: 6,
+      },
     });
     // Most people have talked to the bot before; the rest need the app installed first.
     await h.seedChats(recipients.filter((_, i) => i % 10 < 7).map((u) => u.id));
@@ -42,17 +73,30 @@ describe('campaign delivery at scale', function () {
 
   it('ends every row in one final state, with no duplicates and Retry-After honoured', async () => {
     const user = testUser(admin);
-    const preview = await h.click(user, 'admin.nudgePreview', { audience: 'no-authenticator', kind: 'friendly' });
+    const preview = await h.click(user, 'admin.nudgePreview', {
+      audience: 'no-authenticator',
+      kind: 'friendly',
+    });
     assert.match(cardText(preview.body.value), new RegExp(`Goes to ${N} people`));
-    const draftId = (preview.body.value.actions as Array<{ data?: { draftId?: string } }>)[0]!.data!.draftId!;
+    const draftId = (preview.body.value.actions as Array<{ data?: { draftId?: string } }>)[0]!.data!
+      .draftId!;
     await h.click(user, 'admin.nudgeConfirm', { draftId });
-    const res = await h.click(user, 'admin.nudgeConfirm', { draftId, final: true }, { replyToId: 'progress' });
+    const res = await h.click(
+      user,
+      'admin.nudgeConfirm',
+      { draftId, final: true },
+      { replyToId: 'progress' },
+    );
     assert.match(cardText(res.body.value), /Nudge NUDGE-0001: 2000 people/);
     await h.settled('NUDGE-0001', 100_000);
 
     const counts = await h.app.parts.campaigns.store.counts('NUDGE-0001');
     assert.equal(counts.queued + counts.sending, 0, 'nothing left in flight');
-    assert.equal(FINAL_STATES.reduce((sum, s) => sum + counts[s], 0), N, 'counts add up');
+    assert.equal(
+      FINAL_STATES.reduce((sum, s) => sum + counts[s], 0),
+      N,
+      'counts add up',
+    );
     assert.equal(counts.blocked, blocked.size);
     assert.equal(counts['not-found'], gone.size);
     assert.equal(counts.failed, broken.size);
@@ -64,15 +108,33 @@ describe('campaign delivery at scale', function () {
     const rows = await h.app.parts.campaigns.store.rows('NUDGE-0001');
     const reached = new Set([...nudges.keys()].map((k) => userOfChat(k.split('|')[0]!)));
     for (const row of rows) {
-      assert.equal(reached.has(row.recipient.id), row.state === 'sent', `${row.recipient.upn}: ${row.state} matches what the connector saw`);
+      assert.equal(
+        reached.has(row.recipient.id),
+        row.state === 'sent',
+        `${row.recipient.upn}: ${row.state} matches what the connector saw`,
+      );
     }
     const failed = rows.find((r) => r.state === 'failed');
     assert.match(failed?.reason ?? '', /gave up after 6 attempts \(503/);
     assert.equal(rows.find((r) => r.state === 'blocked')?.reason, 'MessageWritesBlocked');
-    assert.ok(h.connector.stats.injected429 > 0 && h.connector.stats.injected5xx > 0, 'failures were injected');
-    assert.equal(h.connector.stats.ignoredRetryAfter, 0, 'no request came back before its Retry-After');
+    assert.ok(
+      h.connector.stats.injected429 > 0 && h.connector.stats.injected5xx > 0,
+      'failures were injected',
+    );
+    assert.equal(
+      h.connector.stats.ignoredRetryAfter,
+      0,
+      'no request came back before its Retry-After',
+    );
     // People without a saved chat got the app installed, and the nudge in the chat Graph gave.
-    const installedChats = new Set(h.connector.accepted.filter((a) => a.kind === 'send' && a.conversationId.startsWith('19:')).map((a) => a.conversationId));
-    assert.ok(installedChats.size >= (N * 3) / 10 - 20, `${installedChats.size} nudged through a chat Graph gave`);
+    const installedChats = new Set(
+      h.connector.accepted
+        .filter((a) => a.kind === 'send' && a.conversationId.startsWith('19:'))
+        .map((a) => a.conversationId),
+    );
+    assert.ok(
+      installedChats.size >= (N * 3) / 10 - 20,
+      `${installedChats.size} nudged through a chat Graph gave`,
+    );
   });
 });

@@ -23,22 +23,45 @@ describe('campaign export', () => {
     const h = await startCampaignHarness();
     try {
       const diane = testUser(byUpn(h.practice, 'diane.whitaker@riverbendfm.example'));
-      const preview = await h.click(diane, 'admin.nudgePreview', { audience: 'no-mfa', groups: 'Front Desk', kind: 'friendly' });
-      const draftId = (preview.body.value.actions as Array<{ data?: { draftId?: string } }>)[0]!.data!.draftId!;
+      const preview = await h.click(diane, 'admin.nudgePreview', {
+        audience: 'no-mfa',
+        groups: 'Front Desk',
+        kind: 'friendly',
+      });
+      const draftId = (preview.body.value.actions as Array<{ data?: { draftId?: string } }>)[0]!
+        .data!.draftId!;
       await h.click(diane, 'admin.nudgeConfirm', { draftId });
       await h.settled('NUDGE-0001');
       const file = path.join(h.dataDir, 'export.csv');
       const io = { stdout: sink(), stderr: sink() };
-      assert.equal(await runCampaignCommand(['export', 'NUDGE-0001', '--out', file], h.dataDir, io), 0);
+      assert.equal(
+        await runCampaignCommand(['export', 'NUDGE-0001', '--out', file], h.dataDir, io),
+        0,
+      );
       const lines = fs.readFileSync(file, 'utf8').trim().split('\r\n');
       assert.equal(lines[0], CSV_COLUMNS.join(','));
       const rows = await h.app.parts.campaigns.store.rows('NUDGE-0001');
       assert.equal(lines.length - 1, rows.length);
       const kevin = lines.find((l) => l.includes('kevin.park@riverbendfm.example'))!.split(',');
-      assert.deepEqual([kevin[2], kevin[3], kevin[4], kevin[6]], ['Kevin Park', 'Front Desk', 'sent', '1']);
+      assert.deepEqual(
+        [kevin[2], kevin[3], kevin[4], kevin[6]],
+        ['Kevin Park', 'Front Desk', 'sent', '1'],
+      );
       assert.match(kevin[7]!, /^\d{4}-\d{2}-\d{2}T/);
-      assert.equal(await runCampaignCommand(['export', 'NUDGE-0042'], h.dataDir, { stdout: sink(), stderr: sink() }), 1);
-      assert.equal(await runCampaignCommand(['export', 'not-an-id'], h.dataDir, { stdout: sink(), stderr: sink() }), 2);
+      assert.equal(
+        await runCampaignCommand(['export', 'NUDGE-0042'], h.dataDir, {
+          stdout: sink(),
+          stderr: sink(),
+        }),
+        1,
+      );
+      assert.equal(
+        await runCampaignCommand(['export', 'not-an-id'], h.dataDir, {
+          stdout: sink(),
+          stderr: sink(),
+        }),
+        2,
+      );
     } finally {
       await h.close();
     }
@@ -46,7 +69,12 @@ describe('campaign export', () => {
 
   it('quotes commas and keeps spreadsheet formulas from running', () => {
     const row = {
-      recipient: { id: 'id-1', upn: 'a@b.example', name: '=HYPERLINK("x")', groups: ['Billing', 'Front Desk'] },
+      recipient: {
+        id: 'id-1',
+        upn: 'a@b.example',
+        name: '=HYPERLINK("x")',
+        groups: ['Billing', 'Front Desk'],
+      },
       state: 'failed',
       reason: 'gave up after 6 attempts (503, again)',
       totalAttempts: 6,
@@ -54,7 +82,11 @@ describe('campaign export', () => {
       clicks: { setup: 0, snooze: 0, help: 0 },
     } as unknown as OutboxRow;
     const line = toCsv([row]).split('\r\n')[1]!;
-    assert.ok(line.startsWith(`id-1,a@b.example,"'=HYPERLINK(""x"")",Billing; Front Desk,failed,"gave up after 6 attempts (503, again)",6,`));
+    assert.ok(
+      line.startsWith(
+        `id-1,a@b.example,"'=HYPERLINK(""x"")",Billing; Front Desk,failed,"gave up after 6 attempts (503, again)",6,`,
+      ),
+    );
   });
 
   describe('keeps cells that a spreadsheet would run as a formula as text', () => {
@@ -68,7 +100,12 @@ describe('campaign export', () => {
       }) as unknown as OutboxRow;
     /** The name cell as a spreadsheet reads it: unquoted per RFC 4180. */
     const nameCell = (name: string) => {
-      const cell = toCsv([rowNamed(name)]).split('\r\n').slice(1, -1).join('\r\n').slice('id-1,a@b.example,'.length).replace(/,,sent,.*$/s, '');
+      const cell = toCsv([rowNamed(name)])
+        .split('\r\n')
+        .slice(1, -1)
+        .join('\r\n')
+        .slice('id-1,a@b.example,'.length)
+        .replace(/,,sent,.*$/s, '');
       return cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
     };
     const dangerous: Array<[string, string]> = [
@@ -93,7 +130,14 @@ describe('campaign export', () => {
       });
     }
     it('and leaves ordinary names, inner signs and email-like text alone', () => {
-      for (const name of ['Kevin Park', 'Anne-Marie Dubois', 'Smith, J. (=MD)', 'a@b.example', '5-0100']) assert.equal(nameCell(name), name);
+      for (const name of [
+        'Kevin Park',
+        'Anne-Marie Dubois',
+        'Smith, J. (=MD)',
+        'a@b.example',
+        '5-0100',
+      ])
+        assert.equal(nameCell(name), name);
     });
   });
 });

@@ -8,7 +8,15 @@ import { cardOf, cardText } from '../helpers/harness';
 import { userOfChat } from '../helpers/rate-limited-connector';
 import { startGraphSim, type GraphSim } from '../../services/graph-sim';
 import { call, demoPractice } from '../graph-sim/helpers';
-import { byUpn, FAST, patchUser, startCampaignHarness, testUser, type CampaignHarness, type CampaignHarnessOptions } from './harness';
+import {
+  byUpn,
+  FAST,
+  patchUser,
+  startCampaignHarness,
+  testUser,
+  type CampaignHarness,
+  type CampaignHarnessOptions,
+} from './harness';
 
 const DIANE = 'diane.whitaker@riverbendfm.example';
 const NORA = 'nora.nguyen@riverbendfm.example';
@@ -29,23 +37,45 @@ describe('campaigns and a registration report that lags', () => {
     ownSim = undefined;
   });
 
-  const freezeReport = (frozen: boolean) => call(h.sim, 'PATCH', '/_sim/report', { body: { frozen }, token: null });
+  const freezeReport = (frozen: boolean) =>
+    call(h.sim, 'PATCH', '/_sim/report', { body: { frozen }, token: null });
 
   async function preview(): Promise<string> {
     const diane = testUser(byUpn(h.practice, DIANE));
-    const card = (await h.click(diane, 'admin.nudgePreview', { audience: 'no-mfa', groups: 'Nursing', kind: 'friendly', everyDays: '2', maxTimes: '1' })).body.value;
+    const card = (
+      await h.click(diane, 'admin.nudgePreview', {
+        audience: 'no-mfa',
+        groups: 'Nursing',
+        kind: 'friendly',
+        everyDays: '2',
+        maxTimes: '1',
+      })
+    ).body.value;
     assert.match(cardText(card), /Goes to 4 people/);
-    assert.match(cardText(card), /Chosen from Microsoft's registration report \(newest change [A-Z][a-z]{2} \d+, \d\d:\d\d UTC\); each person is checked live again just before their nudge/);
+    assert.match(
+      cardText(card),
+      /Chosen from Microsoft's registration report \(newest change [A-Z][a-z]{2} \d+, \d\d:\d\d UTC\); each person is checked live again just before their nudge/,
+    );
     return (card.actions as Array<{ data?: { draftId?: string } }>)[0]!.data!.draftId!;
   }
 
   async function confirm(draftId: string): Promise<void> {
-    await h.click(testUser(byUpn(h.practice, DIANE)), 'admin.nudgeConfirm', { draftId }, { replyToId: 'progress-card' });
+    await h.click(
+      testUser(byUpn(h.practice, DIANE)),
+      'admin.nudgeConfirm',
+      { draftId },
+      { replyToId: 'progress-card' },
+    );
     await h.settled(id);
   }
 
-  const row = async (upn: string) => (await h.app.parts.campaigns.store.row(id, byUpn(h.practice, upn).id))!.value;
-  const nudged = (upn: string) => h.connector.accepted.filter((a) => a.kind === 'send' && a.tag && userOfChat(a.conversationId) === byUpn(h.practice, upn).id).length;
+  const row = async (upn: string) =>
+    (await h.app.parts.campaigns.store.row(id, byUpn(h.practice, upn).id))!.value;
+  const nudged = (upn: string) =>
+    h.connector.accepted.filter(
+      (a) =>
+        a.kind === 'send' && a.tag && userOfChat(a.conversationId) === byUpn(h.practice, upn).id,
+    ).length;
 
   async function start(options: CampaignHarnessOptions = {}): Promise<void> {
     h = await startCampaignHarness({ connectorOptions: { keepBodies: true }, ...options });
@@ -57,7 +87,10 @@ describe('campaigns and a registration report that lags', () => {
     await patchUser(h.sim, NORA, { methodsRegistered: ['microsoftAuthenticatorPush'] });
     await confirm(await preview());
     const nora = await row(NORA);
-    assert.deepEqual([nora.state, nora.reason, nora.checkedBy], ['skipped', 'registered (checked live)', 'live']);
+    assert.deepEqual(
+      [nora.state, nora.reason, nora.checkedBy],
+      ['skipped', 'registered (checked live)', 'live'],
+    );
     assert.equal(nudged(NORA), 0, 'no nudge reached her');
     assert.equal((await h.app.parts.campaigns.store.counts(id)).sent, 3);
   });
@@ -82,14 +115,27 @@ describe('campaigns and a registration report that lags', () => {
     await patchUser(h.sim, NORA, { methodsRegistered: ['microsoftAuthenticatorPush'] });
     await confirm(await preview());
     const nora = await row(NORA);
-    assert.deepEqual([nora.state, nora.checkedBy], ['sent', 'report'], 'registered after the report was updated: nudged all the same');
+    assert.deepEqual(
+      [nora.state, nora.checkedBy],
+      ['sent', 'report'],
+      'registered after the report was updated: nudged all the same',
+    );
     assert.equal(nudged(NORA), 1);
     const file = path.join(h.dataDir, 'export.csv');
     const quiet = () => new Writable({ write: (_chunk, _enc, done) => done() });
-    assert.equal(await runCampaignCommand(['export', id, '--out', file], h.dataDir, { stdout: quiet(), stderr: quiet() }), 0);
+    assert.equal(
+      await runCampaignCommand(['export', id, '--out', file], h.dataDir, {
+        stdout: quiet(),
+        stderr: quiet(),
+      }),
+      0,
+    );
     const lines = fs.readFileSync(file, 'utf8').trim().split('\r\n');
     assert.equal(lines[0]!.split(',').at(-1), 'checked');
-    assert.ok(lines.slice(1).every((l) => l.endsWith(',report')), 'every row was decided by the report');
+    assert.ok(
+      lines.slice(1).every((l) => l.endsWith(',report')),
+      'every row was decided by the report',
+    );
   });
 
   it('says how fresh the report is on the coverage card and in the 7-day count', async () => {
@@ -97,18 +143,28 @@ describe('campaigns and a registration report that lags', () => {
     // The stand-in stamps changes with the same clock.
     ownSim = await startGraphSim({ port: 0, practice: demoPractice(), pageSize: 500, clock });
     await start({ clock, sim: ownSim });
-    await patchUser(h.sim, 'olivia.brandt@riverbendfm.example', { methodsRegistered: ['microsoftAuthenticatorPush', 'mobilePhone'] });
+    await patchUser(h.sim, 'olivia.brandt@riverbendfm.example', {
+      methodsRegistered: ['microsoftAuthenticatorPush', 'mobilePhone'],
+    });
     const diane = testUser(byUpn(h.practice, DIANE));
     const status = cardText((await h.click(diane, 'admin.status', { refresh: true })).body.value);
-    assert.match(status, /From Microsoft's registration report, which can be a few hours behind: the newest change it shows is from Mar 2, 09:00 UTC \(just now\)/);
+    assert.match(
+      status,
+      /From Microsoft's registration report, which can be a few hours behind: the newest change it shows is from Mar 2, 09:00 UTC \(just now\)/,
+    );
 
     await confirm(await preview());
     clock.advance(DAY);
     await patchUser(h.sim, KWAME, { methodsRegistered: ['microsoftAuthenticatorPush'] });
     clock.advance(6 * DAY);
     await h.app.parts.scheduler.runDue();
-    const updates = h.connector.accepted.filter((a) => a.kind === 'update' && a.activityId === 'progress-card');
+    const updates = h.connector.accepted.filter(
+      (a) => a.kind === 'update' && a.activityId === 'progress-card',
+    );
     const report = cardText(cardOf(updates.at(-1)!.body!));
-    assert.match(report, /Registered since the nudge: 1 of 4 \(25%\) within 7 days\. Microsoft's registration report showed changes up to Mar 3, 09:00 UTC; anyone registered after that is not counted yet\./);
+    assert.match(
+      report,
+      /Registered since the nudge: 1 of 4 \(25%\) within 7 days\. Microsoft's registration report showed changes up to Mar 3, 09:00 UTC; anyone registered after that is not counted yet\./,
+    );
   });
 });

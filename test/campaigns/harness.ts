@@ -15,7 +15,11 @@ import * as build from '../helpers/activities';
 import type { TestUser } from '../helpers/activities';
 import { call } from '../graph-sim/helpers';
 import { postActivity, testEnv, type InvokeBody } from '../helpers/harness';
-import { chatIdFor, RateLimitedConnector, type RateLimitedConnectorOptions } from '../helpers/rate-limited-connector';
+import {
+  chatIdFor,
+  RateLimitedConnector,
+  type RateLimitedConnectorOptions,
+} from '../helpers/rate-limited-connector';
 
 /** The whole bot in process with a rate-limited connector; parts can be kept across a restart. */
 export interface CampaignHarness {
@@ -27,7 +31,12 @@ export interface CampaignHarness {
   practice: Practice;
   dataDir: string;
   options: build.ActivityOptions;
-  click(user: TestUser, verb: string, data?: unknown, extra?: { replyToId?: string }): Promise<{ status: number; body: InvokeBody }>;
+  click(
+    user: TestUser,
+    verb: string,
+    data?: unknown,
+    extra?: { replyToId?: string },
+  ): Promise<{ status: number; body: InvokeBody }>;
   /** Posts any activity to the bot (a team event, say). */
   post(activity: unknown): Promise<{ status: number; body: unknown }>;
   say(user: TestUser, text: string): Promise<number>;
@@ -69,9 +78,17 @@ export const FAST: CampaignTuning = {
 };
 
 /** Changes a user in the Graph stand-in, as an admin or the user would in Microsoft 365. */
-export async function patchUser(sim: GraphSim, idOrUpn: string, patch: Record<string, unknown>): Promise<void> {
-  const res = await call(sim, 'PATCH', `/_sim/users/${encodeURIComponent(idOrUpn)}`, { body: patch, token: null });
-  if (res.status >= 300) throw new Error(`the stand-in refused the change: ${res.status} ${res.text}`);
+export async function patchUser(
+  sim: GraphSim,
+  idOrUpn: string,
+  patch: Record<string, unknown>,
+): Promise<void> {
+  const res = await call(sim, 'PATCH', `/_sim/users/${encodeURIComponent(idOrUpn)}`, {
+    body: patch,
+    token: null,
+  });
+  if (res.status >= 300)
+    throw new Error(`the stand-in refused the change: ${res.status} ${res.text}`);
 }
 
 export function testUser(u: PracticeUser): TestUser {
@@ -84,12 +101,20 @@ export function byUpn(practice: Practice, upn: string): PracticeUser {
   return u;
 }
 
-export async function startCampaignHarness(o: CampaignHarnessOptions = {}): Promise<CampaignHarness> {
+export async function startCampaignHarness(
+  o: CampaignHarnessOptions = {},
+): Promise<CampaignHarness> {
   const practice = o.practice ?? loadPractice(DEMO_PRACTICE_PATH);
   const dataDir = o.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bot-campaign-'));
   const sim = o.sim ?? (await startGraphSim({ port: 0, practice, pageSize: 500 }));
   const config = loadConfig({ ...testEnv(dataDir, sim), ...o.env });
-  const app = buildApp(config, { logger: o.logger ?? silentLogger(), schedulerPollMs: 60_000, campaignTuning: o.tuning ?? FAST, store: o.store, clock: o.clock });
+  const app = buildApp(config, {
+    logger: o.logger ?? silentLogger(),
+    schedulerPollMs: 60_000,
+    campaignTuning: o.tuning ?? FAST,
+    store: o.store,
+    clock: o.clock,
+  });
   const server = await startServer(app, 0, '127.0.0.1');
   const connector = o.connector ?? (await new RateLimitedConnector(o.connectorOptions).start());
   const options: build.ActivityOptions = { serviceUrl: connector.url, tenantId: config.tenantId };
@@ -119,7 +144,13 @@ export async function startCampaignHarness(o: CampaignHarnessOptions = {}): Prom
         await app.parts.conversations.saveUser(id, {
           channelId: 'msteams',
           serviceUrl: connector.url,
-          conversation: { id: chatIdFor(id), conversationType: 'personal', isGroup: false, tenantId: config.tenantId, name: '' },
+          conversation: {
+            id: chatIdFor(id),
+            conversationType: 'personal',
+            isGroup: false,
+            tenantId: config.tenantId,
+            name: '',
+          },
           user: { id: `29:${id}`, name: '', aadObjectId: id },
           bot: build.BOT,
         });
@@ -131,8 +162,18 @@ export async function startCampaignHarness(o: CampaignHarnessOptions = {}): Prom
         const c = await app.parts.campaigns.store.campaign(campaignId);
         const counts = await app.parts.campaigns.store.counts(campaignId);
         const busy = app.parts.campaigns.sender.isSending(campaignId);
-        if (c && c.status !== 'running' && c.status !== 'preparing' && counts.queued + counts.sending === 0 && !busy) return c;
-        if (Date.now() > deadline) throw new Error(`campaign ${campaignId} did not settle: ${JSON.stringify({ status: c?.status, counts })}`);
+        if (
+          c &&
+          c.status !== 'running' &&
+          c.status !== 'preparing' &&
+          counts.queued + counts.sending === 0 &&
+          !busy
+        )
+          return c;
+        if (Date.now() > deadline)
+          throw new Error(
+            `campaign ${campaignId} did not settle: ${JSON.stringify({ status: c?.status, counts })}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },

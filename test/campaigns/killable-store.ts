@@ -1,4 +1,10 @@
-import { StorageError, type DocumentStore, type PutOptions, type QueryOptions, type StoredDoc } from '../../services/storage/types';
+import {
+  StorageError,
+  type DocumentStore,
+  type PutOptions,
+  type QueryOptions,
+  type StoredDoc,
+} from '../../services/storage/types';
 
 /**
  * A store that can die the way a crashed process does: after `kill()` nothing more is read or

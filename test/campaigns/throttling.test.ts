@@ -18,7 +18,8 @@ interface LimitStats {
 }
 
 async function limitStats(sim: GraphSim): Promise<LimitStats> {
-  return (await call(sim, 'GET', '/_sim/limits', { token: null })).json.stats as unknown as LimitStats;
+  return (await call(sim, 'GET', '/_sim/limits', { token: null })).json
+    .stats as unknown as LimitStats;
 }
 
 /**
@@ -27,12 +28,26 @@ async function limitStats(sim: GraphSim): Promise<LimitStats> {
  * Temporary Access Passes included) and 30 a second on Teams' installedApps. A campaign runs
  * with the bot's own shares of those limits while IT issues a pass on a lost-phone ticket.
  */
-describe('campaigns under Graph\'s documented limits', function () {
+describe("campaigns under Graph's documented limits", function () {
   this.timeout(120_000);
   const N = 300;
   const { practice, recipients, admin } = campaignPractice(N, 41);
-  const it1 = practice.users.find((u) => u.memberOf.includes(STANDARD_GROUP_IDS.itSupport) && u.accountEnabled && u.userType === 'Member')!;
-  const requester = practice.users.find((u) => u.authenticatorDevices.length > 0 && u.accountEnabled && u.userType === 'Member' && !u.isAdmin && u !== it1 && !u.memberOf.includes(STANDARD_GROUP_IDS.itSupport) && !u.memberOf.includes(STANDARD_GROUP_IDS.practiceAdmins))!;
+  const it1 = practice.users.find(
+    (u) =>
+      u.memberOf.includes(STANDARD_GROUP_IDS.itSupport) &&
+      u.accountEnabled &&
+      u.userType === 'Member',
+  )!;
+  const requester = practice.users.find(
+    (u) =>
+      u.authenticatorDevices.length > 0 &&
+      u.accountEnabled &&
+      u.userType === 'Member' &&
+      !u.isAdmin &&
+      u !== it1 &&
+      !u.memberOf.includes(STANDARD_GROUP_IDS.itSupport) &&
+      !u.memberOf.includes(STANDARD_GROUP_IDS.practiceAdmins),
+  )!;
   let sim: GraphSim;
   let h: CampaignHarness;
 
@@ -53,9 +68,14 @@ describe('campaigns under Graph\'s documented limits', function () {
     });
     await h.seedChats(recipients.filter((_, i) => i % 10 < 8).map((u) => u.id));
     const itUser = testUser(it1);
-    assert.equal((await h.post(botAddedToTeam(itUser, STANDARD_GROUP_IDS.itSupport, h.options))).status, 200);
+    assert.equal(
+      (await h.post(botAddedToTeam(itUser, STANDARD_GROUP_IDS.itSupport, h.options))).status,
+      200,
+    );
     // A lost phone reported and checked before the campaign: IT's pass comes mid-campaign.
-    const submitted = cardText((await h.click(testUser(requester), 'lostDevice.submit', INTAKE)).body.value);
+    const submitted = cardText(
+      (await h.click(testUser(requester), 'lostDevice.submit', INTAKE)).body.value,
+    );
     const ticketId = /request (MFA-\d{4})/.exec(submitted)![1]!;
     const act = async (verb: string, extra: Record<string, unknown> = {}) => {
       const v = (await h.app.parts.tickets.get(ticketId))!.value.version;
@@ -66,8 +86,12 @@ describe('campaigns under Graph\'s documented limits', function () {
 
     // From here on the stand-in counts and refuses as Graph would.
     await call(sim, 'POST', '/_sim/limits', { body: { documented: true }, token: null });
-    const preview = await h.click(testUser(admin), 'admin.nudgePreview', { audience: 'no-authenticator', kind: 'friendly' });
-    const draftId = (preview.body.value.actions as Array<{ data?: { draftId?: string } }>)[0]!.data!.draftId!;
+    const preview = await h.click(testUser(admin), 'admin.nudgePreview', {
+      audience: 'no-authenticator',
+      kind: 'friendly',
+    });
+    const draftId = (preview.body.value.actions as Array<{ data?: { draftId?: string } }>)[0]!.data!
+      .draftId!;
     await h.click(testUser(admin), 'admin.nudgeConfirm', { draftId }, { replyToId: 'progress' });
     const sent = () => h.connector.accepted.filter((a) => a.kind === 'send' && a.tag).length;
     for (let waited = 0; sent() < N / 3; waited += 20) {
@@ -85,14 +109,25 @@ describe('campaigns under Graph\'s documented limits', function () {
     assert.ok(midway, 'the pass was issued while nudges were still going out');
     assert.match(pass, /Temporary Access Pass for/);
     const stats = await limitStats(sim);
-    assert.deepEqual([stats.reports.throttled, stats.teams.throttled], [0, 0], 'no 429 from the reports or Teams service');
+    assert.deepEqual(
+      [stats.reports.throttled, stats.teams.throttled],
+      [0, 0],
+      'no 429 from the reports or Teams service',
+    );
 
     const counts = await h.app.parts.campaigns.store.counts('NUDGE-0001');
-    assert.equal(FINAL_STATES.reduce((sum, s) => sum + counts[s], 0), N, 'every row is final');
+    assert.equal(
+      FINAL_STATES.reduce((sum, s) => sum + counts[s], 0),
+      N,
+      'every row is final',
+    );
     assert.equal(counts.sent, N);
     const rows = await h.app.parts.campaigns.store.rows('NUDGE-0001');
     const live = rows.filter((r) => r.checkedBy === 'live').length;
-    assert.ok(live >= 1 && live < N / 10, `${live} checked live right before their nudge, the rest by the registration report`);
+    assert.ok(
+      live >= 1 && live < N / 10,
+      `${live} checked live right before their nudge, the rest by the registration report`,
+    );
     const duplicates = [...h.connector.nudgeCounts().values()].filter((n) => n > 1).length;
     assert.equal(duplicates, 0);
   });
@@ -107,7 +142,11 @@ describe('one send budget for nudges and notices', function () {
   this.timeout(120_000);
   const N = 600;
   const { practice, recipients, admin } = campaignPractice(N, 43);
-  const others = practice.users.filter((u) => u.accountEnabled && u.userType === 'Member' && !recipients.includes(u) && u !== admin).slice(0, 10);
+  const others = practice.users
+    .filter(
+      (u) => u.accountEnabled && u.userType === 'Member' && !recipients.includes(u) && u !== admin,
+    )
+    .slice(0, 10);
   let h: CampaignHarness;
   afterEach(async () => {
     await h.close();
@@ -121,8 +160,12 @@ describe('one send budget for nudges and notices', function () {
       tuning: { ...FAST, maxRps: 45, concurrency: 64 },
     });
     await h.seedChats([...recipients, ...others].map((u) => u.id));
-    const preview = await h.click(testUser(admin), 'admin.nudgePreview', { audience: 'no-authenticator', kind: 'friendly' });
-    const draftId = (preview.body.value.actions as Array<{ data?: { draftId?: string } }>)[0]!.data!.draftId!;
+    const preview = await h.click(testUser(admin), 'admin.nudgePreview', {
+      audience: 'no-authenticator',
+      kind: 'friendly',
+    });
+    const draftId = (preview.body.value.actions as Array<{ data?: { draftId?: string } }>)[0]!.data!
+      .draftId!;
     await h.click(testUser(admin), 'admin.nudgeConfirm', { draftId }, { replyToId: 'progress' });
     const sent = () => h.connector.accepted.filter((a) => a.kind === 'send' && a.tag).length;
     for (let waited = 0; sent() < 100; waited += 20) {
@@ -130,12 +173,19 @@ describe('one send budget for nudges and notices', function () {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     // Ten requesters told about their tickets at once, while nudges go out at full speed.
-    await Promise.all(others.map((u) => h.app.parts.proactive.toUser(u.id, { text: 'IT has your request and will call you back.' })));
+    await Promise.all(
+      others.map((u) =>
+        h.app.parts.proactive.toUser(u.id, { text: 'IT has your request and will call you back.' }),
+      ),
+    );
     assert.ok(sent() < N, 'the notices went out while the campaign was sending');
     await h.settled('NUDGE-0001', 90_000);
 
     assert.equal(h.connector.stats.overGlobal, 0, 'nothing was refused for the per-app limit');
-    const notices = h.connector.accepted.filter((a) => a.kind === 'send' && !a.tag && others.some((u) => userOfChat(a.conversationId) === u.id));
+    const notices = h.connector.accepted.filter(
+      (a) =>
+        a.kind === 'send' && !a.tag && others.some((u) => userOfChat(a.conversationId) === u.id),
+    );
     assert.equal(notices.length, others.length, 'every notice was delivered once');
     assert.equal((await h.app.parts.campaigns.store.counts('NUDGE-0001')).sent, N);
   });

@@ -32,7 +32,9 @@ describe('chaos: a locked or full SQLite file', () => {
     }
     await store.put('tickets', 'MFA-0002', { status: 'open' });
     assert.equal(await store.count('tickets'), 2);
-    assert.deepEqual(store.database.prepare('PRAGMA integrity_check').all(), [{ integrity_check: 'ok' }]);
+    assert.deepEqual(store.database.prepare('PRAGMA integrity_check').all(), [
+      { integrity_check: 'ok' },
+    ]);
     await store.close();
   });
 
@@ -40,7 +42,8 @@ describe('chaos: a locked or full SQLite file', () => {
     const file = path.join(dir, 'bot.db');
     const store = new SqliteStore(file);
     await store.put('tickets', 'MFA-0001', { status: 'open' });
-    const pages = (store.database.prepare('PRAGMA page_count').get() as { page_count: number }).page_count;
+    const pages = (store.database.prepare('PRAGMA page_count').get() as { page_count: number })
+      .page_count;
     store.database.pragma(`max_page_count = ${pages + 2}`);
     const big = 'x'.repeat(64 * 1024);
     await assert.rejects(
@@ -50,7 +53,9 @@ describe('chaos: a locked or full SQLite file', () => {
       (err: unknown) => err instanceof StorageError && /full/.test(err.message),
     );
     assert.deepEqual((await store.get('tickets', 'MFA-0001'))?.value, { status: 'open' });
-    assert.deepEqual(store.database.prepare('PRAGMA integrity_check').all(), [{ integrity_check: 'ok' }]);
+    assert.deepEqual(store.database.prepare('PRAGMA integrity_check').all(), [
+      { integrity_check: 'ok' },
+    ]);
     store.database.pragma('max_page_count = 1073741823');
     await store.put('tickets', 'MFA-0002', { status: 'open' });
     await store.close();

@@ -47,14 +47,17 @@ const Parameters = z.object({
 });
 const parameters = Parameters.parse(JSON.parse(read('infra', 'azure.parameters.json'))).parameters;
 const practiceSettings = z.record(z.string(), z.string()).parse(parameters.practiceSettings?.value);
-const platformSettings = z.record(z.string(), z.string()).parse(JSON.parse(read('infra', 'app-settings.json')));
+const platformSettings = z
+  .record(z.string(), z.string())
+  .parse(JSON.parse(read('infra', 'app-settings.json')));
 const bicep = read('infra', 'azure.bicep');
 const envTemplate = parseEnvFile(read('env', '.env.dev.TEMPLATE'));
 
 /** Bicep `param` declarations: name, and whether they have a default. */
 function bicepParams(): Map<string, { hasDefault: boolean }> {
   const params = new Map<string, { hasDefault: boolean }>();
-  for (const m of bicep.matchAll(/^param\s+(\w+)\s+\w+(\s*=)?/gm)) params.set(m[1], { hasDefault: Boolean(m[2]) });
+  for (const m of bicep.matchAll(/^param\s+(\w+)\s+\w+(\s*=)?/gm))
+    params.set(m[1], { hasDefault: Boolean(m[2]) });
   return params;
 }
 
@@ -63,8 +66,14 @@ function bicepParams(): Map<string, { hasDefault: boolean }> {
  * the settings the template sets itself, as NAME: expression.
  */
 function bicepOwnSettings(): Map<string, string> {
-  const block = /^var appSettings = union\(practiceSettings, platformSettings, \{\n([\s\S]*?)\n\}\)$/m.exec(bicep);
-  assert.ok(block, 'azure.bicep builds appSettings as union(practiceSettings, platformSettings, {...})');
+  const block =
+    /^var appSettings = union\(practiceSettings, platformSettings, \{\n([\s\S]*?)\n\}\)$/m.exec(
+      bicep,
+    );
+  assert.ok(
+    block,
+    'azure.bicep builds appSettings as union(practiceSettings, platformSettings, {...})',
+  );
   const settings = new Map<string, string>();
   for (const line of block[1].split('\n')) {
     const m = /^\s+(\w+):\s*(.+)$/.exec(line);
@@ -95,13 +104,18 @@ function deployedEnvironment(fill: (name: string) => string): Record<string, str
     assert.equal(typeof raw, 'string', `${param} is set from the parameters file`);
     return String(raw).replace(PLACEHOLDER, (_m, name: string) => fill(name));
   };
-  const env: Record<string, string> = { WEBSITE_SITE_NAME: 'mfabot', WEBSITE_INSTANCE_ID: 'a1', PORT: '8080' };
+  const env: Record<string, string> = {
+    WEBSITE_SITE_NAME: 'mfabot',
+    WEBSITE_INSTANCE_ID: 'a1',
+    PORT: '8080',
+  };
   for (const [name, value] of Object.entries(practiceSettings)) {
     env[name] = value.replace(PLACEHOLDER, (_m, v: string) => fill(v));
   }
   Object.assign(env, platformSettings);
   for (const [name, expression] of bicepOwnSettings()) {
-    if (/^'@Microsoft\.KeyVault\(/.test(expression)) env[name] = 'a-secret-value-that-app-service-read-from-key-vault';
+    if (/^'@Microsoft\.KeyVault\(/.test(expression))
+      env[name] = 'a-secret-value-that-app-service-read-from-key-vault';
     else if (/^'[^'$]*'$/.test(expression)) env[name] = expression.slice(1, -1);
     else env[name] = paramValue(expression);
   }
@@ -129,7 +143,9 @@ describe('provisioning (m365agents.yml, infra/)', () => {
     });
 
     it('names the files it uses, and they exist', () => {
-      const arm = action(project().provision, 'arm/deploy').with as { templates: Array<{ path: string; parameters: string }> };
+      const arm = action(project().provision, 'arm/deploy').with as {
+        templates: Array<{ path: string; parameters: string }>;
+      };
       const files = [
         ...arm.templates.flatMap((t) => [t.path, t.parameters]),
         String(action(project().provision, 'aadApp/update').with?.manifestPath),
@@ -152,8 +168,13 @@ describe('provisioning (m365agents.yml, infra/)', () => {
     it('deploys the Azure resources before it needs their host name, and the Entra app before both', () => {
       const order = uses(project().provision);
       assert.ok(order.indexOf('aadApp/create') < order.indexOf('arm/deploy'));
-      assert.ok(order.indexOf('arm/deploy') < order.indexOf('aadApp/update'), 'aad.manifest.json uses BOT_DOMAIN');
-      const written = project().provision.flatMap((a) => Object.values(a.writeToEnvironmentFile ?? {}));
+      assert.ok(
+        order.indexOf('arm/deploy') < order.indexOf('aadApp/update'),
+        'aad.manifest.json uses BOT_DOMAIN',
+      );
+      const written = project().provision.flatMap((a) =>
+        Object.values(a.writeToEnvironmentFile ?? {}),
+      );
       assert.ok(written.includes('BOT_ID') && written.includes('SECRET_BOT_PASSWORD'));
       assert.match(bicep, /^output BOT_DOMAIN string/m);
       assert.match(bicep, /^output BOT_AZURE_APP_SERVICE_RESOURCE_ID string/m);
@@ -173,7 +194,9 @@ describe('provisioning (m365agents.yml, infra/)', () => {
         ...placeholders(read('infra', 'azure.parameters.json')),
         ...placeholders(read('infra', 'aad.manifest.json')),
       ]);
-      const missing = [...used].filter((name) => !name.startsWith('SECRET_') && !(name in envTemplate));
+      const missing = [...used].filter(
+        (name) => !name.startsWith('SECRET_') && !(name in envTemplate),
+      );
       assert.deepEqual(missing, []);
     });
   });
@@ -181,8 +204,14 @@ describe('provisioning (m365agents.yml, infra/)', () => {
   describe('the Bicep template', () => {
     it('is given a value for every parameter without a default, and only for declared ones', () => {
       const declared = bicepParams();
-      assert.deepEqual(Object.keys(parameters).filter((name) => !declared.has(name)), [], 'undeclared parameters');
-      const unset = [...declared].filter(([name, p]) => !p.hasDefault && !(name in parameters)).map(([name]) => name);
+      assert.deepEqual(
+        Object.keys(parameters).filter((name) => !declared.has(name)),
+        [],
+        'undeclared parameters',
+      );
+      const unset = [...declared]
+        .filter(([name, p]) => !p.hasDefault && !(name in parameters))
+        .map(([name]) => name);
       assert.deepEqual(unset, [], 'parameters without a value');
       assert.match(bicep, /@secure\(\)\nparam botAppPassword string/);
     });
@@ -194,7 +223,8 @@ describe('provisioning (m365agents.yml, infra/)', () => {
     it('sets every variable production requires, so the deployed bot starts in production mode', () => {
       const names = [...new Set([...placeholders(read('infra', 'azure.parameters.json'))])];
       const env = deployedEnvironment((name) => sampleValue(name, names.indexOf(name)));
-      for (const name of PRODUCTION_REQUIRED_VARIABLES) assert.ok(env[name], `${name} is set by the deployment`);
+      for (const name of PRODUCTION_REQUIRED_VARIABLES)
+        assert.ok(env[name], `${name} is set by the deployment`);
       const config = loadConfig(env);
       assert.equal(config.mode, 'production');
       assert.equal(config.bot.appType, 'SingleTenant');
@@ -202,10 +232,15 @@ describe('provisioning (m365agents.yml, infra/)', () => {
       assert.equal(config.sqliteJournalMode, 'delete');
     });
 
-    it('sets only variables the bot reads, besides App Service\'s own', () => {
+    it("sets only variables the bot reads, besides App Service's own", () => {
       const env = deployedEnvironment(() => '');
-      const platform = Object.keys(platformSettings).filter((n) => /^(SCM_|WEBSITE|CUSTOM_BUILD_COMMAND$)/.test(n));
-      const unknown = Object.keys(env).filter((name) => !ENV_VARIABLES.includes(name) && !platform.includes(name) && !/^WEBSITE_/.test(name));
+      const platform = Object.keys(platformSettings).filter((n) =>
+        /^(SCM_|WEBSITE|CUSTOM_BUILD_COMMAND$)/.test(n),
+      );
+      const unknown = Object.keys(env).filter(
+        (name) =>
+          !ENV_VARIABLES.includes(name) && !platform.includes(name) && !/^WEBSITE_/.test(name),
+      );
       assert.deepEqual(unknown, []);
     });
 
@@ -231,48 +266,76 @@ describe('provisioning (m365agents.yml, infra/)', () => {
         PLAYGROUND_PORT: 'the demo only',
         DEMO_USER: 'the demo only',
         SQLITE_JOURNAL_MODE: 'decided from the host (delete on App Service)',
-        STORAGE: 'the template deploys one instance on SQLite; several instances need a storage account it does not make yet',
+        STORAGE:
+          'the template deploys one instance on SQLite; several instances need a storage account it does not make yet',
         AZURE_STORAGE_CONNECTION_STRING: 'only with STORAGE=azure',
         AZURE_STORAGE_ACCOUNT_URL: 'only with STORAGE=azure',
         AZURE_STORAGE_PREFIX: 'only with STORAGE=azure',
       };
       const env = deployedEnvironment(() => '');
       const undecided = ENV_VARIABLES.filter((name) => !(name in env) && !(name in notSet));
-      assert.deepEqual(undecided, [], 'set these in infra/azure.parameters.json (or say here why not)');
+      assert.deepEqual(
+        undecided,
+        [],
+        'set these in infra/azure.parameters.json (or say here why not)',
+      );
     });
 
     it('keeps secrets out of app settings: the bot password is a Key Vault reference', () => {
       const own = bicepOwnSettings();
-      assert.match(own.get('MicrosoftAppPassword') ?? '', /^'@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=\$\{botPasswordSecret\.name\}\)'$/);
+      assert.match(
+        own.get('MicrosoftAppPassword') ?? '',
+        /^'@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=\$\{botPasswordSecret\.name\}\)'$/,
+      );
       const secretLike = /PASSWORD|SECRET|PRIVATE_?KEY/i;
-      for (const [name, value] of [...Object.entries(practiceSettings), ...Object.entries(platformSettings)]) {
-        assert.doesNotMatch(name, secretLike, `${name} must come from Key Vault, not a plain setting`);
+      for (const [name, value] of [
+        ...Object.entries(practiceSettings),
+        ...Object.entries(platformSettings),
+      ]) {
+        assert.doesNotMatch(
+          name,
+          secretLike,
+          `${name} must come from Key Vault, not a plain setting`,
+        );
         assert.doesNotMatch(value, /SECRET_/, `${name} must not carry a secret`);
       }
-      assert.match(bicep, /resource botPasswordSecret 'Microsoft\.KeyVault\/vaults\/secrets@[\d-]+' = \{\n\s+parent: vault\n\s+name: 'bot-app-password'\n\s+properties: \{\n\s+value: botAppPassword/);
+      assert.match(
+        bicep,
+        /resource botPasswordSecret 'Microsoft\.KeyVault\/vaults\/secrets@[\d-]+' = \{\n\s+parent: vault\n\s+name: 'bot-app-password'\n\s+properties: \{\n\s+value: botAppPassword/,
+      );
       assert.match(bicep, /principalId: webApp\.identity\.principalId/);
     });
 
     it('builds on the service, outside a read-only package, and keeps data under /home', () => {
       assert.equal(platformSettings.SCM_DO_BUILD_DURING_DEPLOYMENT, 'true');
       assert.equal(platformSettings.WEBSITE_RUN_FROM_PACKAGE, '0');
-      assert.match(platformSettings.CUSTOM_BUILD_COMMAND, /^npm ci\b.*&& npm run build && npm prune --omit=dev/);
+      assert.match(
+        platformSettings.CUSTOM_BUILD_COMMAND,
+        /^npm ci\b.*&& npm run build && npm prune --omit=dev/,
+      );
       assert.equal(platformSettings.DATA_DIR, '/home/data/mfa-bot');
       assert.equal(platformSettings.WEBSITES_ENABLE_APP_SERVICE_STORAGE, 'true');
       assert.match(bicep, /appCommandLine: 'npm start'/);
       assert.match(bicep, /numberOfWorkers: 1/);
     });
 
-    it('registers a single-tenant Azure Bot for the toolkit\'s Entra app with the Teams channel', () => {
+    it("registers a single-tenant Azure Bot for the toolkit's Entra app with the Teams channel", () => {
       assert.match(bicep, /msaAppType: 'SingleTenant'/);
       assert.match(bicep, /msaAppId: botAppId/);
-      assert.match(bicep, /endpoint: 'https:\/\/\$\{webApp\.properties\.defaultHostName\}\/api\/messages'/);
+      assert.match(
+        bicep,
+        /endpoint: 'https:\/\/\$\{webApp\.properties\.defaultHostName\}\/api\/messages'/,
+      );
       assert.match(bicep, /channelName: 'MsTeamsChannel'/);
     });
 
     it('has balanced braces, brackets and parentheses', () => {
       const code = bicep.replace(/\/\/.*$/gm, '').replace(/'(?:[^'\\]|\\.)*'/g, "''");
-      for (const [open, close] of [['{', '}'], ['[', ']'], ['(', ')']]) {
+      for (const [open, close] of [
+        ['{', '}'],
+        ['[', ']'],
+        ['(', ')'],
+      ]) {
         assert.equal(code.split(open).length, code.split(close).length, `${open}${close} balanced`);
       }
     });
@@ -296,26 +359,36 @@ describe('provisioning (m365agents.yml, infra/)', () => {
       signInAudience: z.string(),
       identifierUris: z.array(z.string()),
       requiredResourceAccess: z.array(
-        z.object({ resourceAppId: z.string(), resourceAccess: z.array(z.object({ id: z.string(), type: z.string() })) }),
+        z.object({
+          resourceAppId: z.string(),
+          resourceAccess: z.array(z.object({ id: z.string(), type: z.string() })),
+        }),
       ),
     });
     const manifest = Manifest.parse(JSON.parse(read('infra', 'aad.manifest.json')));
 
     it('asks for the Graph application permissions SECURITY.md lists, and no others', () => {
-      const graph = manifest.requiredResourceAccess.filter((r) => r.resourceAppId === '00000003-0000-0000-c000-000000000000');
+      const graph = manifest.requiredResourceAccess.filter(
+        (r) => r.resourceAppId === '00000003-0000-0000-c000-000000000000',
+      );
       assert.equal(graph.length, 1);
-      assert.ok(graph[0].resourceAccess.every((a) => a.type === 'Role'), 'application permissions only');
+      assert.ok(
+        graph[0].resourceAccess.every((a) => a.type === 'Role'),
+        'application permissions only',
+      );
       const byId = Object.fromEntries(Object.entries(GRAPH_ROLES).map(([name, id]) => [id, name]));
       const asked = graph[0].resourceAccess.map((a) => byId[a.id] ?? `unknown ${a.id}`).sort();
       const security = read('SECURITY.md');
       const section = security.slice(security.indexOf('## Least-privilege Graph permissions'));
       const table = section.slice(0, section.indexOf('\n\n', section.indexOf('|---')));
-      const listed = new Set([...table.matchAll(/`([A-Za-z]+(?:\.[A-Za-z]+)+)`/g)].map((m) => m[1]));
+      const listed = new Set(
+        [...table.matchAll(/`([A-Za-z]+(?:\.[A-Za-z]+)+)`/g)].map((m) => m[1]),
+      );
       listed.add('RoleManagement.Read.Directory');
       assert.deepEqual(asked, [...listed].sort());
     });
 
-    it('is the single-tenant bot app, with the tab\'s sign-in address the Teams manifest declares', () => {
+    it("is the single-tenant bot app, with the tab's sign-in address the Teams manifest declares", () => {
       assert.equal(manifest.appId, '${{BOT_ID}}');
       assert.equal(manifest.signInAudience, 'AzureADMyOrg');
       assert.deepEqual(manifest.identifierUris, ['api://${{BOT_DOMAIN}}/${{BOT_ID}}']);
@@ -330,7 +403,9 @@ describe('provisioning (m365agents.yml, infra/)', () => {
     const ignored = (name: string) =>
       rules.some((rule) => {
         const pattern = rule.replace(/\/$/, '');
-        const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+        const regex = new RegExp(
+          `^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`,
+        );
         return regex.test(name);
       });
 
@@ -341,9 +416,20 @@ describe('provisioning (m365agents.yml, infra/)', () => {
     });
 
     it('sends everything the build and the running bot read', () => {
-      const tsconfig = z.object({ include: z.array(z.string()) }).parse(JSON.parse(read('tsconfig.json')));
-      const runtimeFolders = tsconfig.include.map((glob) => glob.split('/')[0]).filter((top) => !['test', 'bench'].includes(top));
-      for (const name of ['package.json', 'package-lock.json', 'tsconfig.json', 'content', 'tab', ...runtimeFolders]) {
+      const tsconfig = z
+        .object({ include: z.array(z.string()) })
+        .parse(JSON.parse(read('tsconfig.json')));
+      const runtimeFolders = tsconfig.include
+        .map((glob) => glob.split('/')[0])
+        .filter((top) => !['test', 'bench'].includes(top));
+      for (const name of [
+        'package.json',
+        'package-lock.json',
+        'tsconfig.json',
+        'content',
+        'tab',
+        ...runtimeFolders,
+      ]) {
         assert.ok(fs.existsSync(assetPath(name)), `${name} exists`);
         assert.ok(!ignored(name), `${name} is uploaded`);
       }

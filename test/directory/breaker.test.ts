@@ -15,14 +15,25 @@ describe('directory circuit breaker', () => {
     const inner = fakeDirectory();
     const onOpen = sinon.spy();
     const onClose = sinon.spy();
-    const breaker = new DirectoryCircuitBreaker(inner, { clock, logger: silentLogger(), openMs: 30_000, onOpen, onClose });
+    const breaker = new DirectoryCircuitBreaker(inner, {
+      clock,
+      logger: silentLogger(),
+      openMs: 30_000,
+      onOpen,
+      onClose,
+    });
     inner.getUser.rejects(new DirectoryError('unavailable', 'Graph 503'));
-    for (let i = 0; i < 3; i += 1) await assert.rejects(breaker.directory.getUser('x'), /Graph 503/);
+    for (let i = 0; i < 3; i += 1)
+      await assert.rejects(breaker.directory.getUser('x'), /Graph 503/);
     assert.equal(onOpen.callCount, 1);
     await assert.rejects(breaker.directory.getUser('x'), /failing fast/);
     assert.equal(inner.getUser.callCount, 3, 'no call reached the directory while open');
     clock.advance(20_000);
-    await assert.rejects(breaker.directory.getUser('x'), (err: DirectoryError) => err.details.retryAfterSeconds === 10, 'says when it tries again');
+    await assert.rejects(
+      breaker.directory.getUser('x'),
+      (err: DirectoryError) => err.details.retryAfterSeconds === 10,
+      'says when it tries again',
+    );
 
     clock.advance(10_000);
     inner.getUser.resolves({ id: 'x' });
@@ -33,16 +44,24 @@ describe('directory circuit breaker', () => {
 
   it('does not count answers like "not found" as an outage', async () => {
     const inner = fakeDirectory();
-    const breaker = new DirectoryCircuitBreaker(inner, { clock: new ManualClock(), logger: silentLogger() });
+    const breaker = new DirectoryCircuitBreaker(inner, {
+      clock: new ManualClock(),
+      logger: silentLogger(),
+    });
     inner.getUser.rejects(new DirectoryError('not-found', 'no such user'));
-    for (let i = 0; i < 5; i += 1) await assert.rejects(breaker.directory.getUser('x'), /no such user/);
+    for (let i = 0; i < 5; i += 1)
+      await assert.rejects(breaker.directory.getUser('x'), /no such user/);
     assert.equal(breaker.isOpen, false);
   });
 
   it('reopens at once when the trial call fails', async () => {
     const clock = new ManualClock();
     const inner = fakeDirectory();
-    const breaker = new DirectoryCircuitBreaker(inner, { clock, logger: silentLogger(), openMs: 1000 });
+    const breaker = new DirectoryCircuitBreaker(inner, {
+      clock,
+      logger: silentLogger(),
+      openMs: 1000,
+    });
     inner.getUser.rejects(new DirectoryError('unavailable', 'down'));
     for (let i = 0; i < 3; i += 1) await assert.rejects(breaker.directory.getUser('x'));
     clock.advance(1000);

@@ -9,7 +9,10 @@ describe('generatePractice', () => {
     const b = generatePractice({ users: 300, seed: 7 });
     const c = generatePractice({ users: 300, seed: 8 });
     assert.deepEqual(a, b);
-    assert.notDeepEqual(a.users.map((u) => u.id), c.users.map((u) => u.id));
+    assert.notDeepEqual(
+      a.users.map((u) => u.id),
+      c.users.map((u) => u.id),
+    );
   });
 
   it('produces a valid practice with the standard groups and a realistic mix', () => {

@@ -204,11 +204,17 @@ describe('GraphDirectory against the Graph stand-in', () => {
     });
 
     it('says "not ready" while Teams settles a new installation, then finds its chat', async () => {
-      await call(sim, 'PATCH', '/_sim/teamwork', { body: { unlistedReads: 1, forbiddenChatReads: 1 }, token: null });
+      await call(sim, 'PATCH', '/_sim/teamwork', {
+        body: { unlistedReads: 1, forbiddenChatReads: 1 },
+        token: null,
+      });
       const first = await directory.installAppForUser(nora.id, DEMO_TEAMS_APP.id);
       assert.deepEqual([first.ready, first.ready ? '' : first.why], [false, 'not listed yet']);
       const second = await directory.installAppForUser(nora.id, DEMO_TEAMS_APP.id);
-      assert.deepEqual([second.ready, second.ready ? '' : second.why], [false, 'its chat answered 403']);
+      assert.deepEqual(
+        [second.ready, second.ready ? '' : second.why],
+        [false, 'its chat answered 403'],
+      );
       const third = await directory.installAppForUser(nora.id, DEMO_TEAMS_APP.id);
       assert.ok(third.ready && third.alreadyInstalled);
       assert.match(third.chatId, /^19:/);
@@ -216,9 +222,15 @@ describe('GraphDirectory against the Graph stand-in', () => {
 
     it('finds the catalog id from the manifest id, and refuses to install a manifest id', async () => {
       const byManifest = await directory.teamsApps({ externalId: DEMO_TEAMS_APP.externalId! });
-      assert.deepEqual(byManifest.map((a) => [a.id, a.distributionMethod]), [[DEMO_TEAMS_APP.id, 'organization']]);
+      assert.deepEqual(
+        byManifest.map((a) => [a.id, a.distributionMethod]),
+        [[DEMO_TEAMS_APP.id, 'organization']],
+      );
       assert.deepEqual(await directory.teamsApps({ id: DEMO_TEAMS_APP.externalId! }), []);
-      await rejectsWithKind(directory.installAppForUser(nora.id, DEMO_TEAMS_APP.externalId!), 'not-found');
+      await rejectsWithKind(
+        directory.installAppForUser(nora.id, DEMO_TEAMS_APP.externalId!),
+        'not-found',
+      );
     });
 
     it('revokes sessions, visible in the sim record', async () => {

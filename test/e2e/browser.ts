@@ -5,7 +5,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const SCREENSHOTS = path.resolve('test-results');
 
 /** Headless Debian Chromium (a fresh profile each launch) that can reach only this machine. */
-export async function launchBrowser(): Promise<{ browser: Browser; page: Page; close(): Promise<void> }> {
+export async function launchBrowser(): Promise<{
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,

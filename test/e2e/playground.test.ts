@@ -9,7 +9,6 @@ import { freePort } from '../helpers/ports';
 import { launchBrowser, screenshot, send, cards } from './browser';
 import type { Page } from 'playwright-core';
 
-
 /** The demo stack with the playground signed in as `demoUser`, and a browser on it. */
 interface Session {
   stack: RunningStack;
@@ -63,9 +62,13 @@ describe('demo in the Microsoft 365 Agents Playground', function () {
   it('shows the menu again when she types "help"', async () => {
     const before = await cards(page).count();
     await send(page, 'help');
-    await page.waitForFunction(`document.querySelectorAll('.fai-OutputCard').length > ${before}`, null, {
-      timeout: 30_000,
-    });
+    await page.waitForFunction(
+      `document.querySelectorAll('.fai-OutputCard').length > ${before}`,
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
     const last = cards(page).last();
     await last.getByText('What do you need?').waitFor();
     assert.ok(await last.getByRole('button', { name: 'My status' }).isVisible());
@@ -76,7 +79,10 @@ describe('demo in the Microsoft 365 Agents Playground', function () {
     const last = cards(page).last();
     await last.getByRole('button', { name: 'My status' }).click();
     await cards(page).last().getByText('Your sign-in security').waitFor({ timeout: 30_000 });
-    await cards(page).last().getByText(/haven't set up a second sign-in method|not with Authenticator yet/).waitFor();
+    await cards(page)
+      .last()
+      .getByText(/haven't set up a second sign-in method|not with Authenticator yet/)
+      .waitFor();
     await screenshot(page, '03-my-status');
   });
 
@@ -111,7 +117,9 @@ describe('demo in the Microsoft 365 Agents Playground', function () {
   it('takes a lost-phone report with choices, not free text, and gives a request number', async () => {
     await send(page, 'I lost my phone');
     const card = () => cards(page).last();
-    await card().getByText("Lost or stolen phone? Let's secure your account").waitFor({ timeout: 30_000 });
+    await card()
+      .getByText("Lost or stolen phone? Let's secure your account")
+      .waitFor({ timeout: 30_000 });
     for (const [label, choice] of [
       ['What happened?', 'Lost it'],
       ['Roughly when?', 'Today'],
@@ -122,12 +130,20 @@ describe('demo in the Microsoft 365 Agents Playground', function () {
     }
     await screenshot(page, '10-lost-intake');
     await card().getByRole('button', { name: 'Send to IT' }).click();
-    await card().getByText(/Request MFA-\d{4}/).first().waitFor({ timeout: 30_000 });
+    await card()
+      .getByText(/Request MFA-\d{4}/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await screenshot(page, '11-lost-sent');
   });
 });
 
-async function fetchSim(stack: RunningStack, method: string, path: string, body: unknown): Promise<number> {
+async function fetchSim(
+  stack: RunningStack,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<number> {
   const { Agent, fetch } = await import('undici');
   const agent = new Agent({ connect: { ca: stack.graphSim!.caPem } });
   try {
@@ -146,7 +162,9 @@ async function fetchSim(stack: RunningStack, method: string, path: string, body:
 /** Picks a choice in an Adaptive Card choice set, whichever way the client renders it. */
 async function chooseOption(page: Page, label: string, choice: string): Promise<void> {
   const card = cards(page).last();
-  const select = card.locator('select').filter({ has: page.locator(`option:text-is("${choice}")`) });
+  const select = card
+    .locator('select')
+    .filter({ has: page.locator(`option:text-is("${choice}")`) });
   if (await select.count()) {
     await select.first().selectOption({ label: choice });
     return;
@@ -177,7 +195,11 @@ describe('a practice admin in the Agents Playground', function () {
     await greeting.waitFor({ timeout: 30_000 });
     await greeting.getByRole('button', { name: 'Registration status' }).waitFor();
     await send(page, 'status');
-    await cards(page).last().getByText(/Nursing/).first().waitFor({ timeout: 30_000 });
+    await cards(page)
+      .last()
+      .getByText(/Nursing/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await screenshot(page, '12-admin-status');
   });
 });

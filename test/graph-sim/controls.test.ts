@@ -18,7 +18,10 @@ describe('graph-sim test controls', () => {
     assert.equal(added.status, 200);
     assert.deepEqual(added.json.methodsRegistered, ['microsoftAuthenticatorPush', 'mobilePhone']);
     const listed = (await call(sim(), 'GET', devices)).json.value as Array<{ displayName: string }>;
-    assert.deepEqual(listed.map((d) => d.displayName), ['Pixel 9']);
+    assert.deepEqual(
+      listed.map((d) => d.displayName),
+      ['Pixel 9'],
+    );
     const row = await call(sim(), 'GET', `${REPORT}/${nora.id}`);
     assert.equal(row.json.isMfaRegistered, true);
     assert.equal(row.json.userPreferredMethodForSecondaryAuthentication, 'push');
@@ -50,9 +53,17 @@ describe('graph-sim test controls', () => {
 
   it("enforces Graph's documented limits when asked: 429 with Retry-After, per service, off by default", async () => {
     const methods = `/v1.0/users/${nora.id}/authentication/methods`;
-    for (let i = 0; i < 8; i += 1) assert.equal((await call(sim(), 'GET', methods)).status, 200, 'no limit unless asked');
-    const set = await call(sim(), 'POST', '/_sim/limits', { token: null, body: { documented: true } });
-    assert.deepEqual(set.json.limits, { reports: { requests: 5, perSeconds: 10 }, teams: { requests: 30, perSeconds: 1 }, identity: { requests: 3500, perSeconds: 10 } });
+    for (let i = 0; i < 8; i += 1)
+      assert.equal((await call(sim(), 'GET', methods)).status, 200, 'no limit unless asked');
+    const set = await call(sim(), 'POST', '/_sim/limits', {
+      token: null,
+      body: { documented: true },
+    });
+    assert.deepEqual(set.json.limits, {
+      reports: { requests: 5, perSeconds: 10 },
+      teams: { requests: 30, perSeconds: 1 },
+      identity: { requests: 3500, perSeconds: 10 },
+    });
     // The registration report and a person's methods count in one window: 5 per 10 seconds.
     const paths = [REPORT, methods, `${REPORT}/${nora.id}`, devices, methods];
     for (const path of paths) assert.equal((await call(sim(), 'GET', path)).status, 200, path);
@@ -61,24 +72,50 @@ describe('graph-sim test controls', () => {
     assert.equal((refused.json.error as { code: string }).code, 'TooManyRequests');
     const wait = Number(refused.headers.get('retry-after'));
     assert.ok(wait >= 1 && wait <= 10, `Retry-After ${wait}`);
-    assert.equal((await call(sim(), 'GET', `/v1.0/users/${nora.id}`)).status, 200, 'other services are counted apart');
-    const stats = (await call(sim(), 'GET', '/_sim/limits', { token: null })).json.stats as Record<string, { throttled: number }>;
+    assert.equal(
+      (await call(sim(), 'GET', `/v1.0/users/${nora.id}`)).status,
+      200,
+      'other services are counted apart',
+    );
+    const stats = (await call(sim(), 'GET', '/_sim/limits', { token: null })).json.stats as Record<
+      string,
+      { throttled: number }
+    >;
     assert.equal(stats.reports!.throttled, 1);
     await call(sim(), 'DELETE', '/_sim/limits', { token: null });
     assert.equal((await call(sim(), 'GET', REPORT)).status, 200);
-    assert.equal((await call(sim(), 'POST', '/_sim/limits', { token: null, body: { reports: { requests: 0, perSeconds: 10 } } })).status, 400);
+    assert.equal(
+      (
+        await call(sim(), 'POST', '/_sim/limits', {
+          token: null,
+          body: { reports: { requests: 0, perSeconds: 10 } },
+        })
+      ).status,
+      400,
+    );
   });
 
-  it('freezes the registration report while the directory changes, as Microsoft\'s lags', async () => {
+  it("freezes the registration report while the directory changes, as Microsoft's lags", async () => {
     await call(sim(), 'PATCH', '/_sim/report', { token: null, body: { frozen: true } });
     await patch({ methodsRegistered: ['microsoftAuthenticatorPush'] });
-    assert.equal(((await call(sim(), 'GET', devices)).json.value as unknown[]).length, 1, 'live: registered');
-    assert.deepEqual((await call(sim(), 'GET', `${REPORT}/${nora.id}`)).json.methodsRegistered, [], 'report: not yet');
+    assert.equal(
+      ((await call(sim(), 'GET', devices)).json.value as unknown[]).length,
+      1,
+      'live: registered',
+    );
+    assert.deepEqual(
+      (await call(sim(), 'GET', `${REPORT}/${nora.id}`)).json.methodsRegistered,
+      [],
+      'report: not yet',
+    );
     const filter = encodeURIComponent("methodsRegistered/any(x:x eq 'microsoftAuthenticatorPush')");
-    const registered = (await call(sim(), 'GET', `${REPORT}?$filter=${filter}`)).json.value as Array<{ id: string }>;
+    const registered = (await call(sim(), 'GET', `${REPORT}?$filter=${filter}`)).json
+      .value as Array<{ id: string }>;
     assert.ok(!registered.some((r) => r.id === nora.id));
     await call(sim(), 'PATCH', '/_sim/report', { token: null, body: { frozen: false } });
-    assert.deepEqual((await call(sim(), 'GET', `${REPORT}/${nora.id}`)).json.methodsRegistered, ['microsoftAuthenticatorPush']);
+    assert.deepEqual((await call(sim(), 'GET', `${REPORT}/${nora.id}`)).json.methodsRegistered, [
+      'microsoftAuthenticatorPush',
+    ]);
   });
 
   it('resets to the practice file', async () => {

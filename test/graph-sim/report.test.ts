@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { call, demoPractice, errorOf, NORA, REPORT, userByUpn, withSim } from './helpers';
 
-type Row = { id: string; userPrincipalName: string; userType: string; isMfaRegistered: boolean; methodsRegistered: string[] };
+type Row = {
+  id: string;
+  userPrincipalName: string;
+  userType: string;
+  isMfaRegistered: boolean;
+  methodsRegistered: string[];
+};
 const rowsOf = (json: Record<string, unknown>) => json.value as Row[];
 const filtered = (filter: string) => `${REPORT}?$filter=${encodeURIComponent(filter)}`;
 

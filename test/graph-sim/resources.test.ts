@@ -102,8 +102,14 @@ describe('graph-sim users, groups and methods', () => {
     assert.equal(errorOf(again).code, 'Conflict');
     const filter = encodeURIComponent(`teamsApp/id eq '${app}'`);
     const list = await call(sim(), 'GET', `${path}?$expand=teamsApp&$filter=${filter}`);
-    const [install] = list.json.value as Array<{ id: string; teamsApp: { id: string; externalId: string } }>;
-    assert.deepEqual([install!.teamsApp.id, install!.teamsApp.externalId], [app, DEMO_TEAMS_APP.externalId]);
+    const [install] = list.json.value as Array<{
+      id: string;
+      teamsApp: { id: string; externalId: string };
+    }>;
+    assert.deepEqual(
+      [install!.teamsApp.id, install!.teamsApp.externalId],
+      [app, DEMO_TEAMS_APP.externalId],
+    );
     const chat = await call(sim(), 'GET', `${path}/${install!.id}/chat`);
     assert.match(String(chat.json.id), /^19:.+@unq\.gbl\.spaces$/);
     const bad = await call(sim(), 'POST', path, { body: { 'teamsApp@odata.bind': 'nope' } });
@@ -112,14 +118,34 @@ describe('graph-sim users, groups and methods', () => {
 
   it('installs only apps in the catalog, which it lists by catalog id or manifest id', async () => {
     const path = `${users}/teamwork/installedApps`;
-    const byManifestId = { 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${DEMO_TEAMS_APP.externalId}` };
+    const byManifestId = {
+      'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${DEMO_TEAMS_APP.externalId}`,
+    };
     assert.equal((await call(sim(), 'POST', path, { body: byManifestId })).status, 404);
-    const filter = encodeURIComponent(`externalId eq '${DEMO_TEAMS_APP.externalId}' and distributionMethod eq 'organization'`);
+    const filter = encodeURIComponent(
+      `externalId eq '${DEMO_TEAMS_APP.externalId}' and distributionMethod eq 'organization'`,
+    );
     const found = await call(sim(), 'GET', `/v1.0/appCatalogs/teamsApps?$filter=${filter}`);
-    assert.deepEqual((found.json.value as Array<{ id: string }>).map((a) => a.id), [DEMO_TEAMS_APP.id]);
-    const none = await call(sim(), 'GET', `/v1.0/appCatalogs/teamsApps?$filter=${encodeURIComponent(`id eq '${DEMO_TEAMS_APP.externalId}'`)}`);
+    assert.deepEqual(
+      (found.json.value as Array<{ id: string }>).map((a) => a.id),
+      [DEMO_TEAMS_APP.id],
+    );
+    const none = await call(
+      sim(),
+      'GET',
+      `/v1.0/appCatalogs/teamsApps?$filter=${encodeURIComponent(`id eq '${DEMO_TEAMS_APP.externalId}'`)}`,
+    );
     assert.deepEqual(none.json.value, []);
-    assert.equal((await call(sim(), 'GET', `/v1.0/appCatalogs/teamsApps?$filter=${encodeURIComponent('version eq 1')}`)).status, 400);
+    assert.equal(
+      (
+        await call(
+          sim(),
+          'GET',
+          `/v1.0/appCatalogs/teamsApps?$filter=${encodeURIComponent('version eq 1')}`,
+        )
+      ).status,
+      400,
+    );
   });
 
   it('accepts mail (202) and keeps it for tests', async () => {

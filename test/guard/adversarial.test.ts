@@ -26,7 +26,10 @@ describe('guard: disguised secrets', () => {
     const seen = new Set([...loadSet('labelled'), ...loadSet('holdout')].map((m) => m.text));
     for (const m of [...adversarial, ...holdout]) assert.ok(!seen.has(m.text), m.text);
     const tuned = new Set(adversarial.map((m) => m.text));
-    assert.ok(holdout.every((m) => !tuned.has(m.text)), 'holdout repeats an adversarial message');
+    assert.ok(
+      holdout.every((m) => !tuned.has(m.text)),
+      'holdout repeats an adversarial message',
+    );
   });
 
   it('stops at least 95% of disguised secrets and at most 5% of their look-alikes', () => {

@@ -23,9 +23,15 @@ describe('guard: labelled messages', () => {
     assert.ok(labelled.length - sensitive.length >= 60, 'benign messages');
     assert.equal(holdout.length, 40);
     const kinds = new Set(sensitive.flatMap((m) => m.kinds ?? []));
-    assert.deepEqual([...SENSITIVE_KINDS].filter((k) => !kinds.has(k)), []);
+    assert.deepEqual(
+      [...SENSITIVE_KINDS].filter((k) => !kinds.has(k)),
+      [],
+    );
     const texts = new Set(labelled.map((m) => m.text));
-    assert.ok(holdout.every((m) => !texts.has(m.text)), 'holdout repeats a labelled message');
+    assert.ok(
+      holdout.every((m) => !texts.has(m.text)),
+      'holdout repeats a labelled message',
+    );
   });
 
   it('stops at least 95% of sensitive and at most 5% of benign labelled messages', () => {
@@ -52,7 +58,10 @@ describe('guard: labelled messages', () => {
     }
     assert.equal(figures.n, holdout.length);
     assert.ok(figures.recall >= 0.9, `holdout recall ${figures.recall}`);
-    assert.ok(figures.falsePositiveRate <= 0.1, `holdout false positives ${figures.falsePositiveRate}`);
+    assert.ok(
+      figures.falsePositiveRate <= 0.1,
+      `holdout false positives ${figures.falsePositiveRate}`,
+    );
   });
 
   it('names the expected kinds for every sensitive labelled message', () => {

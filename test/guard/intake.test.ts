@@ -12,13 +12,31 @@ describe('the one text gate', () => {
   });
 
   it('counts length as people do, and refuses what is not typed text', () => {
-    assert.ok(readTyped(`ok ${'😀'.repeat(MAX_TEXT_LENGTH - 3)}`).ok, 'emoji count once each, not as two UTF-16 units');
-    assert.deepEqual(readTyped('a'.repeat(MAX_TEXT_LENGTH + 1)), { ok: false, problem: 'too-long' });
+    assert.ok(
+      readTyped(`ok ${'😀'.repeat(MAX_TEXT_LENGTH - 3)}`).ok,
+      'emoji count once each, not as two UTF-16 units',
+    );
+    assert.deepEqual(readTyped('a'.repeat(MAX_TEXT_LENGTH + 1)), {
+      ok: false,
+      problem: 'too-long',
+    });
     assert.deepEqual(readTyped(''), { ok: false, problem: 'empty' });
     assert.deepEqual(readTyped(42), { ok: false, problem: 'not-text' });
-    assert.deepEqual(readTyped('hi\u0085there'), { ok: false, problem: 'not-text' }, 'a C1 control');
-    assert.deepEqual(readTyped(`a${'\u200b'.repeat(20)}`), { ok: false, problem: 'not-text' }, 'mostly invisible');
-    assert.deepEqual(readTyped('!!! ???'), { ok: false, problem: 'not-text' }, 'no letter or digit');
+    assert.deepEqual(
+      readTyped('hi\u0085there'),
+      { ok: false, problem: 'not-text' },
+      'a C1 control',
+    );
+    assert.deepEqual(
+      readTyped(`a${'\u200b'.repeat(20)}`),
+      { ok: false, problem: 'not-text' },
+      'mostly invisible',
+    );
+    assert.deepEqual(
+      readTyped('!!! ???'),
+      { ok: false, problem: 'not-text' },
+      'no letter or digit',
+    );
   });
 
   it('lets the knowledge base read every message the chat accepts', () => {

@@ -39,7 +39,11 @@ export function message(user: TestUser, text: string, o: ActivityOptions): Parti
 }
 
 /** A channel message that @mentions the bot, as Teams sends it. */
-export function mentionMessage(user: TestUser, text: string, o: ActivityOptions): Partial<Activity> {
+export function mentionMessage(
+  user: TestUser,
+  text: string,
+  o: ActivityOptions,
+): Partial<Activity> {
   const mention = `<at>${BOT.name}</at>`;
   return {
     ...message(user, `${mention} ${text}`, { ...o, conversationType: 'channel' }),
@@ -48,7 +52,12 @@ export function mentionMessage(user: TestUser, text: string, o: ActivityOptions)
 }
 
 /** A Universal Actions click (Action.Execute). */
-export function execute(user: TestUser, verb: string, data: unknown, o: ActivityOptions): Partial<Activity> {
+export function execute(
+  user: TestUser,
+  verb: string,
+  data: unknown,
+  o: ActivityOptions,
+): Partial<Activity> {
   return {
     ...base(user, o),
     type: 'invoke',
@@ -69,12 +78,20 @@ export function botAdded(user: TestUser, o: ActivityOptions): Partial<Activity> 
 export const IT_CHANNEL = '19:it-general@thread.tacv2';
 
 /** The bot was added to a team (the IT team when aadGroupId is the IT group). */
-export function botAddedToTeam(user: TestUser, aadGroupId: string, o: ActivityOptions): Partial<Activity> {
+export function botAddedToTeam(
+  user: TestUser,
+  aadGroupId: string,
+  o: ActivityOptions,
+): Partial<Activity> {
   const a = base(user, { ...o, conversationType: 'channel', conversationId: IT_CHANNEL });
   return {
     ...a,
     type: 'conversationUpdate',
     membersAdded: [{ id: BOT.id, name: BOT.name }],
-    channelData: { tenant: { id: o.tenantId }, eventType: 'teamMemberAdded', team: { id: IT_CHANNEL, name: 'IT Support', aadGroupId } },
+    channelData: {
+      tenant: { id: o.tenantId },
+      eventType: 'teamMemberAdded',
+      team: { id: IT_CHANNEL, name: 'IT Support', aadGroupId },
+    },
   };
 }

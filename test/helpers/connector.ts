@@ -31,7 +31,9 @@ export function parseConnectorRequest(
 }
 
 /** Decides how the connector answers one call; undefined means "accept it". */
-export type ConnectorRule = (call: ConnectorCall) => { status: number; headers?: Record<string, string>; body?: unknown } | undefined;
+export type ConnectorRule = (
+  call: ConnectorCall,
+) => { status: number; headers?: Record<string, string>; body?: unknown } | undefined;
 
 /**
  * A local Bot Framework connector: the service the bot sends its replies to. It speaks the
@@ -77,18 +79,27 @@ export class LocalConnector {
   /** Activities the bot sent (replies, new messages and updates), oldest first. */
   activities(conversationId?: string): Array<Partial<Activity> & { _call: ConnectorCall }> {
     return this.calls
-      .filter((c) => c.path.includes('/activities') && (!conversationId || c.conversationId === conversationId))
+      .filter(
+        (c) =>
+          c.path.includes('/activities') &&
+          (!conversationId || c.conversationId === conversationId),
+      )
       .map((c) => ({ ...(c.body as Partial<Activity>), _call: c }));
   }
 
   /** Waits until the predicate holds over the recorded calls. */
-  async waitFor<T>(check: () => T | undefined | false, timeoutMs = 10_000, what = 'a connector call'): Promise<T> {
+  async waitFor<T>(
+    check: () => T | undefined | false,
+    timeoutMs = 10_000,
+    what = 'a connector call',
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = check();
       if (value) return value;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; saw ${this.calls.length} calls`);
+      if (left <= 0)
+        throw new Error(`timed out waiting for ${what}; saw ${this.calls.length} calls`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 200));
         this.waiters.push(() => {
@@ -131,7 +142,11 @@ export class LocalConnector {
     const ruled = this.rule?.(call);
     if (ruled) {
       res.writeHead(ruled.status, { 'content-type': 'application/json', ...ruled.headers });
-      res.end(JSON.stringify(ruled.body ?? { error: { code: 'Refused', message: 'refused by test rule' } }));
+      res.end(
+        JSON.stringify(
+          ruled.body ?? { error: { code: 'Refused', message: 'refused by test rule' } },
+        ),
+      );
       return;
     }
     this.calls.push(call);
@@ -155,7 +170,9 @@ export class LocalConnector {
       return send(200, { id: parts[4], name: 'Member', aadObjectId: parts[4] });
     }
     if (parts[1] === 'conversations' && parts[3] === 'activities') {
-      return send(call.method === 'PUT' ? 200 : 201, { id: call.method === 'PUT' ? call.activityId : randomUUID() });
+      return send(call.method === 'PUT' ? 200 : 201, {
+        id: call.method === 'PUT' ? call.activityId : randomUUID(),
+      });
     }
     return send(404, { error: { code: 'NotFound', message: url.pathname } });
   }

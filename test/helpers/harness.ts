@@ -27,11 +27,18 @@ export interface Harness {
   practice: Practice;
   dataDir: string;
   /** Posts an activity to /api/messages; returns the HTTP status and parsed body. */
-  post(activity: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  post(
+    activity: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>;
   /** Sends a message and waits for the bot's replies to it. */
   say(user: TestUser, text: string): Promise<Array<Partial<Activity>>>;
   /** Clicks an Action.Execute button; returns the invoke response. */
-  click(user: TestUser, verb: string, data?: unknown): Promise<{ status: number; body: InvokeBody }>;
+  click(
+    user: TestUser,
+    verb: string,
+    data?: unknown,
+  ): Promise<{ status: number; body: InvokeBody }>;
   options: build.ActivityOptions;
   /** Waits for work that follows an answer (ticket follow-ups, other due jobs) to finish. */
   settle(): Promise<void>;
@@ -142,7 +149,8 @@ export function testEnv(dataDir: string, sim: GraphSim): Record<string, string> 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const practice = loadPractice(DEMO_PRACTICE_PATH);
   const dataDir = o.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bot-test-'));
-  const sim = o.sim ?? (await startGraphSim({ port: 0, practice, dataDir: path.join(dataDir, 'graph-sim') }));
+  const sim =
+    o.sim ?? (await startGraphSim({ port: 0, practice, dataDir: path.join(dataDir, 'graph-sim') }));
   const loaded = loadConfig({
     ...testEnv(dataDir, sim),
     ...(o.identity ? productionEnv(o.identity, practice, dataDir) : {}),
@@ -182,7 +190,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       const activity = build.message(user, text, options);
       const before = connector.calls.length;
       const res = await post(activity);
-      if (res.status !== 200) throw new Error(`bot answered ${res.status}: ${JSON.stringify(res.body)}`);
+      if (res.status !== 200)
+        throw new Error(`bot answered ${res.status}: ${JSON.stringify(res.body)}`);
       // Replies are sent during the turn, before the HTTP answer.
       return connector.calls
         .slice(before)
@@ -225,14 +234,23 @@ export function cardText(card: unknown): string {
 
 /** The Adaptive Card in a sent activity, if any. */
 export function cardOf(activity: Partial<Activity>): Record<string, unknown> | undefined {
-  const att = activity.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  const att = activity.attachments?.find(
+    (a) => a.contentType === 'application/vnd.microsoft.card.adaptive',
+  );
   return att?.content as Record<string, unknown> | undefined;
 }
 
 /** Changes a user in the Graph stand-in, as an admin or the user would in Microsoft 365. */
-export async function patchSimUser(h: Harness, idOrUpn: string, patch: Record<string, unknown>): Promise<void> {
+export async function patchSimUser(
+  h: Harness,
+  idOrUpn: string,
+  patch: Record<string, unknown>,
+): Promise<void> {
   const { call } = await import('../graph-sim/helpers');
-  const res = await call(h.sim, 'PATCH', `/_sim/users/${encodeURIComponent(idOrUpn)}`, { body: patch, token: null });
+  const res = await call(h.sim, 'PATCH', `/_sim/users/${encodeURIComponent(idOrUpn)}`, {
+    body: patch,
+    token: null,
+  });
   if (res.status >= 300) throw new Error(`sim refused the patch: ${res.status} ${res.text}`);
 }
 

@@ -90,19 +90,33 @@ export function chatIdFor(userId: string): string {
  * Graph stand-in's `19:<user id>_<app>@unq.gbl.spaces`).
  */
 export function userOfChat(conversationId: string): string | undefined {
-  for (const prefix of ['a:chat-', 'a:personal-']) if (conversationId.startsWith(prefix)) return conversationId.slice(prefix.length);
+  for (const prefix of ['a:chat-', 'a:personal-'])
+    if (conversationId.startsWith(prefix)) return conversationId.slice(prefix.length);
   return /^19:([0-9a-f-]{36})_[^@]+@unq\.gbl\.spaces$/i.exec(conversationId)?.[1];
 }
 
 function nudgeTag(body: Record<string, unknown>): string | undefined {
-  const attachments = body.attachments as Array<{ content?: { actions?: Array<{ data?: { campaignId?: unknown; round?: unknown } }> } }> | undefined;
-  const data = attachments?.[0]?.content?.actions?.find((a) => typeof a.data?.campaignId === 'string')?.data;
+  const attachments = body.attachments as
+    | Array<{ content?: { actions?: Array<{ data?: { campaignId?: unknown; round?: unknown } }> } }>
+    | undefined;
+  const data = attachments?.[0]?.content?.actions?.find(
+    (a) => typeof a.data?.campaignId === 'string',
+  )?.data;
   return data ? `${String(data.campaignId)}:${String(data.round)}` : undefined;
 }
 
 export class RateLimitedConnector {
   readonly accepted: Accepted[] = [];
-  readonly stats: ConnectorStats = { accepted: 0, overLimit: 0, overGlobal: 0, overConversation: 0, ignoredRetryAfter: 0, injected429: 0, injected5xx: 0, ruled: 0 };
+  readonly stats: ConnectorStats = {
+    accepted: 0,
+    overLimit: 0,
+    overGlobal: 0,
+    overConversation: 0,
+    ignoredRetryAfter: 0,
+    injected429: 0,
+    injected5xx: 0,
+    ruled: 0,
+  };
   url = '';
   private server: http.Server | undefined;
   private readonly window: number[] = [];
@@ -147,7 +161,16 @@ export class RateLimitedConnector {
 
   private refuse(res: http.ServerResponse, r: Refusal): void {
     res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
-    res.end(JSON.stringify(r.body ?? { error: { code: r.status === 429 ? 'Throttled' : 'Refused', message: 'refused by the local connector' } }));
+    res.end(
+      JSON.stringify(
+        r.body ?? {
+          error: {
+            code: r.status === 429 ? 'Throttled' : 'Refused',
+            message: 'refused by the local connector',
+          },
+        },
+      ),
+    );
   }
 
   private limited(res: http.ServerResponse, retryAfter: number): void {
@@ -164,7 +187,9 @@ export class RateLimitedConnector {
     const { url, parts, body } = parsed;
     const method = req.method ?? 'GET';
     const create = parts[1] === 'conversations' && parts.length === 2 && method === 'POST';
-    const member = create ? (body.members as Array<{ id?: string }> | undefined)?.[0]?.id : undefined;
+    const member = create
+      ? (body.members as Array<{ id?: string }> | undefined)?.[0]?.id
+      : undefined;
     const conversationId = create ? chatIdFor(member ?? randomUUID()) : (parts[2] ?? '');
     const call: CallInfo = { method, path: url.pathname, conversationId, member, body };
     const now = Date.now();
@@ -182,7 +207,8 @@ export class RateLimitedConnector {
       return;
     }
     const limit = this.options.globalPerSecond;
-    while (this.windowHead < this.window.length && this.window[this.windowHead]! <= now - 1000) this.windowHead += 1;
+    while (this.windowHead < this.window.length && this.window[this.windowHead]! <= now - 1000)
+      this.windowHead += 1;
     if (this.windowHead > 10_000) {
       this.window.splice(0, this.windowHead);
       this.windowHead = 0;
@@ -220,7 +246,13 @@ export class RateLimitedConnector {
     if (sent.length > 2000) sent.splice(0, sent.length - 2000);
     this.perConversation.set(conversationId, sent);
     this.stats.accepted += 1;
-    const kind: Accepted['kind'] = create ? 'create' : parts[3] !== 'activities' ? 'other' : method === 'PUT' ? 'update' : 'send';
+    const kind: Accepted['kind'] = create
+      ? 'create'
+      : parts[3] !== 'activities'
+        ? 'other'
+        : method === 'PUT'
+          ? 'update'
+          : 'send';
     this.accepted.push({
       method,
       conversationId,
@@ -230,9 +262,12 @@ export class RateLimitedConnector {
       activityId: parts[3] === 'activities' ? parts[4] : undefined,
       body: this.options.keepBodies ? body : undefined,
     });
-    res.writeHead(create ? 201 : method === 'PUT' ? 200 : parts[3] === 'members' ? 200 : 201, { 'content-type': 'application/json' });
+    res.writeHead(create ? 201 : method === 'PUT' ? 200 : parts[3] === 'members' ? 200 : 201, {
+      'content-type': 'application/json',
+    });
     if (create) res.end(JSON.stringify({ id: conversationId, activityId: randomUUID() }));
-    else if (parts[3] === 'members') res.end(JSON.stringify({ id: parts[4], name: 'Member', aadObjectId: parts[4] }));
+    else if (parts[3] === 'members')
+      res.end(JSON.stringify({ id: parts[4], name: 'Member', aadObjectId: parts[4] }));
     else res.end(JSON.stringify({ id: method === 'PUT' ? parts[4] : randomUUID() }));
   }
 }

@@ -173,7 +173,11 @@ describe('understanding staff questions', () => {
   });
 
   it('says "unknown" only for questions outside sign-in and Authenticator', () => {
-    for (const q of ['purple elephants', 'when is payroll', 'the fax machine at reception keeps jamming']) {
+    for (const q of [
+      'purple elephants',
+      'when is payroll',
+      'the fax machine at reception keeps jamming',
+    ]) {
       assert.equal(kb.understand(q).intent, 'unknown', q);
     }
   });
@@ -184,7 +188,10 @@ describe('understanding staff questions', () => {
     assert.notEqual(fresh.understand(q).articles[0]?.id, 'android-battery');
     assert.equal(fresh.learn(q, 'android-battery'), true);
     const u = fresh.understand(q);
-    assert.deepEqual([u.intent, u.articles[0]?.id, u.confident], ['troubleshoot', 'android-battery', true]);
+    assert.deepEqual(
+      [u.intent, u.articles[0]?.id, u.confident],
+      ['troubleshoot', 'android-battery', true],
+    );
   });
 
   it('learns a question marked as not about sign-in', () => {
@@ -216,7 +223,11 @@ describe('understanding staff questions', () => {
   ];
   for (const [name, input] of bad) {
     it(`answers ${name} input as unknown without throwing`, () => {
-      assert.deepEqual(kb.understand(input as string), { intent: 'unknown', articles: [], confident: true });
+      assert.deepEqual(kb.understand(input as string), {
+        intent: 'unknown',
+        articles: [],
+        confident: true,
+      });
     });
   }
 });
@@ -231,7 +242,11 @@ describe('quality on labelled questions', () => {
       const n = evalSet.filter((x) => x.article === id).length;
       assert.ok(n >= 3, `${id} has ${n} questions`);
     }
-    for (const intent of INTENTS) assert.ok(evalSet.some((x) => x.intent === intent), intent);
+    for (const intent of INTENTS)
+      assert.ok(
+        evalSet.some((x) => x.intent === intent),
+        intent,
+      );
     assert.equal(holdout.length, 50);
   });
 
@@ -264,7 +279,9 @@ describe('quality on labelled questions', () => {
     it(`generalises to the ${name} (intent ≥ ${pct(floor.intent)}, top-1 ≥ ${pct(floor.top1)}, top-3 ≥ ${pct(floor.top3)})`, () => {
       const set = loadQuestions(assetPath('test', 'kb', file));
       const h = evaluate(set, kb.understand);
-      console.log(`      ${name} (${h.questions}): intent ${pct(h.intentAccuracy)}, top-1 ${pct(h.top1)}, top-3 ${pct(h.top3)}`);
+      console.log(
+        `      ${name} (${h.questions}): intent ${pct(h.intentAccuracy)}, top-1 ${pct(h.top1)}, top-3 ${pct(h.top3)}`,
+      );
       assert.ok(h.intentAccuracy >= floor.intent, `intent ${h.intentAccuracy}`);
       assert.ok(h.top1 >= floor.top1, `top-1 ${h.top1}`);
       assert.ok(h.top3 >= floor.top3, `top-3 ${h.top3}`);
@@ -274,15 +291,33 @@ describe('quality on labelled questions', () => {
   it('keeps the third holdout exactly as it was committed, covering every article and intent', () => {
     const file = assetPath('test', 'kb', 'third-holdout-questions.json');
     const digest = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-    assert.equal(digest, THIRD_HOLDOUT_SHA256, 'the third holdout is never edited; write a new set instead');
+    assert.equal(
+      digest,
+      THIRD_HOLDOUT_SHA256,
+      'the third holdout is never edited; write a new set instead',
+    );
     const third = loadQuestions(file);
     assert.ok(third.length >= 150);
-    for (const id of ARTICLE_IDS) assert.ok(third.some((x) => x.article === id), id);
-    for (const intent of INTENTS) assert.ok(third.some((x) => x.intent === intent), intent);
+    for (const id of ARTICLE_IDS)
+      assert.ok(
+        third.some((x) => x.article === id),
+        id,
+      );
+    for (const intent of INTENTS)
+      assert.ok(
+        third.some((x) => x.intent === intent),
+        intent,
+      );
   });
 
   it('trains on phrasings that are not copies of any question it is measured on', () => {
-    const wordSet = (s: string) => new Set(s.toLowerCase().replace(/['’]/g, '').match(/[a-z0-9]+/g) ?? []);
+    const wordSet = (s: string) =>
+      new Set(
+        s
+          .toLowerCase()
+          .replace(/['’]/g, '')
+          .match(/[a-z0-9]+/g) ?? [],
+      );
     const measured = ['eval-questions.json', ...FLOORS.map((f) => f[1])]
       .flatMap((f) => loadQuestions(assetPath('test', 'kb', f)))
       .map((x) => ({ q: x.q, words: wordSet(x.q) }));
@@ -327,7 +362,10 @@ describe('loading the phrasings', () => {
   });
 
   it('refuses a label with too few phrasings to learn from', () => {
-    fs.writeFileSync(path.join(dir, 'articles', 'vpn-code.txt'), '# only two\nvpn code\ncitrix code\n');
+    fs.writeFileSync(
+      path.join(dir, 'articles', 'vpn-code.txt'),
+      '# only two\nvpn code\ncitrix code\n',
+    );
     assert.equal(failure().field, 'phrasings');
   });
 });

@@ -197,7 +197,10 @@ describe('Teams app package', () => {
 
     it('lists every package variable in env/.env.dev.TEMPLATE', () => {
       const listed = parseEnvFile(fs.readFileSync(assetPath('env', '.env.dev.TEMPLATE'), 'utf8'));
-      assert.deepEqual(PACKAGE_VARIABLES.filter((name) => !(name in listed)), []);
+      assert.deepEqual(
+        PACKAGE_VARIABLES.filter((name) => !(name in listed)),
+        [],
+      );
     });
   });
 
@@ -260,10 +263,14 @@ describe('Teams app package', () => {
 
     it('exits 1 and lists the problems when values are missing', async () => {
       const err = sink();
-      const code = await runPackageCommand(['--out', path.join(dir, 'x.zip')], {}, {
-        out: sink().stream,
-        err: err.stream,
-      });
+      const code = await runPackageCommand(
+        ['--out', path.join(dir, 'x.zip')],
+        {},
+        {
+          out: sink().stream,
+          err: err.stream,
+        },
+      );
       assert.equal(code, 1);
       for (const name of ['TEAMS_APP_ID', 'MicrosoftAppId', 'BOT_DOMAIN', 'DEVELOPER_NAME']) {
         assert.match(err.text(), new RegExp(`${name} is missing`));

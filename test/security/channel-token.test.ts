@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { ChannelTokenVerifier, SigningKeysUnavailable, TokenRefusal } from '../../bot/channel-token';
+import {
+  ChannelTokenVerifier,
+  SigningKeysUnavailable,
+  TokenRefusal,
+} from '../../bot/channel-token';
 import { BOT_FRAMEWORK_ISSUER, startIdentity, type LocalIdentity } from '../helpers/identity';
 
 const TENANT = 'c926c688-26cb-4161-ba1a-1ba05fd2c024';
@@ -8,7 +12,10 @@ const ACTIVITY = { channelId: 'msteams', serviceUrl: SERVICE_URL };
 
 /** Where the channel's keys come from, as the identity stand-in counts its requests. */
 function keyFetches(identity: LocalIdentity): number {
-  const keys = new URL(identity.channelMetadataUrl).pathname.replace('.well-known/openid-configuration', 'keys');
+  const keys = new URL(identity.channelMetadataUrl).pathname.replace(
+    '.well-known/openid-configuration',
+    'keys',
+  );
   return identity.requests.filter((r) => r === `GET ${keys}`).length;
 }
 

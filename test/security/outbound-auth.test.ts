@@ -58,7 +58,9 @@ describe('production outbound authentication (the bot to the Bot Connector)', ()
       const forConnector = identity.issued.filter((t) => t.scope === scope);
       assert.deepEqual(forConnector, [expected], 'one token, reused from the cache');
       // Graph calls got their tokens from the same authority, through @azure/identity.
-      const forGraph = identity.issued.filter((t) => t.scope === `${new URL(h.config.graph.baseUrl).origin}/.default`);
+      const forGraph = identity.issued.filter(
+        (t) => t.scope === `${new URL(h.config.graph.baseUrl).origin}/.default`,
+      );
       assert.ok(forGraph.length >= 1, 'Graph tokens came from the configured authority');
       const discovery = `GET /${TENANT}/v2.0/.well-known/openid-configuration`;
       assert.ok(identity.requests.includes(discovery), 'MSAL asked the configured authority');

@@ -85,7 +85,10 @@ describe('authorization policy', () => {
   });
 
   it('refuses a verb with no policy entry', () => {
-    assert.deepEqual(authorize('tickets.deleteAll', { id: 'x', roles: new Set<Role>(['it', 'admin']) }), { allowed: false, reason: 'no-policy' });
+    assert.deepEqual(
+      authorize('tickets.deleteAll', { id: 'x', roles: new Set<Role>(['it', 'admin']) }),
+      { allowed: false, reason: 'no-policy' },
+    );
   });
 
   for (const [verb, row] of Object.entries(EXPECTED)) {
@@ -93,7 +96,11 @@ describe('authorization policy', () => {
       it(`${verb} × ${who} → ${row[who] ? 'allow' : 'deny'}`, () => {
         const actorId = `${who}-id`;
         const requesterId = who === 'requester' ? actorId : 'someone-else';
-        const decision = authorize(verb, { id: actorId, roles: new Set(ROLES[who]) }, { requesterId });
+        const decision = authorize(
+          verb,
+          { id: actorId, roles: new Set(ROLES[who]) },
+          { requesterId },
+        );
         assert.equal(decision.allowed, row[who]);
       });
     }

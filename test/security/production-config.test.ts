@@ -48,7 +48,13 @@ describe('production mode refuses to start without credentials', () => {
         timeout: 20_000,
       });
       assert.equal(run.status, 2, run.stderr);
-      const named = ['MicrosoftAppPassword', 'MicrosoftAppTenantId', 'IT_GROUP_ID', 'MAIL_SENDER', 'AUDIT_KEY'];
+      const named = [
+        'MicrosoftAppPassword',
+        'MicrosoftAppTenantId',
+        'IT_GROUP_ID',
+        'MAIL_SENDER',
+        'AUDIT_KEY',
+      ];
       for (const name of named) assert.match(run.stderr, new RegExp(name));
       assert.doesNotMatch(run.stdout, /listening/);
     } finally {
@@ -173,8 +179,14 @@ describe('serviceUrl hosts the bot sends its token to (SERVICE_URL_HOSTS)', () =
       'not a url',
       '',
     ];
-    assert.deepEqual(verdicts(policy, allowed), allowed.map((u) => [u, true]));
-    assert.deepEqual(verdicts(policy, refused), refused.map((u) => [u, false]));
+    assert.deepEqual(
+      verdicts(policy, allowed),
+      allowed.map((u) => [u, true]),
+    );
+    assert.deepEqual(
+      verdicts(policy, refused),
+      refused.map((u) => [u, false]),
+    );
   });
 
   it('takes host names and *.suffix patterns, and plain http only to this machine', () => {
@@ -193,11 +205,24 @@ describe('serviceUrl hosts the bot sends its token to (SERVICE_URL_HOSTS)', () =
       'http://teams.example.org/x/',
       'https://smba.trafficmanager.net/amer/',
     ];
-    assert.deepEqual(verdicts(policy, allowed), allowed.map((u) => [u, true]));
-    assert.deepEqual(verdicts(policy, refused), refused.map((u) => [u, false]));
+    assert.deepEqual(
+      verdicts(policy, allowed),
+      allowed.map((u) => [u, true]),
+    );
+    assert.deepEqual(
+      verdicts(policy, refused),
+      refused.map((u) => [u, false]),
+    );
   });
 
-  for (const value of ['*', '*.org', 'https://smba.trafficmanager.net', 'smba.*.net', 'a b', ' , ']) {
+  for (const value of [
+    '*',
+    '*.org',
+    'https://smba.trafficmanager.net',
+    'smba.*.net',
+    'a b',
+    ' , ',
+  ]) {
     it(`loadConfig refuses SERVICE_URL_HOSTS=${JSON.stringify(value)}`, () => {
       assert.match(problems({ ...COMPLETE, SERVICE_URL_HOSTS: value }), /SERVICE_URL_HOSTS/);
     });
@@ -229,7 +254,11 @@ describe('Graph credential warning at start-up', () => {
 
   const rows: Array<[string, Record<string, string>, number]> = [
     ['the bot’s own app (GRAPH_CLIENT_ID unset)', {}, 1],
-    ['the bot’s own app named again in GRAPH_CLIENT_ID', { GRAPH_CLIENT_ID: GUID(1), GRAPH_CLIENT_SECRET: 'secret-value' }, 1],
+    [
+      'the bot’s own app named again in GRAPH_CLIENT_ID',
+      { GRAPH_CLIENT_ID: GUID(1), GRAPH_CLIENT_SECRET: 'secret-value' },
+      1,
+    ],
     ['a separate app', { GRAPH_CLIENT_ID: GUID(8), GRAPH_CLIENT_SECRET: 'graph-secret' }, 0],
   ];
   for (const [name, env, expected] of rows) {

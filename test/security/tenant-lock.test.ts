@@ -38,7 +38,9 @@ describe('tenant lock (production)', () => {
 
   it('answers a card click from another tenant with 403', async () => {
     const user = userOf(staffMember(h));
-    const res = await h.post(build.execute(user, 'status.mine', {}, { ...h.options, tenantId: OTHER_TENANT }));
+    const res = await h.post(
+      build.execute(user, 'status.mine', {}, { ...h.options, tenantId: OTHER_TENANT }),
+    );
     assert.equal(res.status, 403);
   });
 });

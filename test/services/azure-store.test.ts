@@ -23,7 +23,10 @@ describe('Azure storage: keys', () => {
         fc.string({ unit: 'binary', maxLength: 30 }),
         (a, b) => {
           const [ea, eb] = [encodeKeyPart(a), encodeKeyPart(b)];
-          assert.ok([...ea].every((ch) => ch > ' ' && ch < '\u007f' && !'/\\#?'.includes(ch)), ea);
+          assert.ok(
+            [...ea].every((ch) => ch > ' ' && ch < '\u007f' && !'/\\#?'.includes(ch)),
+            ea,
+          );
           assert.equal(Math.sign(ea < eb ? -1 : ea > eb ? 1 : 0), Math.sign(bytewise(a, b)));
           if (b.startsWith(a)) assert.ok(eb.startsWith(ea));
         },

@@ -18,7 +18,10 @@ describe('send budget', () => {
     const budget = new SendBudget({ ratePerSecond: 50, headroom: 0, ...t });
     const start = t.now();
     for (let i = 0; i < 100; i += 1) await budget.acquire(`user:${i}`, 'bulk');
-    assert.ok(t.now() - start >= 1980, `100 requests at 50/s take about two seconds, took ${t.now() - start} ms`);
+    assert.ok(
+      t.now() - start >= 1980,
+      `100 requests at 50/s take about two seconds, took ${t.now() - start} ms`,
+    );
   });
 
   it("keeps one conversation within Teams' windows: 7 a second, 8 in two seconds", async () => {
@@ -67,7 +70,8 @@ function virtualTime() {
   const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
   return {
     now: () => now,
-    sleep: (ms: number) => new Promise<void>((wake) => timers.push({ at: now + Math.max(0, ms), wake })),
+    sleep: (ms: number) =>
+      new Promise<void>((wake) => timers.push({ at: now + Math.max(0, ms), wake })),
     /** Moves time on, timer by timer, until `done` holds or nothing is left to wake. */
     async run(done: () => boolean): Promise<void> {
       for (await flush(); !done() && timers.length; await flush()) {
@@ -85,31 +89,46 @@ describe('send budget lanes', () => {
     const t = virtualTime();
     const budget = new SendBudget({ ratePerSecond: 50, headroom: 0, now: t.now, sleep: t.sleep });
     const nudgesDone: number[] = [];
-    for (let i = 0; i < 200; i += 1) void budget.acquire(`user:${i}`, 'bulk').then(() => nudgesDone.push(t.now()));
+    for (let i = 0; i < 200; i += 1)
+      void budget.acquire(`user:${i}`, 'bulk').then(() => nudgesDone.push(t.now()));
     await t.run(() => nudgesDone.length >= 20);
     let ticketAt: number | undefined;
     const askedAt = t.now();
     void budget.acquire('conversation:it-channel', 'priority').then(() => (ticketAt = t.now()));
     await t.run(() => ticketAt !== undefined && nudgesDone.length === 200);
-    assert.ok(ticketAt! - askedAt <= 2 * (1000 / 50), `the ticket waited ${ticketAt! - askedAt} ms, not behind ${200 - 20} nudges`);
+    assert.ok(
+      ticketAt! - askedAt <= 2 * (1000 / 50),
+      `the ticket waited ${ticketAt! - askedAt} ms, not behind ${200 - 20} nudges`,
+    );
     assert.equal(nudgesDone.length, 200, 'the nudges all went out too');
   });
 
   it('keeps bulk a request a second short of the rate while priority traffic is about', async () => {
     const t = virtualTime();
-    const budget = new SendBudget({ ratePerSecond: 20, headroom: 0, priorityReserve: 1, now: t.now, sleep: t.sleep });
+    const budget = new SendBudget({
+      ratePerSecond: 20,
+      headroom: 0,
+      priorityReserve: 1,
+      now: t.now,
+      sleep: t.sleep,
+    });
     const sent: Array<{ at: number; lane: string }> = [];
-    for (let i = 0; i < 100; i += 1) void budget.acquire(`user:${i}`, 'bulk').then(() => sent.push({ at: t.now(), lane: 'bulk' }));
+    for (let i = 0; i < 100; i += 1)
+      void budget.acquire(`user:${i}`, 'bulk').then(() => sent.push({ at: t.now(), lane: 'bulk' }));
     await t.run(() => sent.length >= 40);
     const bulkFullSpeed = sent.filter((s) => s.at > t.now() - 1000).length;
     assert.equal(bulkFullSpeed, 20, 'alone, bulk uses the whole rate');
     const itStarted = t.now();
-    for (let i = 0; i < 3; i += 1) void budget.acquire(`conversation:${i}`, 'priority').then(() => sent.push({ at: t.now(), lane: 'priority' }));
+    for (let i = 0; i < 3; i += 1)
+      void budget
+        .acquire(`conversation:${i}`, 'priority')
+        .then(() => sent.push({ at: t.now(), lane: 'priority' }));
     await t.run(() => sent.length === 103);
     for (const s of sent) {
       const second = sent.filter((x) => x.at > s.at - 1000 && x.at <= s.at);
       assert.ok(second.length <= 20, `${second.length} sent in the second before ${s.at}`);
-      if (s.at - 1000 >= itStarted) assert.ok(second.filter((x) => x.lane === 'bulk').length <= 19, 'bulk leaves one a second');
+      if (s.at - 1000 >= itStarted)
+        assert.ok(second.filter((x) => x.lane === 'bulk').length <= 19, 'bulk leaves one a second');
     }
   });
 });

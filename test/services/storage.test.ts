@@ -43,7 +43,10 @@ describe('SQLite storage', () => {
     const file = path.join(dir, 'nested', 'bot.db');
     await store.put('c', 'k', { v: 1 });
     await store.close();
-    const before = { bytes: fs.readFileSync(file), files: fs.readdirSync(path.dirname(file)).sort() };
+    const before = {
+      bytes: fs.readFileSync(file),
+      files: fs.readdirSync(path.dirname(file)).sort(),
+    };
     const reader = new SqliteStore(file, undefined, { readOnly: true });
     try {
       assert.deepEqual((await reader.get('c', 'k'))?.value, { v: 1 });
@@ -53,7 +56,10 @@ describe('SQLite storage', () => {
     }
     assert.ok(fs.readFileSync(file).equals(before.bytes));
     assert.deepEqual(fs.readdirSync(path.dirname(file)).sort(), before.files);
-    assert.throws(() => new SqliteStore(path.join(dir, 'missing.db'), undefined, { readOnly: true }), StorageError);
+    assert.throws(
+      () => new SqliteStore(path.join(dir, 'missing.db'), undefined, { readOnly: true }),
+      StorageError,
+    );
     store = new SqliteStore(file);
   });
 

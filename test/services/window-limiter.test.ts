@@ -21,7 +21,11 @@ describe('window limiter', () => {
       await limiter.take();
       times.push(t.now());
     }
-    for (const at of times) assert.ok(times.filter((x) => x > at - 10_000 && x <= at).length <= 5, `more than 5 in the 10 s before ${at}`);
+    for (const at of times)
+      assert.ok(
+        times.filter((x) => x > at - 10_000 && x <= at).length <= 5,
+        `more than 5 in the 10 s before ${at}`,
+      );
     assert.ok(times[11]! - times[0]! >= 20_000, 'twelve calls span two full windows');
   });
 

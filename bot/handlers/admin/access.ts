@@ -54,8 +54,15 @@ export function adminOnly<S extends z.ZodType>(def: CampaignAction<S>): Campaign
       if (!matched.includes(settings.adminGroup)) {
         roles.forget(caller);
         logger.warn({ caller, verb: def.verb }, 'admin action refused: not in the admin group now');
-        await auditFor(ctx.deps.audit, ctx.turn, caller)({ action: def.verb, target: '-', outcome: 'denied', reason: 'not-in-admin-group' });
-        return messageCard('Not available to you', 'This is only for practice admins. If you think you should have access, ask your practice manager.');
+        await auditFor(
+          ctx.deps.audit,
+          ctx.turn,
+          caller,
+        )({ action: def.verb, target: '-', outcome: 'denied', reason: 'not-in-admin-group' });
+        return messageCard(
+          'Not available to you',
+          'This is only for practice admins. If you think you should have access, ask your practice manager.',
+        );
       }
       return def.run(ctx, data);
     },

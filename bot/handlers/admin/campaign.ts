@@ -9,14 +9,25 @@ import { messageCard } from '../../replies';
 const CampaignData = z.object({ campaignId: z.string().regex(CAMPAIGN_ID_PATTERN) }).loose();
 
 /** The campaign card; once a round is over, with the report (clicks, reasons, registrations so far). */
-export async function campaignCardFor(ctx: CampaignTurn, id: string, notice = ''): Promise<CardJson | undefined> {
+export async function campaignCardFor(
+  ctx: CampaignTurn,
+  id: string,
+  notice = '',
+): Promise<CardJson | undefined> {
   const { campaigns, directory, clock } = ctx.deps;
   const campaign = await campaigns.store.campaign(id);
   if (!campaign) return undefined;
   const settled = campaign.status !== 'running' && campaign.status !== 'preparing';
   if (settled && !campaign.outcome?.final) {
-    const { outcome } = await measureOutcome(directory, await campaigns.store.rows(id), clock, false);
-    await campaigns.store.updateCampaign(id, (c) => (c.outcome?.final ? undefined : { ...c, outcome }));
+    const { outcome } = await measureOutcome(
+      directory,
+      await campaigns.store.rows(id),
+      clock,
+      false,
+    );
+    await campaigns.store.updateCampaign(id, (c) =>
+      c.outcome?.final ? undefined : { ...c, outcome },
+    );
   }
   return campaigns.card(id, settled, notice);
 }
@@ -25,7 +36,10 @@ const view = adminOnly<typeof CampaignData>({
   verb: VERBS.adminCampaign,
   schema: CampaignData,
   async run(ctx, data) {
-    return (await campaignCardFor(ctx, data.campaignId)) ?? messageCard('Not found', `There is no nudge ${data.campaignId}.`);
+    return (
+      (await campaignCardFor(ctx, data.campaignId)) ??
+      messageCard('Not found', `There is no nudge ${data.campaignId}.`)
+    );
   },
 });
 
@@ -36,9 +50,12 @@ const cancel = adminOnly<typeof CampaignData>({
   async run(ctx, data) {
     const cancelled = await ctx.deps.campaigns.cancel(data.campaignId, personOf(ctx));
     const notice = cancelled
-      ? 'Cancelled. Nothing more will be sent; messages already delivered stay in people\'s chats.'
+      ? "Cancelled. Nothing more will be sent; messages already delivered stay in people's chats."
       : 'That nudge had already finished, so there was nothing to cancel.';
-    return (await ctx.deps.campaigns.card(data.campaignId, false, notice)) ?? messageCard('Not found', `There is no nudge ${data.campaignId}.`);
+    return (
+      (await ctx.deps.campaigns.card(data.campaignId, false, notice)) ??
+      messageCard('Not found', `There is no nudge ${data.campaignId}.`)
+    );
   },
 });
 

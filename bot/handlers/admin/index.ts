@@ -10,7 +10,12 @@ export { nudgeSetupClicks } from './staff';
 
 /** Registration status and nudge campaigns for admins, and the buttons on the nudge staff get. */
 export function campaignActions(deps: CampaignDeps): ActionDef[] {
-  return bindCampaignActions(deps, [adminStatusAction as CampaignAction, ...nudgeAdminActions, ...campaignAdminActions, ...nudgeStaffActions]);
+  return bindCampaignActions(deps, [
+    adminStatusAction as CampaignAction,
+    ...nudgeAdminActions,
+    ...campaignAdminActions,
+    ...nudgeStaffActions,
+  ]);
 }
 
 export type { CampaignDeps } from './access';

@@ -59,43 +59,83 @@ export class TeamsNudgeMessenger implements NudgeMessenger<CardJson> {
   }
 
   /** Runs a proactive call in a campaign scope and throws whatever failed inside its turn. */
-  private async inScope<T>(ownRetries: boolean, work: () => Promise<T>, beforeSend?: () => Promise<void>): Promise<T> {
+  private async inScope<T>(
+    ownRetries: boolean,
+    work: () => Promise<T>,
+    beforeSend?: () => Promise<void>,
+  ): Promise<T> {
     const scope: SendScope = { ownRetries, beforeSend };
     const result = await this.scope.run(scope, work);
     if (scope.failure !== undefined) throw scope.failure;
     return result;
   }
 
-  sendToUser(userId: string, card: CardJson, beforeSend: () => Promise<void>): Promise<string | undefined> {
-    return this.inScope(true, () => this.proactive.toUser(userId, nudgeActivity(card), { pacedByCaller: true }), beforeSend);
+  sendToUser(
+    userId: string,
+    card: CardJson,
+    beforeSend: () => Promise<void>,
+  ): Promise<string | undefined> {
+    return this.inScope(
+      true,
+      () => this.proactive.toUser(userId, nudgeActivity(card), { pacedByCaller: true }),
+      beforeSend,
+    );
   }
 
   /** The chat is saved first: it is theirs from now on, whatever this send does. */
-  async sendToChat(userId: string, chatId: string, origin: Origin, card: CardJson, beforeSend: () => Promise<void>): Promise<string | undefined> {
+  async sendToChat(
+    userId: string,
+    chatId: string,
+    origin: Origin,
+    card: CardJson,
+    beforeSend: () => Promise<void>,
+  ): Promise<string | undefined> {
     const ref: Partial<ConversationReference> = {
       channelId: 'msteams',
       serviceUrl: origin.serviceUrl,
       bot: origin.bot,
       user: { id: userId, name: '', aadObjectId: userId },
-      conversation: { id: chatId, conversationType: 'personal', isGroup: false, tenantId: origin.tenantId, name: '' },
+      conversation: {
+        id: chatId,
+        conversationType: 'personal',
+        isGroup: false,
+        tenantId: origin.tenantId,
+        name: '',
+      },
     };
     await this.conversations.saveUser(userId, ref);
-    return this.inScope(true, () => this.proactive.toConversation(ref, nudgeActivity(card), { pacedByCaller: true }), beforeSend);
+    return this.inScope(
+      true,
+      () => this.proactive.toConversation(ref, nudgeActivity(card), { pacedByCaller: true }),
+      beforeSend,
+    );
   }
 
   /** Card updates keep the SDK's retries (the next update supersedes a lost one anyway). */
   async update(card: CardRef, body: CardJson): Promise<void> {
-    await this.inScope(false, () => this.proactive.update(card.ref, card.activityId, { type: 'message', attachments: [toAttachment(body)] }, { pacedByCaller: true }));
+    await this.inScope(false, () =>
+      this.proactive.update(
+        card.ref,
+        card.activityId,
+        { type: 'message', attachments: [toAttachment(body)] },
+        { pacedByCaller: true },
+      ),
+    );
   }
 
   private withoutSdkRetries(context: TurnContext): void {
     const connector = context.turnState.get(context.adapter.ConnectorClientKey) as unknown;
-    const pipeline = (connector as { client?: { pipeline?: { removePolicy?: (o: { phase: string }) => unknown } } } | undefined)?.client?.pipeline;
+    const pipeline = (
+      connector as
+        { client?: { pipeline?: { removePolicy?: (o: { phase: string }) => unknown } } } | undefined
+    )?.client?.pipeline;
     if (pipeline && typeof pipeline.removePolicy === 'function') {
       pipeline.removePolicy({ phase: 'Retry' });
     } else if (!this.warned) {
       this.warned = true;
-      this.logger.warn('could not turn off the connector retries for campaign sends; botbuilder retries them itself');
+      this.logger.warn(
+        'could not turn off the connector retries for campaign sends; botbuilder retries them itself',
+      );
     }
   }
 }

@@ -10,7 +10,12 @@ import { adminOnly, personOf, type CampaignAction, type CampaignTurn } from './a
 import { EMPTY_FORM, formFromDraft, nudgeFormCard, previewCard, type FormValues } from './view';
 
 const OpenData = z.object({ draftId: z.string().regex(DRAFT_ID_PATTERN).optional() }).loose();
-const ConfirmData = z.object({ draftId: z.string().regex(DRAFT_ID_PATTERN), final: z.union([z.boolean(), z.enum(['true', 'false'])]).optional() }).loose();
+const ConfirmData = z
+  .object({
+    draftId: z.string().regex(DRAFT_ID_PATTERN),
+    final: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+  })
+  .loose();
 
 function today(ctx: CampaignTurn): string {
   return ctx.deps.clock.now().toISOString().slice(0, 10);
@@ -43,8 +48,14 @@ const preview = adminOnly<typeof NudgeForm>({
     const { audience, draft } = await campaigns.preview(checked.spec, personOf(ctx));
     if (!draft) {
       const groups = checked.spec.groups.length ? ` in ${checked.spec.groups.join(', ')}` : '';
-      const left = audience.leftOut ? `, after leaving out the ${audience.leftOut} on your list` : '';
-      return form(ctx, values, `Nobody to nudge: no one matches "${AUDIENCE_LABELS[checked.spec.audience]}"${groups}${left}. Nothing was saved or sent.`);
+      const left = audience.leftOut
+        ? `, after leaving out the ${audience.leftOut} on your list`
+        : '';
+      return form(
+        ctx,
+        values,
+        `Nobody to nudge: no one matches "${AUDIENCE_LABELS[checked.spec.audience]}"${groups}${left}. Nothing was saved or sent.`,
+      );
     }
     return previewCard(draft, campaigns.settings.confirmThreshold, false);
   },
@@ -70,14 +81,34 @@ const confirm = adminOnly<typeof ConfirmData>({
     const result = await campaigns.confirm(data.draftId, personOf(ctx), final, originOf(ctx));
     switch (result.kind) {
       case 'expired':
-        return form(ctx, EMPTY_FORM, 'That preview has expired, so nothing was sent. Please choose again and preview.');
+        return form(
+          ctx,
+          EMPTY_FORM,
+          'That preview has expired, so nothing was sent. Please choose again and preview.',
+        );
       case 'not-yours':
-        await audit.append({ actor: ctx.caller.aadObjectId, action: VERBS.adminNudgeConfirm, target: '-', outcome: 'denied', reason: 'not-draft-owner', activityId: ctx.turn.activity.id });
-        return messageCard('Not your preview', 'Another admin prepared that nudge, so only they can send it. You can prepare your own with "nudge".');
+        await audit.append({
+          actor: ctx.caller.aadObjectId,
+          action: VERBS.adminNudgeConfirm,
+          target: '-',
+          outcome: 'denied',
+          reason: 'not-draft-owner',
+          activityId: ctx.turn.activity.id,
+        });
+        return messageCard(
+          'Not your preview',
+          'Another admin prepared that nudge, so only they can send it. You can prepare your own with "nudge".',
+        );
       case 'confirm-again':
         return previewCard(result.draft, campaigns.settings.confirmThreshold, true);
       case 'already':
-        return (await campaignCardFor(ctx, result.campaign.id, 'That nudge is already on its way. Here is how it is going.')) ?? messageCard('Already sent', 'That nudge is already on its way.');
+        return (
+          (await campaignCardFor(
+            ctx,
+            result.campaign.id,
+            'That nudge is already on its way. Here is how it is going.',
+          )) ?? messageCard('Already sent', 'That nudge is already on its way.')
+        );
     }
     const id = result.campaign.id;
     logger.info({ campaign: id, recipients: result.campaign.recipients }, 'campaign launched');
@@ -91,7 +122,10 @@ const confirm = adminOnly<typeof ConfirmData>({
     // No id for the clicked card: post the progress card as a new message and keep that one current.
     const sent = await ctx.turn.sendActivity({ attachments: [toAttachment(card)] });
     if (sent?.id) await campaigns.attachCard(id, { ref, activityId: sent.id });
-    return messageCard('Sending now', `Nudge ${id} is on its way to ${result.campaign.recipients} people. The card below shows how it is going.`);
+    return messageCard(
+      'Sending now',
+      `Nudge ${id} is on its way to ${result.campaign.recipients} people. The card below shows how it is going.`,
+    );
   },
 });
 

@@ -20,7 +20,13 @@ function ago(iso: string, now: Date): string {
 }
 
 function row(r: CoverageRow) {
-  return { name: r.name, total: r.total, auth: pct(r.authenticator, r.total), other: pct(r.other, r.total), none: pct(r.none, r.total) };
+  return {
+    name: r.name,
+    total: r.total,
+    auth: pct(r.authenticator, r.total),
+    other: pct(r.other, r.total),
+    none: pct(r.none, r.total),
+  };
 }
 
 /** When the figures were worked out, and how far behind Microsoft's report may be. */
@@ -41,7 +47,10 @@ export function statusCard(c: Coverage, page: number, now: Date, notice = ''): C
     detail: `${x.groups.join(', ') || 'No role group'} · ${x.standing === 'other' ? 'another method only' : 'nothing yet'}`,
   }));
   const o = c.overall;
-  const leftOut = [c.guests ? `${c.guests} guest${c.guests === 1 ? '' : 's'}` : '', c.excluded ? `${c.excluded} in the never-nudge group` : '']
+  const leftOut = [
+    c.guests ? `${c.guests} guest${c.guests === 1 ? '' : 's'}` : '',
+    c.excluded ? `${c.excluded} in the never-nudge group` : '',
+  ]
     .filter(Boolean)
     .join(' and ');
   const n = c.notRegistered.length;
@@ -51,7 +60,9 @@ export function statusCard(c: Coverage, page: number, now: Date, notice = ''): C
     headline: `${o.authenticator} of ${o.total} people (${o.total ? Math.round((o.authenticator / o.total) * 100) : 0}%) use Microsoft Authenticator.`,
     rows: [row(o), ...c.byRole.map(row)],
     leftOut: `${leftOut ? `Not counted: ${leftOut}. ` : ''}Disabled accounts are not in Microsoft's registration report.`,
-    listTitle: n ? `Not on Authenticator yet: ${n} ${n === 1 ? 'person' : 'people'}${pages > 1 ? ` (page ${p + 1} of ${pages})` : ''}` : 'Everyone counted is on Authenticator. Nice work.',
+    listTitle: n
+      ? `Not on Authenticator yet: ${n} ${n === 1 ? 'person' : 'people'}${pages > 1 ? ` (page ${p + 1} of ${pages})` : ''}`
+      : 'Everyone counted is on Authenticator. Nice work.',
     people,
     hasPrev: p > 0,
     hasNext: p < pages - 1,
@@ -73,10 +84,29 @@ export interface FormValues {
   maxTimes: string;
 }
 
-export const EMPTY_FORM: FormValues = { audience: 'no-authenticator', groups: '', exclude: '', kind: 'friendly', deadline: '', note: '', everyDays: '', maxTimes: '' };
+export const EMPTY_FORM: FormValues = {
+  audience: 'no-authenticator',
+  groups: '',
+  exclude: '',
+  kind: 'friendly',
+  deadline: '',
+  note: '',
+  everyDays: '',
+  maxTimes: '',
+};
 
-export function nudgeFormCard(values: FormValues, roleNames: readonly string[], today: string, notice = ''): CardJson {
-  return expandCard('admin-nudge', { ...values, notice, today, groupChoices: roleNames.map((name) => ({ name })) });
+export function nudgeFormCard(
+  values: FormValues,
+  roleNames: readonly string[],
+  today: string,
+  notice = '',
+): CardJson {
+  return expandCard('admin-nudge', {
+    ...values,
+    notice,
+    today,
+    groupChoices: roleNames.map((name) => ({ name })),
+  });
 }
 
 export function formFromDraft(d: Draft): FormValues {
@@ -105,24 +135,36 @@ export function previewCard(d: Draft, threshold: number, second: boolean): CardJ
   const { spec } = d;
   const lines = [
     `Goes to ${people}: ${AUDIENCE_LABELS[spec.audience].toLowerCase()}${spec.groups.length ? ` in ${spec.groups.join(', ')}` : ''}.`,
-    `Including ${names(d.recipients.map((r) => r.name), 5)}.`,
+    `Including ${names(
+      d.recipients.map((r) => r.name),
+      5,
+    )}.`,
     `Message: ${KIND_LABELS[spec.kind]}${spec.deadline ? `, set up by ${formatDeadline(spec.deadline)}` : ''}.`,
     spec.repeat
       ? `Reminders: every ${spec.repeat.everyDays} day${spec.repeat.everyDays === 1 ? '' : 's'}, up to ${spec.repeat.maxTimes} more time${spec.repeat.maxTimes === 1 ? '' : 's'}, until they register.`
       : 'No reminders after this one.',
   ];
   if (audience.leftOut) lines.push(`Left out from your list: ${audience.leftOut}.`);
-  if (audience.unmatched.length) lines.push(`Not in this audience (a typo, or already on Authenticator): ${names(audience.unmatched, 5)}.`);
+  if (audience.unmatched.length)
+    lines.push(
+      `Not in this audience (a typo, or already on Authenticator): ${names(audience.unmatched, 5)}.`,
+    );
   if (audience.guests || audience.excluded) {
-    lines.push(`Never nudged: ${audience.guests} guest${audience.guests === 1 ? '' : 's'} and ${audience.excluded} in the never-nudge group.`);
+    lines.push(
+      `Never nudged: ${audience.guests} guest${audience.guests === 1 ? '' : 's'} and ${audience.excluded} in the never-nudge group.`,
+    );
   }
   if (audience.reportUpdatedAt) {
-    lines.push(`Chosen from Microsoft's registration report (newest change ${formatTime(audience.reportUpdatedAt)}); each person is checked live again just before their nudge, as often as Microsoft's limits allow.`);
+    lines.push(
+      `Chosen from Microsoft's registration report (newest change ${formatTime(audience.reportUpdatedAt)}); each person is checked live again just before their nudge, as often as Microsoft's limits allow.`,
+    );
   }
   const first = d.recipients[0]!;
   const sample = nudgeCard({ id: 'preview', spec, createdBy: d.createdBy }, first, 1);
   return expandCard('admin-nudge-preview', {
-    notice: second ? `This goes to ${people}, more than ${threshold}. Please check and confirm once more.` : '',
+    notice: second
+      ? `This goes to ${people}, more than ${threshold}. Please check and confirm once more.`
+      : '',
     title: second ? 'Confirm a large send' : 'Check before sending',
     lines,
     firstName: first.name.split(/\s+/)[0] || first.name,

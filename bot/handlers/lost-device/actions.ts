@@ -42,11 +42,26 @@ const Ticketed = z.object({ ticketId: z.string().regex(TICKET_ID_PATTERN) }).loo
 const Withdraw = Ticketed.extend({ v: z.coerce.number().int().positive() });
 
 /** Only the requester sees or withdraws their request; anyone else gets the same plain refusal. */
-async function ownTicket(ctx: LostDeviceTurn, verb: string, ticketId: string): Promise<{ ticket: Ticket; etag: string } | undefined> {
+async function ownTicket(
+  ctx: LostDeviceTurn,
+  verb: string,
+  ticketId: string,
+): Promise<{ ticket: Ticket; etag: string } | undefined> {
   const doc = await ctx.deps.tickets.get(ticketId);
-  const decision = authorize(verb, { id: ctx.caller.aadObjectId, roles: new Set() }, { requesterId: doc?.value.requester.id });
+  const decision = authorize(
+    verb,
+    { id: ctx.caller.aadObjectId, roles: new Set() },
+    { requesterId: doc?.value.requester.id },
+  );
   if (!doc || !decision.allowed) {
-    await ctx.deps.audit.append({ actor: ctx.caller.aadObjectId, action: verb, target: ticketId, outcome: 'denied', reason: doc ? 'not-requester' : 'unknown-ticket', activityId: ctx.turn.activity.id });
+    await ctx.deps.audit.append({
+      actor: ctx.caller.aadObjectId,
+      action: verb,
+      target: ticketId,
+      outcome: 'denied',
+      reason: doc ? 'not-requester' : 'unknown-ticket',
+      activityId: ctx.turn.activity.id,
+    });
     return undefined;
   }
   return { ticket: doc.value, etag: doc.etag };
@@ -57,7 +72,12 @@ const start: LostDeviceAction<z.ZodType> = {
   schema: z.object({}).loose(),
   async run(ctx) {
     const open = await ctx.deps.tickets.openFor(ctx.caller.aadObjectId, 'lost-device');
-    if (open) return lostStatusCard(open, ctx.deps.itPhone, 'You already reported this. Here is where it stands.');
+    if (open)
+      return lostStatusCard(
+        open,
+        ctx.deps.itPhone,
+        'You already reported this. Here is where it stands.',
+      );
     return intakeCard();
   },
 };
@@ -68,7 +88,9 @@ const submit: LostDeviceAction<typeof Intake> = {
   async run(ctx, data) {
     const note = data.note?.trim().slice(0, 200);
     if (note && screenText(note).verdict === 'sensitive') {
-      return intakeCard("Your note looks like it has a code, password or patient detail, so I didn't send anything. Please leave that out and send again.");
+      return intakeCard(
+        "Your note looks like it has a code, password or patient detail, so I didn't send anything. Please leave that out and send again.",
+      );
     }
     const ticket = await ctx.deps.requests.open(ctx.caller, 'lost-device', {
       happened: data.happened,
@@ -80,9 +102,10 @@ const submit: LostDeviceAction<typeof Intake> = {
     const notice = ticket.joined
       ? `You already have request ${ticket.id} open, so I kept that one.`
       : `Sent to IT as request ${ticket.id}.`;
-    const urgent = data.happened === 'stolen' || data.hadWorkApps === 'yes'
-      ? ' If you can sign in on a computer, you can also remove the lost phone yourself at aka.ms/mysecurityinfo.'
-      : '';
+    const urgent =
+      data.happened === 'stolen' || data.hadWorkApps === 'yes'
+        ? ' If you can sign in on a computer, you can also remove the lost phone yourself at aka.ms/mysecurityinfo.'
+        : '';
     return lostStatusCard(ticket, ctx.deps.itPhone, notice + urgent);
   },
 };
@@ -108,13 +131,31 @@ const withdraw: LostDeviceAction<typeof Withdraw> = {
       return lostStatusCard(own.ticket, itPhone, 'This request is already closed.');
     }
     if (own.ticket.version !== data.v) {
-      return lostStatusCard(own.ticket, itPhone, 'Here is where your request stands now. If you still want to withdraw it, select Withdraw request again.');
+      return lostStatusCard(
+        own.ticket,
+        itPhone,
+        'Here is where your request stands now. If you still want to withdraw it, select Withdraw request again.',
+      );
     }
     const me = { id: ctx.caller.aadObjectId, name: own.ticket.requester.name };
     // Withdrawing ends any identity check too: nothing recorded before can lead to a pass later.
-    const r = await ctx.deps.tickets.update({ ...own.ticket, status: 'withdrawn', verification: undefined }, own.etag, me, `${me.name} withdrew the request`);
-    await ctx.deps.audit.append({ actor: me.id, action: VERBS.lostWithdraw, target: r.ticket.id, outcome: 'success', activityId: ctx.turn.activity.id });
-    await ctx.deps.board.followUp({ ticketId: r.ticket.id, announce: `${r.ticket.id} was withdrawn by ${me.name}. Nothing more should be done on it.` });
+    const r = await ctx.deps.tickets.update(
+      { ...own.ticket, status: 'withdrawn', verification: undefined },
+      own.etag,
+      me,
+      `${me.name} withdrew the request`,
+    );
+    await ctx.deps.audit.append({
+      actor: me.id,
+      action: VERBS.lostWithdraw,
+      target: r.ticket.id,
+      outcome: 'success',
+      activityId: ctx.turn.activity.id,
+    });
+    await ctx.deps.board.followUp({
+      ticketId: r.ticket.id,
+      announce: `${r.ticket.id} was withdrawn by ${me.name}. Nothing more should be done on it.`,
+    });
     return lostStatusCard(r.ticket, itPhone, 'Withdrawn. Nothing more will happen.');
   },
 };

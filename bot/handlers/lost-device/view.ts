@@ -11,11 +11,16 @@ const STATUS_TEXT: Record<Ticket['status'], string> = {
 };
 
 function explain(t: Ticket): string {
-  if (t.status === 'withdrawn') return 'You withdrew this request. If you still need help, report it again.';
-  if (t.status === 'resolved') return t.resolution ? `Resolved: ${t.resolution}.` : 'This request is resolved.';
-  if (t.pass) return 'IT created a one-time pass for you. They will give it to you by phone callback or in person. Then set up Authenticator on your new phone.';
-  if (t.status === 'verified') return 'IT confirmed it is you. Next they secure your account and help you set up your new phone.';
-  if (t.assignee) return `${t.assignee.name} from IT is handling it. Expect a call back on the number the practice has on file, or come by in person.`;
+  if (t.status === 'withdrawn')
+    return 'You withdrew this request. If you still need help, report it again.';
+  if (t.status === 'resolved')
+    return t.resolution ? `Resolved: ${t.resolution}.` : 'This request is resolved.';
+  if (t.pass)
+    return 'IT created a one-time pass for you. They will give it to you by phone callback or in person. Then set up Authenticator on your new phone.';
+  if (t.status === 'verified')
+    return 'IT confirmed it is you. Next they secure your account and help you set up your new phone.';
+  if (t.assignee)
+    return `${t.assignee.name} from IT is handling it. Expect a call back on the number the practice has on file, or come by in person.`;
   return 'IT has your request. Expect a call back on the number the practice has on file, or come by in person.';
 }
 
@@ -28,7 +33,7 @@ export function lostStatusCard(t: Ticket, itPhone: string, notice = ''): CardJso
     explain: explain(t),
     itPhone,
     active: isActive(t.status),
-    showSetup: Boolean(t.pass) || t.status === 'resolved' && t.kind === 'lost-device',
+    showSetup: Boolean(t.pass) || (t.status === 'resolved' && t.kind === 'lost-device'),
   });
 }
 

@@ -3,13 +3,24 @@ import { VERBS } from '../../../cards/verbs';
 import type { CardJson } from '../../../cards/render';
 import { DAY, type Clock } from '../../../services/clock';
 import { isSecondFactor } from '../../../services/directory/method-names';
-import { isDirectoryError, type AuthenticatorDevice, type Directory } from '../../../services/directory/types';
+import {
+  isDirectoryError,
+  type AuthenticatorDevice,
+  type Directory,
+} from '../../../services/directory/types';
 import type { KnowledgeBase } from '../../../services/kb';
 import type { Logger } from '../../../services/logger';
 import type { Scheduler } from '../../../services/scheduler';
 import type { ItRequests } from '../../requests';
-import { STEP_IDS, type OnboardingContent, type StepId } from '../../../services/onboarding/content';
-import type { OnboardingProgress, OnboardingProgressStore } from '../../../services/onboarding/progress';
+import {
+  STEP_IDS,
+  type OnboardingContent,
+  type StepId,
+} from '../../../services/onboarding/content';
+import type {
+  OnboardingProgress,
+  OnboardingProgressStore,
+} from '../../../services/onboarding/progress';
 import type { TicketKind } from '../../../services/tickets/model';
 import type { ActionContext, ActionDef } from '../../actions';
 import { messageCard } from '../../replies';
@@ -18,7 +29,9 @@ import { alternativesCard, doneCard, stepCard, stuckCard, type Person } from './
 export const REMINDER_JOB = 'onboarding.reminder';
 
 const StepData = z.object({ step: z.enum(STEP_IDS).optional() }).loose();
-const SnoozeData = z.object({ step: z.enum(STEP_IDS).optional(), days: z.union([z.literal(1), z.literal(3)]) }).loose();
+const SnoozeData = z
+  .object({ step: z.enum(STEP_IDS).optional(), days: z.union([z.literal(1), z.literal(3)]) })
+  .loose();
 
 const STALE = 'That card was out of date. Here is where you are now.';
 
@@ -86,10 +99,19 @@ async function hasBackup(ctx: OnboardingTurn): Promise<boolean> {
   }
 }
 
-async function complete(ctx: OnboardingTurn, p: OnboardingProgress, etag: string | undefined, devices: AuthenticatorDevice[], already: boolean): Promise<CardJson> {
+async function complete(
+  ctx: OnboardingTurn,
+  p: OnboardingProgress,
+  etag: string | undefined,
+  devices: AuthenticatorDevice[],
+  already: boolean,
+): Promise<CardJson> {
   const { onboarding, clock } = ctx.deps;
   if (!p.completedAt) {
-    await onboarding.progress.save({ ...p, completedAt: clock.now().toISOString(), checks: 0 }, etag);
+    await onboarding.progress.save(
+      { ...p, completedAt: clock.now().toISOString(), checks: 0 },
+      etag,
+    );
     await onboarding.progress.record(p.userId, 'completed', p.step);
     await ctx.deps.scheduler.cancel(reminderId(p.userId));
   }
@@ -122,7 +144,10 @@ const start: OnboardingAction<typeof StepData> = {
       return stepCard(onboarding.content, 'why', await personOf(ctx), { canSnooze: true });
     }
     const p = stored.value;
-    const resumed = ctx.source === 'text' || p.step !== 'why' ? `Welcome back! You were at step "${titleOf(ctx, p.step)}".` : undefined;
+    const resumed =
+      ctx.source === 'text' || p.step !== 'why'
+        ? `Welcome back! You were at step "${titleOf(ctx, p.step)}".`
+        : undefined;
     return stepCard(onboarding.content, p.step, await personOf(ctx), {
       notice: resumed,
       canSnooze: canSnooze(ctx, p),
@@ -146,19 +171,28 @@ const next: OnboardingAction<typeof StepData> = {
     const p = stored.value;
     if (p.completedAt) return allSet(ctx);
     if (data.step !== p.step) {
-      return stepCard(onboarding.content, p.step, await personOf(ctx), { notice: STALE, canSnooze: canSnooze(ctx, p), checks: p.checks });
+      return stepCard(onboarding.content, p.step, await personOf(ctx), {
+        notice: STALE,
+        canSnooze: canSnooze(ctx, p),
+        checks: p.checks,
+      });
     }
     const to = STEP_IDS[Math.min(STEP_IDS.indexOf(p.step) + 1, STEP_IDS.length - 1)];
     const moved = { ...p, step: to, checks: 0 };
     const etag = await onboarding.progress.save(moved, stored.etag);
     await onboarding.progress.record(p.userId, 'step', to);
     if (to === 'verify') return verify(ctx, moved, etag);
-    return stepCard(onboarding.content, to, await personOf(ctx), { canSnooze: canSnooze(ctx, moved) });
+    return stepCard(onboarding.content, to, await personOf(ctx), {
+      canSnooze: canSnooze(ctx, moved),
+    });
   },
 };
 
 async function allSet(_ctx: OnboardingTurn): Promise<CardJson> {
-  return messageCard("You're all set", 'You already finished setting up Microsoft Authenticator. Nothing more to do.');
+  return messageCard(
+    "You're all set",
+    'You already finished setting up Microsoft Authenticator. Nothing more to do.',
+  );
 }
 
 /** Asks the directory whether Authenticator is registered now; keeps the step if it can't tell. */
@@ -170,9 +204,14 @@ async function verify(ctx: OnboardingTurn, p: OnboardingProgress, etag: string):
   } catch (err) {
     if (!isDirectoryError(err)) throw err;
     ctx.deps.logger.warn({ err: { kind: err.kind } }, 'verification check failed');
-    const offline = { firstName: ctx.caller.name.split(/\s+/)[0] || 'there', roles: [], jobTitle: null };
+    const offline = {
+      firstName: ctx.caller.name.split(/\s+/)[0] || 'there',
+      roles: [],
+      jobTitle: null,
+    };
     return stepCard(onboarding.content, 'verify', offline, {
-      notice: "I can't check with Microsoft 365 right now. Your progress is saved. Please try again in a few minutes.",
+      notice:
+        "I can't check with Microsoft 365 right now. Your progress is saved. Please try again in a few minutes.",
       canSnooze: canSnooze(ctx, p),
       checks: p.checks,
     });
@@ -181,7 +220,10 @@ async function verify(ctx: OnboardingTurn, p: OnboardingProgress, etag: string):
   const failed = { ...p, checks: p.checks + 1 };
   await onboarding.progress.save(failed, etag);
   await onboarding.progress.record(p.userId, 'check-failed', 'verify');
-  return stepCard(onboarding.content, 'verify', await personOf(ctx), { canSnooze: canSnooze(ctx, failed), checks: failed.checks });
+  return stepCard(onboarding.content, 'verify', await personOf(ctx), {
+    canSnooze: canSnooze(ctx, failed),
+    checks: failed.checks,
+  });
 }
 
 const check: OnboardingAction<typeof StepData> = {
@@ -219,7 +261,8 @@ const snooze: OnboardingAction<typeof SnoozeData> = {
     if (p.completedAt) return allSet(ctx);
     if (p.snoozes >= settings.maxSnoozes) {
       return stepCard(onboarding.content, p.step, await personOf(ctx), {
-        notice: "You've put this off a few times already. It only takes about five minutes: let's do it now, or ask IT for help.",
+        notice:
+          "You've put this off a few times already. It only takes about five minutes: let's do it now, or ask IT for help.",
         canSnooze: false,
         checks: p.checks,
       });
@@ -229,7 +272,10 @@ const snooze: OnboardingAction<typeof SnoozeData> = {
     await onboarding.progress.save({ ...p, snoozes: p.snoozes + 1 }, stored.etag);
     await onboarding.progress.record(p.userId, 'snoozed', p.step);
     const when = data.days === 1 ? 'tomorrow' : 'in 3 days';
-    return messageCard('Reminder set', `OK, I'll remind you ${when}. You'll pick up right where you left off.`);
+    return messageCard(
+      'Reminder set',
+      `OK, I'll remind you ${when}. You'll pick up right where you left off.`,
+    );
   },
 };
 
@@ -243,14 +289,25 @@ const alternatives: OnboardingAction<typeof StepData> = {
 };
 
 /** Opens an IT request of a kind (or joins the open one) and says its number. */
-function itRequest(verb: (typeof VERBS)[keyof typeof VERBS], kind: TicketKind, what: string): OnboardingAction<typeof StepData> {
+function itRequest(
+  verb: (typeof VERBS)[keyof typeof VERBS],
+  kind: TicketKind,
+  what: string,
+): OnboardingAction<typeof StepData> {
   return {
     verb,
     schema: StepData,
     async run(ctx, data) {
-      const ticket = await ctx.deps.requests.open(ctx.caller, kind, { step: data.step ?? 'unknown', source: 'onboarding' });
+      const ticket = await ctx.deps.requests.open(ctx.caller, kind, {
+        step: data.step ?? 'unknown',
+        source: 'onboarding',
+      });
       if (kind === 'help' || kind === 'hardware-token') {
-        await ctx.deps.onboarding.progress.record(ctx.caller.aadObjectId, 'asked-it', data.step ?? 'why');
+        await ctx.deps.onboarding.progress.record(
+          ctx.caller.aadObjectId,
+          'asked-it',
+          data.step ?? 'why',
+        );
       }
       return messageCard(
         `Request ${ticket.id} sent to IT`,
@@ -269,8 +326,16 @@ export function onboardingActions(deps: OnboardingDeps): ActionDef[] {
     stuck,
     snooze,
     alternatives,
-    itRequest(VERBS.setupRequestToken, 'hardware-token', 'I asked IT for a hardware token for you.'),
-    itRequest(VERBS.setupRequestPass, 'first-time-pass', 'I asked IT for a one-time pass so you can sign in and set up.'),
+    itRequest(
+      VERBS.setupRequestToken,
+      'hardware-token',
+      'I asked IT for a hardware token for you.',
+    ),
+    itRequest(
+      VERBS.setupRequestPass,
+      'first-time-pass',
+      'I asked IT for a one-time pass so you can sign in and set up.',
+    ),
     itRequest(VERBS.setupAskIt, 'help', 'I asked IT to help you finish setting up.'),
   ] as Array<OnboardingAction<z.ZodType>>;
   return actions.map((a) => ({ ...a, run: (ctx, data) => a.run({ ...ctx, deps }, data) }));

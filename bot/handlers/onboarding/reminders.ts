@@ -49,7 +49,10 @@ export function registerOnboardingReminders(services: ReminderDeps): void {
       await proactive.toUser(userId, { attachments: [toAttachment(card)] });
     } catch (err) {
       if (err instanceof UnreachableError) {
-        logger.warn({ userId }, 'reminder could not be delivered: no conversation with this person');
+        logger.warn(
+          { userId },
+          'reminder could not be delivered: no conversation with this person',
+        );
         return;
       }
       throw err;

@@ -1,7 +1,11 @@
 import { expandCard, type CardJson } from '../../../cards/render';
 import { VERBS } from '../../../cards/verbs';
 import type { AuthenticatorDevice } from '../../../services/directory/types';
-import { notesFor, type OnboardingContent, type StepId } from '../../../services/onboarding/content';
+import {
+  notesFor,
+  type OnboardingContent,
+  type StepId,
+} from '../../../services/onboarding/content';
 import type { KnowledgeBase } from '../../../services/kb';
 
 export interface Person {
@@ -20,7 +24,12 @@ export interface StepView {
 /** Failed checks after which the walkthrough offers IT's help. */
 export const CHECKS_BEFORE_IT = 3;
 
-export function stepCard(content: OnboardingContent, step: StepId, person: Person, view: StepView): CardJson {
+export function stepCard(
+  content: OnboardingContent,
+  step: StepId,
+  person: Person,
+  view: StepView,
+): CardJson {
   const s = content.steps.find((x) => x.id === step)!;
   const checks = view.checks ?? 0;
   const verifying = step === 'verify';
@@ -39,7 +48,10 @@ export function stepCard(content: OnboardingContent, step: StepId, person: Perso
     fixes: verifying && checks > 0 ? content.notYetFixes : [],
     notes: notesFor(content, step, person),
     links: s.links,
-    primary: { title: verifying ? 'Check again' : s.next, verb: verifying ? VERBS.setupCheck : VERBS.setupNext },
+    primary: {
+      title: verifying ? 'Check again' : s.next,
+      verb: verifying ? VERBS.setupCheck : VERBS.setupNext,
+    },
     step,
     canSnooze: view.canSnooze,
     showAlternatives: step === 'why' || step === 'install',
@@ -47,7 +59,12 @@ export function stepCard(content: OnboardingContent, step: StepId, person: Perso
   });
 }
 
-export function doneCard(firstName: string, devices: AuthenticatorDevice[], alreadyDone: boolean, hasBackup: boolean): CardJson {
+export function doneCard(
+  firstName: string,
+  devices: AuthenticatorDevice[],
+  alreadyDone: boolean,
+  hasBackup: boolean,
+): CardJson {
   const names = devices.map((d) => d.displayName).filter(Boolean);
   return expandCard('onboarding-done', {
     title: alreadyDone ? `You're already set up, ${firstName}` : `You're all set, ${firstName}!`,

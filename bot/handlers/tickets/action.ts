@@ -10,7 +10,12 @@ import type { Directory } from '../../../services/directory/types';
 import type { Logger } from '../../../services/logger';
 import type { ConversationDirectory } from '../../../services/storage/conversations';
 import { ConflictError } from '../../../services/storage/types';
-import { isActive, TICKET_ID_PATTERN, type Person, type Ticket } from '../../../services/tickets/model';
+import {
+  isActive,
+  TICKET_ID_PATTERN,
+  type Person,
+  type Ticket,
+} from '../../../services/tickets/model';
 import type { TicketStore } from '../../../services/tickets/store';
 import type { TapLimiter } from '../../../services/tickets/tap-limiter';
 import type { ActionContext, ActionDef } from '../../actions';
@@ -68,9 +73,19 @@ export type Outcome =
   /** Nothing changed; this card is the answer. */
   | { kind: 'card'; card: CardJson }
   /** The ticket changed: audited, the rest follows in the background (see TicketBoard). */
-  | { kind: 'changed'; ticket: Ticket; notice?: string; privateCard?: CardJson; followUp?: Omit<FollowUp, 'ticketId'> };
+  | {
+      kind: 'changed';
+      ticket: Ticket;
+      notice?: string;
+      privateCard?: CardJson;
+      followUp?: Omit<FollowUp, 'ticketId'>;
+    };
 
-export const refused = (reason: string, notice: string): Outcome => ({ kind: 'refused', reason, notice });
+export const refused = (reason: string, notice: string): Outcome => ({
+  kind: 'refused',
+  reason,
+  notice,
+});
 
 export interface TicketActionOptions {
   /** Roles allowed besides the policy's own, decided by settings (an admin as second verifier). */
@@ -110,19 +125,41 @@ export function ticketAction<S extends z.ZodType<VersionedData>>(
         await turn.audit({ action: verb, target: ticket.id, outcome: 'refused', reason });
         return deps.board.itCard(current ?? (await latest(deps, ticket)), notice);
       };
-      if (data.v !== ticket.version) return refuse('stale-card', 'This card was out of date, so nothing was changed. Here is the latest.', ticket);
+      if (data.v !== ticket.version)
+        return refuse(
+          'stale-card',
+          'This card was out of date, so nothing was changed. Here is the latest.',
+          ticket,
+        );
       if (!isActive(ticket.status) && options.whenClosed !== 'allow') {
-        return refuse('closed', `This request was ${ticket.status === 'withdrawn' ? 'withdrawn by the requester' : 'resolved'}, so nothing was changed.`, ticket);
+        return refuse(
+          'closed',
+          `This request was ${ticket.status === 'withdrawn' ? 'withdrawn by the requester' : 'resolved'}, so nothing was changed.`,
+          ticket,
+        );
       }
-      if (ticket.pending && turn.now.getTime() - Date.parse(ticket.pending.at) < PENDING_EXPIRES_MS) {
-        return refuse('in-flight', `${ticket.pending.by.name} is doing something on this ticket right now. Nothing was changed.`, ticket);
+      if (
+        ticket.pending &&
+        turn.now.getTime() - Date.parse(ticket.pending.at) < PENDING_EXPIRES_MS
+      ) {
+        return refuse(
+          'in-flight',
+          `${ticket.pending.by.name} is doing something on this ticket right now. Nothing was changed.`,
+          ticket,
+        );
       }
       let outcome: Outcome;
       try {
-        outcome = await act({ ...turn, ticket: ticket.pending ? { ...ticket, pending: undefined } : ticket }, data);
+        outcome = await act(
+          { ...turn, ticket: ticket.pending ? { ...ticket, pending: undefined } : ticket },
+          data,
+        );
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;
-        return refuse('concurrent-change', 'Someone else changed this ticket at the same moment, so nothing was changed. Here is the latest.');
+        return refuse(
+          'concurrent-change',
+          'Someone else changed this ticket at the same moment, so nothing was changed. Here is the latest.',
+        );
       }
       if (outcome.kind === 'card') return outcome.card;
       if (outcome.kind === 'refused') return refuse(outcome.reason, outcome.notice);
@@ -133,7 +170,9 @@ export function ticketAction<S extends z.ZodType<VersionedData>>(
   };
 }
 
-type Loaded = { kind: 'answer'; card: CardJson } | { kind: 'loaded'; turn: TicketTurn; roles: ReadonlySet<Role> };
+type Loaded =
+  | { kind: 'answer'; card: CardJson }
+  | { kind: 'loaded'; turn: TicketTurn; roles: ReadonlySet<Role> };
 
 /**
  * Loads a ticket for the clicker and checks the policy. Someone outside IT in the IT channel
@@ -151,21 +190,44 @@ export async function loadForActor(
   const doc = await deps.tickets.get(ticketId);
   if (!doc) {
     await audit({ action: verb, target: ticketId, outcome: 'refused', reason: 'unknown-ticket' });
-    return { kind: 'answer', card: messageCard('Ticket not found', `I can't find ticket ${ticketId}. It may have been typed wrong.`) };
+    return {
+      kind: 'answer',
+      card: messageCard(
+        'Ticket not found',
+        `I can't find ticket ${ticketId}. It may have been typed wrong.`,
+      ),
+    };
   }
   const ticket = doc.value;
   const roles = await deps.roles.rolesOf(actor.id, { fresh: options.fresh });
-  const decision = authorize(verb, { id: actor.id, roles }, { requesterId: ticket.requester.id }, options.extraRoles);
+  const decision = authorize(
+    verb,
+    { id: actor.id, roles },
+    { requesterId: ticket.requester.id },
+    options.extraRoles,
+  );
   if (!decision.allowed) {
-    if (!options.quietRefusal) await audit({ action: verb, target: ticket.id, outcome: 'denied', reason: decision.reason });
+    if (!options.quietRefusal)
+      await audit({ action: verb, target: ticket.id, outcome: 'denied', reason: decision.reason });
     if (decision.reason === 'own-ticket') {
-      return { kind: 'answer', card: await deps.board.itCard(ticket, 'This is your own request. Another IT member has to handle it, so nobody can approve their own recovery.') };
+      return {
+        kind: 'answer',
+        card: await deps.board.itCard(
+          ticket,
+          'This is your own request. Another IT member has to handle it, so nobody can approve their own recovery.',
+        ),
+      };
     }
     if (deps.board.isTicketChannel(ticket, ctx.turn.activity.conversation?.id)) {
-      const notice = options.quietRefusal ? '' : 'Only the IT team can act on tickets. Nothing was changed.';
+      const notice = options.quietRefusal
+        ? ''
+        : 'Only the IT team can act on tickets. Nothing was changed.';
       return { kind: 'answer', card: await deps.board.summary(ticket, notice) };
     }
-    return { kind: 'answer', card: messageCard('Not available to you', 'Only the IT team can act on tickets.') };
+    return {
+      kind: 'answer',
+      card: messageCard('Not available to you', 'Only the IT team can act on tickets.'),
+    };
   }
   if (roles.has('it')) await learnTeamsId(deps, ctx, actor.id);
   const turn: TicketTurn = {
@@ -181,12 +243,21 @@ export async function loadForActor(
 }
 
 /** IT members who act from Teams are added to the list of people with the live card view. */
-async function learnTeamsId(deps: TicketDeps, ctx: ActionContext, aadObjectId: string): Promise<void> {
+async function learnTeamsId(
+  deps: TicketDeps,
+  ctx: ActionContext,
+  aadObjectId: string,
+): Promise<void> {
   const teamsUserId = ctx.turn.activity.from?.id;
   if (!teamsUserId) return;
-  await deps.conversations.learnRosterMember(IT_ROSTER, { aadObjectId, teamsUserId }).catch((err: unknown) => {
-    deps.logger.warn({ err: String((err as Error).message ?? err) }, 'could not remember an IT member for live card views');
-  });
+  await deps.conversations
+    .learnRosterMember(IT_ROSTER, { aadObjectId, teamsUserId })
+    .catch((err: unknown) => {
+      deps.logger.warn(
+        { err: String((err as Error).message ?? err) },
+        'could not remember an IT member for live card views',
+      );
+    });
 }
 
 async function latest(deps: TicketDeps, ticket: Ticket): Promise<Ticket> {

@@ -59,29 +59,43 @@ export class TicketBoard {
       if (!doc || doc.value.thread || !isActive(doc.value.status)) return;
       await this.post(doc.value);
     });
-    scheduler.register<{ ticketId: string; round: number }>(SLA_JOB, async ({ ticketId, round }) => {
-      const doc = await tickets.get(ticketId);
-      if (!doc || doc.value.assignee || !isActive(doc.value.status)) return;
-      const waited = Math.round((clock.now().getTime() - Date.parse(doc.value.createdAt)) / MINUTE);
-      await this.reply(doc.value, `⏰ ${doc.value.id} has waited ${waited} minutes with nobody assigned. Can someone take it?`);
-      if (round < 3) await this.scheduleSla(doc.value, round + 1);
-    });
+    scheduler.register<{ ticketId: string; round: number }>(
+      SLA_JOB,
+      async ({ ticketId, round }) => {
+        const doc = await tickets.get(ticketId);
+        if (!doc || doc.value.assignee || !isActive(doc.value.status)) return;
+        const waited = Math.round(
+          (clock.now().getTime() - Date.parse(doc.value.createdAt)) / MINUTE,
+        );
+        await this.reply(
+          doc.value,
+          `⏰ ${doc.value.id} has waited ${waited} minutes with nobody assigned. Can someone take it?`,
+        );
+        if (round < 3) await this.scheduleSla(doc.value, round + 1);
+      },
+    );
     scheduler.register<{ ticketId: string }>(CARD_JOB, async ({ ticketId }) => {
       const ticket = await this.current(ticketId);
       if (ticket) await this.refreshShared(ticket, { rethrow: true });
     });
-    scheduler.register<{ ticketId: string; text: string }>(ANNOUNCE_JOB, async ({ ticketId, text }) => {
-      const ticket = await this.current(ticketId);
-      if (ticket) await this.reply(ticket, text, { rethrow: true });
-    });
+    scheduler.register<{ ticketId: string; text: string }>(
+      ANNOUNCE_JOB,
+      async ({ ticketId, text }) => {
+        const ticket = await this.current(ticketId);
+        if (ticket) await this.reply(ticket, text, { rethrow: true });
+      },
+    );
     scheduler.register<{ ticketId: string; text: string }>(CHAT_JOB, async ({ ticketId, text }) => {
       const ticket = await this.current(ticketId);
       if (ticket) await this.deps.notices.chat(ticket, text);
     });
-    scheduler.register<{ ticketId: string; text: string }>(EMAIL_JOB, async ({ ticketId, text }) => {
-      const ticket = await this.current(ticketId);
-      if (ticket) await this.deps.notices.email(ticket, text);
-    });
+    scheduler.register<{ ticketId: string; text: string }>(
+      EMAIL_JOB,
+      async ({ ticketId, text }) => {
+        const ticket = await this.current(ticketId);
+        if (ticket) await this.deps.notices.email(ticket, text);
+      },
+    );
   }
 
   /** A new ticket: post it (or queue the post) and start its SLA clock. */
@@ -90,8 +104,16 @@ export class TicketBoard {
     try {
       await this.post(ticket);
     } catch (err) {
-      this.deps.logger.warn({ err: String((err as Error).message ?? err), ticket: ticket.id }, 'IT channel post failed; will retry');
-      await this.deps.scheduler.schedule(POST_JOB, new Date(this.deps.clock.now().getTime() + MINUTE), { ticketId: ticket.id }, `ticket-post:${ticket.id}`);
+      this.deps.logger.warn(
+        { err: String((err as Error).message ?? err), ticket: ticket.id },
+        'IT channel post failed; will retry',
+      );
+      await this.deps.scheduler.schedule(
+        POST_JOB,
+        new Date(this.deps.clock.now().getTime() + MINUTE),
+        { ticketId: ticket.id },
+        `ticket-post:${ticket.id}`,
+      );
     }
   }
 
@@ -106,7 +128,9 @@ export class TicketBoard {
     const { conversations, proactive, tickets } = this.deps;
     const channel = await conversations.channel('it');
     if (!channel?.conversation?.id || !channel.serviceUrl) {
-      throw new Error('the bot has not been added to the IT team yet, so there is no IT channel to post to');
+      throw new Error(
+        'the bot has not been added to the IT team yet, so there is no IT channel to post to',
+      );
     }
     const activityId = await proactive.toConversation(channel, {
       attachments: [toAttachment(await this.summary(ticket))],
@@ -134,10 +158,12 @@ export class TicketBoard {
     const { ticketId } = followUp;
     // One card update per ticket is enough: it always shows the ticket as it is by then.
     await scheduler.schedule(CARD_JOB, now, { ticketId }, `ticket-card:${ticketId}`);
-    if (followUp.announce) await scheduler.schedule(ANNOUNCE_JOB, now, { ticketId, text: followUp.announce });
+    if (followUp.announce)
+      await scheduler.schedule(ANNOUNCE_JOB, now, { ticketId, text: followUp.announce });
     if (followUp.requester) {
       await scheduler.schedule(CHAT_JOB, now, { ticketId, text: followUp.requester.text });
-      if (followUp.requester.email) await scheduler.schedule(EMAIL_JOB, now, { ticketId, text: followUp.requester.text });
+      if (followUp.requester.email)
+        await scheduler.schedule(EMAIL_JOB, now, { ticketId, text: followUp.requester.text });
     }
     scheduler.kick();
   }
@@ -151,9 +177,14 @@ export class TicketBoard {
     if (!ticket.thread) return;
     try {
       const card = await this.summary(ticket);
-      await this.deps.proactive.update(this.threadRef(ticket.thread), ticket.thread.activityId, { attachments: [toAttachment(card)] });
+      await this.deps.proactive.update(this.threadRef(ticket.thread), ticket.thread.activityId, {
+        attachments: [toAttachment(card)],
+      });
     } catch (err) {
-      this.deps.logger.warn({ err: String((err as Error).message ?? err), ticket: ticket.id }, 'could not update the shared ticket card');
+      this.deps.logger.warn(
+        { err: String((err as Error).message ?? err), ticket: ticket.id },
+        'could not update the shared ticket card',
+      );
       if (options.rethrow) throw err;
     }
   }
@@ -167,7 +198,10 @@ export class TicketBoard {
       return;
     }
     await proactive.toConversation(channel, { text }).catch((err: unknown) => {
-      logger.warn({ err: String((err as Error).message ?? err) }, 'could not post a notice to the IT channel');
+      logger.warn(
+        { err: String((err as Error).message ?? err) },
+        'could not post a notice to the IT channel',
+      );
     });
   }
 
@@ -175,9 +209,15 @@ export class TicketBoard {
   async reply(ticket: Ticket, text: string, options: { rethrow?: boolean } = {}): Promise<void> {
     if (!ticket.thread) return;
     try {
-      await this.deps.proactive.toConversation(this.threadRef(ticket.thread), { text, replyToId: ticket.thread.activityId });
+      await this.deps.proactive.toConversation(this.threadRef(ticket.thread), {
+        text,
+        replyToId: ticket.thread.activityId,
+      });
     } catch (err) {
-      this.deps.logger.warn({ err: String((err as Error).message ?? err), ticket: ticket.id }, 'could not post in the ticket thread');
+      this.deps.logger.warn(
+        { err: String((err as Error).message ?? err), ticket: ticket.id },
+        'could not post in the ticket thread',
+      );
       if (options.rethrow) throw err;
     }
   }
@@ -196,12 +236,20 @@ export class TicketBoard {
 
   /** The read-only card everyone in the channel sees. */
   async summary(ticket: Ticket, notice = ''): Promise<CardJson> {
-    return ticketSummaryCard(ticket, { now: this.deps.clock.now(), notice, refreshFor: await this.itUserIds() });
+    return ticketSummaryCard(ticket, {
+      now: this.deps.clock.now(),
+      notice,
+      refreshFor: await this.itUserIds(),
+    });
   }
 
   /** Whether a turn comes from the channel where this ticket's card lives. */
   isTicketChannel(ticket: Ticket, conversationId: string | undefined): boolean {
-    return Boolean(ticket.thread && conversationId && conversationId.split(';')[0] === ticket.thread.channelConversationId);
+    return Boolean(
+      ticket.thread &&
+      conversationId &&
+      conversationId.split(';')[0] === ticket.thread.channelConversationId,
+    );
   }
 
   /** The requester's devices, methods and number on file, or nothing if the directory is down. */
@@ -213,9 +261,16 @@ export class TicketBoard {
         directory.authMethods(ticket.requester.id),
         directory.getUser(ticket.requester.id),
       ]);
-      return { devices, methods, callbackNumber: profile.businessPhones[0] ?? profile.mobilePhone ?? null };
+      return {
+        devices,
+        methods,
+        callbackNumber: profile.businessPhones[0] ?? profile.mobilePhone ?? null,
+      };
     } catch (err) {
-      logger.warn({ err: String((err as Error).message ?? err), ticket: ticket.id }, 'ticket card without directory facts');
+      logger.warn(
+        { err: String((err as Error).message ?? err), ticket: ticket.id },
+        'ticket card without directory facts',
+      );
       return undefined;
     }
   }
@@ -241,8 +296,14 @@ export class TicketBoard {
 
   private async scheduleSla(ticket: Ticket, round: number): Promise<void> {
     const minutes = this.deps.settings.ticketSlaMinutes;
-    const wait = ticket.privileged || ticket.adminRole ? Math.max(1, Math.round(minutes / 3)) : minutes;
+    const wait =
+      ticket.privileged || ticket.adminRole ? Math.max(1, Math.round(minutes / 3)) : minutes;
     const base = round === 1 ? Date.parse(ticket.createdAt) : this.deps.clock.now().getTime();
-    await this.deps.scheduler.schedule(SLA_JOB, new Date(base + wait * MINUTE), { ticketId: ticket.id, round }, `ticket-sla:${ticket.id}`);
+    await this.deps.scheduler.schedule(
+      SLA_JOB,
+      new Date(base + wait * MINUTE),
+      { ticketId: ticket.id, round },
+      `ticket-sla:${ticket.id}`,
+    );
   }
 }

@@ -17,11 +17,19 @@ export interface Claimed {
  */
 export async function claim(turn: TicketTurn, action: string): Promise<Claimed> {
   if (!isActive(turn.ticket.status)) throw new Error('claim on a closed ticket');
-  return turn.save({ ...turn.ticket, pending: { action, by: turn.actor, at: turn.now.toISOString() } });
+  return turn.save({
+    ...turn.ticket,
+    pending: { action, by: turn.actor, at: turn.now.toISOString() },
+  });
 }
 
 /** Lets go of a claim that changed nothing, with a timeline note when there is something to say. */
-export async function release(deps: TicketDeps, turn: TicketTurn, text?: string, change: Partial<Ticket> = {}): Promise<Ticket> {
+export async function release(
+  deps: TicketDeps,
+  turn: TicketTurn,
+  text?: string,
+  change: Partial<Ticket> = {},
+): Promise<Ticket> {
   const saved = await deps.tickets.mutate(turn.ticket.id, turn.actor, (current) => ({
     ticket: { ...current, ...change, pending: undefined },
     text,
@@ -48,7 +56,8 @@ export async function record(
 /** Plain words for a Graph failure during a ticket action. */
 export function directoryFailure(err: unknown): string {
   if (isDirectoryError(err)) {
-    if (err.kind === 'invalid-request') return `Microsoft 365 refused that: ${err.message}. Nothing was changed.`;
+    if (err.kind === 'invalid-request')
+      return `Microsoft 365 refused that: ${err.message}. Nothing was changed.`;
     return directoryTrouble(err.kind);
   }
   return 'That did not work. Nothing was changed. Please try again.';

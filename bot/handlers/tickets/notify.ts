@@ -20,7 +20,9 @@ export class RequesterNotices {
   /** In their 1:1 chat. Throws when it could not be sent, so the caller can try again later. */
   async chat(ticket: Ticket, text: string): Promise<void> {
     const { proactive, settings } = this.deps;
-    await proactive.toUser(ticket.requester.id, { attachments: [toAttachment(lostStatusCard(ticket, settings.itPhone, text))] });
+    await proactive.toUser(ticket.requester.id, {
+      attachments: [toAttachment(lostStatusCard(ticket, settings.itPhone, text))],
+    });
   }
 
   /** By email, to their mailbox (else their sign-in name). Throws when it could not be sent. */

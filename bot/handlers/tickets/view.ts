@@ -4,7 +4,14 @@ import { VERBS } from '../../../cards/verbs';
 import { describeMethod } from '../../../services/directory/method-names';
 import type { AuthenticatorDevice, AuthMethod } from '../../../services/directory/types';
 import { isActive, KIND_LABELS, type Ticket } from '../../../services/tickets/model';
-import { canHavePass, checkExpiresAt, identityCheckState, livePass, passBlocker, type PassBlocker } from '../../../services/tickets/rules';
+import {
+  canHavePass,
+  checkExpiresAt,
+  identityCheckState,
+  livePass,
+  passBlocker,
+  type PassBlocker,
+} from '../../../services/tickets/rules';
 
 /** What the directory says about the requester now, for IT's card. Absent when unreachable. */
 export interface RequesterFacts {
@@ -21,7 +28,12 @@ const HAPPENED: Record<string, string> = {
   replaced: 'Replaced (old one gone)',
   'number-changed': 'Number changed',
 };
-const WHEN: Record<string, string> = { today: 'Today', yesterday: 'Yesterday', 'this-week': 'This week', longer: 'Longer ago' };
+const WHEN: Record<string, string> = {
+  today: 'Today',
+  yesterday: 'Yesterday',
+  'this-week': 'This week',
+  longer: 'Longer ago',
+};
 const YES_NO: Record<string, string> = { yes: 'Yes', no: 'No', unsure: 'Not sure' };
 export const VERIFY_BY: Record<string, string> = {
   callback: 'Call back on the number on file',
@@ -43,12 +55,14 @@ const STATUS: Record<Ticket['status'], string> = {
 
 /** What IT reads when no pass can be issued yet. */
 export const BLOCKER_TEXT: Record<PassBlocker, string> = {
-  closed: 'This request is closed, so nothing can be done on it. Reopen it first if it is still needed.',
+  closed:
+    'This request is closed, so nothing can be done on it. Reopen it first if it is still needed.',
   'wrong-kind': 'This kind of request does not get a pass.',
   'entra-admin':
     'This person holds (or can activate) a Microsoft Entra admin role. Recover their account in the Microsoft Entra admin center, not from Teams.',
   'no-check': 'Record how you confirmed their identity first.',
-  'check-expired': 'The identity check is too old. Check their identity again before issuing a pass.',
+  'check-expired':
+    'The identity check is too old. Check their identity again before issuing a pass.',
   'needs-second': 'Privileged account: a second person must confirm the identity check first.',
 };
 
@@ -98,7 +112,10 @@ function headline(t: Ticket, now: Date) {
     id: t.id,
     kindLabel: KIND_LABELS[t.kind],
     urgent: t.privileged || t.adminRole,
-    statusText: t.pending && isActive(t.status) ? `${STATUS[t.status]} (action in progress)` : STATUS[t.status],
+    statusText:
+      t.pending && isActive(t.status)
+        ? `${STATUS[t.status]} (action in progress)`
+        : STATUS[t.status],
     ageText: age(t.createdAt, now),
     requesterName: plainText(t.requester.name, 80),
     assigneeText: t.assignee ? plainText(t.assignee.name, 80) : 'nobody yet',
@@ -109,8 +126,15 @@ function headline(t: Ticket, now: Date) {
  * The card everyone in the IT channel sees: who and what, no actions and nothing from the
  * requester's own words. IT members listed in `refreshFor` get the full view instead.
  */
-export function ticketSummaryCard(t: Ticket, o: Pick<TicketCardOptions, 'now' | 'notice' | 'refreshFor'>): CardJson {
-  return withRefresh(expandCard('ticket-summary', { ...headline(t, o.now), notice: o.notice ?? '' }), t.id, o.refreshFor);
+export function ticketSummaryCard(
+  t: Ticket,
+  o: Pick<TicketCardOptions, 'now' | 'notice' | 'refreshFor'>,
+): CardJson {
+  return withRefresh(
+    expandCard('ticket-summary', { ...headline(t, o.now), notice: o.notice ?? '' }),
+    t.id,
+    o.refreshFor,
+  );
 }
 
 /** Words the requester typed, shown as plain text in a part of their own. */
@@ -125,16 +149,26 @@ function theirWords(t: Ticket): string[] {
 function identityText(t: Ticket, now: Date, ttlMs: number): { text: string; color: string } {
   const v = t.verification;
   if (!canHavePass(t)) return { text: '', color: 'Default' };
-  if (!v) return { text: t.pass ? 'Not checked since the last pass was issued.' : 'Not checked yet.', color: 'Default' };
+  if (!v)
+    return {
+      text: t.pass ? 'Not checked since the last pass was issued.' : 'Not checked yet.',
+      color: 'Default',
+    };
   const who = `${plainText(v.by.name, 80)} ${CHECKED_BY[v.method] ?? VERIFY_BY[v.method]} at ${clock(v.at)}`;
   const second = v.confirmedBy ? ` ${plainText(v.confirmedBy.name, 80)} confirmed it.` : '';
   switch (identityCheckState(t, now, ttlMs)) {
     case 'expired':
-      return { text: `${who}. That was too long ago: check again before a pass.`, color: 'Warning' };
+      return {
+        text: `${who}. That was too long ago: check again before a pass.`,
+        color: 'Warning',
+      };
     case 'awaiting-second':
       return { text: `${who}. A second person must confirm it.`, color: 'Warning' };
     default:
-      return { text: `${who}.${second} Good for one pass until ${clock(checkExpiresAt(t, ttlMs)!.toISOString())}.`, color: 'Good' };
+      return {
+        text: `${who}.${second} Good for one pass until ${clock(checkExpiresAt(t, ttlMs)!.toISOString())}.`,
+        color: 'Good',
+      };
   }
 }
 
@@ -145,7 +179,11 @@ function guidance(t: Ticket, now: Date, ttlMs: number): string {
   const replaces = earlier
     ? ` A pass issued at ${clock(earlier.issuedAt)} still works until ${clock(earlier.expiresAt)}; a new pass replaces it and the earlier one stops working.`
     : '';
-  if (blocker) return BLOCKER_TEXT[blocker] + (blocker === 'no-check' || blocker === 'check-expired' ? replaces : '');
+  if (blocker)
+    return (
+      BLOCKER_TEXT[blocker] +
+      (blocker === 'no-check' || blocker === 'check-expired' ? replaces : '')
+    );
   return replaces.trim();
 }
 
@@ -157,25 +195,48 @@ export function ticketCard(t: Ticket, o: TicketCardOptions): CardJson {
   const now = o.now;
   const facts: Array<{ title: string; value: string }> = [];
   const d = t.details;
-  if (typeof d.happened === 'string') facts.push({ title: 'What happened', value: HAPPENED[d.happened] ?? 'Other' });
+  if (typeof d.happened === 'string')
+    facts.push({ title: 'What happened', value: HAPPENED[d.happened] ?? 'Other' });
   if (typeof d.when === 'string') facts.push({ title: 'When', value: WHEN[d.when] ?? 'Not said' });
-  if (typeof d.hadWorkApps === 'string') facts.push({ title: 'Work apps on it', value: YES_NO[d.hadWorkApps] ?? 'Not said' });
-  if (typeof d.verifyBy === 'string') facts.push({ title: 'Asked to verify by', value: VERIFY_BY[d.verifyBy] ?? 'Not said' });
+  if (typeof d.hadWorkApps === 'string')
+    facts.push({ title: 'Work apps on it', value: YES_NO[d.hadWorkApps] ?? 'Not said' });
+  if (typeof d.verifyBy === 'string')
+    facts.push({ title: 'Asked to verify by', value: VERIFY_BY[d.verifyBy] ?? 'Not said' });
   if (typeof d.step === 'string') facts.push({ title: 'Setup step', value: plainText(d.step, 80) });
   if (Array.isArray(d.articlesTried) && d.articlesTried.length) {
-    facts.push({ title: 'Articles tried', value: d.articlesTried.map((a) => plainText(a, 80)).join(', ') });
+    facts.push({
+      title: 'Articles tried',
+      value: d.articlesTried.map((a) => plainText(a, 80)).join(', '),
+    });
   }
-  if (o.facts) facts.push({ title: 'Number on file', value: o.facts.callbackNumber ?? 'none on file: verify in person' });
-  if (t.pass) facts.push({ title: 'Access pass', value: `issued by ${plainText(t.pass.by.name, 80)} at ${clock(t.pass.issuedAt)}, expires ${clock(t.pass.expiresAt)}` });
+  if (o.facts)
+    facts.push({
+      title: 'Number on file',
+      value: o.facts.callbackNumber ?? 'none on file: verify in person',
+    });
+  if (t.pass)
+    facts.push({
+      title: 'Access pass',
+      value: `issued by ${plainText(t.pass.by.name, 80)} at ${clock(t.pass.issuedAt)}, expires ${clock(t.pass.expiresAt)}`,
+    });
   if (t.resolution) facts.push({ title: 'Resolution', value: t.resolution });
 
   const methods = (o.facts?.methods ?? [])
     .filter((m) => m.kind !== 'passwordAuthenticationMethod')
     .map((m) => {
       const { name, detail } = describeMethod(m);
-      return { name, detail: m.kind === 'phoneAuthenticationMethod' ? maskPhone(m.label) : plainText(detail, 80) || '—' };
+      return {
+        name,
+        detail:
+          m.kind === 'phoneAuthenticationMethod'
+            ? maskPhone(m.label)
+            : plainText(detail, 80) || '—',
+      };
     });
-  const devices = (o.facts?.devices ?? []).map((dev) => ({ title: plainText(dev.displayName ?? 'Unnamed phone', 80), value: dev.id }));
+  const devices = (o.facts?.devices ?? []).map((dev) => ({
+    title: plainText(dev.displayName ?? 'Unnamed phone', 80),
+    value: dev.id,
+  }));
   const check = identityCheckState(t, now, o.checkTtlMs);
   const blocker = passKind && active ? passBlocker(t, now, o.checkTtlMs) : undefined;
   const working = active && !t.pending;
@@ -188,7 +249,11 @@ export function ticketCard(t: Ticket, o: TicketCardOptions): CardJson {
     urgentText: t.adminRole
       ? 'Holds (or can activate) a Microsoft Entra admin role.'
       : 'Privileged account: two people must confirm the identity check.',
-    requesterRole: [t.requester.jobTitle, t.requester.department].map((x) => plainText(x, 60)).filter(Boolean).join(', ') || 'unknown',
+    requesterRole:
+      [t.requester.jobTitle, t.requester.department]
+        .map((x) => plainText(x, 60))
+        .filter(Boolean)
+        .join(', ') || 'unknown',
     facts,
     theirWords: theirWords(t),
     methods,
@@ -198,7 +263,8 @@ export function ticketCard(t: Ticket, o: TicketCardOptions): CardJson {
     timeline: t.timeline.slice(-8).map((e) => `${clock(e.at)} · ${plainText(e.text, 200)}`),
     canAssign: working && !t.assignee,
     canVerify: working && passKind && !t.adminRole && (check === 'none' || check === 'expired'),
-    verifyTitle: check === 'expired' || t.pass ? 'Record a new identity check' : 'Record identity check',
+    verifyTitle:
+      check === 'expired' || t.pass ? 'Record a new identity check' : 'Record identity check',
     canConfirm: working && passKind && check === 'awaiting-second',
     canRevoke: working && lost,
     canRemove: working && lost && devices.length > 0,
@@ -215,14 +281,16 @@ export function passCard(
   pass: { code: string; expiresAt: string; lifetime: number; replaced?: string },
   callback: string | null,
 ): CardJson {
-  return ephemeral(expandCard('ticket-pass', {
-    id: t.id,
-    requesterName: plainText(t.requester.name, 80),
-    requesterFirstName: plainText(t.requester.name.split(/\s+/)[0], 40),
-    code: pass.code,
-    expires: clock(pass.expiresAt),
-    lifetime: pass.lifetime,
-    replaced: pass.replaced ? `The pass issued at ${pass.replaced} no longer works.` : '',
-    callback: callback ?? 'the number on file',
-  }));
+  return ephemeral(
+    expandCard('ticket-pass', {
+      id: t.id,
+      requesterName: plainText(t.requester.name, 80),
+      requesterFirstName: plainText(t.requester.name.split(/\s+/)[0], 40),
+      code: pass.code,
+      expires: clock(pass.expiresAt),
+      lifetime: pass.lifetime,
+      replaced: pass.replaced ? `The pass issued at ${pass.replaced} no longer works.` : '',
+      callback: callback ?? 'the number on file',
+    }),
+  );
 }

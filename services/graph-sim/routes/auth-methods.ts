@@ -34,7 +34,9 @@ function context(ctx: SimContext, collectionName: string, entity = false): strin
 
 const PreferencesPatch = z
   .object({
-    userPreferredMethodForSecondaryAuthentication: z.enum(['push', 'oath', 'voiceMobile', 'voiceAlternateMobile', 'voiceOffice', 'sms']).optional(),
+    userPreferredMethodForSecondaryAuthentication: z
+      .enum(['push', 'oath', 'voiceMobile', 'voiceAlternateMobile', 'voiceOffice', 'sms'])
+      .optional(),
     isSystemPreferredAuthenticationMethodEnabled: z.boolean().optional(),
   })
   .strict();
@@ -107,7 +109,9 @@ export function registerAuthMethods(router: Router): void {
   router.on('GET', `${BASE}/temporaryAccessPassMethods`, (ctx) => {
     queryOptions(ctx, []);
     const user = requireUser(ctx);
-    const value = user.tap ? [tapJson(user.tap, ctx.state.now(), null, ctx.state.tapInPolicy(user))] : [];
+    const value = user.tap
+      ? [tapJson(user.tap, ctx.state.now(), null, ctx.state.tapInPolicy(user))]
+      : [];
     sendJson(ctx, 200, { '@odata.context': context(ctx, 'temporaryAccessPassMethods'), value });
   });
 

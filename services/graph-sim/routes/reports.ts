@@ -1,11 +1,5 @@
 import { FilterError, parseRegistrationFilter } from '../filters';
-import {
-  GraphHttpError,
-  metadata,
-  notFound,
-  sendJson,
-  type SimContext,
-} from '../http';
+import { GraphHttpError, metadata, notFound, sendJson, type SimContext } from '../http';
 import { checkSelect, collection, page, pick, queryOptions } from '../odata';
 import type { Router } from '../router';
 import type { RegistrationRow } from '../views';

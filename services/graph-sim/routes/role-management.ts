@@ -49,9 +49,14 @@ export function registerRoleManagement(router: Router): void {
     requireAdvancedQuery(ctx);
     const principalId = principalOf(ctx);
     const user = ctx.state.user(principalId);
-    const value = user ? ctx.state.activeRoleAssignments(user).map((a) => assignmentJson(a, 'active')) : [];
+    const value = user
+      ? ctx.state.activeRoleAssignments(user).map((a) => assignmentJson(a, 'active'))
+      : [];
     sendJson(ctx, 200, {
-      '@odata.context': metadata(ctx, 'roleManagement/directory/transitiveRoleAssignments').replace('/v1.0/', '/beta/'),
+      '@odata.context': metadata(ctx, 'roleManagement/directory/transitiveRoleAssignments').replace(
+        '/v1.0/',
+        '/beta/',
+      ),
       '@odata.count': value.length,
       value,
     });
@@ -79,16 +84,26 @@ export function registerRoleManagement(router: Router): void {
     requireAdvancedQuery(ctx);
     const q = queryOptions(ctx, ['$filter', '$select', '$count', '$top']);
     if (q.filter !== undefined && !/^\s*isAssignableToRole\s+eq\s+true\s*$/i.test(q.filter)) {
-      throw new GraphHttpError(400, 'Request_UnsupportedQuery', 'Unsupported filter on transitiveMemberOf.');
+      throw new GraphHttpError(
+        400,
+        'Request_UnsupportedQuery',
+        'Unsupported filter on transitiveMemberOf.',
+      );
     }
     const user = requireUser(ctx);
-    const groups = q.filter ? ctx.state.roleAssignableGroups(user) : [...ctx.state.transitiveGroups(user)].map((id) => ctx.state.group(id)!);
+    const groups = q.filter
+      ? ctx.state.roleAssignableGroups(user)
+      : [...ctx.state.transitiveGroups(user)].map((id) => ctx.state.group(id)!);
     const value = groups.map((g) => ({
       '@odata.type': '#microsoft.graph.group',
       id: g.id,
       displayName: g.displayName,
       isAssignableToRole: g.isAssignableToRole ?? false,
     }));
-    sendJson(ctx, 200, { '@odata.context': metadata(ctx, 'groups'), '@odata.count': value.length, value });
+    sendJson(ctx, 200, {
+      '@odata.context': metadata(ctx, 'groups'),
+      '@odata.count': value.length,
+      value,
+    });
   });
 }

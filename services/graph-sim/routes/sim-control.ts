@@ -160,14 +160,16 @@ export function registerSimControl(router: Router, deps: SimControlDeps): void {
       return { user, state };
     });
     try {
-      for (const [id, change] of Object.entries(patch.methods ?? {})) p.patchConfig(p.config(id)!, change);
+      for (const [id, change] of Object.entries(patch.methods ?? {}))
+        p.patchConfig(p.config(id)!, change);
     } catch (err) {
       if (err instanceof PolicyError) throw badRequest(err.message);
       throw err;
     }
     if (patch.securityDefaults !== undefined) p.securityDefaults = patch.securityDefaults;
     if (patch.conditionalAccess) p.replaceCa(patch.conditionalAccess, ctx.state.now());
-    if (patch.policyMigrationState !== undefined) p.policyMigrationState = patch.policyMigrationState;
+    if (patch.policyMigrationState !== undefined)
+      p.policyMigrationState = patch.policyMigrationState;
     if (patch.registrationCampaign) p.patchCampaign(patch.registrationCampaign);
     for (const { user, state } of people) p.setPerUserMfa(user.id, state);
     sendJson(ctx, 200, policies(ctx));

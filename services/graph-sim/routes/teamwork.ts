@@ -41,7 +41,8 @@ function installationJson(ctx: SimContext, app: SimInstalledApp, expand: boolean
 }
 
 function invalidFilter(err: unknown): never {
-  if (err instanceof FilterError) throw new GraphHttpError(400, 'badRequest', `Invalid filter clause: ${err.message}`);
+  if (err instanceof FilterError)
+    throw new GraphHttpError(400, 'badRequest', `Invalid filter clause: ${err.message}`);
   throw err;
 }
 
@@ -74,7 +75,11 @@ export function registerTeamwork(router: Router): void {
     const catalogId = decodeURIComponent(match[1]!);
     // Only apps in the catalog can be installed: a manifest id is not a catalog id.
     if (!ctx.state.catalog.some((a) => a.id === catalogId)) {
-      throw new GraphHttpError(404, 'NotFound', `The app '${catalogId}' was not found in the Teams app catalog.`);
+      throw new GraphHttpError(
+        404,
+        'NotFound',
+        `The app '${catalogId}' was not found in the Teams app catalog.`,
+      );
     }
     const { created } = ctx.state.installApp(user, catalogId);
     if (!created) throw new GraphHttpError(409, 'Conflict', 'App is already installed.');
@@ -91,7 +96,9 @@ export function registerTeamwork(router: Router): void {
       try {
         const { field, value } = parseInstalledAppFilter(q.filter);
         const externalIdOf = (id: string) => ctx.state.catalog.find((a) => a.id === id)?.externalId;
-        apps = apps.filter((a) => (field === 'id' ? a.teamsAppId === value : externalIdOf(a.teamsAppId) === value));
+        apps = apps.filter((a) =>
+          field === 'id' ? a.teamsAppId === value : externalIdOf(a.teamsAppId) === value,
+        );
       } catch (err) {
         invalidFilter(err);
       }
@@ -116,7 +123,11 @@ export function registerTeamwork(router: Router): void {
   router.on('GET', `${BASE}/:installId/chat`, (ctx) => {
     const app = findInstall(ctx);
     if (!ctx.state.installationChatReadable(app)) {
-      throw new GraphHttpError(403, 'Forbidden', 'Forbidden: the app installation is not ready yet.');
+      throw new GraphHttpError(
+        403,
+        'Forbidden',
+        'Forbidden: the app installation is not ready yet.',
+      );
     }
     sendJson(ctx, 200, {
       '@odata.context': metadata(ctx, 'chats/$entity'),

@@ -87,7 +87,10 @@ export function registerUsers(router: Router, pageSize: number): void {
 
   router.on('GET', '/v1.0/groups/:id/transitiveMembers/microsoft.graph.user', (ctx) => {
     // An OData cast on a directory collection is an advanced query in Graph.
-    if (ctx.req.headers['consistencylevel'] !== 'eventual' || ctx.url.searchParams.get('$count') !== 'true') {
+    if (
+      ctx.req.headers['consistencylevel'] !== 'eventual' ||
+      ctx.url.searchParams.get('$count') !== 'true'
+    ) {
       throw new GraphHttpError(
         400,
         'Request_UnsupportedQuery',

@@ -9,16 +9,20 @@ const USER_PASSWORD = /^[a-z][a-z0-9+.-]{1,9}:\/\/[^/?#@:]{1,64}:([^/?#@]{1,128}
 
 /** What a parameter carries, by its name reduced to lower-case letters. */
 const KINDS_BY_NAME: ReadonlyMap<string, SensitiveKind> = new Map([
-  ...['otp', 'code', 'totp', 'otpcode', 'smscode', 'mfacode', 'authcode', 'signincode']
-    .map((k) => [k, 'one-time-code'] as const),
-  ...['verificationcode', 'verifycode', 'securitycode', 'onetimecode', 'passcode']
-    .map((k) => [k, 'one-time-code'] as const),
-  ...['password', 'passwd', 'pwd', 'pw', 'pass', 'passphrase', 'pin']
-    .map((k) => [k, 'password'] as const),
+  ...['otp', 'code', 'totp', 'otpcode', 'smscode', 'mfacode', 'authcode', 'signincode'].map(
+    (k) => [k, 'one-time-code'] as const,
+  ),
+  ...['verificationcode', 'verifycode', 'securitycode', 'onetimecode', 'passcode'].map(
+    (k) => [k, 'one-time-code'] as const,
+  ),
+  ...['password', 'passwd', 'pwd', 'pw', 'pass', 'passphrase', 'pin'].map(
+    (k) => [k, 'password'] as const,
+  ),
   ...['tap', 'temporaryaccesspass', 'accesspass'].map((k) => [k, 'temporary-access-pass'] as const),
   ...['ssn', 'socialsecurity', 'socialsecuritynumber'].map((k) => [k, 'ssn'] as const),
-  ...['mrn', 'medicalrecordnumber', 'patientid', 'chart', 'chartnumber']
-    .map((k) => [k, 'patient-identifier'] as const),
+  ...['mrn', 'medicalrecordnumber', 'patientid', 'chart', 'chartnumber'].map(
+    (k) => [k, 'patient-identifier'] as const,
+  ),
   ...['dob', 'dateofbirth', 'birthdate'].map((k) => [k, 'date-of-birth'] as const),
 ]);
 
@@ -62,11 +66,14 @@ export function findLinkSecrets(scan: Scan): Span[] {
     if (user?.[1]) found('password', link.start + user[0].length - 1 - user[1].length, user[1]);
     for (const m of text.matchAll(PARAMETER)) {
       const [whole, name = '', value = ''] = m;
-      const kind = KINDS_BY_NAME.get(decoded(name).toLowerCase().replace(/[^a-z]/g, ''));
+      const kind = KINDS_BY_NAME.get(
+        decoded(name)
+          .toLowerCase()
+          .replace(/[^a-z]/g, ''),
+      );
       if (!kind || !fits(kind, decoded(value))) continue;
       found(kind, link.start + m.index + whole.length - value.length, value);
     }
   }
   return spans;
 }
-

@@ -27,8 +27,7 @@ export function findSsns(scan: Scan): Span[] {
   for (const m of scan.lower.matchAll(NAMED)) {
     const end = m.index + m[0].length;
     const full = after(scan, end, NINE_DIGITS);
-    const partial =
-      m[1] !== 'social' || lastFour ? after(scan, end, LAST_FOUR) : undefined;
+    const partial = m[1] !== 'social' || lastFour ? after(scan, end, LAST_FOUR) : undefined;
     const found = full ?? partial;
     if (found) spans.push(found);
   }

@@ -10,13 +10,61 @@ const DASHES = /^[\u2010-\u2015\u2212\u2E3A\u2E3B\uFE58\uFE63]$/;
 
 /** Cyrillic and Greek letters drawn like Latin ones: "раssword" with a Cyrillic р and а. */
 const LOOKALIKE_LETTERS: Readonly<Record<string, string>> = {
-  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', ѕ: 's', і: 'i', ј: 'j', ԁ: 'd',
-  һ: 'h', ԛ: 'q', ԝ: 'w', ѵ: 'v', ӏ: 'l',
-  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y',
-  Х: 'X', Ѕ: 'S', І: 'I', Ј: 'J', Ԁ: 'D', Ԛ: 'Q', Ԝ: 'W',
-  α: 'a', ο: 'o', ρ: 'p', ν: 'v', υ: 'u', ι: 'i', κ: 'k',
-  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P',
-  Τ: 'T', Υ: 'Y', Χ: 'X',
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  һ: 'h',
+  ԛ: 'q',
+  ԝ: 'w',
+  ѵ: 'v',
+  ӏ: 'l',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  У: 'Y',
+  Х: 'X',
+  Ѕ: 'S',
+  І: 'I',
+  Ј: 'J',
+  Ԁ: 'D',
+  Ԛ: 'Q',
+  Ԝ: 'W',
+  α: 'a',
+  ο: 'o',
+  ρ: 'p',
+  ν: 'v',
+  υ: 'u',
+  ι: 'i',
+  κ: 'k',
+  Α: 'A',
+  Β: 'B',
+  Ε: 'E',
+  Ζ: 'Z',
+  Η: 'H',
+  Ι: 'I',
+  Κ: 'K',
+  Μ: 'M',
+  Ν: 'N',
+  Ο: 'O',
+  Ρ: 'P',
+  Τ: 'T',
+  Υ: 'Y',
+  Χ: 'X',
 };
 
 /** The value of a decimal digit of any script ("٤", "४" are 4): its place in its run of ten. */
@@ -46,10 +94,12 @@ function fold(ch: string): string {
 
 /** Folds every non-ASCII character of the text; plain ASCII text comes back as it is. */
 export function foldCharacters(source: Mapped): Mapped {
+  // Plain ASCII needs nothing done.
   // eslint-disable-next-line no-control-regex
   if (!/[^\u0000-\u007f]/.test(source.text)) return source;
   const writer = new Rewriter(source);
   let at = 0;
+  // eslint-disable-next-line no-control-regex
   for (const m of source.text.matchAll(/[^\u0000-\u007f]/gu)) {
     writer.keep(at, m.index);
     at = m.index + m[0].length;

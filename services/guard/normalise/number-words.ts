@@ -1,37 +1,69 @@
 import { Rewriter, type Mapped } from './mapped';
 
 type Kind =
-  | 'digit'
-  | 'teen'
-  | 'tens'
-  | 'ordinal'
-  | 'times'
-  | 'hundred'
-  | 'thousand'
-  | 'and'
-  | 'number';
+  'digit' | 'teen' | 'tens' | 'ordinal' | 'times' | 'hundred' | 'thousand' | 'and' | 'number';
 
 const WORDS: Readonly<Record<string, readonly [Kind, number]>> = {
-  zero: ['digit', 0], oh: ['digit', 0], one: ['digit', 1], two: ['digit', 2], three: ['digit', 3],
-  four: ['digit', 4], five: ['digit', 5], six: ['digit', 6], seven: ['digit', 7],
-  eight: ['digit', 8], nine: ['digit', 9],
-  ten: ['teen', 10], eleven: ['teen', 11], twelve: ['teen', 12], thirteen: ['teen', 13],
-  fourteen: ['teen', 14], fifteen: ['teen', 15], sixteen: ['teen', 16], seventeen: ['teen', 17],
-  eighteen: ['teen', 18], nineteen: ['teen', 19],
-  twenty: ['tens', 20], thirty: ['tens', 30], forty: ['tens', 40], fifty: ['tens', 50],
-  sixty: ['tens', 60], seventy: ['tens', 70], eighty: ['tens', 80], ninety: ['tens', 90],
-  first: ['ordinal', 1], second: ['ordinal', 2], third: ['ordinal', 3], fourth: ['ordinal', 4],
-  fifth: ['ordinal', 5], sixth: ['ordinal', 6], seventh: ['ordinal', 7], eighth: ['ordinal', 8],
-  ninth: ['ordinal', 9], tenth: ['ordinal', 10], eleventh: ['ordinal', 11],
-  twelfth: ['ordinal', 12], thirteenth: ['ordinal', 13], fourteenth: ['ordinal', 14],
-  fifteenth: ['ordinal', 15], sixteenth: ['ordinal', 16], seventeenth: ['ordinal', 17],
-  eighteenth: ['ordinal', 18], nineteenth: ['ordinal', 19], twentieth: ['ordinal', 20],
+  zero: ['digit', 0],
+  oh: ['digit', 0],
+  one: ['digit', 1],
+  two: ['digit', 2],
+  three: ['digit', 3],
+  four: ['digit', 4],
+  five: ['digit', 5],
+  six: ['digit', 6],
+  seven: ['digit', 7],
+  eight: ['digit', 8],
+  nine: ['digit', 9],
+  ten: ['teen', 10],
+  eleven: ['teen', 11],
+  twelve: ['teen', 12],
+  thirteen: ['teen', 13],
+  fourteen: ['teen', 14],
+  fifteen: ['teen', 15],
+  sixteen: ['teen', 16],
+  seventeen: ['teen', 17],
+  eighteen: ['teen', 18],
+  nineteen: ['teen', 19],
+  twenty: ['tens', 20],
+  thirty: ['tens', 30],
+  forty: ['tens', 40],
+  fifty: ['tens', 50],
+  sixty: ['tens', 60],
+  seventy: ['tens', 70],
+  eighty: ['tens', 80],
+  ninety: ['tens', 90],
+  first: ['ordinal', 1],
+  second: ['ordinal', 2],
+  third: ['ordinal', 3],
+  fourth: ['ordinal', 4],
+  fifth: ['ordinal', 5],
+  sixth: ['ordinal', 6],
+  seventh: ['ordinal', 7],
+  eighth: ['ordinal', 8],
+  ninth: ['ordinal', 9],
+  tenth: ['ordinal', 10],
+  eleventh: ['ordinal', 11],
+  twelfth: ['ordinal', 12],
+  thirteenth: ['ordinal', 13],
+  fourteenth: ['ordinal', 14],
+  fifteenth: ['ordinal', 15],
+  sixteenth: ['ordinal', 16],
+  seventeenth: ['ordinal', 17],
+  eighteenth: ['ordinal', 18],
+  nineteenth: ['ordinal', 19],
+  twentieth: ['ordinal', 20],
   thirtieth: ['ordinal', 30],
-  double: ['times', 2], triple: ['times', 3],
-  hundred: ['hundred', 100], thousand: ['thousand', 1000], and: ['and', 0],
+  double: ['times', 2],
+  triple: ['times', 3],
+  hundred: ['hundred', 100],
+  thousand: ['thousand', 1000],
+  and: ['and', 0],
 };
 const ANY_NUMBER_WORD = new RegExp(
-  `(?<![a-z])(?:${Object.keys(WORDS).filter((w) => w !== 'and').join('|')})(?![a-z])`,
+  `(?<![a-z])(?:${Object.keys(WORDS)
+    .filter((w) => w !== 'and')
+    .join('|')})(?![a-z])`,
   'i',
 );
 /**
@@ -154,7 +186,7 @@ function runsOf(text: string): Token[][] {
 function chunksOf(run: readonly Token[]): Chunk[][] {
   const groups: Chunk[][] = [];
   let group: Chunk[] = [];
-  for (let i = 0; i < run.length; ) {
+  for (let i = 0; i < run.length;) {
     const read = readChunk(run, i);
     if (read) {
       group.push(read[0]);

@@ -15,11 +15,26 @@ const LETTER = /\p{L}/u;
 
 /** The words the detectors key on. */
 const KEYWORDS = [
-  'password', 'passwd', 'passcode', 'pass', 'pwd', 'pin', 'ssn', 'mrn', 'dob', 'code', 'otp',
+  'password',
+  'passwd',
+  'passcode',
+  'pass',
+  'pwd',
+  'pin',
+  'ssn',
+  'mrn',
+  'dob',
+  'code',
+  'otp',
 ];
 /** Symbols and digits drawn like letters: "p@ssw0rd", "c0de", "p1n", "$$n". */
 const DRAWN_LIKE: Readonly<Record<string, string>> = {
-  a: '@4', e: '3', i: '1!', o: '0', s: '$5', t: '7',
+  a: '@4',
+  e: '3',
+  i: '1!',
+  o: '0',
+  s: '$5',
+  t: '7',
 };
 const LETTER_DRAWN_AS: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(DRAWN_LIKE).flatMap(([letter, drawn]) => [...drawn].map((c) => [c, letter])),
@@ -48,7 +63,7 @@ export function joinSpelledOut(source: Mapped): Mapped {
   return rewrite(source, SPELLED_OUT, (m) => {
     const pieces: Piece[] = [];
     const separator = m[1] ?? ' ';
-    for (let at = m.index ?? 0, end = at + m[0].length; at < end; ) {
+    for (let at = m.index ?? 0, end = at + m[0].length; at < end;) {
       const ch = String.fromCodePoint(m.input?.codePointAt(at) ?? 0);
       pieces.push({ text: ch, start: at, end: at + ch.length });
       at += ch.length + separator.length;
