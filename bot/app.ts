@@ -82,7 +82,7 @@ export interface AppOverrides {
 }
 
 /** The parts the composition root builds once. */
-export interface AppParts {
+interface AppParts {
   store: DocumentStore;
   directory: Directory;
   roles: RoleResolver;
@@ -99,7 +99,7 @@ export interface AppParts {
   campaigns: CampaignService<CardJson>;
 }
 
-export interface Health {
+interface Health {
   status: 'ok' | 'degraded';
   version: string;
   mode: AppConfig['mode'];

@@ -99,7 +99,7 @@ export const COMMANDS: readonly Command[] = [
 ];
 
 /** Lower case, mention and punctuation removed, spaces folded. */
-export function normalizeCommandText(text: string): string {
+function normalizeCommandText(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s-]/gu, ' ')

@@ -112,7 +112,7 @@ function userYaml(u: PracticeUser, id: string, indent: string): string {
 }
 
 /** The playground's config: the demo user, five colleagues, and the IT team with its channel. */
-export function playgroundConfig(practice: Practice, me: PracticeUser, itGroupId: string): string {
+function playgroundConfig(practice: Practice, me: PracticeUser, itGroupId: string): string {
   const itFirst = [...practice.users].sort(
     (a, b) => Number(b.memberOf.includes(itGroupId)) - Number(a.memberOf.includes(itGroupId)),
   );
@@ -144,7 +144,7 @@ export function playgroundConfig(practice: Practice, me: PracticeUser, itGroupId
   ].join('\n');
 }
 
-export function portIsFree(port: number): Promise<boolean> {
+function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = net.createServer();
     probe.once('error', () => resolve(false));

@@ -5,7 +5,7 @@ import { InboundRefusal } from './channel-auth';
 import { registerTabApi, registerTabPages } from './tab-api';
 
 /** Largest request body /api/messages accepts; Teams activities are far smaller. */
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 
 export interface RunningServer {
   url: string;

@@ -62,7 +62,7 @@ const FIRST_NAME = '@@first-name@@';
  * The same nudge for everyone in a round but the first name: expanded once per campaign and
  * round, then only the name is filled in for each person.
  */
-export class NudgeCards {
+class NudgeCards {
   private readonly expanded = new Map<string, string>();
 
   render(
@@ -83,7 +83,7 @@ export class NudgeCards {
 }
 
 /** The admin's progress card, which ends as the campaign's report. */
-export function campaignCard(data: CampaignCardData): CardJson {
+function campaignCard(data: CampaignCardData): CardJson {
   return expandCard('admin-campaign', data);
 }
 

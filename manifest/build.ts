@@ -11,7 +11,7 @@ import { writeZip, type ZipEntry } from './zip';
 
 export { PackageError } from './env';
 
-export const DEFAULT_OUT_FILE = path.join('build', 'appPackage.zip');
+const DEFAULT_OUT_FILE = path.join('build', 'appPackage.zip');
 
 /** The icon file names the template's `icons` must use; the zip holds them at its root. */
 const ICON_FILES = { color: 'color.png', outline: 'outline.png' } as const;

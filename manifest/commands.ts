@@ -1,9 +1,9 @@
 import { COMMANDS, type Command } from '../bot/commands';
 
 /** Limits Teams puts on a bot's command menu (stricter than the schema, which allows more). */
-export const COMMAND_LIMITS = { title: 32, description: 128, perList: 10 } as const;
+const COMMAND_LIMITS = { title: 32, description: 128, perList: 10 } as const;
 
-export type BotScope = 'personal' | 'team';
+type BotScope = 'personal' | 'team';
 
 export interface CommandList {
   scopes: BotScope[];
@@ -15,12 +15,12 @@ export interface CommandList {
  * chat carries staff commands and then admin commands; the IT team's channel carries the IT
  * commands. Every action still checks the caller's role itself.
  */
-export interface Menu {
+interface Menu {
   scope: BotScope;
   audiences: ReadonlyArray<Command['audience']>;
 }
 
-export const MENUS: readonly Menu[] = [
+const MENUS: readonly Menu[] = [
   { scope: 'personal', audiences: ['staff', 'admin'] },
   { scope: 'team', audiences: ['it'] },
 ];

@@ -72,7 +72,7 @@ export type PackageValues = Record<keyof z.infer<typeof EnvSchema>, string>;
 
 export const PACKAGE_VARIABLES = Object.keys(EnvSchema.shape) as ReadonlyArray<keyof PackageValues>;
 
-export const DEFAULT_APP_NAME_SHORT = 'MFA Helper';
+const DEFAULT_APP_NAME_SHORT = 'MFA Helper';
 const DEFAULT_APP_NAME_FULL_SUFFIX = 'Microsoft Authenticator set-up and sign-in help';
 
 /** Thrown when the package cannot be built; lists every problem at once. */

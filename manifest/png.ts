@@ -13,14 +13,14 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** PNG colour types with an alpha channel: grey + alpha, RGBA. */
 const ALPHA_COLOUR_TYPES = new Set([4, 6]);
 
-export interface PngHeader {
+interface PngHeader {
   width: number;
   height: number;
   colourType: number;
 }
 
 /** Width, height and colour type from a PNG's IHDR chunk, or undefined if it is not a PNG. */
-export function pngHeader(data: Buffer): PngHeader | undefined {
+function pngHeader(data: Buffer): PngHeader | undefined {
   if (data.length < 33 || !data.subarray(0, 8).equals(SIGNATURE)) return undefined;
   if (data.toString('latin1', 12, 16) !== 'IHDR') return undefined;
   return {

@@ -15,14 +15,14 @@ export const MANIFEST_VERSION = '1.29';
 export const SCHEMA_URL = schemaUrl(MANIFEST_VERSION);
 
 /** The developer.microsoft.com address of a Teams manifest schema version. */
-export function schemaUrl(manifestVersion: string): string {
+function schemaUrl(manifestVersion: string): string {
   return `${SCHEMA_BASE}/v${manifestVersion}/MicrosoftTeams.schema.json`;
 }
 
 export type TeamsManifest = TeamsManifestV1D29.TeamsManifestV1D29;
 
 /** Where @microsoft/app-manifest keeps its copy of a Teams manifest schema version. */
-export function bundledSchemaPath(manifestVersion: string): string {
+function bundledSchemaPath(manifestVersion: string): string {
   const build = path.dirname(require.resolve('@microsoft/app-manifest'));
   const file = 'MicrosoftTeams.schema.json';
   return path.join(build, 'json-schemas', 'teams', `v${manifestVersion}`, file);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { assetPath } from '../services/paths';
 import type { CommandList } from './commands';
 
-export const TEMPLATE_PATH = assetPath('manifest', 'manifest.template.json');
+const TEMPLATE_PATH = assetPath('manifest', 'manifest.template.json');
 
 /** `${{NAME}}`, the placeholder syntax the Microsoft 365 Agents Toolkit also uses. */
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;

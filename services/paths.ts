@@ -17,7 +17,7 @@ function findRoot(start: string): string {
 }
 
 /** The project root, whether running from sources or from the compiled dist/ tree. */
-export const PROJECT_ROOT = findRoot(__dirname);
+const PROJECT_ROOT = findRoot(__dirname);
 
 /** Path of a file shipped with the sources (card templates, articles, the demo practice). */
 export function assetPath(...parts: string[]): string {

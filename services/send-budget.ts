@@ -25,7 +25,7 @@ export interface Window {
 }
 
 /** Per bot, per conversation: 7 per second, 8 per 2 seconds, 60 per 30 seconds, 1800 per hour. */
-export const TEAMS_CONVERSATION_WINDOWS: readonly Window[] = [
+const TEAMS_CONVERSATION_WINDOWS: readonly Window[] = [
   { limit: 7, ms: 1000 },
   { limit: 8, ms: 2000 },
   { limit: 60, ms: 30_000 },

@@ -34,7 +34,7 @@ function safeQuestion(q: string): string {
 }
 
 /** An article as a card, with up to two other matches and "fixed" / "still stuck". */
-export function answerCard(
+function answerCard(
   article: Article,
   others: Array<{ id: string; title: string }>,
   tried: string[],

@@ -10,7 +10,7 @@ import { headToken } from './verify';
  * `mfa-bot audit verify --head <seq>:<hash>` checks the log against any of those posts.
  */
 
-export const CHECKPOINT_JOB = 'audit.checkpoint';
+const CHECKPOINT_JOB = 'audit.checkpoint';
 const CHECKPOINT_JOB_ID = 'audit-checkpoint';
 
 export interface CheckpointDeps {

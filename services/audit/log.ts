@@ -13,7 +13,7 @@ import {
 } from './record';
 import { verifyChain, type VerifyResult, type WitnessedHead } from './verify';
 
-export type { AuditEntry, AuditHead, AuditOutcome, AuditRecord } from './record';
+export type { AuditEntry, AuditHead, AuditRecord } from './record';
 export { canonicalJson, seqKey } from './record';
 
 const RECORDS = 'audit';

@@ -5,7 +5,7 @@ import { createHash, createHmac } from 'node:crypto';
 /** What record 1 links back to. */
 export const GENESIS = '0'.repeat(64);
 
-export type AuditOutcome = 'success' | 'denied' | 'failed' | 'refused';
+type AuditOutcome = 'success' | 'denied' | 'failed' | 'refused';
 
 /** What one privileged action did. Never secrets, codes or message text. */
 export interface AuditEntry {

@@ -10,7 +10,7 @@ export interface RoleGroups {
 }
 
 /** Role lookups may be this old at most: a person removed from IT loses IT actions within it. */
-export const ROLE_CACHE_MS = 5 * 60_000;
+const ROLE_CACHE_MS = 5 * 60_000;
 
 /**
  * Who someone is in the practice, asked of the directory (transitive group membership). Cached

@@ -19,9 +19,9 @@ export interface CampaignGroups {
   nudgeExclude?: string;
 }
 
-export type Standing = 'authenticator' | 'other' | 'none';
+type Standing = 'authenticator' | 'other' | 'none';
 
-export interface StaffEntry {
+interface StaffEntry {
   id: string;
   upn: string;
   name: string;
@@ -69,7 +69,7 @@ async function memberIds(directory: ScanSource, groupId: string): Promise<Set<st
   return ids;
 }
 
-export async function scanDirectory(
+async function scanDirectory(
   directory: ScanSource,
   groups: CampaignGroups,
   clock: Clock,
@@ -120,7 +120,7 @@ function tally(name: string, entries: readonly StaffEntry[]): CoverageRow {
   return row;
 }
 
-export function buildCoverage(scan: Scan, roleNames: readonly string[]): Coverage {
+function buildCoverage(scan: Scan, roleNames: readonly string[]): Coverage {
   const byRole = roleNames.map((name) =>
     tally(
       name,

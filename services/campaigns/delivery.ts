@@ -48,7 +48,7 @@ export interface DeliveryDeps<Card> {
   logger: Logger;
 }
 
-export function conversationKey(userId: string): string {
+function conversationKey(userId: string): string {
   return `user:${userId}`;
 }
 

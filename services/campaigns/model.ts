@@ -13,7 +13,7 @@ export const DRAFT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 export type AudienceKind = 'no-authenticator' | 'no-mfa';
 export type MessageKind = 'friendly' | 'deadline' | 'final';
 
-export interface Repeat {
+interface Repeat {
   everyDays: number;
   /** Reminders after the first nudge, at most. */
   maxTimes: number;
@@ -128,18 +128,14 @@ export type FinalState = (typeof FINAL_STATES)[number];
 export type RowState = 'queued' | 'sending' | FinalState;
 export const ROW_STATES: readonly RowState[] = ['queued', 'sending', ...FINAL_STATES];
 
-export function isFinal(state: RowState): state is FinalState {
-  return (FINAL_STATES as readonly string[]).includes(state);
-}
-
-export interface Clicks {
+interface Clicks {
   setup: number;
   snooze: number;
   help: number;
   lastAt?: string;
 }
 
-export interface RoundResult {
+interface RoundResult {
   round: number;
   state: FinalState;
   reason?: string;

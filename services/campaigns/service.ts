@@ -42,7 +42,7 @@ export const CAMPAIGN_GRAPH_READS = { requests: 2, perMs: 10_000 };
  */
 export const CAMPAIGN_INSTALLS = { requests: 5, perMs: 1000 };
 /** A registration report read for a campaign is used this long; the report itself lags by hours. */
-export const REPORT_MAX_AGE_MS = 15 * MINUTE;
+const REPORT_MAX_AGE_MS = 15 * MINUTE;
 
 /**
  * Overrides for tests and benchmarks: a faster send rate than Teams allows a real tenant (the
@@ -78,7 +78,7 @@ export type ConfirmResult =
   | { kind: 'launched' | 'already'; campaign: Campaign };
 
 /** Drafts live this long; after that the admin previews again. */
-export const DRAFT_TTL_MS = 2 * HOUR;
+const DRAFT_TTL_MS = 2 * HOUR;
 
 /**
  * Registration campaigns end to end: preview an audience, store the campaign and its outbox,

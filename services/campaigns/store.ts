@@ -310,7 +310,7 @@ export class CampaignStore {
   }
 }
 
-export function rowKey(campaignId: string, userId: string): string {
+function rowKey(campaignId: string, userId: string): string {
   return `${campaignId}/${userId}`;
 }
 
@@ -320,7 +320,7 @@ function stagePrefix(campaignId: string, state: RowState): string {
   return `${campaignId}|3|${state}|`;
 }
 
-export function rowIndex(r: OutboxRow): string {
+function rowIndex(r: OutboxRow): string {
   if (r.state === 'queued') return `${r.campaignId}|1|${r.dueAt}`;
   if (r.state === 'sending') return `${r.campaignId}|2|${r.leaseUntil ?? ''}`;
   return `${r.campaignId}|3|${r.state}|`;

@@ -21,7 +21,7 @@ const RECHECK_MS = 30_000;
 const STALE_MS = HOUR;
 
 type Standing = 'other' | 'none';
-export type Person = Coverage['notRegistered'][number];
+type Person = Coverage['notRegistered'][number];
 
 export interface CoverageSummary {
   computedAt: string;

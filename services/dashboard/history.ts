@@ -2,7 +2,7 @@ import { DAY } from '../clock';
 import type { CampaignSource } from './campaigns';
 import { dayOf, type SnapshotStore } from './snapshots';
 
-export interface TrendPoint {
+interface TrendPoint {
   date: string;
   total: number;
   authenticator: number;
@@ -10,7 +10,7 @@ export interface TrendPoint {
   none: number;
 }
 
-export interface TrendMarker {
+interface TrendMarker {
   date: string;
   label: string;
   campaignId?: string;

@@ -69,14 +69,14 @@ export interface NudgeFormValues {
   maxTimes: string;
 }
 
-export type NudgeRules = (
+type NudgeRules = (
   values: NudgeFormValues,
   roleNames: readonly string[],
   today: string,
 ) => { spec: CampaignSpec } | { problems: string[] };
 
 /** What the starter needs of the campaign service (CampaignService in services/campaigns). */
-export interface CampaignLauncher {
+interface CampaignLauncher {
   preview(spec: CampaignSpec, by: Person): Promise<{ audience: Audience; draft?: Draft }>;
   confirm(
     draftId: string,

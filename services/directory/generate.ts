@@ -12,7 +12,7 @@ export interface GenerateOptions {
   seed?: number;
 }
 
-export const MAX_GENERATED_USERS = 50_000;
+const MAX_GENERATED_USERS = 50_000;
 const DOMAIN = 'synthetic-clinic.example';
 
 const FIRST = [

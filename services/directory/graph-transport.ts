@@ -38,7 +38,7 @@ export class CallInfo implements MiddlewareOptions {
   error: unknown = null;
 }
 
-export interface RetryPolicy {
+interface RetryPolicy {
   maxRetries: number;
   baseDelayMs: number;
   /** Longest Retry-After the client waits for; beyond it the call fails as throttled. */
@@ -61,7 +61,7 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | null 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class RetryTimeoutHandler implements Middleware {
+class RetryTimeoutHandler implements Middleware {
   private next: Middleware | undefined;
 
   constructor(

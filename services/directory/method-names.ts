@@ -38,7 +38,7 @@ export const AUTHENTICATOR_KIND = 'microsoftAuthenticatorAuthenticationMethod';
 export const PHONE_KIND = 'phoneAuthenticationMethod';
 
 /** "temporaryAccessPassAuthenticationMethod" → "Temporary Access Pass"; unknown types in words. */
-export function methodName(kind: string): string {
+function methodName(kind: string): string {
   const known = NAMES[kind];
   if (known) return known;
   const words = kind.replace(/AuthenticationMethod$/, '').replace(/([a-z])([A-Z])/g, '$1 $2');

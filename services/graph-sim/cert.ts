@@ -9,8 +9,8 @@ import type { Logger } from '../logger';
  * directory and reused while valid, so a bot started later can keep trusting the same file.
  */
 
-export const CERT_FILE = 'cert.pem';
-export const KEY_FILE = 'key.pem';
+const CERT_FILE = 'cert.pem';
+const KEY_FILE = 'key.pem';
 const RENEW_BEFORE_MS = 24 * 60 * 60 * 1000;
 const LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
 
@@ -29,7 +29,7 @@ export function readSimCaPem(dataDir: string): string {
   return fs.readFileSync(simCaPath(dataDir), 'utf8');
 }
 
-export function isUsableCertificate(pair: SimCertificate, now: Date): boolean {
+function isUsableCertificate(pair: SimCertificate, now: Date): boolean {
   try {
     const x509 = new X509Certificate(pair.cert);
     const names = x509.subjectAltName ?? '';

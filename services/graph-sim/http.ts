@@ -72,7 +72,7 @@ export function sendEmpty(
   ctx.res.end();
 }
 
-export function errorBody(
+function errorBody(
   ctx: Pick<SimContext, 'requestId' | 'clientRequestId'>,
   code: string,
   message: string,

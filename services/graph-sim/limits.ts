@@ -15,7 +15,7 @@ import { z } from 'zod';
  *   users; the stand-in counts each request as one unit.
  */
 
-export const WindowSchema = z
+const WindowSchema = z
   .object({
     requests: z.number().int().min(1).max(1_000_000),
     perSeconds: z.number().positive().max(3600),
@@ -37,14 +37,14 @@ export type LimitsConfig = z.infer<typeof LimitsConfigSchema>;
 export type Service = 'reports' | 'teams' | 'identity';
 const SERVICES: readonly Service[] = ['reports', 'teams', 'identity'];
 
-export const DOCUMENTED_LIMITS: Record<Service, LimitWindow> = {
+const DOCUMENTED_LIMITS: Record<Service, LimitWindow> = {
   reports: { requests: 5, perSeconds: 10 },
   teams: { requests: 30, perSeconds: 1 },
   identity: { requests: 3500, perSeconds: 10 },
 };
 
 /** Which documented limit a Graph path falls under (undefined: none the stand-in enforces). */
-export function serviceOf(pathname: string): Service | undefined {
+function serviceOf(pathname: string): Service | undefined {
   const path = pathname.toLowerCase().replace(/^\/(v1\.0|beta)/, '');
   if (path.startsWith('/reports/') || path.startsWith('/auditlogs/')) return 'reports';
   if (/^\/users\/[^/]+\/authentication\//.test(path)) return 'reports';

@@ -12,7 +12,7 @@ import { SimRiskDetectionSchema, SimSignInSchema } from './signin-log';
  * mail and the injected sign-in events. Temporary Access Pass codes are never written (records hold a salted hash).
  */
 
-export const SimMailSchema = z.object({
+const SimMailSchema = z.object({
   id: z.string(),
   sender: z.string(),
   to: z.array(z.string()),

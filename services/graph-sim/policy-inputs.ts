@@ -116,7 +116,7 @@ export type IncludeTarget = z.infer<typeof IncludeTargetSchema>;
 const ExcludeTargetSchema = z
   .object({ id: z.string().min(1), targetType: TargetType.default('group') })
   .strict();
-export type ExcludeTarget = z.infer<typeof ExcludeTargetSchema>;
+type ExcludeTarget = z.infer<typeof ExcludeTargetSchema>;
 
 const FeatureTargetSchema = z
   .object({

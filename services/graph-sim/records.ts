@@ -7,7 +7,7 @@ import { METHOD_NAMES, type MethodName, type PracticeUser } from '../directory/p
  * (the registration report row, the method lists) is derived from this one record.
  */
 
-export const SimMethodSchema = z.object({
+const SimMethodSchema = z.object({
   id: z.string(),
   kind: z.enum(METHOD_NAMES),
   createdDateTime: z.string().nullable(),
@@ -21,7 +21,7 @@ export const SimMethodSchema = z.object({
 });
 
 /** A Temporary Access Pass as kept: never the code, only a salted hash of it. */
-export const SimTapSchema = z.object({
+const SimTapSchema = z.object({
   id: z.string(),
   createdDateTime: z.string(),
   startDateTime: z.string(),
@@ -32,7 +32,7 @@ export const SimTapSchema = z.object({
   salt: z.string(),
 });
 
-export const SimInstalledAppSchema = z.object({
+const SimInstalledAppSchema = z.object({
   id: z.string(),
   teamsAppId: z.string(),
   installedDateTime: z.string(),

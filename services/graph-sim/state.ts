@@ -20,7 +20,7 @@ import { ReportsThrottle } from './throttle';
 import { canBeDefault, defaultMethod, tapUsability, type RegistrationRow } from './views';
 
 /** The Global Administrator role template id. */
-export const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
 
 /**
  * The stand-in's directory: users and groups from a practice file plus every change made through

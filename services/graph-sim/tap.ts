@@ -22,7 +22,7 @@ export const DEFAULT_TAP_POLICY: TapPolicy = {
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!@#$%&*+=?';
 
-export function generateTapCode(length: number): string {
+function generateTapCode(length: number): string {
   let code = '';
   for (let i = 0; i < length; i += 1) code += ALPHABET[randomInt(ALPHABET.length)];
   return code;

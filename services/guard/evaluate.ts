@@ -3,7 +3,7 @@ import { screenText } from './screen';
 import { SENSITIVE_KINDS, type ScreenResult } from './types';
 
 /** One message of a labelled set: what staff might type, and whether it must be stopped. */
-export const labelledMessageSchema = z.object({
+const labelledMessageSchema = z.object({
   text: z.string(),
   sensitive: z.boolean(),
   kinds: z.array(z.enum(SENSITIVE_KINDS)).optional(),

@@ -5,9 +5,8 @@
 export { findSensitiveSpans, redact, screenText } from './screen';
 export { limits } from './limits';
 export { evaluateGuard, misjudged, parseLabelledSet } from './evaluate';
-export type { GuardFigures, LabelledMessage } from './evaluate';
+export type { LabelledMessage } from './evaluate';
 export { REASONS } from './reasons';
 export { SENSITIVE_KINDS } from './types';
-export type { Range, ScreenResult, SensitiveKind, Span } from './types';
+export type { ScreenResult, SensitiveKind } from './types';
 export { normalise } from './normalise';
-export type { Normalised } from './normalise';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ARTICLE_IDS, INTENTS, type Understanding } from './schema';
 
 /** What staff typed, the intent it should get and, for a problem, the article that answers it. */
-export const labelledQuestionSchema = z
+const labelledQuestionSchema = z
   .strictObject({
     q: z.string(),
     intent: z.enum(INTENTS),

@@ -9,7 +9,7 @@ const EXAMPLES = 'kb-examples';
 /** Longest question kept; the bot reads at most a few sentences anyway. */
 const MAX_QUESTION = 300;
 
-export interface ArticleFeedback {
+interface ArticleFeedback {
   articleId: string;
   fixed: boolean;
   at: string;

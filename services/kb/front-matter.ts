@@ -1,6 +1,6 @@
 import { KbLoadError } from './errors';
 
-export type FrontMatterValue = string | string[];
+type FrontMatterValue = string | string[];
 
 export interface ParsedDocument {
   data: Record<string, FrontMatterValue>;

@@ -1,11 +1,4 @@
-export { createKnowledgeBase, MAX_ARTICLES, type KnowledgeBase } from './knowledge-base';
+export { createKnowledgeBase, type KnowledgeBase } from './knowledge-base';
 export { KbLoadError } from './errors';
-export { defaultKbDir, loadArticles, type LoadOptions } from './loader';
-export {
-  ARTICLE_IDS,
-  INTENTS,
-  type Article,
-  type Intent,
-  type RankedArticle,
-  type Understanding,
-} from './schema';
+export { defaultKbDir, loadArticles } from './loader';
+export { ARTICLE_IDS, INTENTS, type Article } from './schema';

@@ -22,7 +22,7 @@ const LIST = pattern(
 );
 
 /** True for practice-wide requests (reports, reminders); permission checks happen elsewhere. */
-export function isAdmin(q: Question): boolean {
+function isAdmin(q: Question): boolean {
   if (q.tokens.some((w) => CUE_ADMIN.has(w))) return true;
   if (REMIND.test(q.text) && GROUP.test(q.text)) return true;
   return [WHO_NOT, REPORT, REPORT_OF, HOW_MANY, LIST].some((re) => re.test(q.text));
@@ -35,7 +35,7 @@ const STATUS = pattern(
 );
 
 /** True when someone asks about their own registration. */
-export function isStatus(q: Question): boolean {
+function isStatus(q: Question): boolean {
   return q.tokens.includes('status') || STATUS.test(q.text) || /\bregistered yet\b/.test(q.text);
 }
 
@@ -45,7 +45,7 @@ const WHAT_CAN_YOU_DO = pattern(
 );
 
 /** Greetings and requests for the menu, with nothing else asked. */
-export function isHelp(q: Question): boolean {
+function isHelp(q: Question): boolean {
   if (WHAT_CAN_YOU_DO.test(q.text)) return true;
   const hasHelpWord = q.tokens.some((w) => HELP_WORDS.has(w));
   return hasHelpWord && q.tokens.every((w) => HELP_WORDS.has(w) || HELP_FILLER.has(w));
@@ -63,7 +63,7 @@ const WHAT_TO_DO = pattern(
  * Getting set up for the first time: a set-up cue ("register", "mfa", "set up") with nothing
  * else in the question that points at a specific problem.
  */
-export function isOnboarding(q: Question): boolean {
+function isOnboarding(q: Question): boolean {
   const cue = q.tokens.some((w) => ONBOARDING_CUES.has(w));
   if (!cue && !NEWCOMER.test(q.text) && !WHAT_TO_DO.test(q.text)) return false;
   const hasDevice = q.tokens.some((w) => DEVICE.has(w));

@@ -45,7 +45,7 @@ export interface KnowledgeBaseOptions extends LoadOptions {
 }
 
 /** How many articles `understand` returns at most. */
-export const MAX_ARTICLES = 5;
+const MAX_ARTICLES = 5;
 /** How many search hits go into the fusion. */
 const CANDIDATES = 8;
 /**

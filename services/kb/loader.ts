@@ -17,7 +17,7 @@ export function defaultKbDir(): string {
 }
 
 /** Reads and validates one article file. */
-export function loadArticle(file: string): Article {
+function loadArticle(file: string): Article {
   const text = fs.readFileSync(file, 'utf8');
   const { data, body } = parseFrontMatter(text, file);
   const parsed = frontMatterSchema.safeParse(data);

@@ -92,7 +92,7 @@ const SHARED_BY_MANY = rule(
 );
 
 /** Each rule and its replacement; `$&` keeps the original words beside the new token. */
-export const PHRASES: ReadonlyArray<readonly [RegExp, string]> = [
+const PHRASES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bpop(?:p?ing|s|ped)? ?ups?\b/g, ' popup '],
   // Other systems whose names share words with sign-in topics ("portal", "password").
   [/\bpatient portal\b/g, ' patientportal '],

@@ -17,7 +17,7 @@ export interface Phrasing {
 }
 
 /** Fewest phrasings a label needs for the classifier to learn it at all. */
-export const MIN_PHRASINGS = 10;
+const MIN_PHRASINGS = 10;
 
 const OTHER_INTENTS = INTENTS.filter(
   (i): i is Exclude<Intent, 'troubleshoot'> => i !== 'troubleshoot',

@@ -57,7 +57,7 @@ export type Intent = (typeof INTENTS)[number];
 /** What reviewers map a question to when it is not about signing in or Authenticator. */
 export const OUT_OF_SCOPE = 'out-of-scope';
 
-export const AUDIENCES = ['all', 'physicians', 'nurses', 'front-desk', 'billing'] as const;
+const AUDIENCES = ['all', 'physicians', 'nurses', 'front-desk', 'billing'] as const;
 
 const sentence = z
   .string()
@@ -77,7 +77,7 @@ export const frontMatterSchema = z.strictObject({
   contactIT: sentence,
   audience: z.array(z.enum(AUDIENCES)).min(1).optional(),
 });
-export type FrontMatter = z.infer<typeof frontMatterSchema>;
+type FrontMatter = z.infer<typeof frontMatterSchema>;
 
 export interface Article extends FrontMatter {
   /** Numbered plain-language steps, in order, without their numbers. */

@@ -36,14 +36,14 @@ const GENERIC_WEIGHT = 0.3;
 const PAIR_WEIGHT = 2.5;
 
 /** Turns text into index terms: the same tokens and stems questions get. */
-export function indexTerms(text: string): string[] {
+function indexTerms(text: string): string[] {
   return tokenize(text)
     .filter((t) => !STOPWORDS.has(t))
     .map(stem);
 }
 
 /** Adjacent stems joined by '_', ignoring stop words in between. */
-export function pairsOf(stems: readonly string[]): string[] {
+function pairsOf(stems: readonly string[]): string[] {
   const pairs: string[] = [];
   for (let i = 0; i + 1 < stems.length; i++) pairs.push(`${stems[i]}_${stems[i + 1]}`);
   return pairs;

@@ -31,7 +31,6 @@ const ContentSchema = z.object({
 });
 
 export type OnboardingContent = z.infer<typeof ContentSchema>;
-export type StepContent = z.infer<typeof StepSchema>;
 
 /** The walkthrough's words, from content/onboarding/steps.json; refuses to start if malformed. */
 export function loadOnboardingContent(

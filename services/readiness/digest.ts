@@ -63,7 +63,7 @@ interface Snapshot {
   statuses: Partial<Record<CheckId, CheckStatus>>;
 }
 
-export interface ReadinessChange {
+interface ReadinessChange {
   id: CheckId;
   title: string;
   from: CheckStatus;

@@ -5,7 +5,7 @@ import { isDirectoryError } from '../directory/types';
  * so a check can say "can't see this, it needs …" instead of guessing.
  */
 
-export type GapKind =
+type GapKind =
   'permission' | 'licence' | 'permission-or-licence' | 'setting' | 'unavailable' | 'unexpected';
 
 export interface Gap {

@@ -11,7 +11,7 @@ import type { CaPolicy, MethodsPolicy, SecurityDefaults } from './policy-schemas
 
 /** Reads everything the checks look at, once; each failure is kept as a gap (see gaps.ts). */
 
-export type { Gap, Outcome } from './gaps';
+export type { Gap } from './gaps';
 
 /** The directory calls the readiness check makes (all reads). */
 export type ReadinessDirectory = Pick<
@@ -36,7 +36,7 @@ export interface BreakGlassAccount {
   inExcludedGroups: string[];
 }
 
-export interface PerUserMfa {
+interface PerUserMfa {
   /** Admins whose setting was read. */
   checked: Array<{ id: string; upn: string; state: string }>;
   /** Admins in the report (more than were read when the limit cut in). */

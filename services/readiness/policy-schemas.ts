@@ -66,7 +66,6 @@ const TargetSchema = z.object({
   authenticationMode: text,
   isUsableForSignIn: z.boolean().optional(),
 });
-export type MethodTarget = z.infer<typeof TargetSchema>;
 
 const targets = z
   .array(TargetSchema)

@@ -31,7 +31,7 @@ export interface GraphRequest {
   summary: string;
 }
 
-export interface Fix {
+interface Fix {
   /** Steps in the Entra admin center, in order. */
   steps: string[];
   /** The same change as Graph requests; empty when it can only be done by hand. */

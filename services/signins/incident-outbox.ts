@@ -9,7 +9,7 @@ import { hourOf, type Incident, type IncidentTrigger } from './model';
  * The bot posts, then marks each one done; a crash in between posts it again, never loses it.
  */
 
-export interface SummaryLine {
+interface SummaryLine {
   id: string;
   name: string;
   upn: string;

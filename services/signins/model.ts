@@ -50,17 +50,17 @@ export type IncidentTrigger = 'fatigue' | 'fraud-report';
  * The IT channel's side of an incident: `due` until the bot posts the alert; `held` when the
  * hour's cap was reached (it goes into that hour's summary instead); `summarised` once it has.
  */
-export type ItAlertState = 'due' | 'posted' | 'held' | 'summarised';
+type ItAlertState = 'due' | 'posted' | 'held' | 'summarised';
 
 /** The message to the person: `not-needed` when they reported the prompt themselves. */
-export type PersonMessageState = 'due' | 'sent' | 'failed' | 'not-needed';
+type PersonMessageState = 'due' | 'sent' | 'failed' | 'not-needed';
 
 export type PersonAnswer = 'it-was-me' | 'not-me';
 
 /** What IT can do from the alert. Each is claimed first, so one click has one effect. */
 export type IncidentAction = 'revoke-sessions' | 'call-back' | 'open-ticket';
 
-export interface Danger {
+interface Danger {
   /** The successful sign-in right after the prompts. */
   signInId: string;
   at: string;
@@ -112,8 +112,6 @@ export interface Incident {
   handled?: { by: Person; at: string };
   timeline: TimelineEntry[];
 }
-
-export const INCIDENT_ID_PATTERN = /^ALERT-\d{4,}$/;
 
 export interface MonitorSettings {
   /** Denied or timed-out prompts within the window that make a burst. */

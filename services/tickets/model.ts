@@ -19,9 +19,9 @@ export interface TimelineEntry {
   text: string;
 }
 
-export type VerificationMethod = 'callback' | 'in-person' | 'manager';
+type VerificationMethod = 'callback' | 'in-person' | 'manager';
 
-export interface Verification {
+interface Verification {
   method: VerificationMethod;
   note?: string;
   by: Person;
@@ -31,7 +31,7 @@ export interface Verification {
   confirmedAt?: string;
 }
 
-export interface IssuedPass {
+interface IssuedPass {
   issuedAt: string;
   expiresAt: string;
   by: Person;
@@ -50,7 +50,7 @@ export interface ThreadRef {
 }
 
 /** An action in flight: claimed on the ticket before Graph is called, so it happens once. */
-export interface PendingAction {
+interface PendingAction {
   action: string;
   by: Person;
   at: string;

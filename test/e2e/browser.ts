@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const SCREENSHOTS = path.resolve('test-results');
+const SCREENSHOTS = path.resolve('test-results');
 
 /** Headless Debian Chromium (a fresh profile each launch) that can reach only this machine. */
 export async function launchBrowser(): Promise<{

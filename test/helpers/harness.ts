@@ -69,7 +69,7 @@ export interface HarnessOptions extends AppOverrides {
 }
 
 /** The production environment for the demo practice against a local identity stand-in. */
-export function productionEnv(
+function productionEnv(
   identity: LocalIdentity,
   practice: Practice,
   dataDir: string,

@@ -52,7 +52,7 @@ export interface SignOptions {
 }
 
 /** Teams' web client: one of the clients pre-authorized on the tab's access_as_user scope. */
-export const TEAMS_WEB_CLIENT = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
+const TEAMS_WEB_CLIENT = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
 
 export interface TabTokenOptions {
   version?: '1.0' | '2.0';
@@ -379,16 +379,13 @@ function decodePart(part: string): Json | undefined {
   }
 }
 
-export function signJwt(header: Json, payload: Json, key: KeyObject): string {
+function signJwt(header: Json, payload: Json, key: KeyObject): string {
   const input = `${encode(header)}.${encode(payload)}`;
   return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
 }
 
 /** Checks an RS256 or PS256 signature; returns the decoded parts when it holds. */
-export function verifyJwt(
-  token: string,
-  key: KeyObject,
-): { header: Json; payload: Json } | undefined {
+function verifyJwt(token: string, key: KeyObject): { header: Json; payload: Json } | undefined {
   const [h = '', p = '', s = ''] = token.split('.');
   const header = decodePart(h);
   const payload = decodePart(p);

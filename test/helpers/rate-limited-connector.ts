@@ -11,12 +11,12 @@ import { randomUUID } from 'node:crypto';
  * benchmarks can send tens of thousands of messages.
  */
 
-export interface Window {
+interface Window {
   limit: number;
   ms: number;
 }
 
-export const TEAMS_WINDOWS: readonly Window[] = [
+const TEAMS_WINDOWS: readonly Window[] = [
   { limit: 7, ms: 1000 },
   { limit: 8, ms: 2000 },
   { limit: 60, ms: 30_000 },
@@ -29,7 +29,7 @@ export interface Refusal {
   body?: unknown;
 }
 
-export interface CallInfo {
+interface CallInfo {
   method: string;
   path: string;
   conversationId: string;

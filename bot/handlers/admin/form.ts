@@ -20,7 +20,7 @@ export const NudgeForm = z
   })
   .loose();
 
-export const NOTE_MAX = 200;
+const NOTE_MAX = 200;
 const AUDIENCES: readonly AudienceKind[] = ['no-authenticator', 'no-mfa'];
 const KINDS: readonly MessageKind[] = ['friendly', 'deadline', 'final'];
 

@@ -5,7 +5,7 @@ import type { Coverage, CoverageRow } from '../../../services/campaigns/coverage
 import { AUDIENCE_LABELS, KIND_LABELS, type Draft } from '../../../services/campaigns/model';
 import { formatTime } from '../../../services/campaigns/report';
 
-export const PAGE_SIZE = 10;
+const PAGE_SIZE = 10;
 
 function pct(n: number, of: number): string {
   return `${n} (${of ? Math.round((n / of) * 100) : 0}%)`;

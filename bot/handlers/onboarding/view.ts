@@ -22,7 +22,7 @@ export interface StepView {
 }
 
 /** Failed checks after which the walkthrough offers IT's help. */
-export const CHECKS_BEFORE_IT = 3;
+const CHECKS_BEFORE_IT = 3;
 
 export function stepCard(
   content: OnboardingContent,

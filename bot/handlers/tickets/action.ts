@@ -24,14 +24,14 @@ import { messageCard } from '../../replies';
 import { IT_ROSTER, type FollowUp, type TicketBoard } from './board';
 
 /** An action in flight for longer than this was interrupted (a crash): it no longer blocks. */
-export const PENDING_EXPIRES_MS = 2 * 60_000;
+const PENDING_EXPIRES_MS = 2 * 60_000;
 
 export const TicketRef = z.object({ ticketId: z.string().regex(TICKET_ID_PATTERN) }).loose();
 /** Every click that changes a ticket carries the version its card showed; without it, refused. */
 export const Versioned = TicketRef.extend({ v: z.coerce.number().int().positive() });
 export type VersionedData = z.infer<typeof Versioned>;
 
-export interface TicketSettings {
+interface TicketSettings {
   /** How long an identity check counts. */
   checkTtlMs: number;
   tapLifetimeMinutes: number;

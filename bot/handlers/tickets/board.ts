@@ -11,13 +11,13 @@ import type { Proactive } from '../../proactive';
 import type { RequesterNotices } from './notify';
 import { ticketCard, ticketSummaryCard, type RequesterFacts } from './view';
 
-export const POST_JOB = 'ticket.post';
-export const SLA_JOB = 'ticket.sla';
+const POST_JOB = 'ticket.post';
+const SLA_JOB = 'ticket.sla';
 /** What follows a change, one job each, so each is retried on its own and sent once. */
-export const CARD_JOB = 'ticket.card';
-export const ANNOUNCE_JOB = 'ticket.announce';
-export const CHAT_JOB = 'ticket.requester-chat';
-export const EMAIL_JOB = 'ticket.requester-email';
+const CARD_JOB = 'ticket.card';
+const ANNOUNCE_JOB = 'ticket.announce';
+const CHAT_JOB = 'ticket.requester-chat';
+const EMAIL_JOB = 'ticket.requester-email';
 /** The roster of IT members in the IT team, whose Teams ids get the live view of ticket cards. */
 export const IT_ROSTER = 'it';
 

@@ -80,7 +80,7 @@ export function clock(iso: string): string {
 }
 
 /** Masks a phone number to its last two digits: ••• ••12. */
-export function maskPhone(label: string): string {
+function maskPhone(label: string): string {
   const digits = label.replace(/\D/g, '');
   return digits.length < 4 ? '••••' : `••• ••${digits.slice(-2)}`;
 }

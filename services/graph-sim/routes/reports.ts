@@ -42,7 +42,7 @@ export function requirePremium(ctx: SimContext): void {
 }
 
 /** The reports service words a missing permission its own way, naming the permission. */
-export function requireReportsPermission(ctx: SimContext, permission: string): void {
+function requireReportsPermission(ctx: SimContext, permission: string): void {
   if (ctx.state.hasPermission(permission)) return;
   throw new GraphHttpError(
     403,

@@ -70,7 +70,7 @@ const ReportPatchSchema = z.object({ frozen: z.boolean() }).strict();
 const CatalogSchema = z.object({ value: z.array(SimTeamsAppSchema) }).strict();
 
 /** The full record for tests: derived registrations, groups, and the pass without its code. */
-export function simUserView(state: SimState, user: SimUser): Record<string, unknown> {
+function simUserView(state: SimState, user: SimUser): Record<string, unknown> {
   const { tap, ...rest } = user;
   const now = state.now();
   return {
