@@ -53,7 +53,6 @@ import type { CardJson } from '../cards/render';
 import { campaignActions, nudgeSetupClicks, TeamsNudgeMessenger } from './handlers/admin';
 // The dashboard tab: its API deps are built here (see dashboardTab below).
 import type { TabApiDeps } from './tab-api';
-import { checkForm } from './handlers/admin/form';
 import { CoverageView } from '../services/dashboard/coverage-view';
 import { Dashboard } from '../services/dashboard/dashboard';
 import { seedDemoHistory } from '../services/dashboard/demo-history';
@@ -534,8 +533,6 @@ function dashboardTab(
   }
   const nudges = new CampaignNudgeStarter({
     campaigns,
-    coverage: () => coverage.current(),
-    rules: checkForm,
     views: campaignViews(),
     roleNames: Object.keys(config.groups.roles),
     confirmThreshold: config.nudgeConfirmThreshold,
