@@ -76,8 +76,6 @@ export interface AppOverrides {
   schedulerPollMs?: number;
   /** Campaign sender tuning (tests and benchmarks send faster than a real tenant may). */
   campaignTuning?: CampaignTuning;
-  /** The tab's Application ID URI (TAB_SSO_RESOURCE) instead of the environment's. */
-  tabApplicationIdUri?: string;
 }
 
 /** The parts the composition root builds once. */
@@ -404,7 +402,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     board,
     campaigns,
   };
-  const tab = dashboardTab(config, { ...parts, clock, logger }, overrides);
+  const tab = dashboardTab(config, { ...parts, clock, logger });
 
   let headTimer: NodeJS.Timeout | undefined;
   let lastHealth: { at: number; value: Health } | undefined;
@@ -501,7 +499,6 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
 function dashboardTab(
   config: AppConfig,
   services: AppParts & { clock: Clock; logger: Logger },
-  overrides: AppOverrides,
 ): { deps: TabApiDeps; start(): void } {
   const { clock, logger, directory, scheduler, campaigns } = services;
   const log = logger.child({ component: 'dashboard' });
@@ -525,8 +522,7 @@ function dashboardTab(
         ? fs.readFileSync(config.bot.loginCaCertPath, 'utf8')
         : undefined,
     });
-    const applicationIdUri = overrides.tabApplicationIdUri ?? process.env.TAB_SSO_RESOURCE;
-    const audiences = tabAudiences(config.bot.appId, { TAB_SSO_RESOURCE: applicationIdUri });
+    const audiences = tabAudiences(config.bot.appId, config.tabSsoResource);
     authenticator = new TabTokenVerifier(keys, { tenantId: config.tenantId, audiences });
   } else {
     authenticator = new DemoSignIn(config.demoUser, directory);
