@@ -361,6 +361,9 @@ describe('provisioning (m365agents.yml, infra/)', () => {
       'TeamsAppInstallation.ReadWriteSelfForUser.All': '908de74d-f8b2-4d6b-a9ed-2a17b3b78179',
       'Mail.Send': 'b633e1c5-b582-4048-a93e-9f11b44c7e96',
       'RoleManagement.Read.Directory': '483bed4a-2ad3-4361-a73b-c83ccdbdc53c',
+      'Policy.Read.All': '246dd0d5-5bd0-4def-940b-0421030a5b68',
+      'AppCatalog.Read.All': 'e12dae10-5a57-4817-b79d-dfbec5348930',
+      'IdentityRiskEvent.Read.All': '6e472fd1-ad78-48da-a0f0-97ab2c6b769e',
     };
     const Manifest = z.object({
       appId: z.string(),
