@@ -53,7 +53,6 @@ import type { CardJson } from '../cards/render';
 import { campaignActions, nudgeSetupClicks, TeamsNudgeMessenger } from './handlers/admin';
 // The dashboard tab: its API deps are built here (see dashboardTab below).
 import type { TabApiDeps } from './tab-api';
-import { checkForm } from './handlers/admin/form';
 import { CoverageView } from '../services/dashboard/coverage-view';
 import { Dashboard } from '../services/dashboard/dashboard';
 import { seedDemoHistory } from '../services/dashboard/demo-history';
@@ -77,8 +76,6 @@ export interface AppOverrides {
   schedulerPollMs?: number;
   /** Campaign sender tuning (tests and benchmarks send faster than a real tenant may). */
   campaignTuning?: CampaignTuning;
-  /** The tab's Application ID URI (TAB_SSO_RESOURCE) instead of the environment's. */
-  tabApplicationIdUri?: string;
 }
 
 /** The parts the composition root builds once. */
@@ -412,7 +409,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     board,
     campaigns,
   };
-  const tab = dashboardTab(config, { ...parts, clock, logger }, overrides);
+  const tab = dashboardTab(config, { ...parts, clock, logger });
 
   let headTimer: NodeJS.Timeout | undefined;
   let lastHealth: { at: number; value: Health } | undefined;
@@ -512,7 +509,6 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
 function dashboardTab(
   config: AppConfig,
   services: AppParts & { clock: Clock; logger: Logger },
-  overrides: AppOverrides,
 ): { deps: TabApiDeps; start(): void } {
   const { clock, logger, directory, scheduler, campaigns } = services;
   const log = logger.child({ component: 'dashboard' });
@@ -536,16 +532,13 @@ function dashboardTab(
         ? fs.readFileSync(config.bot.loginCaCertPath, 'utf8')
         : undefined,
     });
-    const applicationIdUri = overrides.tabApplicationIdUri ?? process.env.TAB_SSO_RESOURCE;
-    const audiences = tabAudiences(config.bot.appId, { TAB_SSO_RESOURCE: applicationIdUri });
+    const audiences = tabAudiences(config.bot.appId, config.tabSsoResource);
     authenticator = new TabTokenVerifier(keys, { tenantId: config.tenantId, audiences });
   } else {
     authenticator = new DemoSignIn(config.demoUser, directory);
   }
   const nudges = new CampaignNudgeStarter({
     campaigns,
-    coverage: () => coverage.current(),
-    rules: checkForm,
     views: campaignViews(),
     roleNames: Object.keys(config.groups.roles),
     confirmThreshold: config.nudgeConfirmThreshold,
