@@ -24,6 +24,11 @@ const INTAKE_PROBLEMS = {
   'not-text': "I can only read plain text. Please type what's happening in a sentence or two.",
 } as const;
 
+/** A thank-you and nothing else: it gets a short answer, not the whole menu again. */
+const THANKS =
+  /^(?:(?:ok(?:ay)?|great|perfect|cool|got it)[\s,!.]*)?(?:thanks?|thank you|thx|ty|cheers)(?:\s+(?:so much|a lot|again|very much))?[\s!.:)]*$/i;
+const YOURE_WELCOME = 'You\'re welcome! Type "help" any time you need me.';
+
 export interface TextRoutingDeps {
   actions: ActionRouter;
   kb: KnowledgeBase;
@@ -58,6 +63,7 @@ export class TextRouter {
       );
       return `${screened.reason} I have not kept that message.`;
     }
+    if (THANKS.test(text)) return YOURE_WELCOME;
     const { actions } = this.deps;
     const command = matchCommand(text, actions.verbs());
     if (command) return actions.execute(ctx, await this.verbFor(command, ctx), {});

@@ -61,6 +61,11 @@ function answerText(incident: Incident): string {
 }
 
 /** IT's own view: who, when, how many, from where, and what to do. */
+/** "Ivan Ortiz marked it handled", not "Ivan Ortiz: Ivan Ortiz marked it handled". */
+function timelineText(by: string, text: string): string {
+  return text.startsWith(by) ? plainText(text) : `${plainText(by)}: ${plainText(text)}`;
+}
+
 export function signInAlertCard(incident: Incident, verbs: SignInVerbs, notice = ''): CardJson {
   const open = incident.status === 'open' && !incident.pending;
   const sources = incident.ips.map((ip, i) =>
@@ -89,9 +94,7 @@ export function signInAlertCard(incident: Incident, verbs: SignInVerbs, notice =
       : '',
     answerText: answerText(incident),
     ticketText: incident.ticketId ? `Ticket ${incident.ticketId} is open for this.` : '',
-    timeline: incident.timeline.map(
-      (e) => `${clock(e.at)} ${plainText(e.by.name)}: ${plainText(e.text)}`,
-    ),
+    timeline: incident.timeline.map((e) => `${clock(e.at)} ${timelineText(e.by.name, e.text)}`),
     canAct: open,
     canOpenTicket: open && !incident.ticketId,
     verbs,

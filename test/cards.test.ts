@@ -51,9 +51,10 @@ const SAMPLES: Record<string, object> = {
   },
   'onboarding-stuck': {
     step: 'approve',
-    articles: [
-      { title: 'No notification', steps: ['1. Open the app.', '2. Pull down to refresh.'] },
-    ],
+    title: "I don't get the sign-in notification",
+    summary: 'Most missing notifications come back once the phone is online.',
+    steps: ['1. Open the app.', '2. Pull down to refresh.'],
+    others: [{ title: 'Number matching', summary: 'Type the number the screen shows.' }],
   },
   'onboarding-alternatives': { step: 'install' },
   ticket: {
@@ -84,6 +85,7 @@ const SAMPLES: Record<string, object> = {
     devices: [{ title: 'iPhone 14', value: 'dev-1' }],
     canIssuePass: true,
     canResolve: true,
+    canRecover: true,
     canReopen: true,
   },
   'ticket-pass': {
@@ -371,6 +373,43 @@ const SAMPLES: Record<string, object> = {
   },
 };
 
+/** A card in Teams on a phone, and an average bold character in it (Segoe UI, 14 px). */
+const NARROWEST_CARD_PX = 320;
+const BOLD_CHAR_PX = 8;
+
+/** Each word of text inside a column, with the width the column gets. Auto columns fit their text. */
+function wordsInColumns(
+  node: unknown,
+  width: number,
+  inColumn = false,
+): Array<{ word: string; width: number }> {
+  if (Array.isArray(node)) return node.flatMap((n) => wordsInColumns(n, width, inColumn));
+  if (!node || typeof node !== 'object') return [];
+  const n = node as Record<string, unknown>;
+  if (n.type === 'ColumnSet' && Array.isArray(n.columns)) {
+    const columns = n.columns as Array<Record<string, unknown>>;
+    const weight = (c: Record<string, unknown>) =>
+      typeof c.width === 'number' ? c.width : c.width === 'auto' ? 0 : 1;
+    const total = columns.reduce((sum, c) => sum + weight(c), 0) || 1;
+    return columns.flatMap((c) =>
+      c.width === 'auto' ? [] : wordsInColumns(c.items, (width * weight(c)) / total, true),
+    );
+  }
+  const own =
+    inColumn && n.type === 'TextBlock' && typeof n.text === 'string'
+      ? n.text
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((word) => ({ word, width }))
+      : [];
+  return [
+    ...own,
+    ...Object.entries(n)
+      .filter(([k]) => k !== 'actions')
+      .flatMap(([, v]) => wordsInColumns(v, width, inColumn)),
+  ];
+}
+
 describe('card templates', () => {
   for (const name of templateNames()) {
     it(`${name} renders with sample data as an Adaptive Card 1.5 without warnings`, () => {
@@ -389,6 +428,18 @@ describe('card templates', () => {
       const raw = fs.readFileSync(assetPath('cards', 'templates', `${name}.json`), 'utf8');
       for (const [, verb] of raw.matchAll(/"verb":\s*"([^"$]+)"/g)) {
         assert.ok(known.has(verb), `${name} uses verb ${verb} that is not in cards/verbs.ts`);
+      }
+    }
+  });
+
+  it("breaks no word mid-way at Teams' narrowest card width", () => {
+    for (const name of templateNames()) {
+      const card = expandCard(name, SAMPLES[name]!);
+      for (const { word, width } of wordsInColumns(card.body, NARROWEST_CARD_PX)) {
+        assert.ok(
+          word.length * BOLD_CHAR_PX <= width,
+          `${name}: "${word}" needs ${word.length * BOLD_CHAR_PX}px in a column of about ${Math.round(width)}px`,
+        );
       }
     }
   });

@@ -205,7 +205,8 @@ export function troubleshooting(deps: TroubleshootDeps): {
       const q = safeQuestion(data.q);
       const ticket = await deps.requests.open(ctx.caller, 'help', {
         question: q || undefined,
-        articlesTried: data.tried,
+        // Titles, as IT reads them on the ticket; the ids mean nothing to a person.
+        articlesTried: data.tried.map((id) => deps.kb.get(id)?.title ?? id),
         source: 'troubleshooting',
       });
       return messageCard(

@@ -75,7 +75,10 @@ describe('admin nudge: choosing the audience', () => {
     ]) {
       assert.ok(!draft.recipients.some((r) => r.upn.startsWith(never)), `${never} is never nudged`);
     }
-    assert.match(cardText(card), new RegExp(`Goes to ${expected.length} people`));
+    assert.match(
+      cardText(card),
+      new RegExp(`This goes to ${expected.length} people who are not on Authenticator yet\\.`),
+    );
     assert.match(cardText(card), /Never nudged: 1 guest and 2 in the never-nudge group/);
   });
 
@@ -86,7 +89,7 @@ describe('admin nudge: choosing the audience', () => {
       exclude: 'peter.lund@riverbendfm.example\nnobody@riverbendfm.example',
     });
     const text = cardText(card);
-    assert.match(text, /Goes to 3 people: no second sign-in method at all in Nursing/);
+    assert.match(text, /This goes to 3 people in Nursing who have no second sign-in method yet\./);
     assert.match(text, /Left out from your list: 1/);
     assert.match(text, /nobody@riverbendfm\.example/);
     assert.match(text, /What Fiona will see/);
@@ -114,6 +117,16 @@ describe('admin nudge: choosing the audience', () => {
     assert.doesNotMatch(JSON.stringify(card), /483920/);
     const patient = cardText(await preview({ note: 'Patient MRN 12345678 is waiting' }));
     assert.match(patient, /patient/i);
+    assert.equal(await h.app.parts.store.count('campaign-drafts'), 0);
+  });
+
+  it('says what is wrong with a deadline in the past, in the form and when previewing', async () => {
+    const form = (await h.click(diane, 'admin.nudge', {})).body.value as Card;
+    const date = (form.body as Array<Record<string, unknown>>).find((b) => b.type === 'Input.Date');
+    assert.ok(date?.min, 'the calendar starts today');
+    assert.match(String(date.errorMessage), /today or later/);
+    const text = cardText(await preview({ kind: 'deadline', deadline: '2020-01-01' }));
+    assert.match(text, /The deadline is in the past/);
     assert.equal(await h.app.parts.store.count('campaign-drafts'), 0);
   });
 

@@ -60,7 +60,7 @@ describe('staff onboarding walkthrough', () => {
     res = await h.click(user, 'onboarding.next', { step: 'register' });
     assert.match(cardText(res.body.value), /type that number in the app/);
     res = await h.click(user, 'onboarding.next', { step: 'approve' });
-    assert.match(cardText(res.body.value), /don't see Authenticator on your account yet/);
+    assert.match(cardText(res.body.value), /no Authenticator on your account yet/);
     assert.match(cardText(res.body.value), /Work or school account/, 'shows the likely fixes');
 
     await patchSimUser(h, NORA, { methodsRegistered: ['microsoftAuthenticatorPush'] });

@@ -88,6 +88,10 @@ describe('sign-in monitor cards', () => {
     const closed = handled.kind === 'ok' ? handled.incident : after;
     assert.deepEqual(verbsIn(signInAlertCard(closed, VERBS)), []);
     assert.match(JSON.stringify(signInAlertCard(closed, VERBS)), /Handled by Ivan Ortiz/);
+    const timeline = JSON.stringify(signInAlertCard(closed, VERBS));
+    assert.match(timeline, /Ivan Ortiz marked it handled/);
+    assert.doesNotMatch(timeline, /Ivan Ortiz: Ivan Ortiz/, 'no name said twice in the timeline');
+    assert.doesNotMatch(timeline, /(Theo [A-Z]\w+): \1/, 'no name said twice in the timeline');
   });
 
   it('sums up the held alerts of an hour, each one openable', async () => {

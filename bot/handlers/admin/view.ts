@@ -2,7 +2,7 @@ import { expandCard, type CardJson } from '../../../cards/render';
 import { nudgeCard } from '../../../cards/campaigns';
 import { formatDeadline } from '../../../services/campaigns/model';
 import type { Coverage, CoverageRow } from '../../../services/campaigns/coverage';
-import { AUDIENCE_LABELS, KIND_LABELS, type Draft } from '../../../services/campaigns/model';
+import { KIND_LABELS, type Draft } from '../../../services/campaigns/model';
 import { formatTime } from '../../../services/campaigns/report';
 import type { NudgeFormValues } from '../../../services/campaigns/form';
 
@@ -111,6 +111,12 @@ export function formFromDraft(d: Draft): NudgeFormValues {
   };
 }
 
+/** Who a nudge is for, after "8 people in Front Desk …", for one person and for several. */
+const WHO: Record<Draft['spec']['audience'], [string, string]> = {
+  'no-authenticator': ['who is not on Authenticator yet', 'who are not on Authenticator yet'],
+  'no-mfa': ['who has no second sign-in method yet', 'who have no second sign-in method yet'],
+};
+
 function names(list: readonly string[], max: number): string {
   const shown = list.slice(0, max).join(', ');
   return list.length > max ? `${shown} and ${list.length - max} more` : shown;
@@ -123,7 +129,7 @@ export function previewCard(d: Draft, threshold: number, second: boolean): CardJ
   const people = `${n} ${n === 1 ? 'person' : 'people'}`;
   const { spec } = d;
   const lines = [
-    `Goes to ${people}: ${AUDIENCE_LABELS[spec.audience].toLowerCase()}${spec.groups.length ? ` in ${spec.groups.join(', ')}` : ''}.`,
+    `This goes to ${people}${spec.groups.length ? ` in ${spec.groups.join(', ')}` : ''} ${WHO[spec.audience][n === 1 ? 0 : 1]}.`,
     `Including ${names(
       d.recipients.map((r) => r.name),
       5,

@@ -10,6 +10,18 @@ const STATUS_TEXT: Record<Ticket['status'], string> = {
   withdrawn: 'withdrawn',
 };
 
+/** How IT will confirm it's them, as they asked on the form. */
+function howIt(t: Ticket): string {
+  switch (t.details.verifyBy) {
+    case 'in-person':
+      return 'Come to IT in person when you can, and bring a photo ID.';
+    case 'manager':
+      return 'IT will check with your manager that it is you.';
+    default:
+      return 'Expect a call back on the number the practice has on file.';
+  }
+}
+
 function explain(t: Ticket): string {
   if (t.status === 'withdrawn')
     return 'You withdrew this request. If you still need help, report it again.';
@@ -19,9 +31,8 @@ function explain(t: Ticket): string {
     return 'IT created a one-time pass for you. They will give it to you by phone callback or in person. Then set up Authenticator on your new phone.';
   if (t.status === 'verified')
     return 'IT confirmed it is you. Next they secure your account and help you set up your new phone.';
-  if (t.assignee)
-    return `${t.assignee.name} from IT is handling it. Expect a call back on the number the practice has on file, or come by in person.`;
-  return 'IT has your request. Expect a call back on the number the practice has on file, or come by in person.';
+  if (t.assignee) return `${t.assignee.name} from IT is handling it. ${howIt(t)}`;
+  return `IT has your request. ${howIt(t)}`;
 }
 
 export function lostStatusCard(t: Ticket, itPhone: string, notice = ''): CardJson {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { VERBS } from '../../../cards/verbs';
 import type { CardJson } from '../../../cards/render';
 import { DAY, type Clock } from '../../../services/clock';
+import { timeOfDay, UTC } from '../../../services/time';
 import { isSecondFactor } from '../../../services/directory/method-names';
 import {
   isDirectoryError,
@@ -34,6 +35,15 @@ const SnoozeData = z
   .loose();
 
 const STALE = 'That card was out of date. Here is where you are now.';
+
+/** Where someone left off, as a person would say it when they come back. */
+const RESUMING: Record<StepId, string> = {
+  why: "Let's pick up where you left off.",
+  install: 'You were about to install the app.',
+  register: 'You were connecting the app to your work account.',
+  approve: 'You were approving the test notification.',
+  verify: "I'm checking your setup with Microsoft 365.",
+};
 
 export interface OnboardingDeps {
   onboarding: { content: OnboardingContent; progress: OnboardingProgressStore };
@@ -145,9 +155,7 @@ const start: OnboardingAction<typeof StepData> = {
     }
     const p = stored.value;
     const resumed =
-      ctx.source === 'text' || p.step !== 'why'
-        ? `Welcome back! You were at step "${titleOf(ctx, p.step)}".`
-        : undefined;
+      ctx.source === 'text' || p.step !== 'why' ? `Welcome back! ${RESUMING[p.step]}` : undefined;
     return stepCard(onboarding.content, p.step, await personOf(ctx), {
       notice: resumed,
       canSnooze: canSnooze(ctx, p),
@@ -155,10 +163,6 @@ const start: OnboardingAction<typeof StepData> = {
     });
   },
 };
-
-function titleOf(ctx: OnboardingTurn, step: StepId): string {
-  return ctx.deps.onboarding.content.steps.find((s) => s.id === step)?.title ?? step;
-}
 
 /** Moves one step on, but only from the step the card was showing. */
 const next: OnboardingAction<typeof StepData> = {
@@ -223,6 +227,7 @@ async function verify(ctx: OnboardingTurn, p: OnboardingProgress, etag: string):
   return stepCard(onboarding.content, 'verify', await personOf(ctx), {
     canSnooze: canSnooze(ctx, failed),
     checks: failed.checks,
+    checkedAt: timeOfDay(ctx.deps.clock.now(), UTC),
   });
 }
 

@@ -19,6 +19,15 @@ export interface StepView {
   canSnooze: boolean;
   /** Failed checks so far (verify step). */
   checks?: number;
+  /** When the last check ran, as the person reads it ("8:05 AM EST"). */
+  checkedAt?: string;
+}
+
+/** What the last check with Microsoft 365 found, said so a repeated click visibly did something. */
+function checkResult(checks: number, checkedAt: string | undefined): string {
+  const when = checkedAt ? `I checked at ${checkedAt}: ` : '';
+  const count = checks > 1 ? ` (${checks} checks so far)` : '';
+  return `${when}Microsoft 365 shows no Authenticator on your account yet${count}. It can take a minute to show up after you approve the test notification.`;
 }
 
 /** Failed checks after which the walkthrough offers IT's help. */
@@ -34,11 +43,7 @@ export function stepCard(
   const checks = view.checks ?? 0;
   const verifying = step === 'verify';
   const paragraphs = verifying
-    ? [
-        checks === 0
-          ? "I'm checking with Microsoft 365 now."
-          : "I don't see Authenticator on your account yet. It can take a minute to show up after you approve the test notification.",
-      ]
+    ? [checks === 0 ? "I'm checking with Microsoft 365 now." : checkResult(checks, view.checkedAt)]
     : s.paragraphs;
   return expandCard('onboarding-step', {
     notice: view.notice ?? '',
@@ -78,13 +83,22 @@ export function doneCard(
   });
 }
 
+/**
+ * "I'm stuck": the likeliest fix in a sentence, its steps one click away, and the other likely
+ * fixes behind a second button, so nobody faces a wall of text mid-setup.
+ */
 export function stuckCard(kb: KnowledgeBase, articleIds: string[], step: StepId): CardJson {
-  const articles = articleIds
+  const [best, ...others] = articleIds
     .map((id) => kb.get(id))
     .filter((a): a is NonNullable<typeof a> => Boolean(a))
-    .slice(0, 3)
-    .map((a) => ({ title: a.title, steps: a.steps.slice(0, 4).map((t, i) => `${i + 1}. ${t}`) }));
-  return expandCard('onboarding-stuck', { articles, step });
+    .slice(0, 3);
+  return expandCard('onboarding-stuck', {
+    title: best?.title ?? '',
+    summary: best?.summary ?? '',
+    steps: best ? best.steps.map((t, i) => `${i + 1}. ${t}`) : [],
+    others: others.map((a) => ({ title: a.title, summary: a.summary })),
+    step,
+  });
 }
 
 export function alternativesCard(step: StepId): CardJson {

@@ -352,6 +352,24 @@ export function ticketActions(deps: TicketDeps): ActionDef[] {
     VERBS.ticketResolve,
     Resolve,
     async ({ ticket, actor, save }, data) => {
+      if (data.reason === 'recovered') {
+        const devices = await deps.directory
+          .authenticatorDevices(ticket.requester.id)
+          .catch((err: unknown) => {
+            if (isDirectoryError(err)) return undefined;
+            throw err;
+          });
+        if (!devices)
+          return refused(
+            'directory-unavailable',
+            "I can't check Microsoft 365 right now, so nothing was changed. Please try again in a few minutes.",
+          );
+        if (devices.length === 0)
+          return refused(
+            'no-authenticator',
+            `Microsoft 365 shows no Authenticator for ${ticket.requester.name} yet, so this is not recovered. Choose another reason, or resolve it once they have set up the new phone.`,
+          );
+      }
       const next: Ticket = {
         ...assignIfNobody(ticket, actor),
         status: 'resolved',

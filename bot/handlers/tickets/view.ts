@@ -271,6 +271,8 @@ export function ticketCard(t: Ticket, o: TicketCardOptions): CardJson {
     devices,
     canIssuePass: working && passKind && !blocker,
     canResolve: working,
+    // Only when Microsoft 365 shows Authenticator on their account now (checked again on resolve).
+    canRecover: (o.facts?.devices.length ?? 0) > 0,
     canReopen: !active && t.status !== 'withdrawn',
   });
   return withRefresh(card, t.id, o.refreshFor);
