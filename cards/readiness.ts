@@ -1,12 +1,13 @@
 import type { WeeklyDigest } from '../services/readiness/digest';
 import { summarize, type CheckStatus, type ReadinessReport } from '../services/readiness/report';
-import { expandCard, type CardJson } from './render';
+import { expandCard, type CardJson, type TextColor } from './render';
 
 /** The readiness card and the weekly digest card, from the service's data. */
 
-const STATUS: Record<CheckStatus, { label: string; icon: string; color: string }> = {
-  pass: { label: 'pass', icon: '✅', color: 'Good' },
-  attention: { label: 'needs attention', icon: '⚠️', color: 'Warning' },
+// The icon carries good and bad: "Good" and "Warning" text is too faint on Teams' light theme.
+const STATUS: Record<CheckStatus, { label: string; icon: string; color: TextColor }> = {
+  pass: { label: 'pass', icon: '✅', color: 'Default' },
+  attention: { label: 'needs attention', icon: '⚠️', color: 'Default' },
   fail: { label: 'fail', icon: '❌', color: 'Attention' },
   unknown: { label: "can't see this", icon: '❔', color: 'Attention' },
 };
@@ -33,7 +34,7 @@ function readinessCardData(report: ReadinessReport) {
   return {
     asOf: `As of ${when(report.generatedAt)}`,
     headline: summary.headline,
-    headlineColor: summary.ready ? 'Good' : 'Attention',
+    headlineColor: (summary.ready ? 'Default' : 'Attention') satisfies TextColor,
     blocking: summary.blocking.map((c, i) => ({ n: i + 1, title: c.title, reason: c.reason })),
     coverage: coverage
       ? `Staff on Microsoft Authenticator: ${coverage.authenticator} of ${coverage.total} (${percent(coverage.authenticator, coverage.total)}%).`
@@ -93,7 +94,7 @@ function digestCardData(digest: WeeklyDigest) {
     ticketsLine: `${digest.tickets.open} open${digest.tickets.privileged ? ` (${digest.tickets.privileged} for admin or privileged accounts)` : ''}`,
     changes: digest.readiness.changes.map((c) => ({
       text: `${c.better ? '⬆️' : '⬇️'} ${c.title}: ${ARROW[c.from]} → ${ARROW[c.to]}`,
-      color: c.better ? 'Good' : 'Attention',
+      color: (c.better ? 'Default' : 'Attention') satisfies TextColor,
     })),
     noChanges: digest.comparedWith
       ? 'No readiness changes since last week.'

@@ -6,6 +6,14 @@ import { assetPath } from '../services/paths';
 /** An Adaptive Card as JSON. */
 export type CardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
+/**
+ * Text colours that stay readable (WCAG AA, 4.5:1) in Teams' light, dark and high-contrast
+ * themes. "Good" and "Warning" read at about 2:1 on white, "Light" and "Dark" vanish in one
+ * theme or the other: say good or bad with an icon or words instead.
+ */
+export const READABLE_COLORS = ['Default', 'Accent', 'Attention'] as const;
+export type TextColor = (typeof READABLE_COLORS)[number];
+
 const cache = new Map<string, ACData.Template>();
 
 function template(name: string): ACData.Template {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { expandCard, templateNames } from '../cards/render';
+import { expandCard, READABLE_COLORS, templateNames } from '../cards/render';
 import { cardProblems } from '../cards/validate';
 import { VERBS } from '../cards/verbs';
 import { assetPath } from '../services/paths';
@@ -73,7 +73,7 @@ const SAMPLES: Record<string, object> = {
     theirWords: ['Note: Left it on the bus'],
     methods: [{ name: 'Microsoft Authenticator', detail: 'iPhone 14' }],
     identityText: 'Priya Raman called back the number on file at 09:05 UTC.',
-    identityColor: 'Good',
+    identityColor: 'Default',
     verifyTitle: 'Record identity check',
     guidance: 'Record how you confirmed their identity first.',
     timeline: ['09:00 UTC Nora Nguyen: Request opened'],
@@ -271,7 +271,7 @@ const SAMPLES: Record<string, object> = {
         title: 'MFA required for everyone',
         statusLabel: 'pass',
         icon: '✅',
-        color: 'Good',
+        color: 'Default',
         reason: '"Require MFA for all users" is on.',
         risk: 'A stolen password is enough.',
         fixUrl:
@@ -288,7 +288,7 @@ const SAMPLES: Record<string, object> = {
     coverageLine: '29 of 62 staff (47%), 2 more than last week',
     headline: 'Ready to enforce',
     ticketsLine: '3 open (1 for admin or privileged accounts)',
-    changes: [{ text: '⬆️ Registration campaign on: fail → pass', color: 'Good' }],
+    changes: [{ text: '⬆️ Registration campaign on: fail → pass', color: 'Default' }],
     noChanges: 'No readiness changes since last week.',
     blocking: [],
   },
@@ -441,6 +441,24 @@ describe('card templates', () => {
           `${name}: "${word}" needs ${word.length * BOLD_CHAR_PX}px in a column of about ${Math.round(width)}px`,
         );
       }
+    }
+  });
+
+  it("uses only text colours readable in Teams' light, dark and high-contrast themes", () => {
+    const readable = new Set<string>(READABLE_COLORS.map((c) => c.toLowerCase()));
+    for (const name of templateNames()) {
+      const raw = fs.readFileSync(assetPath('cards', 'templates', `${name}.json`), 'utf8');
+      for (const [, value] of raw.matchAll(/"color":\s*"([^"]*)"/g)) {
+        // A literal, or each colour an expression can choose ("${if(x, 'Default', 'Attention')}").
+        const choices = value.startsWith('${')
+          ? [...value.matchAll(/'([^']*)'/g)].map((m) => m[1]!)
+          : [value];
+        for (const colour of choices)
+          assert.ok(readable.has(colour.toLowerCase()), `${name} uses the colour ${colour}`);
+      }
+      const rendered = JSON.stringify(expandCard(name, SAMPLES[name]!));
+      for (const [, colour] of rendered.matchAll(/"color":"([^"]*)"/g))
+        assert.ok(readable.has(colour!.toLowerCase()), `${name} renders the colour ${colour}`);
     }
   });
 

@@ -72,7 +72,9 @@ export function doneCard(
 ): CardJson {
   const names = devices.map((d) => d.displayName).filter(Boolean);
   return expandCard('onboarding-done', {
-    title: alreadyDone ? `You're already set up, ${firstName}` : `You're all set, ${firstName}!`,
+    title: alreadyDone
+      ? `✅ You're already set up, ${firstName}`
+      : `✅ You're all set, ${firstName}!`,
     text: alreadyDone
       ? 'Microsoft Authenticator is already registered on your account. Nothing more to do.'
       : 'Microsoft Authenticator is registered. From now on, sign-ins ask you to type a number in the app. Thank you for helping keep patient records safe.',

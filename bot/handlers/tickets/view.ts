@@ -1,4 +1,4 @@
-import { ephemeral, expandCard, type CardJson } from '../../../cards/render';
+import { ephemeral, expandCard, type CardJson, type TextColor } from '../../../cards/render';
 import { plainText } from '../../../cards/plain';
 import { VERBS } from '../../../cards/verbs';
 import { describeMethod } from '../../../services/directory/method-names';
@@ -146,7 +146,7 @@ function theirWords(t: Ticket): string[] {
   return out;
 }
 
-function identityText(t: Ticket, now: Date, ttlMs: number): { text: string; color: string } {
+function identityText(t: Ticket, now: Date, ttlMs: number): { text: string; color: TextColor } {
   const v = t.verification;
   if (!canHavePass(t)) return { text: '', color: 'Default' };
   if (!v)
@@ -160,14 +160,14 @@ function identityText(t: Ticket, now: Date, ttlMs: number): { text: string; colo
     case 'expired':
       return {
         text: `${who}. That was too long ago: check again before a pass.`,
-        color: 'Warning',
+        color: 'Attention',
       };
     case 'awaiting-second':
-      return { text: `${who}. A second person must confirm it.`, color: 'Warning' };
+      return { text: `${who}. A second person must confirm it.`, color: 'Attention' };
     default:
       return {
         text: `${who}.${second} Good for one pass until ${clock(checkExpiresAt(t, ttlMs)!.toISOString())}.`,
-        color: 'Good',
+        color: 'Default',
       };
   }
 }
