@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { fleschKincaid } from 'flesch-kincaid';
-import { syllable } from 'syllable';
 import { createKnowledgeBase, type Article } from '../../services/kb';
-
-/** Staff read these on a phone between patients, many in their second language. */
-const MAX_GRADE = 8;
+import { gradeOf, MAX_GRADE } from '../helpers/readability';
 
 /**
- * The Flesch-Kincaid US grade of what staff read on the answer card: summary, steps and the IT
- * line (titles are headings, not sentences). Links count as one short word.
+ * The grade of what staff read on the answer card: summary, steps and the IT line (titles are
+ * headings, not sentences).
  */
 export function articleGrade(article: Article): number {
-  const text = [article.summary, ...article.steps, article.contactIT]
-    .join(' ')
-    .replace(/https?:\/\/\S+/g, 'link');
-  const sentences = text.split(/[.!?]+(?:\s|$)/).filter((s) => /[A-Za-z]/.test(s)).length;
-  const words = text.match(/[A-Za-z0-9][A-Za-z0-9'’-]*/g) ?? [];
-  const syllables = words.reduce((n, w) => n + Math.max(1, syllable(w)), 0);
-  return fleschKincaid({ sentence: sentences, word: words.length, syllable: syllables });
+  return gradeOf([article.summary, ...article.steps, article.contactIT].join(' '));
 }
 
 describe('article readability', () => {
