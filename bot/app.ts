@@ -240,7 +240,11 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     notices: new RequesterNotices({ proactive, directory, settings: config }),
     clock,
     logger: logger.child({ component: 'tickets' }),
-    settings: { ticketSlaMinutes: config.ticketSlaMinutes, checkTtlMs },
+    settings: {
+      ticketSlaMinutes: config.ticketSlaMinutes,
+      checkTtlMs,
+      timeZone: config.practiceTimeZone,
+    },
   });
   board.register();
   const requests = new ItRequests({
@@ -303,6 +307,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       teamsAppId: config.teamsAppId,
       teamsAppCatalogId: config.teamsAppCatalogId,
       confirmThreshold: config.nudgeConfirmThreshold,
+      timeZone: config.practiceTimeZone,
     },
     tuning: overrides.campaignTuning,
   });
@@ -322,7 +327,11 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       scheduler,
       clock,
       logger,
-      settings: { roleGroups: config.groups.roles, maxSnoozes: config.onboardingMaxSnoozes },
+      settings: {
+        roleGroups: config.groups.roles,
+        maxSnoozes: config.onboardingMaxSnoozes,
+        timeZone: config.practiceTimeZone,
+      },
     }),
     lostDeviceActions({ tickets, requests, audit, board, itPhone: config.itPhone }),
     ticketActions({
@@ -341,6 +350,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         tapMaxPerHour: config.tapMaxPerHour,
         secondVerifierMayBeAdmin: config.secondVerifierMayBeAdmin,
         groups: config.groups,
+        timeZone: config.practiceTimeZone,
       },
     }),
     troubles.actions,

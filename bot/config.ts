@@ -1,3 +1,4 @@
+import { isTimeZone, UTC, type TimeZone } from '../services/time';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadPractice, groupIdByName } from '../services/directory/practice';
@@ -145,6 +146,9 @@ const EnvSchema = z.object({
   IT_CHANNEL_ID: optionalText,
   IT_PHONE: optionalText,
   MAIL_SENDER: optionalText,
+  PRACTICE_TIMEZONE: optionalText.pipe(
+    z.string().refine(isTimeZone, 'must be a time zone name such as America/Chicago').optional(),
+  ),
   TEAMS_APP_ID: optionalText.pipe(guid.optional()),
   TEAMS_APP_CATALOG_ID: optionalText,
   TAP_LIFETIME_MINUTES: integer(60, 10, 43200),
@@ -235,6 +239,11 @@ export interface AppConfig {
   itChannelId?: string;
   itPhone: string;
   mailSender?: string;
+  /**
+   * The practice's time zone (PRACTICE_TIMEZONE): times for the IT channel, email and proactive
+   * messages, and for anyone whose Teams client does not say their own zone.
+   */
+  practiceTimeZone: TimeZone;
   /** The id in the Teams app manifest (TEAMS_APP_ID): its catalog id is looked up from it. */
   teamsAppId?: string;
   /** The app's id in the Teams app catalog, when set by hand; installing names this one. */
@@ -452,6 +461,7 @@ function shared(env: Env, storage: StorageSettings) {
     itChannelId: env.IT_CHANNEL_ID,
     tabSsoResource: env.TAB_SSO_RESOURCE,
     mailSender: env.MAIL_SENDER,
+    practiceTimeZone: env.PRACTICE_TIMEZONE ?? UTC,
     teamsAppId: env.TEAMS_APP_ID,
     teamsAppCatalogId: env.TEAMS_APP_CATALOG_ID,
     tapLifetimeMinutes: env.TAP_LIFETIME_MINUTES,

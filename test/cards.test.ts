@@ -194,7 +194,10 @@ const SAMPLES: Record<string, object> = {
   'admin-nudge-preview': {
     notice: 'This goes to 312 people, more than 50. Please check and confirm once more.',
     title: 'Confirm a large send',
-    lines: ['Goes to 312 people: not on authenticator yet.', 'Message: Friendly first reminder.'],
+    lines: [
+      'This goes to 312 people who are not on Authenticator yet.',
+      'Message: Friendly first reminder.',
+    ],
     firstName: 'Nora',
     preview: [{ type: 'TextBlock', text: "Let's set up Microsoft Authenticator", wrap: true }],
     buttons: 'Set up now · Remind me in 3 days · I need help',

@@ -6,6 +6,7 @@ import type { SendBudget } from '../send-budget';
 import { campaignCardData, summarize } from './report';
 import type { CampaignStore } from './store';
 import type { CampaignViews } from './views';
+import type { TimeZone } from '../time';
 
 export interface ProgressDeps<Card> {
   store: CampaignStore;
@@ -16,6 +17,7 @@ export interface ProgressDeps<Card> {
   logger: Logger;
   /** Rows finished per second lately. */
   rate(campaignId: string): number;
+  timeZone: TimeZone;
 }
 
 /**
@@ -42,6 +44,7 @@ export class ProgressCards<Card> {
         details: details ? summarize(await this.deps.store.rows(id)) : undefined,
         nextReminder: repeat?.dueAt,
         notice,
+        timeZone: this.deps.timeZone,
       }),
     );
   }

@@ -6,6 +6,7 @@ import {
   type OutboxRow,
   type RowState,
 } from './model';
+import { dateAndTime, type TimeZone } from '../time';
 
 /** What the admin's card shows about a campaign, worked out from its stored state. */
 
@@ -40,10 +41,9 @@ export function summarize(rows: readonly OutboxRow[]): Details {
   };
 }
 
-export function formatTime(iso: string): string {
-  const at = new Date(iso);
-  const date = at.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
-  return `${date}, ${at.toISOString().slice(11, 16)} UTC`;
+/** "Dec 7, 4:06 PM EST" in the given zone. */
+export function formatTime(iso: string, zone: TimeZone): string {
+  return dateAndTime(iso, zone);
 }
 
 function percent(n: number, of: number): string {
@@ -65,6 +65,8 @@ export interface CardInput {
   /** Next reminder round, if one is scheduled. */
   nextReminder?: string;
   notice?: string;
+  /** Where the admin reads the card: the practice's time zone. */
+  timeZone: TimeZone;
 }
 
 export function campaignCardData(input: CardInput): CampaignCardData {
@@ -85,7 +87,7 @@ export function campaignCardData(input: CardInput): CampaignCardData {
       break;
     case 'waiting':
       statusText = input.nextReminder
-        ? `Sent. Next reminder ${formatTime(input.nextReminder)}.`
+        ? `Sent. Next reminder ${formatTime(input.nextReminder, input.timeZone)}.`
         : 'Sent. Reminders people asked for are scheduled.';
       break;
     case 'cancelled':
@@ -112,12 +114,12 @@ export function campaignCardData(input: CardInput): CampaignCardData {
     notice: input.notice ?? '',
     id: campaign.id,
     title: `Nudge ${campaign.id}: ${campaign.recipients} ${campaign.recipients === 1 ? 'person' : 'people'}`,
-    subtitle: `${KIND_LABELS[campaign.spec.kind]} · ${AUDIENCE_LABELS[campaign.spec.audience]}${groups} · started by ${campaign.createdBy.name || 'an admin'}, ${formatTime(campaign.createdAt)}`,
+    subtitle: `${KIND_LABELS[campaign.spec.kind]} · ${AUDIENCE_LABELS[campaign.spec.audience]}${groups} · started by ${campaign.createdBy.name || 'an admin'}, ${formatTime(campaign.createdAt, input.timeZone)}`,
     statusText,
     statusColor,
     rateText,
     facts,
-    report: details ? reportLines(campaign, details) : [],
+    report: details ? reportLines(campaign, details, input.timeZone) : [],
     exportHint:
       sending || campaign.status === 'preparing'
         ? ''
@@ -130,13 +132,13 @@ export function campaignCardData(input: CardInput): CampaignCardData {
   };
 }
 
-function reportLines(campaign: Campaign, details: Details): string[] {
+function reportLines(campaign: Campaign, details: Details, zone: TimeZone): string[] {
   const lines: string[] = [];
   const outcome = campaign.outcome;
   if (outcome) {
     // The report lags by hours: say how fresh it was.
     const fresh = outcome.reportUpdatedAt
-      ? ` Microsoft's registration report showed changes up to ${formatTime(outcome.reportUpdatedAt)}; anyone registered after that is not counted yet.`
+      ? ` Microsoft's registration report showed changes up to ${formatTime(outcome.reportUpdatedAt, zone)}; anyone registered after that is not counted yet.`
       : '';
     lines.push(
       `Registered since the nudge: ${outcome.registered} of ${outcome.recipients} (${percent(outcome.registered, outcome.recipients)})${outcome.final ? ' within 7 days' : ' so far'}.${fresh}`,

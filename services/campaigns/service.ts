@@ -18,6 +18,7 @@ import { CampaignSender, DEFAULT_TUNING, type SenderTuning } from './sender';
 import { CampaignStore } from './store';
 import { OUTCOME_JOB, outcomeJobId, remindersPending, REPEAT_JOB, repeatJobId } from './job-names';
 import type { CampaignViews } from './views';
+import { UTC, type TimeZone } from '../time';
 
 export interface CampaignSettings {
   groups: CampaignGroups;
@@ -27,6 +28,8 @@ export interface CampaignSettings {
   teamsAppCatalogId?: string;
   /** Audiences larger than this need a second confirmation. */
   confirmThreshold: number;
+  /** The practice's time zone, for times on the campaign card (kept current without a turn). */
+  timeZone?: TimeZone;
 }
 
 /**
@@ -144,6 +147,7 @@ export class CampaignService<Card = unknown> {
       messenger: deps.messenger,
       logger: deps.logger,
       rate: (id) => this.sender.rate(id),
+      timeZone: deps.settings.timeZone ?? UTC,
     });
     this.sender = new CampaignSender(this.store, delivery, deps.clock, deps.logger, tuning, {
       progress: (id) => void this.updateCard(id, false),

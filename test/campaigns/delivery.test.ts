@@ -77,7 +77,7 @@ describe('campaign delivery at scale', function () {
       audience: 'no-authenticator',
       kind: 'friendly',
     });
-    assert.match(cardText(preview.body.value), new RegExp(`Goes to ${N} people`));
+    assert.match(cardText(preview.body.value), new RegExp(`This goes to ${N} people`));
     const draftId = (preview.body.value.actions as Array<{ data?: { draftId?: string } }>)[0]!.data!
       .draftId!;
     await h.click(user, 'admin.nudgeConfirm', { draftId });

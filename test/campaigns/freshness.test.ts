@@ -51,10 +51,10 @@ describe('campaigns and a registration report that lags', () => {
         maxTimes: '1',
       })
     ).body.value;
-    assert.match(cardText(card), /Goes to 4 people/);
+    assert.match(cardText(card), /This goes to 4 people/);
     assert.match(
       cardText(card),
-      /Chosen from Microsoft's registration report \(newest change [A-Z][a-z]{2} \d+, \d\d:\d\d UTC\); each person is checked live again just before their nudge/,
+      /Chosen from Microsoft's registration report \(newest change [A-Z][a-z]{2} \d+, \d{1,2}:\d\d [AP]M UTC\); each person is checked live again just before their nudge/,
     );
     return (card.actions as Array<{ data?: { draftId?: string } }>)[0]!.data!.draftId!;
   }
@@ -150,7 +150,7 @@ describe('campaigns and a registration report that lags', () => {
     const status = cardText((await h.click(diane, 'admin.status', { refresh: true })).body.value);
     assert.match(
       status,
-      /From Microsoft's registration report, which can be a few hours behind: the newest change it shows is from Mar 2, 09:00 UTC \(just now\)/,
+      /From Microsoft's registration report, which can be a few hours behind: the newest change it shows is from Mar 2, 9:00 AM UTC \(just now\)/,
     );
 
     await confirm(await preview());
@@ -164,7 +164,7 @@ describe('campaigns and a registration report that lags', () => {
     const report = cardText(cardOf(updates.at(-1)!.body!));
     assert.match(
       report,
-      /Registered since the nudge: 1 of 4 \(25%\) within 7 days\. Microsoft's registration report showed changes up to Mar 3, 09:00 UTC; anyone registered after that is not counted yet\./,
+      /Registered since the nudge: 1 of 4 \(25%\) within 7 days\. Microsoft's registration report showed changes up to Mar 3, 9:00 AM UTC; anyone registered after that is not counted yet\./,
     );
   });
 });

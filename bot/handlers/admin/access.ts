@@ -8,6 +8,7 @@ import type { Clock } from '../../../services/clock';
 import type { Directory } from '../../../services/directory/types';
 import type { Logger } from '../../../services/logger';
 import type { Scheduler } from '../../../services/scheduler';
+import { UTC, type TimeZone } from '../../../services/time';
 import type { ActionContext, ActionDef } from '../../actions';
 import { auditFor } from '../../audit';
 import { messageCard } from '../../replies';
@@ -67,6 +68,11 @@ export function adminOnly<S extends z.ZodType>(def: CampaignAction<S>): Campaign
       return def.run(ctx, data);
     },
   };
+}
+
+/** The practice's time zone, for an admin whose Teams does not say their own. */
+export function practiceZone(ctx: CampaignTurn): TimeZone {
+  return ctx.deps.campaigns.settings.timeZone ?? UTC;
 }
 
 /** The clicking admin, named as the directory or Teams knows them. */

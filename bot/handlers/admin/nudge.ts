@@ -7,7 +7,14 @@ import { messageCard } from '../../replies';
 import { campaignCardFor } from './campaign';
 import { checkForm, type NudgeFormValues } from '../../../services/campaigns/form';
 import { formValues, NudgeForm } from './form';
-import { adminOnly, personOf, type CampaignAction, type CampaignTurn } from './access';
+import { zoneOf } from '../../time-zone';
+import {
+  adminOnly,
+  personOf,
+  practiceZone,
+  type CampaignAction,
+  type CampaignTurn,
+} from './access';
 import { EMPTY_FORM, formFromDraft, nudgeFormCard, previewCard } from './view';
 
 const OpenData = z.object({ draftId: z.string().regex(DRAFT_ID_PATTERN).optional() }).loose();
@@ -17,6 +24,11 @@ const ConfirmData = z
     final: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
   })
   .loose();
+
+/** The admin's own time zone, else the practice's. */
+function zoneFor(ctx: CampaignTurn): string {
+  return zoneOf(ctx.turn.activity, practiceZone(ctx));
+}
 
 function today(ctx: CampaignTurn): string {
   return ctx.deps.clock.now().toISOString().slice(0, 10);
@@ -58,7 +70,7 @@ const preview = adminOnly<typeof NudgeForm>({
         `Nobody to nudge: no one matches "${AUDIENCE_LABELS[checked.spec.audience]}"${groups}${left}. Nothing was saved or sent.`,
       );
     }
-    return previewCard(draft, campaigns.settings.confirmThreshold, false);
+    return previewCard(draft, campaigns.settings.confirmThreshold, false, zoneFor(ctx));
   },
 });
 
@@ -101,7 +113,7 @@ const confirm = adminOnly<typeof ConfirmData>({
           'Another admin prepared that nudge, so only they can send it. You can prepare your own with "nudge".',
         );
       case 'confirm-again':
-        return previewCard(result.draft, campaigns.settings.confirmThreshold, true);
+        return previewCard(result.draft, campaigns.settings.confirmThreshold, true, zoneFor(ctx));
       case 'already':
         return (
           (await campaignCardFor(

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { VERBS } from '../../../cards/verbs';
 import { HOUR } from '../../../services/clock';
-import { adminOnly } from './access';
+import { zoneOf } from '../../time-zone';
+import { adminOnly, practiceZone } from './access';
 import { statusCard } from './view';
 
 /** A stored report older than this is rebuilt when someone asks without pressing Refresh. */
@@ -26,6 +27,6 @@ export const adminStatusAction = adminOnly<typeof StatusData>({
     if (!coverage || now.getTime() - Date.parse(coverage.computedAt) > STALE_MS) {
       coverage = (await campaigns.coverage.refresh()).coverage;
     }
-    return statusCard(coverage, data.page ?? 0, now);
+    return statusCard(coverage, data.page ?? 0, now, zoneOf(ctx.turn.activity, practiceZone(ctx)));
   },
 });

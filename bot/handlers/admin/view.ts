@@ -5,6 +5,7 @@ import type { Coverage, CoverageRow } from '../../../services/campaigns/coverage
 import { KIND_LABELS, type Draft } from '../../../services/campaigns/model';
 import { formatTime } from '../../../services/campaigns/report';
 import type { NudgeFormValues } from '../../../services/campaigns/form';
+import type { TimeZone } from '../../../services/time';
 
 const PAGE_SIZE = 10;
 
@@ -31,16 +32,22 @@ function row(r: CoverageRow) {
 }
 
 /** When the figures were worked out, and how far behind Microsoft's report may be. */
-function freshness(c: Coverage, now: Date): string {
-  const asOf = `As of ${formatTime(c.computedAt)} (${ago(c.computedAt, now)}).`;
+function freshness(c: Coverage, now: Date, zone: TimeZone): string {
+  const asOf = `As of ${formatTime(c.computedAt, zone)} (${ago(c.computedAt, now)}).`;
   const report = "From Microsoft's registration report, which can be a few hours behind";
   return c.reportUpdatedAt
-    ? `${asOf} ${report}: the newest change it shows is from ${formatTime(c.reportUpdatedAt)} (${ago(c.reportUpdatedAt, now)}).`
+    ? `${asOf} ${report}: the newest change it shows is from ${formatTime(c.reportUpdatedAt, zone)} (${ago(c.reportUpdatedAt, now)}).`
     : `${asOf} ${report}.`;
 }
 
 /** Coverage overall and per role group, then one page of the people not on Authenticator yet. */
-export function statusCard(c: Coverage, page: number, now: Date, notice = ''): CardJson {
+export function statusCard(
+  c: Coverage,
+  page: number,
+  now: Date,
+  zone: TimeZone,
+  notice = '',
+): CardJson {
   const pages = Math.max(1, Math.ceil(c.notRegistered.length / PAGE_SIZE));
   const p = Math.min(Math.max(0, page), pages - 1);
   const people = c.notRegistered.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE).map((x) => ({
@@ -57,7 +64,7 @@ export function statusCard(c: Coverage, page: number, now: Date, notice = ''): C
   const n = c.notRegistered.length;
   return expandCard('admin-status', {
     notice,
-    asOf: freshness(c, now),
+    asOf: freshness(c, now, zone),
     headline: `${o.authenticator} of ${o.total} people (${o.total ? Math.round((o.authenticator / o.total) * 100) : 0}%) use Microsoft Authenticator.`,
     rows: [row(o), ...c.byRole.map(row)],
     leftOut: `${leftOut ? `Not counted: ${leftOut}. ` : ''}Disabled accounts are not in Microsoft's registration report.`,
@@ -123,7 +130,12 @@ function names(list: readonly string[], max: number): string {
 }
 
 /** Who it goes to and the nudge as they'll see it, with Confirm (or the second confirmation). */
-export function previewCard(d: Draft, threshold: number, second: boolean): CardJson {
+export function previewCard(
+  d: Draft,
+  threshold: number,
+  second: boolean,
+  zone: TimeZone,
+): CardJson {
   const audience = d.summary;
   const n = d.recipients.length;
   const people = `${n} ${n === 1 ? 'person' : 'people'}`;
@@ -151,7 +163,7 @@ export function previewCard(d: Draft, threshold: number, second: boolean): CardJ
   }
   if (audience.reportUpdatedAt) {
     lines.push(
-      `Chosen from Microsoft's registration report (newest change ${formatTime(audience.reportUpdatedAt)}); each person is checked live again just before their nudge, as often as Microsoft's limits allow.`,
+      `Chosen from Microsoft's registration report (newest change ${formatTime(audience.reportUpdatedAt, zone)}); each person is checked live again just before their nudge, as often as Microsoft's limits allow.`,
     );
   }
   const first = d.recipients[0]!;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { VERBS } from '../../../cards/verbs';
 import type { CardJson } from '../../../cards/render';
 import { DAY, type Clock } from '../../../services/clock';
-import { timeOfDay, UTC } from '../../../services/time';
+import { timeOfDay, type TimeZone } from '../../../services/time';
+import { zoneOf } from '../../time-zone';
 import { isSecondFactor } from '../../../services/directory/method-names';
 import {
   isDirectoryError,
@@ -53,7 +54,7 @@ export interface OnboardingDeps {
   scheduler: Scheduler;
   clock: Clock;
   logger: Logger;
-  settings: { roleGroups: Record<string, string>; maxSnoozes: number };
+  settings: { roleGroups: Record<string, string>; maxSnoozes: number; timeZone: TimeZone };
 }
 
 type OnboardingTurn = ActionContext & { deps: OnboardingDeps };
@@ -227,7 +228,10 @@ async function verify(ctx: OnboardingTurn, p: OnboardingProgress, etag: string):
   return stepCard(onboarding.content, 'verify', await personOf(ctx), {
     canSnooze: canSnooze(ctx, failed),
     checks: failed.checks,
-    checkedAt: timeOfDay(ctx.deps.clock.now(), UTC),
+    checkedAt: timeOfDay(
+      ctx.deps.clock.now(),
+      zoneOf(ctx.turn.activity, ctx.deps.settings.timeZone),
+    ),
   });
 }
 

@@ -6,6 +6,7 @@ import { authorize } from '../../../services/authz/policy';
 import type { Role, RoleResolver } from '../../../services/authz/roles';
 import type { StandingGroups } from '../../../services/authz/standing';
 import type { Clock } from '../../../services/clock';
+import type { TimeZone } from '../../../services/time';
 import type { Directory } from '../../../services/directory/types';
 import type { Logger } from '../../../services/logger';
 import type { ConversationDirectory } from '../../../services/storage/conversations';
@@ -39,6 +40,8 @@ interface TicketSettings {
   /** For practices with one IT person: a practice admin may be the second verifier. */
   secondVerifierMayBeAdmin: boolean;
   groups: StandingGroups;
+  /** The practice's time zone, for times on shared cards, in threads and to the requester. */
+  timeZone: TimeZone;
 }
 
 /** What the ticket actions use, built once by the composition root. */

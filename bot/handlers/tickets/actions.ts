@@ -540,7 +540,7 @@ async function issue(deps: TicketDeps, turn: TicketTurn): Promise<Outcome> {
         passesIssued: (current.passesIssued ?? 0) + 1,
         ...(settledLive ? { privileged: false, standingUnknown: undefined } : {}),
       },
-      text: `${actor.name} issued a one-time Temporary Access Pass (expires ${clock(expiresAt)})${earlier ? '; the earlier pass no longer works' : ''}`,
+      text: `${actor.name} issued a one-time Temporary Access Pass (expires ${clock(expiresAt, deps.settings.timeZone)})${earlier ? '; the earlier pass no longer works' : ''}`,
     };
   });
   if (closedMeanwhile) {
@@ -561,7 +561,7 @@ async function issue(deps: TicketDeps, turn: TicketTurn): Promise<Outcome> {
     },
   });
   const replaced = earlier
-    ? ` It replaces the pass issued at ${clock(earlier.issuedAt)}, which no longer works.`
+    ? ` It replaces the pass issued at ${clock(earlier.issuedAt, deps.settings.timeZone)}, which no longer works.`
     : '';
   return changed(after, {
     privateCard: passCard(
@@ -570,14 +570,15 @@ async function issue(deps: TicketDeps, turn: TicketTurn): Promise<Outcome> {
         code: pass.temporaryAccessPass,
         expiresAt,
         lifetime: pass.lifetimeInMinutes,
-        replaced: earlier ? clock(earlier.issuedAt) : undefined,
+        replaced: earlier ? clock(earlier.issuedAt, deps.settings.timeZone) : undefined,
       },
       callback,
+      deps.settings.timeZone,
     ),
     followUp: {
-      announce: `🔑 ${actor.name} issued a one-time Temporary Access Pass for ${ticket.requester.name} at ${clock(issuedAt)}. It expires at ${clock(expiresAt)}.${replaced} The code was shown only to ${actor.name}.`,
+      announce: `🔑 ${actor.name} issued a one-time Temporary Access Pass for ${ticket.requester.name} at ${clock(issuedAt, deps.settings.timeZone)}. It expires at ${clock(expiresAt, deps.settings.timeZone)}.${replaced} The code was shown only to ${actor.name}.`,
       requester: {
-        text: `IT created a one-time pass so you can set up your new phone. IT will give it to you by phone callback or in person, never in chat. It expires at ${clock(expiresAt)}.`,
+        text: `IT created a one-time pass so you can set up your new phone. IT will give it to you by phone callback or in person, never in chat. It expires at ${clock(expiresAt, deps.settings.timeZone)}.`,
         email: true,
       },
     },

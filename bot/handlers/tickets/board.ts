@@ -1,6 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import { toAttachment, type CardJson } from '../../../cards/render';
 import { MINUTE, type Clock } from '../../../services/clock';
+import type { TimeZone } from '../../../services/time';
 import type { Directory } from '../../../services/directory/types';
 import type { Logger } from '../../../services/logger';
 import type { Scheduler } from '../../../services/scheduler';
@@ -39,7 +40,7 @@ export interface BoardDeps {
   notices: RequesterNotices;
   clock: Clock;
   logger: Logger;
-  settings: { ticketSlaMinutes: number; checkTtlMs: number };
+  settings: { ticketSlaMinutes: number; checkTtlMs: number; timeZone: TimeZone };
 }
 
 /**
@@ -247,6 +248,7 @@ export class TicketBoard {
       facts: await this.facts(ticket),
       notice,
       checkTtlMs: settings.checkTtlMs,
+      timeZone: settings.timeZone,
       refreshFor: ticket.thread ? await this.itUserIds() : undefined,
     });
   }

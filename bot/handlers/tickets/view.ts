@@ -1,5 +1,6 @@
 import { ephemeral, expandCard, type CardJson, type TextColor } from '../../../cards/render';
 import { plainText } from '../../../cards/plain';
+import { timeOfDay, type TimeZone } from '../../../services/time';
 import { VERBS } from '../../../cards/verbs';
 import { describeMethod } from '../../../services/directory/method-names';
 import type { AuthenticatorDevice, AuthMethod } from '../../../services/directory/types';
@@ -75,8 +76,9 @@ export function age(from: string, now: Date): string {
   return `opened ${Math.round(hours / 24)} days ago`;
 }
 
-export function clock(iso: string): string {
-  return `${iso.slice(11, 16)} UTC`;
+/** A time on a ticket, in the practice's time zone: "4:06 PM EST". */
+export function clock(iso: string, zone: TimeZone): string {
+  return timeOfDay(iso, zone);
 }
 
 /** Masks a phone number to its last two digits: ••• ••12. */
@@ -93,6 +95,8 @@ export interface TicketCardOptions {
   checkTtlMs: number;
   /** Teams user ids (MRIs) who get their own live view of a shared card (at most 60). */
   refreshFor?: string[];
+  /** The practice's time zone: the card is shared, so one zone for everyone. */
+  timeZone: TimeZone;
 }
 
 /** Universal Actions refresh: each listed IT member sees their own, current view of the card. */
@@ -146,7 +150,12 @@ function theirWords(t: Ticket): string[] {
   return out;
 }
 
-function identityText(t: Ticket, now: Date, ttlMs: number): { text: string; color: TextColor } {
+function identityText(
+  t: Ticket,
+  now: Date,
+  ttlMs: number,
+  zone: TimeZone,
+): { text: string; color: TextColor } {
   const v = t.verification;
   if (!canHavePass(t)) return { text: '', color: 'Default' };
   if (!v)
@@ -154,7 +163,7 @@ function identityText(t: Ticket, now: Date, ttlMs: number): { text: string; colo
       text: t.pass ? 'Not checked since the last pass was issued.' : 'Not checked yet.',
       color: 'Default',
     };
-  const who = `${plainText(v.by.name, 80)} ${CHECKED_BY[v.method] ?? VERIFY_BY[v.method]} at ${clock(v.at)}`;
+  const who = `${plainText(v.by.name, 80)} ${CHECKED_BY[v.method] ?? VERIFY_BY[v.method]} at ${clock(v.at, zone)}`;
   const second = v.confirmedBy ? ` ${plainText(v.confirmedBy.name, 80)} confirmed it.` : '';
   switch (identityCheckState(t, now, ttlMs)) {
     case 'expired':
@@ -166,18 +175,18 @@ function identityText(t: Ticket, now: Date, ttlMs: number): { text: string; colo
       return { text: `${who}. A second person must confirm it.`, color: 'Attention' };
     default:
       return {
-        text: `${who}.${second} Good for one pass until ${clock(checkExpiresAt(t, ttlMs)!.toISOString())}.`,
+        text: `${who}.${second} Good for one pass until ${clock(checkExpiresAt(t, ttlMs)!.toISOString(), zone)}.`,
         color: 'Default',
       };
   }
 }
 
-function guidance(t: Ticket, now: Date, ttlMs: number): string {
+function guidance(t: Ticket, now: Date, ttlMs: number, zone: TimeZone): string {
   if (!isActive(t.status)) return '';
   const blocker = canHavePass(t) ? passBlocker(t, now, ttlMs) : undefined;
   const earlier = livePass(t, now);
   const replaces = earlier
-    ? ` A pass issued at ${clock(earlier.issuedAt)} still works until ${clock(earlier.expiresAt)}; a new pass replaces it and the earlier one stops working.`
+    ? ` A pass issued at ${clock(earlier.issuedAt, zone)} still works until ${clock(earlier.expiresAt, zone)}; a new pass replaces it and the earlier one stops working.`
     : '';
   if (blocker)
     return (
@@ -193,6 +202,7 @@ export function ticketCard(t: Ticket, o: TicketCardOptions): CardJson {
   const lost = t.kind === 'lost-device';
   const passKind = canHavePass(t);
   const now = o.now;
+  const zone = o.timeZone;
   const facts: Array<{ title: string; value: string }> = [];
   const d = t.details;
   if (typeof d.happened === 'string')
@@ -217,7 +227,7 @@ export function ticketCard(t: Ticket, o: TicketCardOptions): CardJson {
   if (t.pass)
     facts.push({
       title: 'Access pass',
-      value: `issued by ${plainText(t.pass.by.name, 80)} at ${clock(t.pass.issuedAt)}, expires ${clock(t.pass.expiresAt)}`,
+      value: `issued by ${plainText(t.pass.by.name, 80)} at ${clock(t.pass.issuedAt, zone)}, expires ${clock(t.pass.expiresAt, zone)}`,
     });
   if (t.resolution) facts.push({ title: 'Resolution', value: t.resolution });
 
@@ -240,7 +250,7 @@ export function ticketCard(t: Ticket, o: TicketCardOptions): CardJson {
   const check = identityCheckState(t, now, o.checkTtlMs);
   const blocker = passKind && active ? passBlocker(t, now, o.checkTtlMs) : undefined;
   const working = active && !t.pending;
-  const identity = identityText(t, now, o.checkTtlMs);
+  const identity = identityText(t, now, o.checkTtlMs, zone);
 
   const card = expandCard('ticket', {
     ...headline(t, now),
@@ -259,8 +269,8 @@ export function ticketCard(t: Ticket, o: TicketCardOptions): CardJson {
     methods,
     identityText: identity.text,
     identityColor: identity.color,
-    guidance: guidance(t, now, o.checkTtlMs),
-    timeline: t.timeline.slice(-8).map((e) => `${clock(e.at)} · ${plainText(e.text, 200)}`),
+    guidance: guidance(t, now, o.checkTtlMs, zone),
+    timeline: t.timeline.slice(-8).map((e) => `${clock(e.at, zone)} · ${plainText(e.text, 200)}`),
     canAssign: working && !t.assignee,
     canVerify: working && passKind && !t.adminRole && (check === 'none' || check === 'expired'),
     verifyTitle:
@@ -282,6 +292,7 @@ export function passCard(
   t: Ticket,
   pass: { code: string; expiresAt: string; lifetime: number; replaced?: string },
   callback: string | null,
+  zone: TimeZone,
 ): CardJson {
   return ephemeral(
     expandCard('ticket-pass', {
@@ -289,7 +300,7 @@ export function passCard(
       requesterName: plainText(t.requester.name, 80),
       requesterFirstName: plainText(t.requester.name.split(/\s+/)[0], 40),
       code: pass.code,
-      expires: clock(pass.expiresAt),
+      expires: clock(pass.expiresAt, zone),
       lifetime: pass.lifetime,
       replaced: pass.replaced ? `The pass issued at ${pass.replaced} no longer works.` : '',
       callback: callback ?? 'the number on file',
