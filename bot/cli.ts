@@ -6,7 +6,7 @@ import {
   type AppConfig,
   type StorageSettings,
 } from './config';
-import { createLogger } from '../services/logger';
+import { createLogger, readableLogStream } from '../services/logger';
 
 const HELP = `mfa-bot: Microsoft Authenticator onboarding bot for Microsoft Teams
 
@@ -95,7 +95,11 @@ const storageOrExit = (): StorageSettings => orExit(() => storageSettings());
 
 async function run(_args: string[], withPlayground: boolean): Promise<number> {
   const config = configOrExit();
-  const logger = createLogger(config.logLevel);
+  // The demo runs in a terminal next to its banner: readable lines. Production: JSON lines.
+  const logger = createLogger(
+    config.logLevel,
+    config.mode === 'demo' ? readableLogStream(process.stdout) : undefined,
+  );
   for (const warning of config.startupWarnings) logger.warn(warning);
   const { demoBanner, startStack } = await import('./demo');
   const stack = await startStack(config, logger, withPlayground && config.mode === 'demo');

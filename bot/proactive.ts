@@ -5,11 +5,12 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import { describeSendError } from '../services/campaigns/failures';
+import { ExpectedCondition } from '../services/logger';
 import type { SendBudget } from '../services/send-budget';
 import type { ConversationDirectory } from '../services/storage/conversations';
 
 /** The bot could not reach someone it meant to message. */
-export class UnreachableError extends Error {
+export class UnreachableError extends ExpectedCondition {
   constructor(
     readonly userId: string,
     reason: string,

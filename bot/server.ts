@@ -64,6 +64,12 @@ export async function startServer(
   registerTabPages(server);
   registerTabApi(server, app.tab);
 
+  // Some clients check the endpoint is there before they post (a HEAD): yes, it is.
+  server.head('/api/messages', (_req, res, next) => {
+    res.send(200);
+    return next();
+  });
+
   server.get('/healthz', async (_req, res) => {
     const health = await app.health();
     res.send(health.status === 'ok' ? 200 : 503, health);

@@ -3,7 +3,7 @@ import { toAttachment, type CardJson } from '../../../cards/render';
 import { MINUTE, type Clock } from '../../../services/clock';
 import type { TimeZone } from '../../../services/time';
 import type { Directory } from '../../../services/directory/types';
-import type { Logger } from '../../../services/logger';
+import { ExpectedCondition, type Logger } from '../../../services/logger';
 import type { Scheduler } from '../../../services/scheduler';
 import type { ConversationDirectory } from '../../../services/storage/conversations';
 import { isActive, type ThreadRef, type Ticket } from '../../../services/tickets/model';
@@ -129,7 +129,7 @@ export class TicketBoard {
     const { conversations, proactive, tickets } = this.deps;
     const channel = await conversations.channel('it');
     if (!channel?.conversation?.id || !channel.serviceUrl) {
-      throw new Error(
+      throw new ExpectedCondition(
         'the bot has not been added to the IT team yet, so there is no IT channel to post to',
       );
     }
