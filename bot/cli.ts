@@ -19,8 +19,9 @@ Commands:
   graph-sim          Run only the local Microsoft Graph stand-in with the demo practice.
   ask "<question>"   Show how the bot understands a question (--json for machine output;
                      with no question, reads one per line from stdin).
-  package            Build the Teams app package (build/appPackage.zip) from env values
-                     (--env-file PATH); validates the manifest offline first.
+  package            Build the Teams app package (build/appPackage.zip) from the values in
+                     env/.env.dev.TEMPLATE: \`npm run package -- --env-file env/.env.dev\`;
+                     validates the manifest offline first.
   audit verify       Check the audit log against AUDIT_KEY and earlier heads (--db PATH,
                      --head <seq>:<hash> or --head FILE, repeatable); opens the database
                      read-only; prints "intact" or the first broken record and exits non-zero.

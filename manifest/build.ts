@@ -95,6 +95,17 @@ Values come from environment variables (see env/.env.dev.TEMPLATE).
   --unpacked DIR    also write the three files, unzipped, into DIR
   --help            show this help`;
 
+/** Where package values go, said after any list of missing ones. */
+const WHERE_VALUES_GO = `Put the values in env/.env.dev (copy env/.env.dev.TEMPLATE, which explains each one) and run:
+  npm run package -- --env-file env/.env.dev
+or set them as environment variables.`;
+
+/** An env file that is not there, said plainly (not as a file system error). */
+function missingEnvFile(file: string): string {
+  return `There is no file ${file}.
+Copy env/.env.dev.TEMPLATE to ${file} and fill it in, or point --env-file at the file that has the values.`;
+}
+
 export interface CommandIo {
   out: Pick<NodeJS.WritableStream, 'write'>;
   err: Pick<NodeJS.WritableStream, 'write'>;
@@ -112,7 +123,8 @@ export async function runPackageCommand(
   let options: { 'env-file'?: string; out?: string; unpacked?: string; help?: boolean };
   try {
     options = parseArgs({
-      args: [...argv],
+      // npm's script passes "--" first, so Node leaves --env-file to this command (see package.json).
+      args: argv[0] === '--' ? argv.slice(1) : [...argv],
       options: {
         'env-file': { type: 'string' },
         out: { type: 'string' },
@@ -131,6 +143,10 @@ export async function runPackageCommand(
   let fromFile: Record<string, string> = {};
   const envFile = options['env-file'];
   if (envFile) {
+    if (!fs.existsSync(envFile)) {
+      io.err.write(`${missingEnvFile(envFile)}\n`);
+      return 2;
+    }
     try {
       fromFile = parseEnvFile(fs.readFileSync(envFile, 'utf8'));
     } catch (err) {
@@ -148,7 +164,8 @@ export async function runPackageCommand(
     return 0;
   } catch (err) {
     if (!(err instanceof PackageError)) throw err;
-    io.err.write(`${err.message}\n`);
+    const missing = err.problems.some((p) => p.endsWith(' is missing'));
+    io.err.write(`${err.message}\n${missing ? `\n${WHERE_VALUES_GO}\n` : ''}`);
     return 1;
   }
 }

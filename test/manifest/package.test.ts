@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { buffer } from 'node:stream/consumers';
 import { PNG } from 'pngjs';
 import sinon from 'sinon';
@@ -275,6 +276,49 @@ describe('Teams app package', () => {
       for (const name of ['TEAMS_APP_ID', 'MicrosoftAppId', 'BOT_DOMAIN', 'DEVELOPER_NAME']) {
         assert.match(err.text(), new RegExp(`${name} is missing`));
       }
+      // Where the values go: the template that explains them, and the flag that reads them.
+      assert.match(err.text(), /env\/\.env\.dev\.TEMPLATE/);
+      assert.match(err.text(), /npm run package -- --env-file env\/\.env\.dev/);
+    });
+
+    it('says plainly that an env file is missing, and what to do', async () => {
+      const err = sink();
+      const missing = path.join(dir, '.env.dev');
+      const code = await runPackageCommand(
+        ['--env-file', missing],
+        {},
+        {
+          out: sink().stream,
+          err: err.stream,
+        },
+      );
+      assert.equal(code, 2);
+      assert.match(
+        err.text(),
+        new RegExp(`There is no file ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      );
+      assert.match(err.text(), /Copy env\/\.env\.dev\.TEMPLATE/);
+      assert.doesNotMatch(err.text(), /ENOENT/);
+    });
+
+    it('reaches the command through "npm run package -- --env-file" even when the file is missing', () => {
+      // Node 20 reads --env-file anywhere on its command line and stops with exit 9 when the
+      // file is missing, before the bot's code runs; the npm script must keep it for the command.
+      const script = (
+        JSON.parse(fs.readFileSync(assetPath('package.json'), 'utf8')) as {
+          scripts: Record<string, string>;
+        }
+      ).scripts.package!;
+      const command = script
+        .split('&&')
+        .pop()!
+        .trim()
+        .replace(/^node /, '');
+      const args = [...command.split(/\s+/), '--env-file', path.join(dir, 'missing.env')];
+      const run = spawnSync(process.execPath, args, { cwd: assetPath(), encoding: 'utf8' });
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, /There is no file .*missing\.env/);
+      assert.doesNotMatch(run.stderr, /^node: /m);
     });
 
     it('exits 2 on an unknown option or an unreadable env file', async () => {
