@@ -52,6 +52,34 @@ describe('the IT channel', () => {
     assert.equal(h.connector.activities(GENERAL).length, 0);
   });
 
+  for (const type of ['shared', 'private'] as const) {
+    it(`posts tickets in a ${type} channel of the IT team where the app was added`, async () => {
+      const channel = `19:it-${type}@thread.tacv2`;
+      const priya = user('priya.raman');
+      const added = build.botAddedToTeam(priya, h.config.groups.it, {
+        ...h.options,
+        conversationId: channel,
+      });
+      await h.post({
+        ...added,
+        channelData: {
+          tenant: { id: h.options.tenantId },
+          // Teams names the host team and the channel, with its kind, for these channels.
+          eventType: 'channelMemberAdded',
+          team: { id: GENERAL, name: 'IT Support', aadGroupId: h.config.groups.it },
+          channel: { id: channel, type },
+        },
+        conversation: { ...added.conversation!, id: channel },
+      });
+      await h.click(user('olivia.brandt'), 'lostDevice.submit', INTAKE);
+      const posted = await h.connector.waitFor(() =>
+        h.connector.activities(channel).find((a) => /MFA-0001/.test(cardText(cardOf(a)))),
+      );
+      assert.ok(posted);
+      assert.equal(h.connector.activities(GENERAL).length, 0);
+    });
+  }
+
   it('warns at start when no IT channel is known, and learns it from an @mention in the IT team', async () => {
     h.app.start();
     await h.connector.waitFor(

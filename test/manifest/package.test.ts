@@ -126,6 +126,11 @@ describe('Teams app package', () => {
       assert.doesNotMatch(JSON.stringify(manifest), /\$\{\{/);
     });
 
+    it('declares that the bot works in shared and private channels (the IT team may use one)', async () => {
+      const { manifest } = await build();
+      assert.equal(manifest.supportsChannelFeatures, 'tier1');
+    });
+
     it('generates the command lists from COMMANDS by audience', async () => {
       const { manifest } = await build();
       const lists = manifest.bots?.[0]?.commandLists ?? [];
