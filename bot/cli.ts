@@ -28,6 +28,8 @@ Commands:
                      [--force]]); never replaces a file without --force.
   campaign export <id>
                      Write a nudge campaign's per-recipient results as CSV ([--out FILE]).
+  demo <control>     Play the running local demo's practice: someone's phone (demo phone nora
+                     register), the demo clock (demo time +1d), what others got; demo help.
   help               Show this help.
 
 Configuration comes from environment variables; see env.TEMPLATE and the README.`;
@@ -66,6 +68,10 @@ const commands: Record<string, Handler> = {
       { stdout: process.stdout, stderr: process.stderr },
       journalMode,
     );
+  },
+  demo: async (args) => {
+    const { runDemoCommand } = await import('./demo-cli');
+    return runDemoCommand(args, { out: process.stdout, err: process.stderr }, process.env);
   },
   package: async (args) => {
     const { runPackageCommand } = await import('../manifest/build');

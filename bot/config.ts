@@ -75,6 +75,21 @@ function isLoopbackHttp(u: string): boolean {
   return protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
 }
 
+/** An IANA time zone name this Node.js knows, like America/Chicago. */
+const timeZone = z.string().refine(isTimeZone, 'must be a time zone name like America/Chicago');
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The demo practice's own time zone, when PRACTICE_TIMEZONE does not say. */
+const DEMO_TIME_ZONE = 'America/Chicago';
+
 const roleGroups = z
   .string()
   .trim()
@@ -156,6 +171,8 @@ const EnvSchema = z.object({
   HOST: optionalText,
   GRAPH_SIM_PORT: integer(3979, 0, 65535),
   PLAYGROUND_PORT: integer(56150, 1, 65535),
+  TEAMS_SIM_PORT: integer(3980, 0, 65535),
+  PRACTICE_TIMEZONE: optionalText.pipe(timeZone.optional()),
   DATA_DIR: optionalText,
   SQLITE_JOURNAL_MODE: optionalText.pipe(z.enum(['wal', 'delete']).optional()),
   STORAGE: choice(['sqlite', 'azure'], 'sqlite'),
@@ -245,7 +262,14 @@ export interface AppConfig {
   secondVerifierMayBeAdmin: boolean;
   graphSimPort: number;
   playgroundPort: number;
+  /** The demo's Teams stand-in (everyone but the person signed in to the playground). */
+  teamsSimPort: number;
   demoUser: string;
+  /**
+   * Times are shown in each person's own time zone (Teams sends it with what they do); this one
+   * when it is not known (a channel, an email to someone who never talked to the bot).
+   */
+  practiceTimeZone: string;
 }
 
 export class ConfigError extends Error {
@@ -455,6 +479,7 @@ function shared(env: Env, storage: StorageSettings) {
     secondVerifierMayBeAdmin: env.SECOND_VERIFIER_MAY_BE_ADMIN === 'true',
     graphSimPort: env.GRAPH_SIM_PORT,
     playgroundPort: env.PLAYGROUND_PORT,
+    teamsSimPort: env.TEAMS_SIM_PORT,
     port: env.PORT,
     demoUser: env.DEMO_USER ?? DEFAULT_DEMO_USER,
   };
@@ -480,6 +505,7 @@ function demoConfig(env: Env, storage: StorageSettings): AppConfig {
   };
   return {
     ...base,
+    practiceTimeZone: env.PRACTICE_TIMEZONE ?? DEMO_TIME_ZONE,
     mode: 'demo',
     // The demo has no inbound authentication, so it never listens beyond this machine.
     host: '127.0.0.1',
@@ -596,6 +622,7 @@ function productionConfig(
 
   return {
     ...shared(env, storage),
+    practiceTimeZone: env.PRACTICE_TIMEZONE ?? 'UTC',
     mode: 'production',
     host: env.HOST ?? '0.0.0.0',
     bot: {
