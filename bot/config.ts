@@ -75,21 +75,6 @@ function isLoopbackHttp(u: string): boolean {
   return protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
 }
 
-/** An IANA time zone name this Node.js knows, like America/Chicago. */
-const timeZone = z.string().refine(isTimeZone, 'must be a time zone name like America/Chicago');
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The demo practice's own time zone, when PRACTICE_TIMEZONE does not say. */
-const DEMO_TIME_ZONE = 'America/Chicago';
-
 const roleGroups = z
   .string()
   .trim()
@@ -182,7 +167,6 @@ const EnvSchema = z.object({
   GRAPH_SIM_PORT: integer(3979, 0, 65535),
   PLAYGROUND_PORT: integer(56150, 1, 65535),
   TEAMS_SIM_PORT: integer(3980, 0, 65535),
-  PRACTICE_TIMEZONE: optionalText.pipe(timeZone.optional()),
   DATA_DIR: optionalText,
   SQLITE_JOURNAL_MODE: optionalText.pipe(z.enum(['wal', 'delete']).optional()),
   STORAGE: choice(['sqlite', 'azure'], 'sqlite'),
@@ -280,11 +264,6 @@ export interface AppConfig {
   /** The demo's Teams stand-in (everyone but the person signed in to the playground). */
   teamsSimPort: number;
   demoUser: string;
-  /**
-   * Times are shown in each person's own time zone (Teams sends it with what they do); this one
-   * when it is not known (a channel, an email to someone who never talked to the bot).
-   */
-  practiceTimeZone: string;
 }
 
 export class ConfigError extends Error {
@@ -521,7 +500,6 @@ function demoConfig(env: Env, storage: StorageSettings): AppConfig {
   };
   return {
     ...base,
-    practiceTimeZone: env.PRACTICE_TIMEZONE ?? DEMO_TIME_ZONE,
     mode: 'demo',
     // The demo has no inbound authentication, so it never listens beyond this machine.
     host: '127.0.0.1',
@@ -638,7 +616,6 @@ function productionConfig(
 
   return {
     ...shared(env, storage),
-    practiceTimeZone: env.PRACTICE_TIMEZONE ?? 'UTC',
     mode: 'production',
     host: env.HOST ?? '0.0.0.0',
     bot: {

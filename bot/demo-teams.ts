@@ -2,6 +2,12 @@ import type { Practice, PracticeUser } from '../services/directory/practice';
 import { DEMO_TEAMS_APP } from '../services/graph-sim';
 import { personalChatId, type DemoTeam } from '../services/teams-sim';
 
+/**
+ * Where the demo practice is: its Teams clients (the playground and the stand-in) report this
+ * time zone with what people do, as Teams does.
+ */
+export const DEMO_TIME_ZONE = 'America/Chicago';
+
 /** The bot as the demo's Teams knows it. */
 export const DEMO_BOT = { id: '00000000-0000-0000-0000-00000000b07a', name: 'MFA Helper' };
 

@@ -3,7 +3,7 @@ import { buildApp, type BotApp } from './app';
 import { DEMO_PRACTICE_PATH, type AppConfig } from './config';
 import { startServer, type RunningServer } from './server';
 import { startPlayground, type RunningPlayground } from './playground';
-import { DEMO_BOT, demoLayout, playgroundConversations } from './demo-teams';
+import { DEMO_BOT, DEMO_TIME_ZONE, demoLayout, playgroundConversations } from './demo-teams';
 import { VERBS } from '../cards/verbs';
 import { loadPractice } from '../services/directory/practice';
 import { DEMO_TEAMS_APP, startGraphSim, type GraphSim } from '../services/graph-sim';
@@ -78,7 +78,7 @@ export async function startStack(
       },
       accounts: graphSim.state,
       nudge: { setUp: VERBS.setupStart, later: VERBS.nudgeSnooze },
-      timeZone: config.practiceTimeZone,
+      timeZone: DEMO_TIME_ZONE,
       logger: logger.child({ component: 'demo-teams' }),
     });
     stoppers.push(() => teamsSim.close());
@@ -91,7 +91,7 @@ export async function startStack(
         dataDir: config.dataDir,
         practice,
         layout,
-        timeZone: config.practiceTimeZone,
+        timeZone: DEMO_TIME_ZONE,
         logger,
       });
       stoppers.push(() => playground!.stop());
