@@ -128,13 +128,18 @@ export function demoBanner(stack: RunningStack, config: AppConfig): string {
     lines.push('', `  Open ${stack.playground.url} in your browser and say "hi".`);
   }
   const me = config.demoUser.split('@')[0];
+  const controls: Array<[string, string]> = [
+    [`demo phone ${me} register`, 'scan the QR code (then: approve, deny or lose)'],
+    ['demo time +1d', 'move the demo clock a day ahead'],
+    ['demo messages <name>', 'what someone else got from the bot'],
+    ['demo lost <name>', 'someone else reports a lost phone to IT'],
+    ['demo help', 'everything else'],
+  ];
+  const width = Math.max(...controls.map(([command]) => command.length));
   lines.push(
     '',
     '  Play the rest of the practice from another terminal:',
-    `    npx mfa-bot demo phone ${me} register    scan the QR code (then: approve, deny or lose)`,
-    '    npx mfa-bot demo time +1d               move the demo clock a day ahead',
-    '    npx mfa-bot demo messages <name>        what someone else got from the bot',
-    '    npx mfa-bot demo help                   everything else',
+    ...controls.map(([command, what]) => `    npx mfa-bot ${command.padEnd(width)}  ${what}`),
     '',
     '  Press Ctrl-C to stop.',
     '',
