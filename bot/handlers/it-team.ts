@@ -40,8 +40,8 @@ export class ItTeam {
       'Hello IT team. I will post lost-phone and help requests here, one thread per ticket.',
     );
     await this.refreshRoster(context);
-    const reposted = await board.repostUnsent();
-    if (reposted) logger.info({ reposted }, 'posted tickets that were waiting for the IT channel');
+    const reposted = await board.repostMissing();
+    if (reposted) logger.info({ reposted }, 'posted the open tickets the IT channel did not show');
   }
 
   /**
@@ -54,7 +54,7 @@ export class ItTeam {
     if (known?.conversation?.id && known.serviceUrl === context.activity.serviceUrl) return;
     await this.rememberChannel(context);
     this.deps.logger.info('IT channel learned from an @mention in the IT team');
-    await this.deps.board.repostUnsent();
+    await this.deps.board.repostMissing();
   }
 
   /**
