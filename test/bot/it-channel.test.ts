@@ -94,6 +94,14 @@ describe('the IT channel', () => {
     assert.equal(posts('MFA-0002').length, 1, 'a card still in the channel is not posted twice');
     const moved = (await h.app.parts.tickets.get('MFA-0001'))!.value.thread!.activityId;
     assert.notEqual(moved, gone, 'the ticket follows its new card');
+    const updates = h.connector
+      .activities()
+      .filter((a) => a._call.method === 'PUT' && a._call.conversationId.startsWith(ESCALATIONS));
+    assert.ok(updates.length > 0);
+    assert.ok(
+      updates.every((a) => a.type === 'message'),
+      'card updates are whole messages (the playground refuses others)',
+    );
   });
 
   it('warns at start when no IT channel is known, and learns it from an @mention in the IT team', async () => {
