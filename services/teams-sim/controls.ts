@@ -107,14 +107,14 @@ export class Controls {
       time.advance(ms);
     } else if (method !== 'GET') return problem(405, 'GET or POST');
     const now = time.clock.now();
-    const days = time.clock.offsetMs / 86_400_000;
+    const offset = time.clock.offsetMs;
     return {
       status: 200,
       body: {
         now: now.toISOString(),
-        offsetMs: time.clock.offsetMs,
-        text: days
-          ? `Demo time is ${days.toFixed(days % 1 ? 1 : 0)} days ahead of real time.`
+        offsetMs: offset,
+        text: offset
+          ? `Demo time is ${aheadBy(offset)} ahead of real time.`
           : 'Demo time is real time.',
       },
     };
@@ -157,4 +157,16 @@ export class Controls {
     }
     return problem(404, `${person.givenName} has no card with a "${title}" button.`);
   }
+}
+
+/** "1 day", "2.5 days", "3 hours", "30 minutes". */
+function aheadBy(ms: number): string {
+  const [amount, unit] =
+    ms >= 86_400_000
+      ? [ms / 86_400_000, 'day']
+      : ms >= 3_600_000
+        ? [ms / 3_600_000, 'hour']
+        : [ms / 60_000, 'minute'];
+  const rounded = Math.round(amount * 10) / 10;
+  return `${rounded} ${unit}${rounded === 1 ? '' : 's'}`;
 }
