@@ -24,7 +24,8 @@ export interface RunningStack {
  * Runs the bot. In demo mode the whole practice runs on this machine: the Graph stand-in first
  * (the bot trusts its certificate), then the bot, then the demo's Teams for everyone but the
  * signed-in person, then (with `withPlayground`) the Agents Playground signed in as DEMO_USER.
- * All three share one demo clock. Last, the bot is added to the IT team, as an IT member would.
+ * All three share one demo clock. Once the playground's page is open, an IT member adds the bot
+ * to the IT team (the demo's Teams does it; the page would not show anything posted before).
  */
 export async function startStack(
   config: AppConfig,
@@ -76,6 +77,8 @@ export async function startStack(
         userId: layout.me.id.toLowerCase(),
         conversations: playgroundConversations(layout),
       },
+      // The IT team has the bot from the start: tickets go to the channel it says hello in.
+      itTeam: layout && { team: layout.team, addedBy: layout.itLead.id },
       accounts: graphSim.state,
       nudge: { setUp: VERBS.setupStart, later: VERBS.nudgeSnooze },
       timeZone: DEMO_TIME_ZONE,
@@ -86,7 +89,7 @@ export async function startStack(
     if (layout) {
       playground = await startPlayground({
         port: config.playgroundPort,
-        botEndpoint: `${server.url}/api/messages`,
+        botEndpoint: teamsSim.clientEndpoint,
         serviceUrl: teamsSim.url,
         dataDir: config.dataDir,
         practice,
@@ -95,15 +98,6 @@ export async function startStack(
         logger,
       });
       stoppers.push(() => playground!.stop());
-      // The IT team has the bot from the start: tickets go to the channel it says hello in.
-      await teamsSim
-        .addBotToTeam(layout.team, layout.itLead.id)
-        .catch((err: unknown) =>
-          logger.warn(
-            { err: (err as Error).message },
-            'could not add the bot to the demo IT team; open its channel in the playground',
-          ),
-        );
     }
     app.start();
     return { app, server, graphSim, teamsSim, playground, stop };

@@ -31,6 +31,11 @@ export interface TeamsSimOptions {
   appId: string;
   /** The playground, when it runs. */
   client?: DemoClient;
+  /**
+   * The team an IT member adds the bot to once the playground's page is open (it shows nothing
+   * posted before then), in the channel the playground shows.
+   */
+  itTeam?: { team: DemoTeam; addedBy: string };
   accounts: DemoAccounts;
   nudge: NudgeButtons;
   /** The demo people's time zone. */
@@ -41,9 +46,9 @@ export interface TeamsSimOptions {
 export interface TeamsSim {
   /** http://127.0.0.1:PORT/ : the serviceUrl of the demo's Teams. */
   url: string;
+  /** Where the playground sends what its user does: passed on to the bot as it came. */
+  clientEndpoint: string;
   port: number;
-  /** Teams adds the bot to a team, in one of its channels (as an owner of the team would). */
-  addBotToTeam(team: DemoTeam, byUserId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -126,6 +131,7 @@ export async function startTeamsSim(o: TeamsSimOptions): Promise<TeamsSim> {
       }
     }
     const json = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    if (parts[0] === '_client' && req.method === 'POST') return fromClient(json, raw);
     if (parts[0] === '_sim') {
       return (
         (await controls.handle(req.method ?? 'GET', parts.slice(1), body)) ?? {
@@ -170,6 +176,43 @@ export async function startTeamsSim(o: TeamsSimOptions): Promise<TeamsSim> {
     };
   };
 
+  /**
+   * The playground's activity, passed to the bot unchanged. What the page sends when it loads
+   * (the app installed in the signed-in person's chat) also tells the rest of the demo it is
+   * open: anything posted before then the page would never show.
+   */
+  const fromClient = async (activity: Record<string, unknown>, raw: string): Promise<Reply> => {
+    const res = await fetch(o.bot.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: raw,
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await res.text();
+    if (activity.type === 'installationUpdate' && o.itTeam) {
+      const { team, addedBy } = o.itTeam;
+      void addBotToTeam(team, addedBy).catch((err: unknown) =>
+        o.logger.warn(
+          { err: (err as Error).message },
+          'could not add the bot to the demo IT team; open its channel in the playground',
+        ),
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, body: parsed };
+  };
+
+  const addBotToTeam = async (team: DemoTeam, byUserId: string) => {
+    const by = roster.get(byUserId);
+    if (!by) throw new Error(`${byUserId} is not in the demo practice`);
+    await link.addedToTeam(team, by);
+  };
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -212,12 +255,8 @@ export async function startTeamsSim(o: TeamsSimOptions): Promise<TeamsSim> {
 
   return {
     url,
+    clientEndpoint: `${url}_client/api/messages`,
     port,
-    async addBotToTeam(team, byUserId) {
-      const by = roster.get(byUserId);
-      if (!by) throw new Error(`${byUserId} is not in the demo practice`);
-      await link.addedToTeam(team, by);
-    },
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(ticker);

@@ -92,6 +92,10 @@ describe('the IT channel', () => {
     await join();
     await h.connector.waitFor(() => posts('MFA-0001').length === 2, 10_000, 'MFA-0001 again');
     assert.equal(posts('MFA-0002').length, 1, 'a card still in the channel is not posted twice');
+    const hellos = h.connector
+      .activities(ESCALATIONS)
+      .filter((a) => /^Hello IT team/.test(a.text ?? ''));
+    assert.equal(hellos.length, 1, 'hello once, not on every add event');
     const moved = (await h.app.parts.tickets.get('MFA-0001'))!.value.thread!.activityId;
     assert.notEqual(moved, gone, 'the ticket follows its new card');
     const updates = h.connector

@@ -119,7 +119,7 @@ export class TicketBoard {
 
   /**
    * Posts the active tickets the IT channel does not show: never posted (the bot just joined the
-   * IT team), posted in another channel, or whose card Teams no longer has (someone deleted it,
+   * IT team), posted in another channel or through another service address, or whose card Teams no longer has (someone deleted it,
    * or the local demo's Teams started afresh). A card still there is only brought up to date.
    */
   async repostMissing(): Promise<number> {
@@ -131,7 +131,9 @@ export class TicketBoard {
         posted += 1;
         continue;
       }
-      const here = ticket.thread.channelConversationId === channel?.conversation?.id;
+      const here =
+        ticket.thread.channelConversationId === channel?.conversation?.id &&
+        ticket.thread.serviceUrl === channel.serviceUrl;
       if (here && (await this.stillShown(ticket))) continue;
       try {
         await this.post(ticket);
