@@ -91,6 +91,23 @@ export class ItChannel {
     });
   }
 
+  /** A card for the channel itself (not a thread); says whether it was posted. */
+  async card(card: CardJson): Promise<boolean> {
+    const { conversations, proactive, logger } = this.deps;
+    const channel = await conversations.channel('it').catch(() => undefined);
+    if (!channel?.conversation?.id) return false;
+    try {
+      await proactive.toConversation(channel, { attachments: [toAttachment(card)] });
+      return true;
+    } catch (err) {
+      logger.warn(
+        { err: String((err as Error).message ?? err) },
+        'could not post a card to the IT channel',
+      );
+      return false;
+    }
+  }
+
   /** Teams ids of the IT members known to the bot: they get the live view of shared cards. */
   async liveViewers(): Promise<string[]> {
     const roster = await this.deps.conversations.roster(IT_ROSTER).catch(() => []);
