@@ -396,6 +396,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         roleGroups: config.groups.roles,
         tenantId: config.tenantId,
       },
+      monitor: signins.monitor,
     }),
     signins.actions,
   ];

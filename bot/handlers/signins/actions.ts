@@ -228,7 +228,10 @@ export function signinActions(deps: SignInDeps): ActionDef[] {
     schema: Versioned,
     authorizesItself: true,
     async run(ctx, data) {
-      const loaded = await loadForIt(deps, ctx, VERBS.signinHandled, data.incidentId);
+      // Asked afresh like the other actions: someone who just left IT can't close an alert.
+      const loaded = await loadForIt(deps, ctx, VERBS.signinHandled, data.incidentId, {
+        fresh: true,
+      });
       if (loaded.kind === 'answer') return loaded.card;
       const { turn } = loaded;
       const result = await deps.actions.markHandled(turn.incident.id, turn.actor, data.v);
