@@ -187,7 +187,7 @@ export function holdoutsCard(holdouts: Holdout[], note: string): CardJson {
       : 'Nobody with Microsoft Authenticator has signed in with a text or voice code since the monitor started watching.',
     people: holdouts.slice(0, HOLDOUTS_SHOWN).map((h) => ({
       name: `${plainText(h.name)} (${h.upn})`,
-      detail: `${codes(h)} code sign-ins · last ${h.lastAt.slice(0, 10)} ${clock(h.lastAt)}`,
+      detail: `${codes(h)} code sign-in${h.sms + h.voice === 1 ? '' : 's'} · last ${h.lastAt.slice(0, 10)} ${clock(h.lastAt)}`,
     })),
     more: n > HOLDOUTS_SHOWN ? `…and ${n - HOLDOUTS_SHOWN} more.` : '',
     note,

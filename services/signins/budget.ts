@@ -24,28 +24,30 @@ export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(reso
 export const MONITOR_GRAPH_READS = { requests: 1, perMs: 10_000 };
 
 /**
- * The monitor's budget in the bot: its share on the same window limiter the campaigns use, and a
- * pause for as long as a 429 asks.
+ * The monitor's budget in the bot: its share on a window limiter like the campaigns' one, and a
+ * pause for as long as a 429 asks. The pause is kept on the bot's clock, so a poll that starts
+ * after it is over never waits for it.
  */
 export class SharedReportsBudget implements ReportsBudget {
   private readonly limiter: WindowLimiter;
   private pausedUntil = 0;
 
   constructor(
-    share: { requests: number; perMs: number } = MONITOR_GRAPH_READS,
+    share: { requests: number; perMs: number },
+    private readonly clock: Clock,
     private readonly sleep: Sleep = realSleep,
   ) {
     this.limiter = new WindowLimiter({ ...share, sleep });
   }
 
   async acquire(): Promise<void> {
-    for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now())
-      await this.sleep(wait);
+    const left = () => this.pausedUntil - this.clock.now().getTime();
+    for (let wait = left(); wait > 0; wait = left()) await this.sleep(wait);
     await this.limiter.take();
   }
 
   pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now().getTime() + ms);
   }
 }
 

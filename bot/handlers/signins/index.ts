@@ -4,7 +4,7 @@ import type { Clock } from '../../../services/clock';
 import type { Directory } from '../../../services/directory/types';
 import type { Logger } from '../../../services/logger';
 import type { Scheduler } from '../../../services/scheduler';
-import { SharedReportsBudget } from '../../../services/signins/budget';
+import { MONITOR_GRAPH_READS, SharedReportsBudget } from '../../../services/signins/budget';
 import type { SignInReader } from '../../../services/signins/graph-reader';
 import { HoldoutStore } from '../../../services/signins/holdouts';
 import { IncidentActions } from '../../../services/signins/incident-actions';
@@ -56,7 +56,7 @@ export function signInFeature(deps: SignInFeatureDeps): SignInFeature {
   const actions = new IncidentActions({ incidents, audit, clock });
   const monitor = new SignInMonitor({
     reader: deps.reader,
-    budget: new SharedReportsBudget(deps.reads),
+    budget: new SharedReportsBudget(deps.reads ?? MONITOR_GRAPH_READS, clock),
     store,
     incidents,
     holdouts,
