@@ -162,7 +162,8 @@ const SAMPLES: Record<string, object> = {
     prevPage: -1,
     nextPage: 1,
     page: 0,
-    monitor: 'Sign-in monitoring is off: reading the sign-in log needs Microsoft Entra ID P1 or P2.',
+    monitor:
+      'Sign-in monitoring is off: reading the sign-in log needs Microsoft Entra ID P1 or P2.',
     monitorOn: false,
   },
   'admin-nudge': {
