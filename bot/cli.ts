@@ -29,7 +29,8 @@ Commands:
   campaign export <id>
                      Write a nudge campaign's per-recipient results as CSV ([--out FILE]).
   demo <control>     Play the running local demo's practice: someone's phone (demo phone nora
-                     register), the demo clock (demo time +1d), what others got; demo help.
+                     register), the demo clock (demo time +1d), what others got, sign-ins for
+                     the sign-in monitor (demo signins <upn> fatigue); demo help lists them all.
   help               Show this help.
 
 Configuration comes from environment variables; see env.TEMPLATE and the README.`;
@@ -71,7 +72,11 @@ const commands: Record<string, Handler> = {
   },
   demo: async (args) => {
     const { runDemoCommand } = await import('./demo-cli');
-    return runDemoCommand(args, { out: process.stdout, err: process.stderr }, process.env);
+    return runDemoCommand(
+      args,
+      { out: process.stdout, err: process.stderr },
+      { env: process.env, config: configOrExit },
+    );
   },
   package: async (args) => {
     const { runPackageCommand } = await import('../manifest/build');

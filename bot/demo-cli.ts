@@ -1,3 +1,4 @@
+import type { AppConfig } from './config';
 import { callDemo, report, type DemoIo } from './demo-control';
 import { PHONE_USAGE, runPhoneCommand } from './demo-phone';
 
@@ -6,7 +7,13 @@ import { PHONE_USAGE, runPhoneCommand } from './demo-phone';
  * to the demo's Teams stand-in on 127.0.0.1, so they work from any terminal on this machine.
  */
 
-type Subcommand = (args: string[], io: DemoIo, env: NodeJS.ProcessEnv) => Promise<number>;
+/** What a control may use: the environment, and the configuration (read only when needed). */
+interface DemoContext {
+  env: NodeJS.ProcessEnv;
+  config: () => AppConfig;
+}
+
+type Subcommand = (args: string[], io: DemoIo, context: DemoContext) => Promise<number>;
 
 const LOST_PHONE_ANSWERS = {
   happened: 'lost',
@@ -16,15 +23,24 @@ const LOST_PHONE_ANSWERS = {
 };
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
-  phone: runPhoneCommand,
-  time: async (args, io, env) => {
+  phone: (args, io, { env }) => runPhoneCommand(args, io, env),
+  signins: async (args, io, { config }) => {
+    const { runDemoSigninsCommand } = await import('../services/signins/cli');
+    const { graph, mode } = config();
+    return runDemoSigninsCommand(
+      args,
+      { stdout: io.out, stderr: io.err },
+      { mode, graphBaseUrl: graph.baseUrl, caCertPath: graph.caCertPath },
+    );
+  },
+  time: async (args, io, { env }) => {
     if (args.length > 1) return usage(io);
     const answer = args[0]
       ? await callDemo(env, 'POST', 'time', { advance: args[0] })
       : await callDemo(env, 'GET', 'time');
     return report(answer, io);
   },
-  messages: async (args, io, env) => {
+  messages: async (args, io, { env }) => {
     if (args.length !== 1) return usage(io);
     const answer = await callDemo(env, 'GET', `people/${encodeURIComponent(args[0]!)}/messages`);
     if ('notRunning' in answer || answer.status >= 300) return report(answer, io);
@@ -43,14 +59,14 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     }
     return 0;
   },
-  say: async (args, io, env) => {
+  say: async (args, io, { env }) => {
     if (args.length !== 2) return usage(io);
     return report(
       await callDemo(env, 'POST', `people/${encodeURIComponent(args[0]!)}/say`, { text: args[1] }),
       io,
     );
   },
-  lost: async (args, io, env) => {
+  lost: async (args, io, { env }) => {
     if (args.length !== 1) return usage(io);
     const who = encodeURIComponent(args[0]!);
     const said = await callDemo(env, 'POST', `people/${who}/say`, { text: 'I lost my phone' });
@@ -76,6 +92,9 @@ const USAGE = `Usage: mfa-bot demo <control> (while "npm start" runs)
   messages <person>         what someone else in the practice got from the bot
   say <person> "<text>"     someone else types a message to the bot
   lost <person>             someone else reports a lost phone (a ticket for IT)
+  signins <upn> fatigue|fraud|sms|success
+                            play sign-ins into the Graph stand-in for the sign-in monitor
+                            (run it without a story for its options)
   help                      show this help
 
 ${PHONE_USAGE}`;
@@ -88,7 +107,7 @@ function usage(io: DemoIo): number {
 export async function runDemoCommand(
   args: readonly string[],
   io: DemoIo,
-  env: NodeJS.ProcessEnv,
+  context: DemoContext,
 ): Promise<number> {
   const [name, ...rest] = args;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
@@ -100,5 +119,5 @@ export async function runDemoCommand(
     io.err.write(`Unknown demo control "${name}".\n\n`);
     return usage(io);
   }
-  return command(rest, io, env);
+  return command(rest, io, context);
 }

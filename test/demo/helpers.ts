@@ -53,7 +53,7 @@ export async function startDemo(dataDir?: string): Promise<DemoRun> {
           out: { write: (s: string) => ((out += s), true) },
           err: { write: (s: string) => ((err += s), true) },
         },
-        env,
+        { env, config: () => loadConfig(env) },
       );
       return { code, out, err };
     },

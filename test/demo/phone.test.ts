@@ -79,7 +79,7 @@ describe('demo: playing a phone from the command line', function () {
     const code = await runDemoCommand(
       ['phone', 'nora', 'register'],
       { out: { write: () => true }, err: { write: (s: string) => ((err += s), true) } },
-      { TEAMS_SIM_PORT: String(await freePort()) },
+      { env: { TEAMS_SIM_PORT: String(await freePort()) }, config: () => loadConfig({}) },
     );
     assert.equal(code, 1);
     assert.match(err, /The demo is not running/);

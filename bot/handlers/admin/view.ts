@@ -40,7 +40,19 @@ function freshness(c: Coverage, now: Date): string {
 }
 
 /** Coverage overall and per role group, then one page of the people not on Authenticator yet. */
-export function statusCard(c: Coverage, page: number, now: Date, notice = ''): CardJson {
+/** One line on whether the sign-in monitor watches, or why it can't; nothing when not asked. */
+export interface MonitorLine {
+  text: string;
+  on: boolean;
+}
+
+export function statusCard(
+  c: Coverage,
+  page: number,
+  now: Date,
+  notice = '',
+  monitor?: MonitorLine,
+): CardJson {
   const pages = Math.max(1, Math.ceil(c.notRegistered.length / PAGE_SIZE));
   const p = Math.min(Math.max(0, page), pages - 1);
   const people = c.notRegistered.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE).map((x) => ({
@@ -70,6 +82,8 @@ export function statusCard(c: Coverage, page: number, now: Date, notice = ''): C
     prevPage: p - 1,
     nextPage: p + 1,
     page: p,
+    monitor: monitor?.text ?? '',
+    monitorOn: monitor?.on ?? true,
   });
 }
 
