@@ -16,6 +16,9 @@ import { ItRequests } from './requests';
 import { TicketBoard } from './handlers/tickets/board';
 import { RequesterNotices } from './handlers/tickets/notify';
 import { ItTeam } from './handlers/it-team';
+import { ItChannel } from './it-channel';
+import { signInFeature, type SignInFeature } from './handlers/signins';
+import { GraphSignInReader } from '../services/signins/graph-reader';
 import { MINUTE } from '../services/clock';
 import { lostDeviceActions } from './handlers/lost-device/actions';
 import { ticketActions } from './handlers/tickets/actions';
@@ -76,6 +79,8 @@ export interface AppOverrides {
   schedulerPollMs?: number;
   /** Campaign sender tuning (tests and benchmarks send faster than a real tenant may). */
   campaignTuning?: CampaignTuning;
+  /** The sign-in monitor's share of Graph's reports limit (tests read a stand-in faster). */
+  monitorReads?: { requests: number; perMs: number };
 }
 
 /** The parts the composition root builds once. */
@@ -94,6 +99,8 @@ interface AppParts {
   audit: AuditLog;
   board: TicketBoard;
   campaigns: CampaignService<CardJson>;
+  /** The sign-in monitor: its poll (what the scheduled job runs), incidents and state. */
+  signins: Pick<SignInFeature, 'watch' | 'monitor' | 'incidents'>;
 }
 
 interface Health {
@@ -136,14 +143,17 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       journalMode: config.sqliteJournalMode,
       azure: config.azureStorage,
     });
+  // One Graph credential for the directory and the sign-in log.
+  const graphAuth =
+    overrides.graphAuth ??
+    graphAuthProvider({ ...config, loginCaCertPath: config.bot.loginCaCertPath });
+  const graphCa = config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined;
   const graph =
     overrides.directory ??
     new GraphDirectory({
       baseUrl: config.graph.baseUrl,
-      authProvider:
-        overrides.graphAuth ??
-        graphAuthProvider({ ...config, loginCaCertPath: config.bot.loginCaCertPath }),
-      caPem: config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined,
+      authProvider: graphAuth,
+      caPem: graphCa,
       timeoutMs: config.graph.timeoutMs,
       maxRetries: config.graph.maxRetries,
       retryBaseDelayMs: config.graph.retryBaseDelayMs,
@@ -229,13 +239,17 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     ratePerSecond: overrides.campaignTuning?.maxRps ?? config.nudgeMaxRps,
   });
   const proactive = new Proactive(adapter, config.bot.appId, conversations, sendBudget);
+  const itChannel = new ItChannel({
+    conversations,
+    proactive,
+    logger: logger.child({ component: 'it-channel' }),
+  });
   const roles = new RoleResolver(directory, config.groups, clock);
   const checkTtlMs = config.verificationTtlMinutes * MINUTE;
   const board = new TicketBoard({
     tickets,
     directory,
-    conversations,
-    proactive,
+    channel: itChannel,
     scheduler,
     notices: new RequesterNotices({ proactive, directory, settings: config }),
     clock,
@@ -267,7 +281,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     logger: logger.child({ component: 'it-team' }),
     settings: { itGroupId: config.groups.it, itChannelId: config.itChannelId },
   });
-  announceOutage = (text) => void board.channelNotice(text);
+  announceOutage = (text) => void itChannel.notice(text);
 
   // Each feature gets the few things it uses; the menu and the router need each other's verbs.
   const routed: { router?: ActionRouter } = {};
@@ -316,6 +330,29 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     clock,
     logger: logger.child({ component: 'campaigns' }),
   });
+  const signInReader = new GraphSignInReader({
+    baseUrl: config.graph.baseUrl,
+    authProvider: graphAuth,
+    caPem: graphCa,
+    timeoutMs: config.graph.timeoutMs,
+    logger: logger.child({ component: 'signins' }),
+  });
+  const signins = signInFeature({
+    store,
+    directory,
+    reports: campaigns.reports,
+    reader: signInReader,
+    requests,
+    roles,
+    audit,
+    channel: itChannel,
+    proactive,
+    scheduler,
+    clock,
+    logger: logger.child({ component: 'signins' }),
+    settings: { ...config.monitor, itPhone: config.itPhone },
+    reads: overrides.monitorReads,
+  });
   const features: ActionDef[][] = [
     menu.actions(),
     myStatusActions({ directory }),
@@ -343,7 +380,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       logger: logger.child({ component: 'tickets' }),
       board,
       limiter: new TapLimiter(store, clock, config.tapMaxPerHour),
-      conversations,
+      channel: itChannel,
       settings: {
         checkTtlMs,
         tapLifetimeMinutes: config.tapLifetimeMinutes,
@@ -369,7 +406,9 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         roleGroups: config.groups.roles,
         tenantId: config.tenantId,
       },
+      monitor: signins.monitor,
     }),
+    signins.actions,
   ];
   for (const action of features.flat()) actions.register(action);
   void teachLearnedExamples({ kb, kbFeedback, logger }).catch((err: unknown) =>
@@ -385,14 +424,14 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   const auditCheckpoints = registerAuditCheckpoints(
     { scheduler, clock, logger: logger.child({ component: 'audit' }), audit },
-    (text) => board.channelNotice(text),
+    (text) => itChannel.notice(text),
   );
   const reviewNotices = registerReviewNotices({
     kbFeedback,
     scheduler,
     clock,
     logger: logger.child({ component: 'kb' }),
-    post: (card) => board.channelCard(card),
+    post: (card) => itChannel.card(card),
   });
   const showMenu = (ctx: ActionContext, notice?: string) => menu.card(ctx, notice);
   const bot = new MfaBot({
@@ -418,6 +457,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     audit,
     board,
     campaigns,
+    signins,
   };
   const tab = dashboardTab(config, { ...parts, clock, logger });
 
@@ -501,12 +541,16 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         .check()
         .catch((err: unknown) => logger.error({ err }, 'could not look up the Teams app'));
       campaigns.resume();
+      void signins.watch
+        .start()
+        .catch((err: unknown) => logger.error({ err }, 'could not start the sign-in monitor'));
       tab.start();
     },
     async close() {
       if (headTimer) clearInterval(headTimer);
       await campaigns.stop();
       await scheduler.stop();
+      await signInReader.close();
       await store.close();
     },
   };

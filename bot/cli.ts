@@ -29,6 +29,9 @@ Commands:
                      [--force]]); never replaces a file without --force.
   campaign export <id>
                      Write a nudge campaign's per-recipient results as CSV ([--out FILE]).
+  demo <control>     Play the running local demo's practice: someone's phone (demo phone nora
+                     register), the demo clock (demo time +1d), what others got, sign-ins for
+                     the sign-in monitor (demo signins <upn> fatigue); demo help lists them all.
   help               Show this help.
 
 Configuration comes from environment variables; see env.TEMPLATE and the README.`;
@@ -66,6 +69,14 @@ const commands: Record<string, Handler> = {
       dataDir,
       { stdout: process.stdout, stderr: process.stderr },
       journalMode,
+    );
+  },
+  demo: async (args) => {
+    const { runDemoCommand } = await import('./demo-cli');
+    return runDemoCommand(
+      args,
+      { out: process.stdout, err: process.stderr },
+      { env: process.env, config: configOrExit },
     );
   },
   package: async (args) => {

@@ -45,6 +45,14 @@ export const VERBS = {
   adminCampaignCancel: 'admin.campaignCancel',
   nudgeSnooze: 'nudge.snooze',
   nudgeHelp: 'nudge.help',
+  signinView: 'signins.view',
+  signinRevoke: 'signins.revokeSessions',
+  signinCallBack: 'signins.callBack',
+  signinOpenTicket: 'signins.openTicket',
+  signinHandled: 'signins.markHandled',
+  signinItWasMe: 'signins.itWasMe',
+  signinNotMe: 'signins.notMe',
+  signinHoldouts: 'signins.holdouts',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

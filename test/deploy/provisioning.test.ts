@@ -272,6 +272,7 @@ describe('provisioning (m365agents.yml, infra/)', () => {
         HOST: 'production listens on 0.0.0.0',
         GRAPH_SIM_PORT: 'the demo only',
         PLAYGROUND_PORT: 'the demo only',
+        TEAMS_SIM_PORT: 'the demo only',
         DEMO_USER: 'the demo only',
         SQLITE_JOURNAL_MODE: 'decided from the host (delete on App Service)',
         STORAGE:
@@ -279,6 +280,12 @@ describe('provisioning (m365agents.yml, infra/)', () => {
         AZURE_STORAGE_CONNECTION_STRING: 'only with STORAGE=azure',
         AZURE_STORAGE_ACCOUNT_URL: 'only with STORAGE=azure',
         AZURE_STORAGE_PREFIX: 'only with STORAGE=azure',
+        MONITOR_ENABLED: 'on by default; the defaults suit a practice',
+        MONITOR_POLL_MINUTES: 'the defaults suit a practice',
+        MONITOR_FATIGUE_PROMPTS: 'the defaults suit a practice',
+        MONITOR_WINDOW_MINUTES: 'the defaults suit a practice',
+        MONITOR_DANGER_MINUTES: 'the defaults suit a practice',
+        MONITOR_ALERTS_PER_HOUR: 'the defaults suit a practice',
       };
       const env = deployedEnvironment(() => '');
       const undecided = ENV_VARIABLES.filter((name) => !(name in env) && !(name in notSet));

@@ -9,6 +9,7 @@ import type { Directory } from '../../../services/directory/types';
 import type { Logger } from '../../../services/logger';
 import type { Scheduler } from '../../../services/scheduler';
 import { UTC, type TimeZone } from '../../../services/time';
+import type { MonitorStatus } from '../../../services/signins/status';
 import type { ActionContext, ActionDef } from '../../actions';
 import { auditFor } from '../../audit';
 import { messageCard } from '../../replies';
@@ -25,6 +26,8 @@ export interface CampaignDeps {
   clock: Clock;
   logger: Logger;
   settings: { adminGroup: string; roleGroups: Record<string, string>; tenantId: string };
+  /** The sign-in monitor's stored state, for a line on the status card; absent: no line. */
+  monitor?: { status(): Promise<MonitorStatus | undefined> };
 }
 
 export type CampaignTurn = ActionContext & { deps: CampaignDeps };

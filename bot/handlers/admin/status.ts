@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { VERBS } from '../../../cards/verbs';
 import { HOUR } from '../../../services/clock';
+import { describeStatus } from '../../../services/signins/status';
 import { zoneOf } from '../../time-zone';
-import { adminOnly, practiceZone } from './access';
-import { statusCard } from './view';
+import { adminOnly, practiceZone, type CampaignDeps } from './access';
+import { statusCard, type MonitorLine } from './view';
 
 /** A stored report older than this is rebuilt when someone asks without pressing Refresh. */
 const STALE_MS = HOUR;
@@ -14,6 +15,16 @@ const StatusData = z
     refresh: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
   })
   .loose();
+
+/**
+ * Whether push-bombing would be noticed: said next to coverage, because registering everyone is
+ * half of the job. Blind or not yet run is said as such, never as "all quiet".
+ */
+async function monitorLine(monitor: CampaignDeps['monitor']): Promise<MonitorLine | undefined> {
+  if (!monitor) return undefined;
+  const status = await monitor.status().catch(() => undefined);
+  return { text: describeStatus(status), on: status?.state === 'on' };
+}
 
 /** "status" for admins: registration coverage now, with the people not registered, paged. */
 export const adminStatusAction = adminOnly<typeof StatusData>({
@@ -27,6 +38,13 @@ export const adminStatusAction = adminOnly<typeof StatusData>({
     if (!coverage || now.getTime() - Date.parse(coverage.computedAt) > STALE_MS) {
       coverage = (await campaigns.coverage.refresh()).coverage;
     }
-    return statusCard(coverage, data.page ?? 0, now, zoneOf(ctx.turn.activity, practiceZone(ctx)));
+    return statusCard(
+      coverage,
+      data.page ?? 0,
+      now,
+      zoneOf(ctx.turn.activity, practiceZone(ctx)),
+      '',
+      await monitorLine(ctx.deps.monitor),
+    );
   },
 });

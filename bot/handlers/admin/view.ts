@@ -41,12 +41,19 @@ function freshness(c: Coverage, now: Date, zone: TimeZone): string {
 }
 
 /** Coverage overall and per role group, then one page of the people not on Authenticator yet. */
+/** One line on whether the sign-in monitor watches, or why it can't; nothing when not asked. */
+export interface MonitorLine {
+  text: string;
+  on: boolean;
+}
+
 export function statusCard(
   c: Coverage,
   page: number,
   now: Date,
   zone: TimeZone,
   notice = '',
+  monitor?: MonitorLine,
 ): CardJson {
   const pages = Math.max(1, Math.ceil(c.notRegistered.length / PAGE_SIZE));
   const p = Math.min(Math.max(0, page), pages - 1);
@@ -77,6 +84,8 @@ export function statusCard(
     prevPage: p - 1,
     nextPage: p + 1,
     page: p,
+    monitor: monitor?.text ?? '',
+    monitorOn: monitor?.on ?? true,
   });
 }
 

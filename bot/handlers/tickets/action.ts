@@ -9,7 +9,6 @@ import type { Clock } from '../../../services/clock';
 import type { TimeZone } from '../../../services/time';
 import type { Directory } from '../../../services/directory/types';
 import type { Logger } from '../../../services/logger';
-import type { ConversationDirectory } from '../../../services/storage/conversations';
 import { ConflictError } from '../../../services/storage/types';
 import {
   isActive,
@@ -22,7 +21,8 @@ import type { TapLimiter } from '../../../services/tickets/tap-limiter';
 import type { ActionContext, ActionDef } from '../../actions';
 import { auditFor, type AuditFields } from '../../audit';
 import { messageCard } from '../../replies';
-import { IT_ROSTER, type FollowUp, type TicketBoard } from './board';
+import type { ItChannel } from '../../it-channel';
+import type { FollowUp, TicketBoard } from './board';
 
 /** An action in flight for longer than this was interrupted (a crash): it no longer blocks. */
 const PENDING_EXPIRES_MS = 2 * 60_000;
@@ -54,7 +54,7 @@ export interface TicketDeps {
   logger: Logger;
   board: TicketBoard;
   limiter: TapLimiter;
-  conversations: ConversationDirectory;
+  channel: ItChannel;
   settings: TicketSettings;
 }
 
@@ -232,7 +232,7 @@ export async function loadForActor(
       card: messageCard('Not available to you', 'Only the IT team can act on tickets.'),
     };
   }
-  if (roles.has('it')) await learnTeamsId(deps, ctx, actor.id);
+  if (roles.has('it')) await deps.channel.learnMember(ctx);
   const turn: TicketTurn = {
     ctx,
     ticket,
@@ -243,24 +243,6 @@ export async function loadForActor(
     save: (next, text) => deps.tickets.update(next, doc.etag, actor, text),
   };
   return { kind: 'loaded', turn, roles };
-}
-
-/** IT members who act from Teams are added to the list of people with the live card view. */
-async function learnTeamsId(
-  deps: TicketDeps,
-  ctx: ActionContext,
-  aadObjectId: string,
-): Promise<void> {
-  const teamsUserId = ctx.turn.activity.from?.id;
-  if (!teamsUserId) return;
-  await deps.conversations
-    .learnRosterMember(IT_ROSTER, { aadObjectId, teamsUserId })
-    .catch((err: unknown) => {
-      deps.logger.warn(
-        { err: String((err as Error).message ?? err) },
-        'could not remember an IT member for live card views',
-      );
-    });
 }
 
 async function latest(deps: TicketDeps, ticket: Ticket): Promise<Ticket> {
