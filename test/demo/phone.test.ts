@@ -35,7 +35,7 @@ describe('demo: playing a phone from the command line', function () {
     assert.match(early.err, /Nothing to approve on Nora's phone\. Scan the QR code first/);
 
     await press('I approved it');
-    assert.match((await last()).lines.join('\n'), /don't see Authenticator on your account yet/);
+    assert.match((await last()).lines.join('\n'), /no Authenticator on your account yet/);
 
     const scanned = await run.demo('phone', 'nora', 'register');
     assert.equal(scanned.code, 0, scanned.err);

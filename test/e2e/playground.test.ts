@@ -116,7 +116,7 @@ describe('demo in the Microsoft 365 Agents Playground', function () {
       ["Let's start", 'Step 1 of 4: Install the app'],
       ["It's installed", 'Step 2 of 4: Connect the app to your work account'],
       ['I scanned the code', 'Step 3 of 4: Approve the test notification'],
-      ['I approved it', /don't see Authenticator on your account yet/],
+      ['I approved it', /no Authenticator on your account yet/],
     ];
     let n = 5;
     for (const [button, next] of steps) {
