@@ -63,6 +63,13 @@ import { DemoSignIn } from '../services/tab-auth/demo';
 import { SigningKeys } from '../services/tab-auth/keys';
 import { tabAudiences } from '../services/tab-auth/settings';
 import { TabTokenVerifier, type TabAuthenticator } from '../services/tab-auth/verify';
+// Rollout readiness: the policies it reads, the weekly digest, and the dashboard link.
+import { GraphPolicyReader, type PolicyReader } from '../services/readiness/policy-reader';
+import { ReadinessService } from '../services/readiness/service';
+import { DigestService, DigestSubscriptions } from '../services/readiness/digest';
+import { readinessActions } from './handlers/readiness';
+import { registerWeeklyDigest } from './handlers/readiness-digest';
+import { DashboardLink } from './dashboard-link';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -76,6 +83,11 @@ export interface AppOverrides {
   schedulerPollMs?: number;
   /** Campaign sender tuning (tests and benchmarks send faster than a real tenant may). */
   campaignTuning?: CampaignTuning;
+  /**
+   * The tenant's sign-in policies, instead of reading them through the Graph client (needed
+   * with `directory`, which brings no Graph client). Still behind the directory's breaker.
+   */
+  policies?: PolicyReader;
 }
 
 /** The parts the composition root builds once. */
@@ -94,6 +106,12 @@ interface AppParts {
   audit: AuditLog;
   board: TicketBoard;
   campaigns: CampaignService<CardJson>;
+  readiness: {
+    service: ReadinessService;
+    subscriptions: DigestSubscriptions;
+    digests: DigestService;
+  };
+  dashboardLink: DashboardLink;
 }
 
 interface Health {
@@ -118,6 +136,8 @@ export interface BotApp {
   health(): Promise<Health>;
   /** Starts background work (the scheduler loop). */
   start(): void;
+  /** The address the bot listens on, once it does (the demo links its dashboard there). */
+  listening(baseUrl: string): void;
   close(): Promise<void>;
 }
 
@@ -136,9 +156,9 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       journalMode: config.sqliteJournalMode,
       azure: config.azureStorage,
     });
-  const graph =
-    overrides.directory ??
-    new GraphDirectory({
+  const graphClient = overrides.directory
+    ? undefined
+    : new GraphDirectory({
       baseUrl: config.graph.baseUrl,
       authProvider:
         overrides.graphAuth ??
@@ -149,6 +169,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       retryBaseDelayMs: config.graph.retryBaseDelayMs,
       logger: logger.child({ component: 'directory' }),
     });
+  const graph: Directory = overrides.directory ?? graphClient!;
   // Set once the services exist: the IT channel hears about directory outages.
   let announceOutage: (text: string) => void = () => {};
   const breaker = new DirectoryCircuitBreaker(graph, {
@@ -161,6 +182,12 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     onClose: () => announceOutage('✅ Microsoft 365 is reachable again.'),
   });
   const directory = breaker.directory;
+  // The sign-in policies come from the same Graph: an outage there fails fast too.
+  const policyReader =
+    overrides.policies ?? (graphClient && new GraphPolicyReader(graphClient.caller));
+  if (!policyReader)
+    throw new Error('a directory override needs a policies override: readiness reads both');
+  const policies = breaker.wrap(policyReader);
   const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }), auditKey(config));
   const authentication = createBotAuthentication(config, {
     logger: logger.child({ component: 'auth' }),
@@ -265,22 +292,6 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   announceOutage = (text) => void board.channelNotice(text);
 
-  // Each feature gets the few things it uses; the menu and the router need each other's verbs.
-  const routed: { router?: ActionRouter } = {};
-  const menu = new Menu({
-    directory,
-    roles,
-    logger,
-    verbs: () => routed.router?.verbs() ?? new Set(),
-  });
-  const actions = new ActionRouter({
-    roles,
-    audit,
-    logger,
-    directoryHealth: breaker,
-    fallback: (ctx, notice) => menu.card(ctx, notice),
-  });
-  routed.router = actions;
   const troubles = troubleshooting({ kb, kbFeedback, requests, itPhone: config.itPhone });
   const nudgeMessenger = new TeamsNudgeMessenger(
     proactive,
@@ -311,6 +322,53 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     clock,
     logger: logger.child({ component: 'campaigns' }),
   });
+  const dashboardLink = new DashboardLink(
+    { mode: config.mode, manifestId: config.teamsAppId, port: config.port },
+    campaigns.catalog,
+  );
+  const readinessService = new ReadinessService({
+    policies,
+    directory,
+    settings: {
+      nudgeExcludeGroupId: config.groups.nudgeExclude,
+      tapLifetimeMinutes: config.tapLifetimeMinutes,
+    },
+    clock,
+    logger: logger.child({ component: 'readiness' }),
+    store,
+  });
+  const readiness = {
+    service: readinessService,
+    subscriptions: new DigestSubscriptions(store, clock),
+    digests: new DigestService({ readiness: readinessService, tickets, store, clock }),
+  };
+  const weeklyDigest = registerWeeklyDigest({
+    scheduler,
+    clock,
+    logger: logger.child({ component: 'readiness' }),
+    digests: readiness.digests,
+    subscriptions: readiness.subscriptions,
+    directory,
+    proactive,
+    settings: { adminGroup: config.groups.admin },
+  });
+  // Each feature gets the few things it uses; the menu and the router need each other's verbs.
+  const routed: { router?: ActionRouter } = {};
+  const menu = new Menu({
+    directory,
+    roles,
+    logger,
+    verbs: () => routed.router?.verbs() ?? new Set(),
+    dashboard: dashboardLink,
+  });
+  const actions = new ActionRouter({
+    roles,
+    audit,
+    logger,
+    directoryHealth: breaker,
+    fallback: (ctx, notice) => menu.card(ctx, notice),
+  });
+  routed.router = actions;
   const features: ActionDef[][] = [
     menu.actions(),
     myStatusActions({ directory }),
@@ -359,6 +417,17 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         roleGroups: config.groups.roles,
         tenantId: config.tenantId,
       },
+      dashboard: dashboardLink,
+    }),
+    readinessActions({
+      readiness: readiness.service,
+      subscriptions: readiness.subscriptions,
+      directory,
+      roles,
+      audit,
+      logger: logger.child({ component: 'readiness' }),
+      dashboard: dashboardLink,
+      settings: { adminGroup: config.groups.admin },
     }),
   ];
   for (const action of features.flat()) actions.register(action);
@@ -401,6 +470,8 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     audit,
     board,
     campaigns,
+    readiness,
+    dashboardLink,
   };
   const tab = dashboardTab(config, { ...parts, clock, logger });
 
@@ -482,6 +553,14 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         .catch((err: unknown) => logger.error({ err }, 'could not look up the Teams app'));
       campaigns.resume();
       tab.start();
+      void weeklyDigest
+        .schedule()
+        .catch((err: unknown) =>
+          logger.error({ err }, 'could not schedule the weekly readiness digest'),
+        );
+    },
+    listening(baseUrl) {
+      dashboardLink.listening(baseUrl);
     },
     async close() {
       if (headTimer) clearInterval(headTimer);
@@ -555,6 +634,7 @@ function dashboardTab(
       clock,
     }),
     nudges,
+    readiness: services.readiness.service,
     audit: services.audit,
     logger: log,
     confirmThreshold: config.nudgeConfirmThreshold,

@@ -43,6 +43,9 @@ export const VERBS = {
   adminNudgeConfirm: 'admin.nudgeConfirm',
   adminCampaign: 'admin.campaign',
   adminCampaignCancel: 'admin.campaignCancel',
+  adminReadiness: 'admin.readiness',
+  adminDigestOn: 'admin.digestOn',
+  adminDigestOff: 'admin.digestOff',
   nudgeSnooze: 'nudge.snooze',
   nudgeHelp: 'nudge.help',
 } as const;

@@ -18,6 +18,8 @@ export interface MenuDeps {
   logger: Logger;
   /** The verbs the router handles: only those get a button. */
   verbs(): ReadonlySet<string>;
+  /** The dashboard tab, linked for admins and IT. */
+  dashboard: { url(): Promise<string | undefined> };
 }
 
 /** The help card: staff actions for everyone, plus IT or admin actions for those roles. */
@@ -42,12 +44,15 @@ export class Menu {
         : roles.has('it')
           ? 'the IT team'
           : 'practice admins';
+    const dashboardUrl =
+      roles.has('admin') || roles.has('it') ? await this.deps.dashboard.url() : undefined;
     return expandCard('help', {
       firstName: name,
       notice,
       staffActions: usable.filter((c) => c.audience === 'staff').map(button),
       roleActions,
       roleHeading: heading,
+      dashboardUrl: dashboardUrl ?? '',
     });
   }
 

@@ -56,6 +56,9 @@ const EXPECTED: Record<string, Row> = {
   'admin.nudgeConfirm': ADMIN,
   'admin.campaign': ADMIN,
   'admin.campaignCancel': ADMIN,
+  'admin.readiness': { staff: false, it: true, admin: true, requester: true },
+  'admin.digestOn': ADMIN,
+  'admin.digestOff': ADMIN,
   'nudge.snooze': ANYONE,
   'nudge.help': ANYONE,
 };

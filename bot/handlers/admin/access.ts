@@ -24,6 +24,8 @@ export interface CampaignDeps {
   clock: Clock;
   logger: Logger;
   settings: { adminGroup: string; roleGroups: Record<string, string>; tenantId: string };
+  /** The dashboard tab, linked from the status card. */
+  dashboard: { url(): Promise<string | undefined> };
 }
 
 export type CampaignTurn = ActionContext & { deps: CampaignDeps };

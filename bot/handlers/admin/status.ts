@@ -26,6 +26,8 @@ export const adminStatusAction = adminOnly<typeof StatusData>({
     if (!coverage || now.getTime() - Date.parse(coverage.computedAt) > STALE_MS) {
       coverage = (await campaigns.coverage.refresh()).coverage;
     }
-    return statusCard(coverage, data.page ?? 0, now);
+    return statusCard(coverage, data.page ?? 0, now, {
+      dashboardUrl: await ctx.deps.dashboard.url(),
+    });
   },
 });

@@ -40,7 +40,12 @@ function freshness(c: Coverage, now: Date): string {
 }
 
 /** Coverage overall and per role group, then one page of the people not on Authenticator yet. */
-export function statusCard(c: Coverage, page: number, now: Date, notice = ''): CardJson {
+export function statusCard(
+  c: Coverage,
+  page: number,
+  now: Date,
+  extra: { notice?: string; dashboardUrl?: string } = {},
+): CardJson {
   const pages = Math.max(1, Math.ceil(c.notRegistered.length / PAGE_SIZE));
   const p = Math.min(Math.max(0, page), pages - 1);
   const people = c.notRegistered.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE).map((x) => ({
@@ -56,7 +61,8 @@ export function statusCard(c: Coverage, page: number, now: Date, notice = ''): C
     .join(' and ');
   const n = c.notRegistered.length;
   return expandCard('admin-status', {
-    notice,
+    notice: extra.notice ?? '',
+    dashboardUrl: extra.dashboardUrl ?? '',
     asOf: freshness(c, now),
     headline: `${o.authenticator} of ${o.total} people (${o.total ? Math.round((o.authenticator / o.total) * 100) : 0}%) use Microsoft Authenticator.`,
     rows: [row(o), ...c.byRole.map(row)],
