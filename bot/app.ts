@@ -20,7 +20,7 @@ import { MINUTE } from '../services/clock';
 import { lostDeviceActions } from './handlers/lost-device/actions';
 import { ticketActions } from './handlers/tickets/actions';
 import { troubleshooting } from './handlers/troubleshoot';
-import { kbReviewActions, teachLearnedExamples } from './handlers/kb-review';
+import { kbReviewActions, registerReviewNotices, teachLearnedExamples } from './handlers/kb-review';
 import { KbFeedback } from '../services/kb/feedback';
 import { RateLimiter } from '../services/ratelimit';
 import { SendBudget } from '../services/send-budget';
@@ -446,6 +446,13 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     { scheduler, clock, logger: logger.child({ component: 'audit' }), audit },
     (text) => board.channelNotice(text),
   );
+  const reviewNotices = registerReviewNotices({
+    kbFeedback,
+    scheduler,
+    clock,
+    logger: logger.child({ component: 'kb' }),
+    post: (card) => board.channelCard(card),
+  });
   const showMenu = (ctx: ActionContext, notice?: string) => menu.card(ctx, notice);
   const bot = new MfaBot({
     actions,
@@ -545,6 +552,9 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
               logger.error({ err }, 'could not schedule the audit checkpoint'),
             );
         });
+      void reviewNotices
+        .schedule()
+        .catch((err: unknown) => logger.error({ err }, 'could not schedule the review notice'));
       headTimer = setInterval(announce, 60 * 60_000);
       headTimer.unref();
       // A wrong Teams app id is a configuration mistake: said now, not once per person nudged.

@@ -8,6 +8,7 @@ import {
   type DocumentStore,
   type PutOptions,
   type QueryOptions,
+  type ScanOptions,
   type StoredDoc,
 } from './types';
 import { MIGRATIONS, type Migration } from './migrations';
@@ -28,6 +29,12 @@ export type JournalMode = 'wal' | 'delete';
  */
 export class SqliteStore implements DocumentStore {
   private readonly db: Database.Database;
+  /** Statements compiled once each: preparing one costs more than running it. */
+  private readonly statements = new Map<string, Database.Statement>();
+  private putInTransaction:
+    ((collection: string, key: string, json: string, options: PutOptions) => string) | undefined;
+  private deleteInTransaction:
+    ((collection: string, key: string, options: { etag?: string }) => boolean) | undefined;
 
   constructor(
     readonly file: string,
@@ -58,12 +65,11 @@ export class SqliteStore implements DocumentStore {
   }
 
   async get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined> {
-    const row = this.run(() =>
-      this.db
-        .prepare<[string, string], Row>(
+    const row = this.run(
+      () =>
+        this.statement(
           'SELECT key, value, etag, idx FROM docs WHERE collection = ? AND key = ?',
-        )
-        .get(collection, key),
+        ).get(collection, key) as Row | undefined,
     );
     return row ? toDoc<T>(row) : undefined;
   }
@@ -75,84 +81,117 @@ export class SqliteStore implements DocumentStore {
     options: PutOptions = {},
   ): Promise<string> {
     const json = JSON.stringify(value);
-    return this.run(() =>
-      this.db.transaction(() => {
-        const current = this.db
-          .prepare<[string, string], { etag: string; idx: string | null }>(
-            'SELECT etag, idx FROM docs WHERE collection = ? AND key = ?',
-          )
-          .get(collection, key);
-        if (current && options.ifAbsent) throw new ConflictError(collection, key);
-        if (options.etag && options.etag !== '*' && current && current.etag !== options.etag) {
-          throw new ConflictError(collection, key);
-        }
-        if (options.etag && options.etag !== '*' && !current && !options.ifAbsent) {
-          // A conditional update of something that no longer exists: someone deleted it.
-          throw new ConflictError(collection, key);
-        }
-        const etag = nextEtag(current?.etag);
-        const idx = options.index === undefined ? (current?.idx ?? null) : options.index;
-        this.db
-          .prepare(
-            `INSERT INTO docs (collection, key, value, etag, idx, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (collection, key) DO UPDATE SET
-               value = excluded.value, etag = excluded.etag, idx = excluded.idx,
-               updated_at = excluded.updated_at`,
-          )
-          .run(collection, key, json, etag, idx, new Date().toISOString());
-        return etag;
-      })(),
-    );
+    return this.run(() => {
+      this.putInTransaction ??= this.db.transaction(
+        (c: string, k: string, j: string, o: PutOptions) => this.write(c, k, j, o),
+      );
+      return this.putInTransaction(collection, key, json, options);
+    });
+  }
+
+  private write(collection: string, key: string, json: string, options: PutOptions): string {
+    const current = this.statement(
+      'SELECT etag, idx FROM docs WHERE collection = ? AND key = ?',
+    ).get(collection, key) as { etag: string; idx: string | null } | undefined;
+    if (current && options.ifAbsent) throw new ConflictError(collection, key);
+    if (options.etag && options.etag !== '*' && current && current.etag !== options.etag) {
+      throw new ConflictError(collection, key);
+    }
+    if (options.etag && options.etag !== '*' && !current && !options.ifAbsent) {
+      // A conditional update of something that no longer exists: someone deleted it.
+      throw new ConflictError(collection, key);
+    }
+    const etag = nextEtag(current?.etag);
+    const idx = options.index === undefined ? (current?.idx ?? null) : options.index;
+    this.statement(
+      `INSERT INTO docs (collection, key, value, etag, idx, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (collection, key) DO UPDATE SET
+         value = excluded.value, etag = excluded.etag, idx = excluded.idx,
+         updated_at = excluded.updated_at`,
+    ).run(collection, key, json, etag, idx, new Date().toISOString());
+    return etag;
   }
 
   async delete(collection: string, key: string, options: { etag?: string } = {}): Promise<boolean> {
-    return this.run(() =>
-      this.db.transaction(() => {
-        const current = this.db
-          .prepare<[string, string], { etag: string }>(
+    return this.run(() => {
+      this.deleteInTransaction ??= this.db.transaction(
+        (c: string, k: string, o: { etag?: string }) => {
+          const current = this.statement(
             'SELECT etag FROM docs WHERE collection = ? AND key = ?',
-          )
-          .get(collection, key);
-        if (!current) return false;
-        if (options.etag && options.etag !== '*' && options.etag !== current.etag) {
-          throw new ConflictError(collection, key);
-        }
-        this.db.prepare('DELETE FROM docs WHERE collection = ? AND key = ?').run(collection, key);
-        return true;
-      })(),
-    );
+          ).get(c, k) as { etag: string } | undefined;
+          if (!current) return false;
+          if (o.etag && o.etag !== '*' && o.etag !== current.etag) throw new ConflictError(c, k);
+          this.statement('DELETE FROM docs WHERE collection = ? AND key = ?').run(c, k);
+          return true;
+        },
+      );
+      return this.deleteInTransaction(collection, key, options);
+    });
   }
 
   async query<T>(collection: string, options: QueryOptions = {}): Promise<StoredDoc<T>[]> {
     const { where, params } = whereClause(collection, options);
-    const limit = options.limit ? ` LIMIT ${Math.max(1, Math.floor(options.limit))}` : '';
-    const rows = this.run(() =>
-      this.db
-        .prepare<unknown[], Row>(
-          `SELECT key, value, etag, idx FROM docs WHERE ${where} ORDER BY idx, key${limit}`,
-        )
-        .all(...params),
+    // A negative LIMIT is no limit; as a parameter, one compiled statement serves every limit.
+    const limit = options.limit ? Math.max(1, Math.floor(options.limit)) : -1;
+    const rows = this.run(
+      () =>
+        this.statement(
+          `SELECT key, value, etag, idx FROM docs WHERE ${where} ORDER BY idx, key LIMIT ?`,
+        ).all(...params, limit) as Row[],
     );
     return rows.map((r) => toDoc<T>(r));
   }
 
+  async *scan<T>(collection: string, options: ScanOptions = {}): AsyncIterable<StoredDoc<T>[]> {
+    const pageSize = Math.max(1, Math.floor(options.pageSize ?? 500));
+    const prefix = options.keyPrefix ?? '';
+    const end = `${prefix}${LAST_CHAR}`;
+    // Key order, a page after the last key seen: each page is one range read of the primary key.
+    let rows = this.run(
+      () =>
+        this.statement(
+          'SELECT key, value, etag, idx FROM docs WHERE collection = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?',
+        ).all(collection, prefix, end, pageSize) as Row[],
+    );
+    while (rows.length > 0) {
+      yield rows.map((r) => toDoc<T>(r));
+      if (rows.length < pageSize) return;
+      const after = rows[rows.length - 1]!.key;
+      rows = this.run(
+        () =>
+          this.statement(
+            'SELECT key, value, etag, idx FROM docs WHERE collection = ? AND key > ? AND key < ? ORDER BY key LIMIT ?',
+          ).all(collection, after, end, pageSize) as Row[],
+      );
+    }
+  }
+
   async count(collection: string, options: QueryOptions = {}): Promise<number> {
     const { where, params } = whereClause(collection, options);
-    const row = this.run(() =>
-      this.db
-        .prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM docs WHERE ${where}`)
-        .get(...params),
+    const row = this.run(
+      () =>
+        this.statement(`SELECT COUNT(*) AS n FROM docs WHERE ${where}`).get(...params) as
+          { n: number } | undefined,
     );
     return row?.n ?? 0;
   }
 
   async ping(): Promise<void> {
-    this.run(() => this.db.prepare('SELECT 1').get());
+    this.run(() => this.statement('SELECT 1').get());
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   private run<R>(work: () => R): R {

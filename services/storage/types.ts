@@ -33,6 +33,13 @@ export interface QueryOptions {
   limit?: number;
 }
 
+export interface ScanOptions {
+  /** Documents whose key starts with this prefix. */
+  keyPrefix?: string;
+  /** Documents per page (default 500). */
+  pageSize?: number;
+}
+
 export interface DocumentStore {
   get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined>;
   /** Returns the new eTag. Throws ConflictError when a condition fails. */
@@ -42,6 +49,12 @@ export interface DocumentStore {
   /** Ordered by index, then key. */
   query<T>(collection: string, options?: QueryOptions): Promise<StoredDoc<T>[]>;
   count(collection: string, options?: QueryOptions): Promise<number>;
+  /**
+   * Every matching document, a page at a time in key order, for collections too large to hold at
+   * once (a campaign's outbox). Each page is read when the previous one has been used: a document
+   * written meanwhile may be seen with its old value or its new one, never twice.
+   */
+  scan<T>(collection: string, options?: ScanOptions): AsyncIterable<StoredDoc<T>[]>;
   /** Quick check that the backend answers. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,6 +3,7 @@ import {
   type DocumentStore,
   type PutOptions,
   type QueryOptions,
+  type ScanOptions,
   type StoredDoc,
 } from '../../services/storage/types';
 
@@ -47,6 +48,13 @@ export class KillableStore implements DocumentStore {
   async count(collection: string, options?: QueryOptions): Promise<number> {
     this.alive();
     return this.inner.count(collection, options);
+  }
+
+  async *scan<T>(collection: string, options?: ScanOptions): AsyncIterable<StoredDoc<T>[]> {
+    for await (const page of this.inner.scan<T>(collection, options)) {
+      this.alive();
+      yield page;
+    }
   }
 
   async ping(): Promise<void> {

@@ -219,6 +219,36 @@ for (const backend of BACKENDS) {
       );
     });
 
+    it('scans a key prefix page by page in key order, each document once even while they are rewritten', async () => {
+      const keys = Array.from({ length: 23 }, (_, i) => `N1/u${String(i).padStart(2, '0')}`);
+      for (const key of [...keys].reverse())
+        await store.put('outbox', key, { n: 0 }, { index: 'q' });
+      await store.put('outbox', 'N10/u00', { n: 0 });
+      await store.put('outbox', 'N0/u00', { n: 0 });
+      const seen: string[] = [];
+      const sizes: number[] = [];
+      for await (const page of store.scan<{ n: number }>('outbox', {
+        keyPrefix: 'N1/',
+        pageSize: 5,
+      })) {
+        sizes.push(page.length);
+        for (const doc of page) {
+          seen.push(doc.key);
+          // Moving documents to another index (as a sender does) must not make the scan repeat them.
+          await store.put('outbox', doc.key, { n: 1 }, { etag: doc.etag, index: 'sent' });
+        }
+      }
+      assert.deepEqual(seen, keys);
+      assert.ok(
+        sizes.every((n) => n <= 5),
+        `pages of at most 5: ${sizes.join(',')}`,
+      );
+      const all: string[] = [];
+      for await (const page of store.scan('outbox')) all.push(...page.map((d) => d.key));
+      assert.deepEqual(all, ['N0/u00', ...keys, 'N10/u00']);
+      for await (const page of store.scan('nothing-here')) assert.fail(`a page: ${page.length}`);
+    });
+
     it('keeps data for another instance and across a restart', async () => {
       await store.put('c', 'k', { a: 1 }, { index: 'i' });
       const other = opened.another();

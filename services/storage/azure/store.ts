@@ -12,6 +12,7 @@ import {
   type DocumentStore,
   type PutOptions,
   type QueryOptions,
+  type ScanOptions,
   type StoredDoc,
 } from '../types';
 import { isLocalEmulator, type AzureConnection } from './connection';
@@ -224,7 +225,7 @@ export class AzureStore implements DocumentStore {
 
   async query<T>(collection: string, options: QueryOptions = {}): Promise<StoredDoc<T>[]> {
     await this.prepare();
-    const rows = await this.scan(collection, options, false);
+    const rows = await this.matching(collection, options, false);
     const docs: StoredDoc<T>[] = [];
     for (const batch of chunks(rows, 16)) {
       const resolved = await Promise.all(
@@ -237,7 +238,39 @@ export class AzureStore implements DocumentStore {
 
   async count(collection: string, options: QueryOptions = {}): Promise<number> {
     await this.prepare();
-    return (await this.scan(collection, { ...options, limit: undefined }, true)).length;
+    return (await this.matching(collection, { ...options, limit: undefined }, true)).length;
+  }
+
+  async *scan<T>(collection: string, options: ScanOptions = {}): AsyncIterable<StoredDoc<T>[]> {
+    await this.prepare();
+    const partition = partitionOf(collection);
+    const range = docRange(options.keyPrefix);
+    const filter = odata`PartitionKey eq ${partition} and RowKey ge ${range.from} and RowKey lt ${range.before}`;
+    // Document rows, in key order: a write replaces its row in place, so none is seen twice.
+    const pages = this.docs
+      .listEntities<DocProps>({ queryOptions: { filter } })
+      .byPage({ maxPageSize: Math.min(PAGE, Math.max(1, Math.floor(options.pageSize ?? 500))) });
+    for (;;) {
+      let page: IteratorResult<Array<TableEntityResult<DocProps>>>;
+      try {
+        page = await pages.next();
+      } catch (err) {
+        if (status(err) === 404 && this.readOnly) return;
+        throw storageError(err);
+      }
+      if (page.done) return;
+      const docs: StoredDoc<T>[] = [];
+      for (const batch of chunks(
+        page.value.filter((props) => !props.gone),
+        16,
+      )) {
+        const resolved = await Promise.all(
+          batch.map((props) => this.resolve<T>(collection, props, options)),
+        );
+        for (const doc of resolved) if (doc) docs.push(doc);
+      }
+      if (docs.length) yield docs;
+    }
   }
 
   async ping(): Promise<void> {
@@ -288,7 +321,11 @@ export class AzureStore implements DocumentStore {
   }
 
   /** The rows a query matches, deduplicated by key, in index-then-key order (values unread when `keysOnly`). */
-  private async scan(collection: string, o: QueryOptions, keysOnly: boolean): Promise<DocProps[]> {
+  private async matching(
+    collection: string,
+    o: QueryOptions,
+    keysOnly: boolean,
+  ): Promise<DocProps[]> {
     const partition = partitionOf(collection);
     const byIndex =
       o.indexPrefix !== undefined || o.indexFrom !== undefined || o.indexBefore !== undefined;
