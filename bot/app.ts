@@ -159,16 +159,16 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const graphClient = overrides.directory
     ? undefined
     : new GraphDirectory({
-      baseUrl: config.graph.baseUrl,
-      authProvider:
-        overrides.graphAuth ??
-        graphAuthProvider({ ...config, loginCaCertPath: config.bot.loginCaCertPath }),
-      caPem: config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined,
-      timeoutMs: config.graph.timeoutMs,
-      maxRetries: config.graph.maxRetries,
-      retryBaseDelayMs: config.graph.retryBaseDelayMs,
-      logger: logger.child({ component: 'directory' }),
-    });
+        baseUrl: config.graph.baseUrl,
+        authProvider:
+          overrides.graphAuth ??
+          graphAuthProvider({ ...config, loginCaCertPath: config.bot.loginCaCertPath }),
+        caPem: config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined,
+        timeoutMs: config.graph.timeoutMs,
+        maxRetries: config.graph.maxRetries,
+        retryBaseDelayMs: config.graph.retryBaseDelayMs,
+        logger: logger.child({ component: 'directory' }),
+      });
   const graph: Directory = overrides.directory ?? graphClient!;
   // Set once the services exist: the IT channel hears about directory outages.
   let announceOutage: (text: string) => void = () => {};

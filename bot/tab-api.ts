@@ -24,14 +24,14 @@ import {
  * The dashboard tab's API (/api/tab/…) and its pages (/tab/…). Every API call proves who is
  * calling (a Teams SSO token; the local demo's sign-in in demo mode only) and is checked against
  * the admin and IT groups live; anything else gets 401 or 403 with a short message and no data.
- * Practice admins may start nudges and see rollout readiness; IT may only look.
+ * Practice admins may start nudges; IT may only look (rollout readiness included: it only reads).
  */
 export interface TabApiDeps {
   authenticator: TabAuthenticator;
   access: { roleOf(caller: TabCaller): Promise<TabRole> };
   dashboard: Dashboard;
   nudges: NudgeStarter;
-  /** The rollout readiness check (read-only), for the admins' panel. */
+  /** The rollout readiness check (read-only), for the panel admins and IT see. */
   readiness: {
     run(): Promise<ReadinessReport>;
     recent(maxAgeMs: number): Promise<ReadinessReport>;
@@ -47,12 +47,7 @@ const MAX_TAB_BODY = 64 * 1024;
 
 const NOT_SIGNED_IN = 'Please sign in again: open the dashboard from Microsoft Teams.';
 const NOT_ALLOWED = 'The dashboard is for practice admins and IT.';
-
-/** What only practice admins may do, and what others are told. */
-const ADMINS_ONLY = {
-  nudge: 'Only practice admins can start a nudge.',
-  readiness: 'The rollout readiness check is for practice admins.',
-} as const;
+const ADMINS_ONLY = 'Only practice admins can start a nudge.';
 
 /** A readiness report younger than this is shown as it is; "Check again now" reads afresh. */
 const READINESS_RECENT_MS = HOUR;
@@ -81,7 +76,7 @@ const ConfirmBody = z.object({
   final: z.boolean().optional(),
 });
 
-type Need = 'read' | keyof typeof ADMINS_ONLY;
+type Need = 'read' | 'nudge';
 interface Answer {
   status?: number;
   body: unknown;
@@ -106,7 +101,6 @@ export function registerTabApi(server: restify.Server, deps: TabApiDeps): void {
       upn: caller.upn ?? '',
       role,
       canNudge: role === 'admin',
-      canSeeReadiness: role === 'admin',
       demo: caller.demo,
       confirmThreshold: deps.confirmThreshold,
     },
@@ -137,10 +131,10 @@ export function registerTabApi(server: restify.Server, deps: TabApiDeps): void {
   });
   get('/api/tab/campaigns', 'read', async () => ({ body: await dashboard.campaigns() }));
   get('/api/tab/tickets', 'read', async () => ({ body: await dashboard.tickets() }));
-  get('/api/tab/readiness', 'readiness', async () => ({
+  get('/api/tab/readiness', 'read', async () => ({
     body: readinessBody(await deps.readiness.recent(READINESS_RECENT_MS)),
   }));
-  post('/api/tab/readiness/refresh', 'readiness', async () => ({
+  post('/api/tab/readiness/refresh', 'read', async () => ({
     body: readinessBody(await deps.readiness.run()),
   }));
   post('/api/tab/nudge/preview', 'nudge', async (req, { caller }) => {
@@ -187,7 +181,7 @@ function handler(deps: TabApiDeps, need: Need, run: Run): restify.RequestHandler
           await refuseAudited(deps, caller, route, err, 'not-in-admin-or-it-group');
         throw err;
       }
-      if (need !== 'read' && who.role !== 'admin') {
+      if (need === 'nudge' && who.role !== 'admin') {
         await refuseAudited(
           deps,
           caller,
@@ -195,7 +189,7 @@ function handler(deps: TabApiDeps, need: Need, run: Run): restify.RequestHandler
           new TabAuthError('not-admin'),
           'not-in-admin-group',
         );
-        return send(res, { status: 403, body: { error: ADMINS_ONLY[need] } });
+        return send(res, { status: 403, body: { error: ADMINS_ONLY } });
       }
     } catch (err) {
       if (err instanceof TabAuthError) {

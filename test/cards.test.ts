@@ -165,7 +165,8 @@ const SAMPLES: Record<string, object> = {
   },
   'admin-status': {
     notice: '',
-    dashboardUrl: 'https://teams.microsoft.com/l/entity/00000000-0000-4000-8000-000000000001/dashboard',
+    dashboardUrl:
+      'https://teams.microsoft.com/l/entity/00000000-0000-4000-8000-000000000001/dashboard',
     asOf: 'As of Mar 2, 09:12 UTC (3 minutes ago)',
     headline: '35 of 62 people (56%) use Microsoft Authenticator.',
     rows: [{ name: 'Nursing', total: 19, auth: '9 (47%)', other: '6 (32%)', none: '4 (21%)' }],
@@ -236,7 +237,8 @@ const SAMPLES: Record<string, object> = {
   readiness: {
     notice: "You'll get the weekly digest in this chat every Monday.",
     digest: 'on',
-    dashboardUrl: 'https://teams.microsoft.com/l/entity/00000000-0000-4000-8000-000000000001/dashboard',
+    dashboardUrl:
+      'https://teams.microsoft.com/l/entity/00000000-0000-4000-8000-000000000001/dashboard',
     changeNote: '',
     asOf: 'As of Mar 2, 09:12 UTC',
     headline: 'Not ready to enforce: 1 item blocks it',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { expandCard, type CardJson } from '../../cards/render';
 import { VERBS } from '../../cards/verbs';
+import { POLICY } from '../../services/authz/policy';
 import type { Role, RoleResolver } from '../../services/authz/roles';
 import type { Directory } from '../../services/directory/types';
 import type { Logger } from '../../services/logger';
@@ -35,8 +36,13 @@ export class Menu {
     });
     const available = this.deps.verbs();
     const usable = COMMANDS.filter((c) => available.has(c.verb) && c.verb !== VERBS.menu);
+    // A role's buttons, and any other the policy lets this person use (IT may check readiness).
     const roleActions = usable
-      .filter((c) => c.audience !== 'staff' && roles.has(c.audience))
+      .filter(
+        (c) =>
+          c.audience !== 'staff' &&
+          (roles.has(c.audience) || (POLICY[c.verb]?.roles ?? []).some((r) => roles.has(r))),
+      )
       .map(button);
     const heading =
       roles.has('it') && roles.has('admin')

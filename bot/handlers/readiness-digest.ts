@@ -94,7 +94,10 @@ export function registerWeeklyDigest(d: WeeklyDigestDeps): { schedule(): Promise
     try {
       d.logger.info({ ...(await sendDigests(d)) }, 'weekly readiness digest');
     } catch (err) {
-      d.logger.error({ err }, 'could not send the weekly readiness digest; next week it tries again');
+      d.logger.error(
+        { err },
+        'could not send the weekly readiness digest; next week it tries again',
+      );
     }
   });
   return {

@@ -5,7 +5,7 @@ import { VERBS, type Verb } from '../../cards/verbs';
 import type { AuditLog } from '../../services/audit/log';
 import type { RoleResolver } from '../../services/authz/roles';
 import { HOUR } from '../../services/clock';
-import type { Directory } from '../../services/directory/types';
+import { isDirectoryError, type Directory } from '../../services/directory/types';
 import type { Logger } from '../../services/logger';
 import type { DigestSubscriptions } from '../../services/readiness/digest';
 import type { ReadinessReport } from '../../services/readiness/report';
@@ -15,6 +15,9 @@ import { messageCard } from '../replies';
 
 /** A report younger than this answers at once; "Check again now" always reads the tenant afresh. */
 const RECENT_MS = HOUR;
+
+const CANT_CHECK =
+  "I can't check the practice's settings right now: Microsoft 365 isn't answering. Please try again in a few minutes.";
 
 /** What "readiness" and the weekly digest choice use, built once by the composition root. */
 export interface ReadinessDeps {
@@ -81,7 +84,7 @@ export function readinessActions(deps: ReadinessDeps): ActionDef[] {
   const notAdmin = () =>
     messageCard(
       'Not available to you',
-      'The weekly digest is only for practice admins. If you think you should have access, ask your practice manager.',
+      'The weekly summary is only for practice admins. If you think you should have access, ask your practice manager.',
     );
   /** The card again after a digest choice: the stored report, however old (it says when). */
   const shown = async () => (await deps.readiness.latest()) ?? deps.readiness.recent(RECENT_MS);
@@ -91,8 +94,19 @@ export function readinessActions(deps: ReadinessDeps): ActionDef[] {
     schema: ShowData,
     async run(ctx, data) {
       const refresh = data.refresh === true || data.refresh === 'true';
-      const report = refresh ? await deps.readiness.run() : await deps.readiness.recent(RECENT_MS);
-      return card(ctx, report);
+      try {
+        const report = refresh
+          ? await deps.readiness.run()
+          : await deps.readiness.recent(RECENT_MS);
+        return await card(ctx, report);
+      } catch (err) {
+        if (!isDirectoryError(err, 'unavailable') && !isDirectoryError(err, 'throttled')) throw err;
+        deps.logger.warn({ err: { kind: err.kind } }, 'readiness: Graph is not answering');
+        // The last check still helps, as long as the card says it is not a fresh one.
+        const last = await deps.readiness.latest();
+        if (!last) return messageCard("Can't check now", CANT_CHECK);
+        return card(ctx, last, `${CANT_CHECK} Below is the last check, with its time.`);
+      }
     },
   };
   const digestOn: ActionDef<typeof NoData> = {
@@ -109,7 +123,7 @@ export function readinessActions(deps: ReadinessDeps): ActionDef[] {
       return card(
         ctx,
         await shown(),
-        "Done: you'll get the weekly digest in your chat with me every Monday: how registration moved, what changed here, and open IT requests.",
+        "Done: every Monday you'll get a weekly summary in your chat with me: how registration moved, what changed here, and open IT requests.",
       );
     },
   };
@@ -129,7 +143,7 @@ export function readinessActions(deps: ReadinessDeps): ActionDef[] {
         outcome: 'success',
         details: { wasOn: was },
       });
-      return card(ctx, await shown(), 'The weekly digest is off. You can turn it on here again.');
+      return card(ctx, await shown(), 'The weekly summary is off. You can turn it on here again.');
     },
   };
   return [show, digestOn, digestOff] as ActionDef[];
