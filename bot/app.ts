@@ -36,9 +36,8 @@ import { demoAuditKey } from '../services/audit/key';
 import { SOMETHING_WENT_WRONG, STORAGE_TROUBLE } from './replies';
 import { systemClock, type Clock } from '../services/clock';
 import { createLogger, type Logger } from '../services/logger';
-import { GraphDirectory } from '../services/directory/graph';
 import { DirectoryCircuitBreaker } from '../services/directory/breaker';
-import { graphAuthProvider, type AccessTokenProvider } from '../services/directory/credentials';
+import type { AccessTokenProvider } from '../services/directory/credentials';
 import type { Directory } from '../services/directory/types';
 import { RoleResolver } from '../services/authz/roles';
 import { openConfiguredStore } from '../services/storage/settings';
@@ -70,6 +69,8 @@ import { DigestService, DigestSubscriptions } from '../services/readiness/digest
 import { readinessActions } from './handlers/readiness';
 import { registerWeeklyDigest } from './handlers/readiness-digest';
 import { DashboardLink } from './dashboard-link';
+import { graphDirectory } from './graph';
+import { readinessSettings } from './readiness-check';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -158,17 +159,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     });
   const graphClient = overrides.directory
     ? undefined
-    : new GraphDirectory({
-        baseUrl: config.graph.baseUrl,
-        authProvider:
-          overrides.graphAuth ??
-          graphAuthProvider({ ...config, loginCaCertPath: config.bot.loginCaCertPath }),
-        caPem: config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined,
-        timeoutMs: config.graph.timeoutMs,
-        maxRetries: config.graph.maxRetries,
-        retryBaseDelayMs: config.graph.retryBaseDelayMs,
-        logger: logger.child({ component: 'directory' }),
-      });
+    : graphDirectory(config, logger.child({ component: 'directory' }), overrides.graphAuth);
   const graph: Directory = overrides.directory ?? graphClient!;
   // Set once the services exist: the IT channel hears about directory outages.
   let announceOutage: (text: string) => void = () => {};
@@ -329,10 +320,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   const readinessService = new ReadinessService({
     policies,
     directory,
-    settings: {
-      nudgeExcludeGroupId: config.groups.nudgeExclude,
-      tapLifetimeMinutes: config.tapLifetimeMinutes,
-    },
+    settings: readinessSettings(config),
     clock,
     logger: logger.child({ component: 'readiness' }),
     store,
@@ -684,14 +672,4 @@ function auditKey(config: AppConfig): string {
   if (config.audit.key) return config.audit.key;
   if (config.mode === 'production') throw new Error('AUDIT_KEY is required in production');
   return demoAuditKey(config.dataDir);
-}
-
-function readCa(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read the Graph CA certificate at ${file}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
 }

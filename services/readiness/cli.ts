@@ -8,8 +8,8 @@ import {
 
 /**
  * `mfa-bot readiness [--json] [--fix <check>]`: the rollout readiness check for scripts and IT.
- * Exit code 0 when ready to enforce, 1 when something blocks it, 2 for a usage error, 3 when the
- * check could not run at all.
+ * Exit code 0 when ready to enforce, 1 when something blocks it, 2 for a usage (or, from
+ * bot/cli.ts, configuration) error, 3 when the check could not run at all.
  */
 
 interface Io {
@@ -26,7 +26,8 @@ const USAGE = `Usage:
   Reads the tenant's MFA settings (never changes them) and checks them against the rollout plan.
   --json         the whole report as JSON, fixes included
   --fix <check>  the portal steps and the Graph requests for one check: ${CHECK_IDS.join(', ')}
-  Exit code: 0 ready to enforce, 1 not ready, 2 usage error, 3 the check could not run.`;
+  Exit code: 0 ready to enforce, 1 not ready, 2 usage or configuration error,
+  3 the check could not run (Microsoft 365 not answering, say).`;
 
 const LABEL: Record<CheckStatus, string> = {
   pass: 'pass',
