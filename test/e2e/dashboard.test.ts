@@ -133,6 +133,27 @@ describe('the dashboard tab in the local demo (headless Chromium)', function () 
     await shoot(page, 'dashboard-light');
   });
 
+  it('shows rollout readiness: the verdict, each check and where to fix it', async () => {
+    const panel = page.locator('#readiness');
+    await page.locator('#readiness-checks li').first().waitFor({ timeout: 30_000 });
+    assert.equal(
+      await page.locator('#readiness-headline').innerText(),
+      'Not ready to enforce: 1 item blocks it',
+    );
+    assert.equal(await page.locator('#readiness-checks li').count(), 9);
+    const campaign = page.locator('#readiness-checks li[data-check="registration-campaign"]');
+    assert.match(await campaign.innerText(), /Registration campaign on\s+Fail/);
+    assert.match(
+      (await campaign.getByRole('link', { name: /Where to fix it/ }).getAttribute('href')) ?? '',
+      /^https:\/\/entra\.microsoft\.com\//,
+    );
+    await page.getByRole('button', { name: 'Check again now' }).click();
+    await page.locator('#readiness[aria-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.match(await panel.innerText(), /As of /);
+    await page.evaluate(`document.getElementById('readiness-heading').scrollIntoView()`);
+    await shoot(page, 'dashboard-readiness');
+  });
+
   it('has no serious or critical accessibility problems in the light theme', async () => {
     assert.deepEqual(await axe(page), []);
   });
