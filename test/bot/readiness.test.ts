@@ -7,6 +7,7 @@ import type { TestUser } from '../helpers/activities';
 import {
   cardOf,
   cardText,
+  patchSimUser,
   simFaults,
   startHarness,
   userOf,
@@ -219,6 +220,31 @@ describe('the weekly readiness summary', () => {
         .filter((r) => r.actor === diane.aadObjectId && r.action.startsWith('admin.digest'))
         .map((r) => `${r.action} ${r.outcome}`);
       assert.deepEqual(choices, ['admin.digestOn success', 'admin.digestOff success']);
+    } finally {
+      await h.close();
+      fs.rmSync(h.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('is not sent to someone who left the admin group since opting in', async () => {
+    const clock = new ManualClock(new Date('2026-12-03T09:00:00Z'));
+    const h = await startHarness({ clock, campaignTuning: FAST });
+    try {
+      const upn = 'diane.whitaker@riverbendfm.example';
+      const diane = userOf(h.practice.users.find((u) => u.userPrincipalName === upn)!);
+      h.app.start();
+      await h.settle();
+      await h.say(diane, 'readiness');
+      const on = await h.click(diane, 'admin.digestOn');
+      assert.match(cardText(on.body.value), /weekly summary/);
+      await patchSimUser(h, upn, { memberOf: [] });
+      clock.advance(5 * DAY);
+      await h.app.parts.scheduler.runDue();
+      await h.settle();
+      const summaries = h.connector
+        .activities()
+        .filter((a) => /Weekly MFA rollout digest/.test(cardText(cardOf(a))));
+      assert.equal(summaries.length, 0);
     } finally {
       await h.close();
       fs.rmSync(h.dataDir, { recursive: true, force: true });
