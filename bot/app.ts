@@ -16,6 +16,9 @@ import { ItRequests } from './requests';
 import { TicketBoard } from './handlers/tickets/board';
 import { RequesterNotices } from './handlers/tickets/notify';
 import { ItTeam } from './handlers/it-team';
+import { ItChannel } from './it-channel';
+import { signInFeature, type SignInFeature } from './handlers/signins';
+import { GraphSignInReader } from '../services/signins/graph-reader';
 import { MINUTE } from '../services/clock';
 import { lostDeviceActions } from './handlers/lost-device/actions';
 import { ticketActions } from './handlers/tickets/actions';
@@ -69,7 +72,7 @@ import { DigestService, DigestSubscriptions } from '../services/readiness/digest
 import { readinessActions } from './handlers/readiness';
 import { registerWeeklyDigest } from './handlers/readiness-digest';
 import { DashboardLink } from './dashboard-link';
-import { graphDirectory } from './graph';
+import { graphAuthFor, graphDirectory, readGraphCa } from './graph';
 import { readinessSettings } from './readiness-check';
 
 export interface AppOverrides {
@@ -89,6 +92,8 @@ export interface AppOverrides {
    * with `directory`, which brings no Graph client). Still behind the directory's breaker.
    */
   policies?: PolicyReader;
+  /** The sign-in monitor's share of Graph's reports limit (tests read a stand-in faster). */
+  monitorReads?: { requests: number; perMs: number };
 }
 
 /** The parts the composition root builds once. */
@@ -113,6 +118,8 @@ interface AppParts {
     digests: DigestService;
   };
   dashboardLink: DashboardLink;
+  /** The sign-in monitor: its poll (what the scheduled job runs), incidents and state. */
+  signins: Pick<SignInFeature, 'watch' | 'monitor' | 'incidents'>;
 }
 
 interface Health {
@@ -157,9 +164,15 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       journalMode: config.sqliteJournalMode,
       azure: config.azureStorage,
     });
+  // One Graph credential for the directory and the sign-in log.
+  const graphAuth = overrides.graphAuth ?? graphAuthFor(config);
+  const graphCa = readGraphCa(config);
   const graphClient = overrides.directory
     ? undefined
-    : graphDirectory(config, logger.child({ component: 'directory' }), overrides.graphAuth);
+    : graphDirectory(config, logger.child({ component: 'directory' }), {
+        auth: graphAuth,
+        caPem: graphCa,
+      });
   const graph: Directory = overrides.directory ?? graphClient!;
   // Set once the services exist: the IT channel hears about directory outages.
   let announceOutage: (text: string) => void = () => {};
@@ -247,13 +260,17 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     ratePerSecond: overrides.campaignTuning?.maxRps ?? config.nudgeMaxRps,
   });
   const proactive = new Proactive(adapter, config.bot.appId, conversations, sendBudget);
+  const itChannel = new ItChannel({
+    conversations,
+    proactive,
+    logger: logger.child({ component: 'it-channel' }),
+  });
   const roles = new RoleResolver(directory, config.groups, clock);
   const checkTtlMs = config.verificationTtlMinutes * MINUTE;
   const board = new TicketBoard({
     tickets,
     directory,
-    conversations,
-    proactive,
+    channel: itChannel,
     scheduler,
     notices: new RequesterNotices({ proactive, directory, settings: config }),
     clock,
@@ -281,7 +298,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     logger: logger.child({ component: 'it-team' }),
     settings: { itGroupId: config.groups.it, itChannelId: config.itChannelId },
   });
-  announceOutage = (text) => void board.channelNotice(text);
+  announceOutage = (text) => void itChannel.notice(text);
 
   const troubles = troubleshooting({ kb, kbFeedback, requests, itPhone: config.itPhone });
   const nudgeMessenger = new TeamsNudgeMessenger(
@@ -313,6 +330,29 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     clock,
     logger: logger.child({ component: 'campaigns' }),
   });
+  const signInReader = new GraphSignInReader({
+    baseUrl: config.graph.baseUrl,
+    authProvider: graphAuth,
+    caPem: graphCa,
+    timeoutMs: config.graph.timeoutMs,
+    logger: logger.child({ component: 'signins' }),
+  });
+  const signins = signInFeature({
+    store,
+    directory,
+    reports: campaigns.reports,
+    reader: signInReader,
+    requests,
+    roles,
+    audit,
+    channel: itChannel,
+    proactive,
+    scheduler,
+    clock,
+    logger: logger.child({ component: 'signins' }),
+    settings: { ...config.monitor, itPhone: config.itPhone },
+    reads: overrides.monitorReads,
+  });
   const dashboardLink = new DashboardLink(
     { mode: config.mode, manifestId: config.teamsAppId, port: config.port },
     campaigns.catalog,
@@ -321,6 +361,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     policies,
     directory,
     settings: readinessSettings(config),
+    monitor: signins.monitor,
     clock,
     logger: logger.child({ component: 'readiness' }),
     store,
@@ -380,7 +421,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       logger: logger.child({ component: 'tickets' }),
       board,
       limiter: new TapLimiter(store, clock, config.tapMaxPerHour),
-      conversations,
+      channel: itChannel,
       settings: {
         checkTtlMs,
         tapLifetimeMinutes: config.tapLifetimeMinutes,
@@ -405,6 +446,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         roleGroups: config.groups.roles,
         tenantId: config.tenantId,
       },
+      monitor: signins.monitor,
       dashboard: dashboardLink,
     }),
     readinessActions({
@@ -417,6 +459,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       dashboard: dashboardLink,
       settings: { adminGroup: config.groups.admin },
     }),
+    signins.actions,
   ];
   for (const action of features.flat()) actions.register(action);
   void teachLearnedExamples({ kb, kbFeedback, logger }).catch((err: unknown) =>
@@ -432,14 +475,14 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   const auditCheckpoints = registerAuditCheckpoints(
     { scheduler, clock, logger: logger.child({ component: 'audit' }), audit },
-    (text) => board.channelNotice(text),
+    (text) => itChannel.notice(text),
   );
   const reviewNotices = registerReviewNotices({
     kbFeedback,
     scheduler,
     clock,
     logger: logger.child({ component: 'kb' }),
-    post: (card) => board.channelCard(card),
+    post: (card) => itChannel.card(card),
   });
   const showMenu = (ctx: ActionContext, notice?: string) => menu.card(ctx, notice);
   const bot = new MfaBot({
@@ -467,6 +510,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     campaigns,
     readiness,
     dashboardLink,
+    signins,
   };
   const tab = dashboardTab(config, { ...parts, clock, logger });
 
@@ -550,6 +594,9 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         .check()
         .catch((err: unknown) => logger.error({ err }, 'could not look up the Teams app'));
       campaigns.resume();
+      void signins.watch
+        .start()
+        .catch((err: unknown) => logger.error({ err }, 'could not start the sign-in monitor'));
       tab.start();
       void weeklyDigest
         .schedule()
@@ -564,6 +611,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       if (headTimer) clearInterval(headTimer);
       await campaigns.stop();
       await scheduler.stop();
+      await signInReader.close();
       await store.close();
     },
   };

@@ -32,6 +32,10 @@ Commands:
                      error, 3 the check could not run (Microsoft 365 not answering, say).
   campaign export <id>
                      Write a nudge campaign's per-recipient results as CSV ([--out FILE]).
+  demo signins <upn> fatigue|fraud|sms|success
+                     Play sign-ins into the running demo's Graph stand-in (a push-bombing
+                     burst, a prompt reported as fraud, text-code sign-ins, an approved push);
+                     the sign-in monitor finds them at its next poll. Demo only.
   help               Show this help.
 
 Configuration comes from environment variables; see env.TEMPLATE and the README.`;
@@ -95,6 +99,10 @@ const commands: Record<string, Handler> = {
     } finally {
       await check?.close();
     }
+  },
+  demo: async (args) => {
+    const { runDemoCommand } = await import('./demo-cli');
+    return runDemoCommand(args, { stdout: process.stdout, stderr: process.stderr }, configOrExit);
   },
   package: async (args) => {
     const { runPackageCommand } = await import('../manifest/build');

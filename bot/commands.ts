@@ -105,6 +105,14 @@ export const COMMANDS: readonly Command[] = [
     verb: VERBS.adminNudge,
     aliases: ['send nudge', 'send reminder', 'remind'],
   },
+  {
+    title: 'text code users',
+    label: 'Who still uses text codes',
+    description: 'Admins: people with Authenticator who still sign in with text or voice codes',
+    audience: 'admin',
+    verb: VERBS.signinHoldouts,
+    aliases: ['holdouts', 'text code holdouts', 'sms users'],
+  },
 ];
 
 /** Lower case, mention and punctuation removed, spaces folded. */

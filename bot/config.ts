@@ -48,6 +48,12 @@ const integer = (fallback: number, min: number, max: number) =>
     .transform((v) => (v ? Number(v) : fallback))
     .pipe(z.number().int().min(min).max(max));
 
+/** A whole number, or undefined when unset or blank (the mode then decides). */
+const optionalInteger = (min: number, max: number) =>
+  optionalText
+    .transform((v) => (v === undefined ? undefined : Number(v)))
+    .pipe(z.number().int().min(min).max(max).optional());
+
 const guid = z
   .string()
   .trim()
@@ -162,6 +168,12 @@ const EnvSchema = z.object({
   AUDIT_RETENTION_YEARS: integer(6, 1, 100),
   TENANT_TURNS_PER_MINUTE: integer(3000, 1, 1_000_000),
   SECOND_VERIFIER_MAY_BE_ADMIN: choice(['true', 'false'], 'false'),
+  MONITOR_ENABLED: choice(['true', 'false'], 'true'),
+  MONITOR_POLL_MINUTES: optionalInteger(1, 60),
+  MONITOR_FATIGUE_PROMPTS: integer(3, 2, 50),
+  MONITOR_WINDOW_MINUTES: integer(10, 1, 120),
+  MONITOR_DANGER_MINUTES: integer(10, 1, 120),
+  MONITOR_ALERTS_PER_HOUR: integer(5, 1, 100),
   PORT: integer(3978, 0, 65535),
   HOST: optionalText,
   GRAPH_SIM_PORT: integer(3979, 0, 65535),
@@ -258,6 +270,18 @@ export interface AppConfig {
   tenantTurnsPerMinute: number;
   /** For practices with one IT person: a practice admin may be the second verifier. */
   secondVerifierMayBeAdmin: boolean;
+  /** The sign-in monitor: push-bombing (MFA fatigue), fraud reports, text-code holdouts. */
+  monitor: {
+    enabled: boolean;
+    pollMinutes: number;
+    /** Denied or unanswered prompts within the window that make a burst. */
+    fatiguePrompts: number;
+    windowMinutes: number;
+    /** How soon after the prompts a successful sign-in counts as the attacker getting in. */
+    dangerMinutes: number;
+    /** IT alerts per clock hour; the rest go into an hourly summary. */
+    alertsPerHour: number;
+  };
   graphSimPort: number;
   playgroundPort: number;
   demoUser: string;
@@ -469,6 +493,14 @@ function shared(env: Env, storage: StorageSettings) {
     },
     tenantTurnsPerMinute: env.TENANT_TURNS_PER_MINUTE,
     secondVerifierMayBeAdmin: env.SECOND_VERIFIER_MAY_BE_ADMIN === 'true',
+    monitor: {
+      enabled: env.MONITOR_ENABLED === 'true',
+      pollMinutes: env.MONITOR_POLL_MINUTES ?? 5,
+      fatiguePrompts: env.MONITOR_FATIGUE_PROMPTS,
+      windowMinutes: env.MONITOR_WINDOW_MINUTES,
+      dangerMinutes: env.MONITOR_DANGER_MINUTES,
+      alertsPerHour: env.MONITOR_ALERTS_PER_HOUR,
+    },
     graphSimPort: env.GRAPH_SIM_PORT,
     playgroundPort: env.PLAYGROUND_PORT,
     port: env.PORT,
@@ -496,6 +528,8 @@ function demoConfig(env: Env, storage: StorageSettings): AppConfig {
   };
   return {
     ...base,
+    // A played attack shows up within a minute, not five.
+    monitor: { ...base.monitor, pollMinutes: env.MONITOR_POLL_MINUTES ?? 1 },
     mode: 'demo',
     // The demo has no inbound authentication, so it never listens beyond this machine.
     host: '127.0.0.1',

@@ -5,27 +5,19 @@ import type { Logger } from '../services/logger';
 import type { AppConfig } from './config';
 
 /**
- * The Microsoft Graph client as the configuration describes it: the bot and the command line
+ * Microsoft Graph as the configuration describes it: the bot and the command line
  * (`mfa-bot readiness`) talk to the same tenant the same way.
  */
-export function graphDirectory(
-  config: AppConfig,
-  logger: Logger,
-  auth?: AccessTokenProvider,
-): GraphDirectory {
-  return new GraphDirectory({
-    baseUrl: config.graph.baseUrl,
-    authProvider:
-      auth ?? graphAuthProvider({ ...config, loginCaCertPath: config.bot.loginCaCertPath }),
-    caPem: config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined,
-    timeoutMs: config.graph.timeoutMs,
-    maxRetries: config.graph.maxRetries,
-    retryBaseDelayMs: config.graph.retryBaseDelayMs,
-    logger,
-  });
+
+/** The bot's own credential for Graph. */
+export function graphAuthFor(config: AppConfig): AccessTokenProvider {
+  return graphAuthProvider({ ...config, loginCaCertPath: config.bot.loginCaCertPath });
 }
 
-function readCa(file: string): string {
+/** The CA Graph's certificate is checked against, when not the system's (a stand-in, say). */
+export function readGraphCa(config: AppConfig): string | undefined {
+  const file = config.graph.caCertPath;
+  if (!file) return undefined;
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
@@ -33,4 +25,23 @@ function readCa(file: string): string {
       cause: err,
     });
   }
+}
+
+export function graphDirectory(
+  config: AppConfig,
+  logger: Logger,
+  connection: { auth: AccessTokenProvider; caPem?: string } = {
+    auth: graphAuthFor(config),
+    caPem: readGraphCa(config),
+  },
+): GraphDirectory {
+  return new GraphDirectory({
+    baseUrl: config.graph.baseUrl,
+    authProvider: connection.auth,
+    caPem: connection.caPem,
+    timeoutMs: config.graph.timeoutMs,
+    maxRetries: config.graph.maxRetries,
+    retryBaseDelayMs: config.graph.retryBaseDelayMs,
+    logger,
+  });
 }

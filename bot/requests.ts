@@ -2,7 +2,7 @@ import type { Caller } from './actions';
 import { liveStanding, type StandingGroups } from '../services/authz/standing';
 import type { Directory } from '../services/directory/types';
 import type { Logger } from '../services/logger';
-import type { Ticket, TicketKind } from '../services/tickets/model';
+import type { Person, Ticket, TicketKind } from '../services/tickets/model';
 import type { TicketStore } from '../services/tickets/store';
 
 export interface RequestDeps {
@@ -12,6 +12,13 @@ export interface RequestDeps {
   groups: StandingGroups;
   /** Called after a new ticket is stored (the IT channel post). */
   announce: (ticket: Ticket) => Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Urgent whatever the directory says (a suspected attack): stricter rules, shorter SLA. */
+  urgent?: boolean;
+  /** Someone who opens it on the requester's behalf (IT, from a sign-in alert). */
+  openedBy?: Person;
 }
 
 /**
@@ -25,6 +32,7 @@ export class ItRequests {
     caller: Caller,
     kind: TicketKind,
     details: Ticket['details'],
+    options: OpenOptions = {},
   ): Promise<Ticket & { joined?: boolean }> {
     const { tickets, directory, groups, logger } = this.deps;
     const requesterId = caller.aadObjectId;
@@ -48,9 +56,11 @@ export class ItRequests {
       details,
       // When the directory can't say, treat the account as privileged: the stricter rules apply.
       // A pass is never issued on these flags alone: they are read again, live, at that moment.
-      privileged: !standing || standing.privileged,
+      privileged: options.urgent === true || !standing || standing.privileged,
       adminRole: standing?.adminRole ?? false,
-      standingUnknown: !standing,
+      // Urgent by choice is not "unknown": a live check must not clear it later.
+      standingUnknown: !standing && options.urgent !== true,
+      openedBy: options.openedBy,
     });
     logger.info({ ticket: ticket.id, kind }, 'IT request opened');
     await this.deps.announce(ticket).catch((err: unknown) => {

@@ -1,24 +1,16 @@
+import type { Holdout } from '../services/signins/holdouts';
 import type { HourSummary } from '../services/signins/incident-outbox';
 import type { Incident } from '../services/signins/model';
 import { plainText } from './plain';
 import { expandCard, type CardJson } from './render';
+import { VERBS } from './verbs';
 
 /**
  * The sign-in monitor's cards: IT's full alert (where the prompts came from, actions), the shared
- * summary of it for the channel, the question to the person, and the hourly summary. Names and
- * places come from the directory and the sign-in log, so they are shown as plain words.
- * Verbs are passed in until they join cards/verbs.ts.
+ * summary of it for the channel, the question to the person, the hourly summary, and the admin's
+ * list of people who still sign in with text codes. Names and places come from the directory and
+ * the sign-in log, so they are shown as plain words.
  */
-
-export interface SignInVerbs {
-  view: string;
-  revokeSessions: string;
-  callBack: string;
-  openTicket: string;
-  markHandled: string;
-  itWasMe: string;
-  notMe: string;
-}
 
 const clock = (iso: string) => `${iso.slice(11, 16)} UTC`;
 
@@ -60,15 +52,33 @@ function answerText(incident: Incident): string {
   return '';
 }
 
+/** Universal Actions refresh: each listed IT member sees their own, current view of the card. */
+function withRefresh(card: CardJson, incidentId: string, userIds: string[] | undefined): CardJson {
+  if (!userIds?.length) return card;
+  return {
+    ...card,
+    refresh: {
+      action: { type: 'Action.Execute', verb: VERBS.signinView, data: { incidentId } },
+      userIds: userIds.slice(0, 60),
+    },
+  };
+}
+
+export interface AlertCardOptions {
+  notice?: string;
+  /** Teams user ids (MRIs) of IT members who get their own live view (at most 60). */
+  refreshFor?: string[];
+}
+
 /** IT's own view: who, when, how many, from where, and what to do. */
-export function signInAlertCard(incident: Incident, verbs: SignInVerbs, notice = ''): CardJson {
+export function signInAlertCard(incident: Incident, options: AlertCardOptions = {}): CardJson {
   const open = incident.status === 'open' && !incident.pending;
   const sources = incident.ips.map((ip, i) =>
     incident.places[i] ? `${ip} · ${plainText(incident.places[i])}` : ip,
   );
   const danger = incident.danger;
-  return expandCard('signin-alert', {
-    notice,
+  const card = expandCard('signin-alert', {
+    notice: options.notice ?? '',
     id: incident.id,
     v: incident.version,
     title: title(incident),
@@ -89,32 +99,35 @@ export function signInAlertCard(incident: Incident, verbs: SignInVerbs, notice =
       : '',
     answerText: answerText(incident),
     ticketText: incident.ticketId ? `Ticket ${incident.ticketId} is open for this.` : '',
-    timeline: incident.timeline.map(
-      (e) => `${clock(e.at)} ${plainText(e.by.name)}: ${plainText(e.text)}`,
-    ),
+    timeline: incident.timeline
+      .slice(-10)
+      .map((e) => `${clock(e.at)} ${plainText(e.by.name)}: ${plainText(e.text)}`),
     canAct: open,
     canOpenTicket: open && !incident.ticketId,
-    verbs,
   });
+  return withRefresh(card, incident.id, options.refreshFor);
 }
 
 /** The card everyone in the channel sees: no addresses, no places, no actions but "show". */
-export function signInAlertSummaryCard(incident: Incident, verbs: SignInVerbs): CardJson {
-  return expandCard('signin-alert-summary', {
+export function signInAlertSummaryCard(
+  incident: Incident,
+  options: AlertCardOptions = {},
+): CardJson {
+  const card = expandCard('signin-alert-summary', {
+    notice: options.notice ?? '',
     id: incident.id,
     title: title(incident),
     statusText: statusText(incident),
     urgent: incident.urgent,
     name: plainText(incident.user.name),
     prompts: promptsText(incident),
-    verbs,
   });
+  return withRefresh(card, incident.id, options.refreshFor);
 }
 
 /** The question to the person: never where the prompts came from. */
 export function signInCheckCard(
   incident: Incident,
-  verbs: SignInVerbs,
   options: { firstName: string; itPhone: string },
 ): CardJson {
   const n = incident.promptIds.length;
@@ -133,12 +146,11 @@ export function signInCheckCard(
     canSayItWasMe: !answer,
     canSayNotMe: answer !== 'not-me',
     itPhone: options.itPhone,
-    verbs,
   });
 }
 
 /** The alerts of one hour that waited beyond the cap, in one message. */
-export function signInSummaryCard(summary: HourSummary, verbs: SignInVerbs): CardJson {
+export function signInSummaryCard(summary: HourSummary): CardJson {
   const n = summary.incidents.length;
   const hour = summary.hour.slice(11, 13);
   return expandCard('signin-summary', {
@@ -153,6 +165,31 @@ export function signInSummaryCard(summary: HourSummary, verbs: SignInVerbs): Car
       urgent: line.urgent,
     })),
     footer: 'Open one to see where the sign-ins came from and to act.',
-    verbs,
+  });
+}
+
+/** Most people listed on one card; Teams refuses messages over ~80 KB. */
+const HOLDOUTS_SHOWN = 40;
+
+/**
+ * People with Authenticator who still sign in with text or voice codes, for the admin. Nudging
+ * this exact list is not possible yet (a nudge goes to people without Authenticator), so the card
+ * says what to do instead.
+ */
+export function holdoutsCard(holdouts: Holdout[], note: string): CardJson {
+  const n = holdouts.length;
+  const codes = (h: Holdout) =>
+    [h.sms ? `${h.sms} text` : '', h.voice ? `${h.voice} voice` : ''].filter(Boolean).join(', ');
+  return expandCard('signin-holdouts', {
+    title: `Still signing in with text codes: ${n === 1 ? '1 person' : `${n} people`}`,
+    intro: n
+      ? 'They have Microsoft Authenticator, yet their sign-ins used a code sent by text or call. Text codes can be intercepted; the app is safer and quicker.'
+      : 'Nobody with Microsoft Authenticator has signed in with a text or voice code since the monitor started watching.',
+    people: holdouts.slice(0, HOLDOUTS_SHOWN).map((h) => ({
+      name: `${plainText(h.name)} (${h.upn})`,
+      detail: `${codes(h)} code sign-in${h.sms + h.voice === 1 ? '' : 's'} · last ${h.lastAt.slice(0, 10)} ${clock(h.lastAt)}`,
+    })),
+    more: n > HOLDOUTS_SHOWN ? `…and ${n - HOLDOUTS_SHOWN} more.` : '',
+    note,
   });
 }

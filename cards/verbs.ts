@@ -48,6 +48,14 @@ export const VERBS = {
   adminDigestOff: 'admin.digestOff',
   nudgeSnooze: 'nudge.snooze',
   nudgeHelp: 'nudge.help',
+  signinView: 'signins.view',
+  signinRevoke: 'signins.revokeSessions',
+  signinCallBack: 'signins.callBack',
+  signinOpenTicket: 'signins.openTicket',
+  signinHandled: 'signins.markHandled',
+  signinItWasMe: 'signins.itWasMe',
+  signinNotMe: 'signins.notMe',
+  signinHoldouts: 'signins.holdouts',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -5,20 +5,6 @@ import { cardProblems } from '../cards/validate';
 import { VERBS } from '../cards/verbs';
 import { assetPath } from '../services/paths';
 
-/**
- * Proposed verbs for the sign-in monitor's cards, passed as data until they join cards/verbs.ts
- * (the verb check below only sees verbs written into a template).
- */
-const SIGNIN_VERBS = {
-  view: 'signins.view',
-  revokeSessions: 'signins.revokeSessions',
-  callBack: 'signins.callBack',
-  openTicket: 'signins.openTicket',
-  markHandled: 'signins.markHandled',
-  itWasMe: 'signins.itWasMe',
-  notMe: 'signins.notMe',
-};
-
 /** Sample data for each template: every template must have an entry. */
 const SAMPLES: Record<string, object> = {
   help: {
@@ -121,6 +107,7 @@ const SAMPLES: Record<string, object> = {
     explain: 'IT has your request.',
     itPhone: '555-0100',
     active: true,
+    canWithdraw: true,
     showSetup: false,
   },
   'kb-answer': {
@@ -178,6 +165,9 @@ const SAMPLES: Record<string, object> = {
     prevPage: -1,
     nextPage: 1,
     page: 0,
+    monitor:
+      'Sign-in monitoring is off: reading the sign-in log needs Microsoft Entra ID P1 or P2.',
+    monitorOn: false,
   },
   'admin-nudge': {
     notice: 'A deadline reminder needs a date.',
@@ -320,16 +310,15 @@ const SAMPLES: Record<string, object> = {
     ],
     canAct: true,
     canOpenTicket: true,
-    verbs: SIGNIN_VERBS,
   },
   'signin-alert-summary': {
+    notice: '',
     id: 'ALERT-0001',
     title: 'Push-bombing (MFA fatigue)',
     statusText: 'Open since 09:02 UTC',
     urgent: false,
     name: 'Theo Okafor',
     prompts: '5 denied or not answered',
-    verbs: SIGNIN_VERBS,
   },
   'signin-check': {
     incidentId: 'ALERT-0001',
@@ -340,7 +329,19 @@ const SAMPLES: Record<string, object> = {
     canSayItWasMe: true,
     canSayNotMe: true,
     itPhone: '555-0100 ext. 200',
-    verbs: SIGNIN_VERBS,
+  },
+  'signin-holdouts': {
+    title: 'Still signing in with text codes: 1 person',
+    intro:
+      'They have Microsoft Authenticator, yet their sign-ins used a code sent by text or call.',
+    people: [
+      {
+        name: 'Luis Ortega (luis.ortega@riverbendfm.example)',
+        detail: '3 text code sign-ins · last 2026-03-02 09:00 UTC',
+      },
+    ],
+    more: '',
+    note: 'A nudge from here goes to people without Authenticator, so this list cannot be nudged yet.',
   },
   'signin-summary': {
     title: 'Sign-in alerts 09:00–09:59 UTC: 2 more',
@@ -361,7 +362,6 @@ const SAMPLES: Record<string, object> = {
       },
     ],
     footer: 'Open one to see where the sign-ins came from and to act.',
-    verbs: SIGNIN_VERBS,
   },
   'kb-review-notice': {
     title: '3 staff questions are waiting for review',

@@ -2,7 +2,8 @@ import { TeamsInfo, TurnContext, type TeamInfo } from 'botbuilder';
 import type { Directory } from '../../services/directory/types';
 import type { Logger } from '../../services/logger';
 import type { ConversationDirectory, RosterMember } from '../../services/storage/conversations';
-import { IT_ROSTER, type TicketBoard } from './tickets/board';
+import { IT_ROSTER } from '../it-channel';
+import type { TicketBoard } from './tickets/board';
 
 export interface ItTeamDeps {
   conversations: ConversationDirectory;

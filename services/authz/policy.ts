@@ -62,6 +62,15 @@ export const POLICY: Readonly<Record<string, Rule>> = {
   'admin.digestOff': { roles: ['admin'] },
   'nudge.snooze': { anyone: true },
   'nudge.help': { anyone: true },
+  // The sign-in monitor: an incident's person is its "requester" (nobody handles their own).
+  'signins.view': { roles: ['it'] },
+  'signins.revokeSessions': { roles: ['it'], notOnOwnTicket: true },
+  'signins.callBack': { roles: ['it'], notOnOwnTicket: true },
+  'signins.openTicket': { roles: ['it'], notOnOwnTicket: true },
+  'signins.markHandled': { roles: ['it'], notOnOwnTicket: true },
+  'signins.itWasMe': { requesterOnly: true },
+  'signins.notMe': { requesterOnly: true },
+  'signins.holdouts': { roles: ['admin'] },
 };
 
 export type Decision =

@@ -19,6 +19,7 @@ const KIND_LABELS: Record<string, string> = {
   'hardware-token': 'Hardware token',
   'first-time-pass': 'First sign-in pass',
   help: 'Help with setup',
+  'suspicious-sign-in': 'Suspicious sign-in',
 };
 
 const AGES = [

@@ -122,7 +122,15 @@ export async function runReadinessCommand(
       `${JSON.stringify({ ...report, summary: { ready: summary.ready, headline: summary.headline, blocking: summary.blocking.map((c) => c.id) } }, null, 2)}\n`,
     );
   } else if (fix) {
-    io.stdout.write(fixText(report.checks.find((c) => c.id === fix)!));
+    const check = report.checks.find((c) => c.id === fix);
+    if (!check) {
+      // The sign-in monitor's state lives in the running bot: this command does not see it.
+      io.stderr.write(
+        `The "${fix}" check is not part of this report: type "readiness" in Teams.\n`,
+      );
+      return 2;
+    }
+    io.stdout.write(fixText(check));
   } else {
     io.stdout.write(table(report));
   }

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import type { MonitorStatus } from '../signins/status';
 import {
   isDirectoryError,
   type Directory,
@@ -56,6 +57,8 @@ export interface ReadinessInputs {
   /** Display names of the groups the checks mention, where they could be read. */
   groupNames: Map<string, string>;
   settings: ReadinessSettings;
+  /** The sign-in monitor's last state (undefined: it has not run); absent when not asked. */
+  monitor?: { status: MonitorStatus | undefined };
 }
 
 async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
@@ -71,6 +74,8 @@ export interface GatherDeps {
   directory: ReadinessDirectory;
   settings: ReadinessSettings;
   logger: Logger;
+  /** The sign-in monitor's state as it stored it (the bot passes it; the check needs no Graph call). */
+  monitor?: { status(): Promise<MonitorStatus | undefined> };
 }
 
 /** The Authenticator configuration's feature settings, read on their own when the list left them out. */
@@ -147,6 +152,7 @@ export async function gatherInputs(deps: GatherDeps): Promise<ReadinessInputs> {
     perUserMfa,
     groupNames,
     settings,
+    ...(deps.monitor ? { monitor: { status: await deps.monitor.status() } } : {}),
   };
 }
 

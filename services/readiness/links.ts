@@ -12,6 +12,9 @@ export const ENTRA_LINKS = {
   methodsPolicies: `${METHODS_BLADE}/AdminAuthMethods`,
   registrationCampaign: `${METHODS_BLADE}/RegistrationCampaign`,
   userRegistrationDetails: `${METHODS_BLADE}/UserRegistrationDetails`,
+  signInLogs: `${ENTRA}/Microsoft_AAD_IAM/SignInEventsV3Blade`,
+  appRegistrations: `${ENTRA}/Microsoft_AAD_RegisteredApps/ApplicationsListBlade`,
+  licences: `${ENTRA}/Microsoft_AAD_IAM/LicensesMenuBlade/~/Products`,
   /** The legacy per-user MFA page (also reached from Users → Per-user MFA). */
   perUserMfa:
     'https://account.activedirectory.windowsazure.com/UserManagement/MultifactorVerification.aspx',

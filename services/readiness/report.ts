@@ -16,6 +16,7 @@ export const CHECK_IDS = [
   'per-user-mfa',
   'break-glass',
   'admins-phishing-resistant',
+  'signin-monitor',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -86,6 +87,7 @@ const BLOCKING_ORDER: readonly CheckId[] = [
   'per-user-mfa',
   'admins-phishing-resistant',
   'text-and-voice',
+  'signin-monitor',
 ];
 
 /** A failed check blocks enforcement, and so does one that could not be seen: never a false pass. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { AUTHENTICATOR_METHOD } from '../directory/types';
+import type { MonitorStatus } from '../signins/status';
 import type { DocumentStore } from '../storage/types';
 import { runChecks } from './checks';
 import {
@@ -25,6 +26,8 @@ export interface ReadinessDeps {
   logger: Logger;
   /** Where the latest report is kept; without it nothing is stored. */
   store?: DocumentStore;
+  /** The sign-in monitor's state, for the "sign-in monitor on" check; without it, no such check. */
+  monitor?: { status(): Promise<MonitorStatus | undefined> };
 }
 
 const REPORTS = 'readiness';

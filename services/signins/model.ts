@@ -147,6 +147,9 @@ export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = {
 
 export const MINUTE_MS = 60_000;
 
+/** Incident numbers as cards carry them. */
+export const INCIDENT_ID_PATTERN = /^ALERT-\d{4,}$/;
+
 /** The clock hour an instant falls in, UTC: 2026-03-02T09. */
 export function hourOf(at: Date | string): string {
   return new Date(at).toISOString().slice(0, 13);

@@ -1,5 +1,6 @@
+import { MINUTE } from '../clock';
 import { isDirectoryError } from '../directory/types';
-import type { DocumentStore } from '../storage/types';
+import { ConflictError, type DocumentStore } from '../storage/types';
 
 /**
  * Whether the monitor can see: on, partly (bursts watched, fraud reports unreadable), off (no
@@ -17,7 +18,8 @@ export type MonitorIssue =
   | 'throttled'
   | 'unreachable'
   | 'cannot-sign-in'
-  | 'unexpected-answer';
+  | 'unexpected-answer'
+  | 'disabled';
 
 export interface MonitorStatus {
   state: MonitorState;
@@ -34,6 +36,7 @@ export interface MonitorStatus {
 
 const MONITOR = 'signin-monitor';
 const STATUS_KEY = 'status';
+const TOLD_KEY = 'status-told';
 
 const PREMIUM = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
 
@@ -52,6 +55,8 @@ export const REASONS: Record<MonitorIssue, string> = {
     'The bot could not sign in to Microsoft Graph (check its credentials), so the sign-in log could not be read. The monitor tries again.',
   'unexpected-answer':
     "Microsoft Graph answered in a way the bot did not expect (details are in the bot's log), so the sign-in log could not be read. The monitor tries again.",
+  disabled:
+    "Sign-in monitoring is turned off in the bot's settings (MONITOR_ENABLED=false). Push-bombing (MFA fatigue) attacks will not be noticed.",
 };
 
 /**
@@ -78,6 +83,54 @@ export async function saveMonitorStatus(
   status: MonitorStatus,
 ): Promise<void> {
   await store.put(MONITOR, STATUS_KEY, status);
+}
+
+/** The monitor is turned off in the bot's settings: said as plainly as any other blindness. */
+export async function saveDisabled(store: DocumentStore, now: Date): Promise<MonitorStatus> {
+  const before = await readMonitorStatus(store);
+  const at = now.toISOString();
+  const same = before?.state === 'off' && before.issue === 'disabled';
+  const status: MonitorStatus = {
+    state: 'off',
+    issue: 'disabled',
+    reason: REASONS.disabled,
+    checkedAt: at,
+    readThrough: before?.readThrough ?? null,
+    since: same ? before.since : at,
+  };
+  await saveMonitorStatus(store, status);
+  return status;
+}
+
+/** A passing failure (throttled, unreachable) is told once it has lasted this long. */
+const FAILING_TOLD_AFTER_MS = 15 * MINUTE;
+
+/**
+ * Whether IT should hear about the monitor's state now: each change once (remembered in storage,
+ * so a restart does not tell it again), a passing failure only once it has lasted, and "on again"
+ * only after IT was told it was not.
+ */
+export async function statusToTell(
+  store: DocumentStore,
+  status: MonitorStatus,
+  now: Date,
+): Promise<boolean> {
+  if (
+    status.state === 'failing' &&
+    now.getTime() - Date.parse(status.since) < FAILING_TOLD_AFTER_MS
+  )
+    return false;
+  const key = status.state === 'on' ? 'on' : `${status.state}|${status.issue ?? ''}`;
+  const told = await store.get<{ key: string }>(MONITOR, TOLD_KEY);
+  if (told?.value.key === key || (key === 'on' && !told)) return false;
+  try {
+    await store.put(MONITOR, TOLD_KEY, { key }, told ? { etag: told.etag } : { ifAbsent: true });
+    return true;
+  } catch (err) {
+    // Another instance told it at the same moment.
+    if (err instanceof ConflictError) return false;
+    throw err;
+  }
 }
 
 /** One line for the readiness check: what the monitor watches, or why it can't. */

@@ -1,9 +1,11 @@
 /**
  * IT requests: lost or stolen phones, hardware token requests, first-time Temporary Access Pass
- * requests and "Ask IT" from troubleshooting all travel as tickets with a readable number.
+ * requests, "Ask IT" from troubleshooting and recovery after suspicious sign-ins all travel as
+ * tickets with a readable number.
  */
 
-export type TicketKind = 'lost-device' | 'hardware-token' | 'first-time-pass' | 'help';
+export type TicketKind =
+  'lost-device' | 'hardware-token' | 'first-time-pass' | 'help' | 'suspicious-sign-in';
 
 export type TicketStatus = 'open' | 'assigned' | 'verified' | 'resolved' | 'withdrawn';
 
@@ -104,7 +106,16 @@ export const KIND_LABELS: Record<TicketKind, string> = {
   'hardware-token': 'Hardware token request',
   'first-time-pass': 'First-time sign-in pass',
   help: 'Help with sign-in',
+  'suspicious-sign-in': 'Suspicious sign-in',
 };
+
+/**
+ * Whether the requester may withdraw it. Not after a suspicious sign-in: whoever is in the
+ * account may be the attacker, and must not be able to call IT off.
+ */
+export function requesterMayWithdraw(t: Ticket): boolean {
+  return isActive(t.status) && t.kind !== 'suspicious-sign-in';
+}
 
 export function isActive(status: TicketStatus): boolean {
   return status !== 'resolved' && status !== 'withdrawn';

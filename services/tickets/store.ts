@@ -14,6 +14,8 @@ export interface NewTicket {
   privileged?: boolean;
   adminRole?: boolean;
   standingUnknown?: boolean;
+  /** Someone who opened it for the requester (IT, from a sign-in alert). */
+  openedBy?: Person;
 }
 
 /** Tickets in storage, with numbers handed out once each and eTag-guarded updates. */
@@ -41,8 +43,10 @@ export class TicketStore {
       timeline: [
         {
           at: now,
-          by: { id: input.requester.id, name: input.requester.name },
-          text: `${input.requester.name} opened the request`,
+          by: input.openedBy ?? { id: input.requester.id, name: input.requester.name },
+          text: input.openedBy
+            ? `${input.openedBy.name} opened it for ${input.requester.name}`
+            : `${input.requester.name} opened the request`,
         },
       ],
     };

@@ -11,7 +11,7 @@ import { FAST, startCampaignHarness, testUser, type CampaignHarness } from './ha
  * nobody gets the same nudge twice.
  */
 describe('campaign delivery at scale', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   const N = 2000;
   const { practice, recipients, admin } = campaignPractice(N, 21);
   const blocked = new Set(recipients.slice(0, 20).map((u) => u.id));
@@ -88,7 +88,7 @@ describe('campaign delivery at scale', function () {
       { replyToId: 'progress' },
     );
     assert.match(cardText(res.body.value), /Nudge NUDGE-0001: 2000 people/);
-    await h.settled('NUDGE-0001', 100_000);
+    await h.settled('NUDGE-0001', 240_000);
 
     const counts = await h.app.parts.campaigns.store.counts('NUDGE-0001');
     assert.equal(counts.queued + counts.sending, 0, 'nothing left in flight');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { SNAPSHOT_JOB } from '../../services/dashboard/snapshots';
 import { byUpn, patchUser, startCampaignHarness, type CampaignHarness } from '../campaigns/harness';
+import { CHECK_IDS } from '../../services/readiness/report';
 import { call } from '../graph-sim/helpers';
 import { userOfChat } from '../helpers/rate-limited-connector';
 import { counted, expectedCoverage, standingOf as standing } from '../helpers/practice-coverage';
@@ -210,7 +211,11 @@ describe('dashboard tab API in the local demo', function () {
       assert.equal(panel.ready, false);
       assert.equal(panel.headline, 'Not ready to enforce: 1 item blocks it');
       assert.deepEqual(panel.blocking, ['registration-campaign']);
-      assert.equal(panel.checks.length, 9);
+      assert.deepEqual(
+        panel.checks.map((c) => c.id).sort(),
+        [...CHECK_IDS].sort(),
+        'every check, the sign-in monitor included',
+      );
       for (const c of panel.checks) {
         assert.ok(c.reason && c.risk, `${c.id} says why and what is at risk`);
         assert.match(c.fixUrl, /^https:\/\//);

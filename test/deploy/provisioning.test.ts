@@ -279,6 +279,12 @@ describe('provisioning (m365agents.yml, infra/)', () => {
         AZURE_STORAGE_CONNECTION_STRING: 'only with STORAGE=azure',
         AZURE_STORAGE_ACCOUNT_URL: 'only with STORAGE=azure',
         AZURE_STORAGE_PREFIX: 'only with STORAGE=azure',
+        MONITOR_ENABLED: 'on by default; the defaults suit a practice',
+        MONITOR_POLL_MINUTES: 'the defaults suit a practice',
+        MONITOR_FATIGUE_PROMPTS: 'the defaults suit a practice',
+        MONITOR_WINDOW_MINUTES: 'the defaults suit a practice',
+        MONITOR_DANGER_MINUTES: 'the defaults suit a practice',
+        MONITOR_ALERTS_PER_HOUR: 'the defaults suit a practice',
       };
       const env = deployedEnvironment(() => '');
       const undecided = ENV_VARIABLES.filter((name) => !(name in env) && !(name in notSet));

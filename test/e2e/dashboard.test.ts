@@ -7,6 +7,7 @@ import { DEMO_PRACTICE_PATH, loadConfig } from '../../bot/config';
 import { startStack, type RunningStack } from '../../bot/demo';
 import { loadPractice } from '../../services/directory/practice';
 import { silentLogger } from '../../services/logger';
+import { CHECK_IDS } from '../../services/readiness/report';
 import { assetPath } from '../../services/paths';
 import { freePort } from '../helpers/ports';
 import { expectedCoverage } from '../helpers/practice-coverage';
@@ -140,7 +141,7 @@ describe('the dashboard tab in the local demo (headless Chromium)', function () 
       await page.locator('#readiness-headline').innerText(),
       'Not ready to enforce: 1 item blocks it',
     );
-    assert.equal(await page.locator('#readiness-checks li').count(), 9);
+    assert.equal(await page.locator('#readiness-checks li').count(), CHECK_IDS.length);
     const campaign = page.locator('#readiness-checks li[data-check="registration-campaign"]');
     assert.match(await campaign.innerText(), /Registration campaign on\s+Fail/);
     assert.match(

@@ -60,6 +60,8 @@ export interface HarnessOptions extends AppOverrides {
   /** Reuse a data folder (restart tests). */
   dataDir?: string;
   sim?: GraphSim;
+  /** Reuse a running connector (restart tests: Teams stays where it was). */
+  connector?: LocalConnector;
   /**
    * Runs production mode instead of the demo: real inbound token checks against this identity
    * stand-in, replies signed with its tokens (the connector checks them), Graph still the
@@ -160,7 +162,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const logger = o.logger ?? silentLogger();
   const app = buildApp(config, { logger, schedulerPollMs: 60_000, ...o });
   const server = await startServer(app, 0, '127.0.0.1');
-  const connector = await new LocalConnector().start();
+  const connector = o.connector ?? (await new LocalConnector().start());
   const identity = o.identity;
   if (identity) connector.authorize = (authorization) => identity.checkBotToken(authorization);
   const options: build.ActivityOptions = { serviceUrl: connector.url, tenantId: practice.tenantId };
@@ -208,7 +210,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     async close() {
       await server.close();
       await app.close();
-      await connector.stop();
+      if (!o.connector) await connector.stop();
       if (!o.sim) await sim.close();
     },
   };

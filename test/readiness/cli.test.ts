@@ -29,7 +29,18 @@ async function run(args: string[], deps: ReadinessCommandDeps) {
 
 describe('mfa-bot readiness', () => {
   const h = withReadiness();
-  const deps = () => ({ readiness: h().service() });
+  // The sign-in monitor is on, so every check the report knows is there.
+  const monitorOn = {
+    status: async () => ({
+      state: 'on' as const,
+      issue: null,
+      reason: null,
+      checkedAt: '2026-03-02T09:10:00.000Z',
+      readThrough: '2026-03-02T09:10:00.000Z',
+      since: '2026-03-02T09:00:00.000Z',
+    }),
+  };
+  const deps = () => ({ readiness: h().service({}, undefined, monitorOn) });
 
   it('--json gives the whole report, a summary, and exit code 1 while something blocks', async () => {
     const { code, stdout } = await run(['--json'], deps());
@@ -103,6 +114,9 @@ describe('mfa-bot readiness', () => {
     const unknown = await run(['--fix', 'mfa'], deps());
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /Unknown check "mfa"/);
+    const elsewhere = await run(['--fix', 'signin-monitor'], { readiness: h().service() });
+    assert.equal(elsewhere.code, 2);
+    assert.match(elsewhere.stderr, /not part of this report: type "readiness" in Teams/);
     const broken = await run(['--json'], {
       readiness: { run: async () => Promise.reject(new Error('database is locked')) },
     });

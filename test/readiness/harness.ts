@@ -10,7 +10,7 @@ import type {
   GraphRequest,
   ReadinessReport,
 } from '../../services/readiness/report';
-import { ReadinessService } from '../../services/readiness/service';
+import { ReadinessService, type ReadinessDeps } from '../../services/readiness/service';
 import type { DocumentStore } from '../../services/storage/types';
 import type { GraphSim } from '../../services/graph-sim';
 import { call, demoPractice, directoryFor, startSim } from '../graph-sim/helpers';
@@ -23,7 +23,11 @@ export interface ReadinessHarness {
   sim: GraphSim;
   directory: GraphDirectory;
   clock: ManualClock;
-  service(settings?: Partial<ReadinessSettings>, store?: DocumentStore): ReadinessService;
+  service(
+    settings?: Partial<ReadinessSettings>,
+    store?: DocumentStore,
+    monitor?: ReadinessDeps['monitor'],
+  ): ReadinessService;
   run(settings?: Partial<ReadinessSettings>): Promise<ReadinessReport>;
   check(id: CheckId, settings?: Partial<ReadinessSettings>): Promise<CheckResult>;
   /** Changes the stand-in's policies through its control route. */
@@ -39,7 +43,11 @@ export function withReadiness(): () => ReadinessHarness {
     const sim = await startSim();
     const directory = directoryFor(sim);
     const clock = new ManualClock('2026-03-02T09:12:00.000Z');
-    const service = (settings: Partial<ReadinessSettings> = {}, store?: DocumentStore) =>
+    const service = (
+      settings: Partial<ReadinessSettings> = {},
+      store?: DocumentStore,
+      monitor?: ReadinessDeps['monitor'],
+    ) =>
       new ReadinessService({
         policies: new GraphPolicyReader(directory.caller),
         directory,
@@ -47,6 +55,7 @@ export function withReadiness(): () => ReadinessHarness {
         clock,
         logger: silentLogger(),
         store,
+        monitor,
       });
     const control = async (path: string, body: unknown) => {
       const res = await call(sim, 'PATCH', path, { token: null, body });

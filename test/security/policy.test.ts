@@ -61,6 +61,14 @@ const EXPECTED: Record<string, Row> = {
   'admin.digestOff': ADMIN,
   'nudge.snooze': ANYONE,
   'nudge.help': ANYONE,
+  'signins.view': { staff: false, it: true, admin: false, requester: true },
+  'signins.revokeSessions': IT_NOT_OWN,
+  'signins.callBack': IT_NOT_OWN,
+  'signins.openTicket': IT_NOT_OWN,
+  'signins.markHandled': IT_NOT_OWN,
+  'signins.itWasMe': REQUESTER,
+  'signins.notMe': REQUESTER,
+  'signins.holdouts': ADMIN,
 };
 
 const ROLES: Record<Who, Role[]> = {

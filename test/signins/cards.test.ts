@@ -5,20 +5,10 @@ import {
   signInAlertSummaryCard,
   signInCheckCard,
   signInSummaryCard,
-  type SignInVerbs,
 } from '../../cards/signins';
+import { VERBS } from '../../cards/verbs';
 import { cardProblems } from '../../cards/validate';
 import { AMARA, GRACE, startRig, THEO, type Rig } from './rig';
-
-const VERBS: SignInVerbs = {
-  view: 'signins.view',
-  revokeSessions: 'signins.revokeSessions',
-  callBack: 'signins.callBack',
-  openTicket: 'signins.openTicket',
-  markHandled: 'signins.markHandled',
-  itWasMe: 'signins.itWasMe',
-  notMe: 'signins.notMe',
-};
 
 /** Every Action.Execute verb in a card, wherever it sits. */
 function verbsIn(card: object): string[] {
@@ -39,22 +29,22 @@ describe('sign-in monitor cards', () => {
     await rig.play({ scenario: 'fatigue', user: THEO, prompts: 5, thenSuccess: true });
     const [incident] = (await rig.monitor.poll()).opened;
 
-    const alert = signInAlertCard(incident!, VERBS);
+    const alert = signInAlertCard(incident!);
     assert.deepEqual(cardProblems(alert), []);
     const text = JSON.stringify(alert);
     assert.match(text, /203\.0\.113\.77 · Rotterdam, South Holland, NL/);
     assert.match(text, /A sign-in succeeded at 09:00 UTC/);
     assert.match(text, /5 denied or not answered/);
     assert.deepEqual(verbsIn(alert), [
-      VERBS.revokeSessions,
-      VERBS.callBack,
-      VERBS.openTicket,
-      VERBS.markHandled,
+      VERBS.signinRevoke,
+      VERBS.signinCallBack,
+      VERBS.signinOpenTicket,
+      VERBS.signinHandled,
     ]);
 
     for (const card of [
-      signInAlertSummaryCard(incident!, VERBS),
-      signInCheckCard(incident!, VERBS, { firstName: 'Theo', itPhone: '555-0100' }),
+      signInAlertSummaryCard(incident!),
+      signInCheckCard(incident!, { firstName: 'Theo', itPhone: '555-0100' }),
     ]) {
       assert.deepEqual(cardProblems(card), []);
       assert.ok(
@@ -62,9 +52,9 @@ describe('sign-in monitor cards', () => {
         'where the sign-ins came from is for IT only',
       );
     }
-    const check = signInCheckCard(incident!, VERBS, { firstName: 'Theo', itPhone: '555-0100' });
+    const check = signInCheckCard(incident!, { firstName: 'Theo', itPhone: '555-0100' });
     assert.match(JSON.stringify(check), /Did you just get sign-in requests you didn't start\?/);
-    assert.deepEqual(verbsIn(check), [VERBS.itWasMe, VERBS.notMe]);
+    assert.deepEqual(verbsIn(check), [VERBS.signinItWasMe, VERBS.signinNotMe]);
   });
 
   it('leaves only what still makes sense once answered or handled', async () => {
@@ -74,10 +64,10 @@ describe('sign-in monitor cards', () => {
     assert.equal(answered.kind, 'recorded');
     const after = answered.kind === 'recorded' ? answered.incident : incident!;
     assert.deepEqual(
-      verbsIn(signInCheckCard(after, VERBS, { firstName: 'Theo', itPhone: '555-0100' })),
+      verbsIn(signInCheckCard(after, { firstName: 'Theo', itPhone: '555-0100' })),
       [],
     );
-    assert.match(JSON.stringify(signInAlertCard(after, VERBS)), /says: it wasn't me/);
+    assert.match(JSON.stringify(signInAlertCard(after)), /says: it wasn't me/);
 
     const handled = await rig.actions.markHandled(
       after.id,
@@ -86,8 +76,8 @@ describe('sign-in monitor cards', () => {
     );
     assert.equal(handled.kind, 'ok');
     const closed = handled.kind === 'ok' ? handled.incident : after;
-    assert.deepEqual(verbsIn(signInAlertCard(closed, VERBS)), []);
-    assert.match(JSON.stringify(signInAlertCard(closed, VERBS)), /Handled by Ivan Ortiz/);
+    assert.deepEqual(verbsIn(signInAlertCard(closed)), []);
+    assert.match(JSON.stringify(signInAlertCard(closed)), /Handled by Ivan Ortiz/);
   });
 
   it('sums up the held alerts of an hour, each one openable', async () => {
@@ -98,9 +88,9 @@ describe('sign-in monitor cards', () => {
     await rig.monitor.poll();
     rig.clock.advance(HOUR);
     const [summary] = (await rig.outbox.pending()).summaries;
-    const card = signInSummaryCard(summary!, VERBS);
+    const card = signInSummaryCard(summary!);
     assert.deepEqual(cardProblems(card), []);
     assert.match(JSON.stringify(card), /2 more/);
-    assert.deepEqual(verbsIn(card), [VERBS.view, VERBS.view]);
+    assert.deepEqual(verbsIn(card), [VERBS.signinView, VERBS.signinView]);
   });
 });

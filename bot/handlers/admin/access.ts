@@ -8,6 +8,7 @@ import type { Clock } from '../../../services/clock';
 import type { Directory } from '../../../services/directory/types';
 import type { Logger } from '../../../services/logger';
 import type { Scheduler } from '../../../services/scheduler';
+import type { MonitorStatus } from '../../../services/signins/status';
 import type { ActionContext, ActionDef } from '../../actions';
 import { auditFor } from '../../audit';
 import { messageCard } from '../../replies';
@@ -26,6 +27,8 @@ export interface CampaignDeps {
   settings: { adminGroup: string; roleGroups: Record<string, string>; tenantId: string };
   /** The dashboard tab, linked from the status card. */
   dashboard: { url(): Promise<string | undefined> };
+  /** The sign-in monitor's stored state, for a line on the status card; absent: no line. */
+  monitor?: { status(): Promise<MonitorStatus | undefined> };
 }
 
 export type CampaignTurn = ActionContext & { deps: CampaignDeps };

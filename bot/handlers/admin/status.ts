@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { VERBS } from '../../../cards/verbs';
 import { HOUR } from '../../../services/clock';
-import { adminOnly } from './access';
-import { statusCard } from './view';
+import { describeStatus } from '../../../services/signins/status';
+import { adminOnly, type CampaignDeps } from './access';
+import { statusCard, type MonitorLine } from './view';
 
 /** A stored report older than this is rebuilt when someone asks without pressing Refresh. */
 const STALE_MS = HOUR;
@@ -13,6 +14,16 @@ const StatusData = z
     refresh: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
   })
   .loose();
+
+/**
+ * Whether push-bombing would be noticed: said next to coverage, because registering everyone is
+ * half of the job. Blind or not yet run is said as such, never as "all quiet".
+ */
+async function monitorLine(monitor: CampaignDeps['monitor']): Promise<MonitorLine | undefined> {
+  if (!monitor) return undefined;
+  const status = await monitor.status().catch(() => undefined);
+  return { text: describeStatus(status), on: status?.state === 'on' };
+}
 
 /** "status" for admins: registration coverage now, with the people not registered, paged. */
 export const adminStatusAction = adminOnly<typeof StatusData>({
@@ -28,6 +39,7 @@ export const adminStatusAction = adminOnly<typeof StatusData>({
     }
     return statusCard(coverage, data.page ?? 0, now, {
       dashboardUrl: await ctx.deps.dashboard.url(),
+      monitor: await monitorLine(ctx.deps.monitor),
     });
   },
 });

@@ -40,11 +40,17 @@ function freshness(c: Coverage, now: Date): string {
 }
 
 /** Coverage overall and per role group, then one page of the people not on Authenticator yet. */
+/** One line on whether the sign-in monitor watches, or why it can't; nothing when not asked. */
+export interface MonitorLine {
+  text: string;
+  on: boolean;
+}
+
 export function statusCard(
   c: Coverage,
   page: number,
   now: Date,
-  extra: { notice?: string; dashboardUrl?: string } = {},
+  extra: { notice?: string; dashboardUrl?: string; monitor?: MonitorLine } = {},
 ): CardJson {
   const pages = Math.max(1, Math.ceil(c.notRegistered.length / PAGE_SIZE));
   const p = Math.min(Math.max(0, page), pages - 1);
@@ -76,6 +82,8 @@ export function statusCard(
     prevPage: p - 1,
     nextPage: p + 1,
     page: p,
+    monitor: extra.monitor?.text ?? '',
+    monitorOn: extra.monitor?.on ?? true,
   });
 }
 

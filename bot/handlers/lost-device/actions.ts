@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { VERBS } from '../../../cards/verbs';
 import { screenText } from '../../../services/guard/guard';
-import { TICKET_ID_PATTERN, type Ticket } from '../../../services/tickets/model';
+import {
+  requesterMayWithdraw,
+  TICKET_ID_PATTERN,
+  type Ticket,
+} from '../../../services/tickets/model';
 import { authorize } from '../../../services/authz/policy';
 import type { CardJson } from '../../../cards/render';
 import type { AuditLog } from '../../../services/audit/log';
@@ -129,6 +133,21 @@ const withdraw: LostDeviceAction<typeof Withdraw> = {
     const { itPhone } = ctx.deps;
     if (own.ticket.status === 'resolved' || own.ticket.status === 'withdrawn') {
       return lostStatusCard(own.ticket, itPhone, 'This request is already closed.');
+    }
+    if (!requesterMayWithdraw(own.ticket)) {
+      await ctx.deps.audit.append({
+        actor: ctx.caller.aadObjectId,
+        action: VERBS.lostWithdraw,
+        target: own.ticket.id,
+        outcome: 'refused',
+        reason: 'not-withdrawable',
+        activityId: ctx.turn.activity.id,
+      });
+      return lostStatusCard(
+        own.ticket,
+        itPhone,
+        `This request was opened because of sign-ins you may not have started, so only IT can close it. Questions? Call IT on ${itPhone}.`,
+      );
     }
     if (own.ticket.version !== data.v) {
       return lostStatusCard(

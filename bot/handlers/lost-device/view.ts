@@ -1,6 +1,6 @@
 import { expandCard, type CardJson } from '../../../cards/render';
 import { isActive } from '../../../services/tickets/store';
-import type { Ticket } from '../../../services/tickets/model';
+import { requesterMayWithdraw, type Ticket } from '../../../services/tickets/model';
 
 const STATUS_TEXT: Record<Ticket['status'], string> = {
   open: 'waiting for IT',
@@ -33,6 +33,7 @@ export function lostStatusCard(t: Ticket, itPhone: string, notice = ''): CardJso
     explain: explain(t),
     itPhone,
     active: isActive(t.status),
+    canWithdraw: requesterMayWithdraw(t),
     showSetup: Boolean(t.pass) || (t.status === 'resolved' && t.kind === 'lost-device'),
   });
 }

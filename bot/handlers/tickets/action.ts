@@ -8,7 +8,6 @@ import type { StandingGroups } from '../../../services/authz/standing';
 import type { Clock } from '../../../services/clock';
 import type { Directory } from '../../../services/directory/types';
 import type { Logger } from '../../../services/logger';
-import type { ConversationDirectory } from '../../../services/storage/conversations';
 import { ConflictError } from '../../../services/storage/types';
 import {
   isActive,
@@ -21,7 +20,8 @@ import type { TapLimiter } from '../../../services/tickets/tap-limiter';
 import type { ActionContext, ActionDef } from '../../actions';
 import { auditFor, type AuditFields } from '../../audit';
 import { messageCard } from '../../replies';
-import { IT_ROSTER, type FollowUp, type TicketBoard } from './board';
+import type { ItChannel } from '../../it-channel';
+import type { FollowUp, TicketBoard } from './board';
 
 /** An action in flight for longer than this was interrupted (a crash): it no longer blocks. */
 const PENDING_EXPIRES_MS = 2 * 60_000;
@@ -51,7 +51,7 @@ export interface TicketDeps {
   logger: Logger;
   board: TicketBoard;
   limiter: TapLimiter;
-  conversations: ConversationDirectory;
+  channel: ItChannel;
   settings: TicketSettings;
 }
 
@@ -229,7 +229,7 @@ export async function loadForActor(
       card: messageCard('Not available to you', 'Only the IT team can act on tickets.'),
     };
   }
-  if (roles.has('it')) await learnTeamsId(deps, ctx, actor.id);
+  if (roles.has('it')) await deps.channel.learnMember(ctx);
   const turn: TicketTurn = {
     ctx,
     ticket,
@@ -240,24 +240,6 @@ export async function loadForActor(
     save: (next, text) => deps.tickets.update(next, doc.etag, actor, text),
   };
   return { kind: 'loaded', turn, roles };
-}
-
-/** IT members who act from Teams are added to the list of people with the live card view. */
-async function learnTeamsId(
-  deps: TicketDeps,
-  ctx: ActionContext,
-  aadObjectId: string,
-): Promise<void> {
-  const teamsUserId = ctx.turn.activity.from?.id;
-  if (!teamsUserId) return;
-  await deps.conversations
-    .learnRosterMember(IT_ROSTER, { aadObjectId, teamsUserId })
-    .catch((err: unknown) => {
-      deps.logger.warn(
-        { err: String((err as Error).message ?? err) },
-        'could not remember an IT member for live card views',
-      );
-    });
 }
 
 async function latest(deps: TicketDeps, ticket: Ticket): Promise<Ticket> {

@@ -1,13 +1,11 @@
-import type { ConversationReference } from 'botbuilder';
-import { toAttachment, type CardJson } from '../../../cards/render';
 import { MINUTE, type Clock } from '../../../services/clock';
 import type { Directory } from '../../../services/directory/types';
 import type { Logger } from '../../../services/logger';
 import type { Scheduler } from '../../../services/scheduler';
-import type { ConversationDirectory } from '../../../services/storage/conversations';
-import { isActive, type ThreadRef, type Ticket } from '../../../services/tickets/model';
+import { isActive, type Ticket } from '../../../services/tickets/model';
 import type { TicketStore } from '../../../services/tickets/store';
-import type { Proactive } from '../../proactive';
+import type { CardJson } from '../../../cards/render';
+import type { ItChannel } from '../../it-channel';
 import type { RequesterNotices } from './notify';
 import { ticketCard, ticketSummaryCard, type RequesterFacts } from './view';
 
@@ -18,8 +16,6 @@ const CARD_JOB = 'ticket.card';
 const ANNOUNCE_JOB = 'ticket.announce';
 const CHAT_JOB = 'ticket.requester-chat';
 const EMAIL_JOB = 'ticket.requester-email';
-/** The roster of IT members in the IT team, whose Teams ids get the live view of ticket cards. */
-export const IT_ROSTER = 'it';
 
 /** What happens after a ticket changed, once the clicker has their answer. */
 export interface FollowUp {
@@ -33,8 +29,7 @@ export interface FollowUp {
 export interface BoardDeps {
   tickets: TicketStore;
   directory: Directory;
-  conversations: ConversationDirectory;
-  proactive: Proactive;
+  channel: ItChannel;
   scheduler: Scheduler;
   notices: RequesterNotices;
   clock: Clock;
@@ -125,25 +120,11 @@ export class TicketBoard {
   }
 
   async post(ticket: Ticket): Promise<void> {
-    const { conversations, proactive, tickets } = this.deps;
-    const channel = await conversations.channel('it');
-    if (!channel?.conversation?.id || !channel.serviceUrl) {
-      throw new Error(
-        'the bot has not been added to the IT team yet, so there is no IT channel to post to',
-      );
-    }
-    const activityId = await proactive.toConversation(channel, {
-      attachments: [toAttachment(await this.summary(ticket))],
-      summary: `${ticket.id}: new IT request`,
-    });
-    if (!activityId) throw new Error('the channel post returned no activity id');
-    const thread: ThreadRef = {
-      channelConversationId: channel.conversation.id,
-      activityId,
-      serviceUrl: channel.serviceUrl,
-      tenantId: channel.conversation.tenantId,
-    };
-    const saved = await tickets.attachThread(ticket.id, thread);
+    const thread = await this.deps.channel.startThread(
+      await this.summary(ticket),
+      `${ticket.id}: new IT request`,
+    );
+    const saved = await this.deps.tickets.attachThread(ticket.id, thread);
     // The ticket moved on while it was being posted: show its current state.
     if (saved && saved.version !== ticket.version) await this.refreshShared(saved);
   }
@@ -175,68 +156,16 @@ export class TicketBoard {
   /** Updates the shared card in the channel for everyone (IT members then refresh their view). */
   async refreshShared(ticket: Ticket, options: { rethrow?: boolean } = {}): Promise<void> {
     if (!ticket.thread) return;
-    try {
-      const card = await this.summary(ticket);
-      await this.deps.proactive.update(this.threadRef(ticket.thread), ticket.thread.activityId, {
-        attachments: [toAttachment(card)],
-      });
-    } catch (err) {
-      this.deps.logger.warn(
-        { err: String((err as Error).message ?? err), ticket: ticket.id },
-        'could not update the shared ticket card',
-      );
-      if (options.rethrow) throw err;
-    }
-  }
-
-  /** A notice to the IT channel itself (not a ticket thread); failures are only logged. */
-  async channelNotice(text: string): Promise<void> {
-    const { conversations, proactive, logger } = this.deps;
-    const channel = await conversations.channel('it').catch(() => undefined);
-    if (!channel?.conversation?.id) {
-      logger.warn('no IT channel for a notice');
-      return;
-    }
-    await proactive.toConversation(channel, { text }).catch((err: unknown) => {
-      logger.warn(
-        { err: String((err as Error).message ?? err) },
-        'could not post a notice to the IT channel',
-      );
+    await this.deps.channel.update(ticket.thread, await this.summary(ticket), {
+      ...options,
+      about: ticket.id,
     });
-  }
-
-  /** A card for the IT channel itself; says whether it was posted. */
-  async channelCard(card: CardJson): Promise<boolean> {
-    const { conversations, proactive, logger } = this.deps;
-    const channel = await conversations.channel('it').catch(() => undefined);
-    if (!channel?.conversation?.id) return false;
-    try {
-      await proactive.toConversation(channel, { attachments: [toAttachment(card)] });
-      return true;
-    } catch (err) {
-      logger.warn(
-        { err: String((err as Error).message ?? err) },
-        'could not post a card to the IT channel',
-      );
-      return false;
-    }
   }
 
   /** Posts a line in the ticket's thread. */
   async reply(ticket: Ticket, text: string, options: { rethrow?: boolean } = {}): Promise<void> {
     if (!ticket.thread) return;
-    try {
-      await this.deps.proactive.toConversation(this.threadRef(ticket.thread), {
-        text,
-        replyToId: ticket.thread.activityId,
-      });
-    } catch (err) {
-      this.deps.logger.warn(
-        { err: String((err as Error).message ?? err), ticket: ticket.id },
-        'could not post in the ticket thread',
-      );
-      if (options.rethrow) throw err;
-    }
+    await this.deps.channel.reply(ticket.thread, text, { ...options, about: ticket.id });
   }
 
   /** IT's full card for a ticket, with the requester's facts from the directory. */
@@ -247,7 +176,7 @@ export class TicketBoard {
       facts: await this.facts(ticket),
       notice,
       checkTtlMs: settings.checkTtlMs,
-      refreshFor: ticket.thread ? await this.itUserIds() : undefined,
+      refreshFor: ticket.thread ? await this.deps.channel.liveViewers() : undefined,
     });
   }
 
@@ -256,17 +185,13 @@ export class TicketBoard {
     return ticketSummaryCard(ticket, {
       now: this.deps.clock.now(),
       notice,
-      refreshFor: await this.itUserIds(),
+      refreshFor: await this.deps.channel.liveViewers(),
     });
   }
 
   /** Whether a turn comes from the channel where this ticket's card lives. */
   isTicketChannel(ticket: Ticket, conversationId: string | undefined): boolean {
-    return Boolean(
-      ticket.thread &&
-      conversationId &&
-      conversationId.split(';')[0] === ticket.thread.channelConversationId,
-    );
+    return this.deps.channel.isThreadChannel(ticket.thread, conversationId);
   }
 
   /** The requester's devices, methods and number on file, or nothing if the directory is down. */
@@ -290,25 +215,6 @@ export class TicketBoard {
       );
       return undefined;
     }
-  }
-
-  private async itUserIds(): Promise<string[]> {
-    const roster = await this.deps.conversations.roster(IT_ROSTER).catch(() => []);
-    return roster.map((m) => m.teamsUserId).slice(0, 60);
-  }
-
-  private threadRef(thread: ThreadRef): Partial<ConversationReference> {
-    return {
-      channelId: 'msteams',
-      serviceUrl: thread.serviceUrl,
-      conversation: {
-        id: `${thread.channelConversationId};messageid=${thread.activityId}`,
-        isGroup: true,
-        conversationType: 'channel',
-        tenantId: thread.tenantId,
-        name: '',
-      },
-    };
   }
 
   private async scheduleSla(ticket: Ticket, round: number): Promise<void> {

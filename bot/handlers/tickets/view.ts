@@ -35,6 +35,12 @@ const WHEN: Record<string, string> = {
   longer: 'Longer ago',
 };
 const YES_NO: Record<string, string> = { yes: 'Yes', no: 'No', unsure: 'Not sure' };
+/** What the person answered when asked about the sign-in requests (suspicious-sign-in tickets). */
+const SAID: Record<string, string> = {
+  'not-me': "It wasn't me",
+  'it-was-me': 'It was me (not proof: check)',
+  none: 'Not answered yet',
+};
 export const VERIFY_BY: Record<string, string> = {
   callback: 'Call back on the number on file',
   'in-person': 'In person, with photo ID',
@@ -203,6 +209,12 @@ export function ticketCard(t: Ticket, o: TicketCardOptions): CardJson {
   if (typeof d.verifyBy === 'string')
     facts.push({ title: 'Asked to verify by', value: VERIFY_BY[d.verifyBy] ?? 'Not said' });
   if (typeof d.step === 'string') facts.push({ title: 'Setup step', value: plainText(d.step, 80) });
+  if (typeof d.incidentId === 'string') {
+    const prompts = typeof d.prompts === 'string' ? `, ${plainText(d.prompts, 10)} prompts` : '';
+    facts.push({ title: 'Sign-in alert', value: `${plainText(d.incidentId, 20)}${prompts}` });
+  }
+  if (typeof d.said === 'string')
+    facts.push({ title: 'They said', value: SAID[d.said] ?? 'Not answered yet' });
   if (Array.isArray(d.articlesTried) && d.articlesTried.length) {
     facts.push({
       title: 'Articles tried',
@@ -266,7 +278,7 @@ export function ticketCard(t: Ticket, o: TicketCardOptions): CardJson {
     verifyTitle:
       check === 'expired' || t.pass ? 'Record a new identity check' : 'Record identity check',
     canConfirm: working && passKind && check === 'awaiting-second',
-    canRevoke: working && lost,
+    canRevoke: working && (lost || t.kind === 'suspicious-sign-in'),
     canRemove: working && lost && devices.length > 0,
     devices,
     canIssuePass: working && passKind && !blocker,

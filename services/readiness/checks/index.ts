@@ -4,6 +4,7 @@ import { adminsPhishingResistant, breakGlass, perUserMfa } from './accounts';
 import { registrationCampaign } from './campaign';
 import { legacyAuthBlocked, mfaRequired } from './enforcement';
 import { authenticator, temporaryAccessPass, textAndVoice } from './methods';
+import { signInMonitor } from './monitor';
 
 /** Every check, in the order of the practice's rollout plan. Each is a pure function of the inputs. */
 export function runChecks(inputs: ReadinessInputs): CheckResult[] {
@@ -17,5 +18,6 @@ export function runChecks(inputs: ReadinessInputs): CheckResult[] {
     legacyAuthBlocked(inputs),
     breakGlass(inputs),
     adminsPhishingResistant(inputs),
+    ...(inputs.monitor ? [signInMonitor(inputs.monitor.status)] : []),
   ];
 }
