@@ -168,12 +168,18 @@ describe('rollout readiness in Teams', () => {
   });
 });
 
+/** Graph's report reads at test speed for the jobs that run as days pass. */
+const TEST_SPEED = {
+  campaignTuning: FAST,
+  monitorReads: { requests: 100, perMs: 1000 },
+};
+
 describe('the weekly readiness summary', () => {
   it('goes once a week to an admin who asked for it, and stops when they opt out', async () => {
     // A Thursday: the first summary goes out the next Monday.
     const clock = new ManualClock(new Date('2026-12-03T09:00:00Z'));
-    // Graph reads at test speed: the daily coverage snapshot runs on the same days.
-    const h = await startHarness({ clock, campaignTuning: FAST });
+    // Graph reads at test speed: the coverage snapshot and the sign-in monitor run on those days.
+    const h = await startHarness({ clock, ...TEST_SPEED });
     try {
       const diane = userOf(
         h.practice.users.find((u) => u.userPrincipalName === 'diane.whitaker@riverbendfm.example')!,
@@ -228,7 +234,7 @@ describe('the weekly readiness summary', () => {
 
   it('is not sent to someone who left the admin group since opting in', async () => {
     const clock = new ManualClock(new Date('2026-12-03T09:00:00Z'));
-    const h = await startHarness({ clock, campaignTuning: FAST });
+    const h = await startHarness({ clock, ...TEST_SPEED });
     try {
       const upn = 'diane.whitaker@riverbendfm.example';
       const diane = userOf(h.practice.users.find((u) => u.userPrincipalName === upn)!);
