@@ -32,10 +32,9 @@ Commands:
                      error, 3 the check could not run (Microsoft 365 not answering, say).
   campaign export <id>
                      Write a nudge campaign's per-recipient results as CSV ([--out FILE]).
-  demo signins <upn> fatigue|fraud|sms|success
-                     Play sign-ins into the running demo's Graph stand-in (a push-bombing
-                     burst, a prompt reported as fraud, text-code sign-ins, an approved push);
-                     the sign-in monitor finds them at its next poll. Demo only.
+  demo <control>     Play the running local demo's practice: someone's phone (demo phone nora
+                     register), the demo clock (demo time +1d), what others got, sign-ins for
+                     the sign-in monitor (demo signins <upn> fatigue); demo help lists them all.
   help               Show this help.
 
 Configuration comes from environment variables; see env.TEMPLATE and the README.`;
@@ -102,7 +101,11 @@ const commands: Record<string, Handler> = {
   },
   demo: async (args) => {
     const { runDemoCommand } = await import('./demo-cli');
-    return runDemoCommand(args, { stdout: process.stdout, stderr: process.stderr }, configOrExit);
+    return runDemoCommand(
+      args,
+      { out: process.stdout, err: process.stderr },
+      { env: process.env, config: configOrExit },
+    );
   },
   package: async (args) => {
     const { runPackageCommand } = await import('../manifest/build');

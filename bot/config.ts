@@ -178,6 +178,7 @@ const EnvSchema = z.object({
   HOST: optionalText,
   GRAPH_SIM_PORT: integer(3979, 0, 65535),
   PLAYGROUND_PORT: integer(56150, 1, 65535),
+  TEAMS_SIM_PORT: integer(3980, 0, 65535),
   DATA_DIR: optionalText,
   SQLITE_JOURNAL_MODE: optionalText.pipe(z.enum(['wal', 'delete']).optional()),
   STORAGE: choice(['sqlite', 'azure'], 'sqlite'),
@@ -284,6 +285,8 @@ export interface AppConfig {
   };
   graphSimPort: number;
   playgroundPort: number;
+  /** The demo's Teams stand-in (everyone but the person signed in to the playground). */
+  teamsSimPort: number;
   demoUser: string;
 }
 
@@ -503,6 +506,7 @@ function shared(env: Env, storage: StorageSettings) {
     },
     graphSimPort: env.GRAPH_SIM_PORT,
     playgroundPort: env.PLAYGROUND_PORT,
+    teamsSimPort: env.TEAMS_SIM_PORT,
     port: env.PORT,
     demoUser: env.DEMO_USER ?? DEFAULT_DEMO_USER,
   };

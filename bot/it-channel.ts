@@ -114,6 +114,15 @@ export class ItChannel {
     return roster.map((m) => m.teamsUserId).slice(0, 60);
   }
 
+  /** Whether a thread lives in the IT channel as the bot knows it now (same address too). */
+  async holds(thread: ThreadRef): Promise<boolean> {
+    const channel = await this.deps.conversations.channel('it').catch(() => undefined);
+    return (
+      thread.channelConversationId === channel?.conversation?.id &&
+      thread.serviceUrl === channel.serviceUrl
+    );
+  }
+
   /** Whether a turn comes from the channel where this thread lives. */
   isThreadChannel(thread: ThreadRef | undefined, conversationId: string | undefined): boolean {
     return Boolean(

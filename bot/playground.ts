@@ -4,15 +4,19 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Practice, PracticeUser } from '../services/directory/practice';
 import type { Logger } from '../services/logger';
+import { DEMO_BOT, type DemoLayout } from './demo-teams';
 
 export interface PlaygroundOptions {
   port: number;
   botEndpoint: string;
+  /** The demo's Teams: the serviceUrl of everything the playground sends the bot. */
+  serviceUrl: string;
   dataDir: string;
   practice: Practice;
-  /** UPN of the practice member the playground signs in as. */
-  userPrincipalName: string;
-  itGroupId: string;
+  /** Who is signed in, and the chats and team they see. */
+  layout: DemoLayout;
+  /** The signed-in person's time zone (the playground reports its own with each message). */
+  timeZone: string;
   logger: Logger;
 }
 
@@ -27,21 +31,13 @@ export interface RunningPlayground {
  * practice, bound to loopback, with telemetry off and no browser opened.
  */
 export async function startPlayground(o: PlaygroundOptions): Promise<RunningPlayground> {
-  const me = o.practice.users.find(
-    (u) => u.userPrincipalName.toLowerCase() === o.userPrincipalName.toLowerCase(),
-  );
-  if (!me) {
-    throw new Error(
-      `DEMO_USER ${o.userPrincipalName} is not in the demo practice; pick one of its UPNs`,
-    );
-  }
   if (!(await portIsFree(o.port))) {
     throw new Error(`port ${o.port} is busy; stop what uses it or set PLAYGROUND_PORT`);
   }
   const dir = path.join(o.dataDir, 'playground');
   fs.mkdirSync(dir, { recursive: true });
   const configPath = path.join(dir, '.m365agentsplayground.yml');
-  fs.writeFileSync(configPath, playgroundConfig(o.practice, me, o.itGroupId));
+  fs.writeFileSync(configPath, playgroundConfig(o.practice, o.layout));
 
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
   const child = spawn(
@@ -56,12 +52,16 @@ export async function startPlayground(o: PlaygroundOptions): Promise<RunningPlay
       'msteams',
       '--port',
       String(o.port),
+      '--service-url',
+      o.serviceUrl,
       '--disable-telemetry',
     ],
     {
       cwd: dir,
       env: {
         ...process.env,
+        // The playground reports its machine's time zone with each message: the practice's.
+        TZ: o.timeZone,
         TEAMSAPPTESTER_BROWSER: 'none',
         APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
         M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
@@ -112,34 +112,31 @@ function userYaml(u: PracticeUser, id: string, indent: string): string {
 }
 
 /** The playground's config: the demo user, five colleagues, and the IT team with its channel. */
-function playgroundConfig(practice: Practice, me: PracticeUser, itGroupId: string): string {
-  const itFirst = [...practice.users].sort(
-    (a, b) => Number(b.memberOf.includes(itGroupId)) - Number(a.memberOf.includes(itGroupId)),
-  );
-  const others = itFirst.filter((u) => u.id !== me.id && u.accountEnabled !== false).slice(0, 5);
+function playgroundConfig(practice: Practice, layout: DemoLayout): string {
+  const { me, team } = layout;
   return [
     '# Written by mfa-bot at start: the demo practice as the Agents Playground sees it.',
     'version: "0.1.1"',
     `tenantId: ${yamlString(practice.tenantId)}`,
     'bot:',
-    '  id: "00000000-0000-0000-0000-00000000b07a"',
-    '  name: "MFA Helper"',
+    `  id: ${yamlString(DEMO_BOT.id)}`,
+    `  name: ${yamlString(DEMO_BOT.name)}`,
     'currentUser:',
     userYaml(me, 'user-id-0', '  '),
     'users:',
-    ...others.map((u, i) => `  -\n${userYaml(u, `user-id-${i + 1}`, '    ')}`),
+    ...layout.colleagues.map((u, i) => `  -\n${userYaml(u, `user-id-${i + 1}`, '    ')}`),
     'personalChat:',
-    '  id: "personal-chat-id"',
+    `  id: ${yamlString(layout.personalChatId)}`,
     'groupChat:',
-    '  id: "group-chat-id"',
-    '  name: "Front office"',
+    `  id: ${yamlString(layout.groupChat.id)}`,
+    `  name: ${yamlString(layout.groupChat.name)}`,
     'team:',
-    '  id: "it-team-id"',
-    `  name: ${yamlString(practice.groups.find((g) => g.id === itGroupId)?.displayName ?? 'IT Support')}`,
-    `  aadGroupId: ${yamlString(itGroupId)}`,
+    `  id: ${yamlString(team.id)}`,
+    `  name: ${yamlString(team.name)}`,
+    `  aadGroupId: ${yamlString(team.aadGroupId)}`,
     '  channels:',
-    '    - id: "it-escalations-id"',
-    '      name: "Escalations"',
+    `    - id: ${yamlString(team.channel.id)}`,
+    `      name: ${yamlString(team.channel.name)}`,
     '',
   ].join('\n');
 }

@@ -72,7 +72,8 @@ export class Proactive {
     options: SendOptions = {},
   ): Promise<void> {
     await this.run(ref, options, async (context) => {
-      await context.updateActivity({ ...activity, id: activityId });
+      // Teams' update is a whole message; the local playground refuses one without its type.
+      await context.updateActivity({ type: 'message', ...activity, id: activityId });
     });
   }
 

@@ -29,3 +29,25 @@ export class ManualClock implements Clock {
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+
+/**
+ * The system clock moved ahead by an offset that only grows: the demo's clock, which can skip
+ * ahead a day or a week so that what the bot schedules (reminders, a nudge's seven-day count)
+ * happens while someone watches.
+ */
+export class OffsetClock implements Clock {
+  constructor(private offset = 0) {}
+
+  now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+
+  get offsetMs(): number {
+    return this.offset;
+  }
+
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the demo clock only moves forward');
+    this.offset += ms;
+  }
+}

@@ -36,13 +36,19 @@ export class ItTeam {
       logger.info({ team: team?.id }, 'added to a team that is not the IT team');
       return;
     }
+    // Added again where it already is (Teams re-sends the event now and then): no second hello.
+    const known = await this.deps.conversations.channel('it');
+    const again =
+      known?.conversation?.id === this.channelHere(context) &&
+      known.serviceUrl === context.activity.serviceUrl;
     await this.rememberChannel(context);
-    await context.sendActivity(
-      'Hello IT team. I will post lost-phone and help requests here, one thread per ticket.',
-    );
+    if (!again)
+      await context.sendActivity(
+        'Hello IT team. I will post lost-phone and help requests here, one thread per ticket.',
+      );
     await this.refreshRoster(context);
-    const reposted = await board.repostUnsent();
-    if (reposted) logger.info({ reposted }, 'posted tickets that were waiting for the IT channel');
+    const reposted = await board.repostMissing();
+    if (reposted) logger.info({ reposted }, 'posted the open tickets the IT channel did not show');
   }
 
   /**
@@ -55,7 +61,7 @@ export class ItTeam {
     if (known?.conversation?.id && known.serviceUrl === context.activity.serviceUrl) return;
     await this.rememberChannel(context);
     this.deps.logger.info('IT channel learned from an @mention in the IT team');
-    await this.deps.board.repostUnsent();
+    await this.deps.board.repostMissing();
   }
 
   /**
@@ -63,11 +69,9 @@ export class ItTeam {
    * one: the event's own conversation, not the team's General channel.
    */
   private async rememberChannel(context: TurnContext): Promise<void> {
-    const { conversations, settings } = this.deps;
+    const { conversations } = this.deps;
     const ref = TurnContext.getConversationReference(context.activity);
-    const channelData = context.activity.channelData as { channel?: { id?: string } } | undefined;
-    const here = channelData?.channel?.id ?? ref.conversation!.id.split(';')[0]!;
-    const channelId = settings.itChannelId ?? here;
+    const channelId = this.channelHere(context);
     await conversations.saveChannel('it', {
       ...ref,
       conversation: {
@@ -77,6 +81,13 @@ export class ItTeam {
         isGroup: true,
       },
     });
+  }
+
+  /** The channel tickets go to for this event: IT_CHANNEL_ID, or the event's own channel. */
+  private channelHere(context: TurnContext): string {
+    const channelData = context.activity.channelData as { channel?: { id?: string } } | undefined;
+    const here = channelData?.channel?.id ?? context.activity.conversation?.id?.split(';')[0] ?? '';
+    return this.deps.settings.itChannelId ?? here;
   }
 
   /** People joined or left the IT team: the list of live card views follows. */

@@ -26,8 +26,8 @@ export function summarize(rows: readonly OutboxRow[]): Details {
     clicks.help += r.clicks.help;
     if (r.clicks.setup + r.clicks.snooze + r.clicks.help > 0) clicks.people += 1;
     if (r.registeredAt) registered += 1;
-    if ((r.state === 'failed' || r.state === 'not-found' || r.state === 'blocked') && r.reason) {
-      const key = `${STATE_LABELS[r.state]}: ${r.reason}`;
+    if (r.state === 'failed' || r.state === 'not-found' || r.state === 'blocked') {
+      const key = plainReason(r.state, r.reason);
       reasons.set(key, (reasons.get(key) ?? 0) + 1);
     }
   }
@@ -38,6 +38,36 @@ export function summarize(rows: readonly OutboxRow[]): Details {
       .sort((a, b) => b.count - a.count),
     registered,
   };
+}
+
+/**
+ * Stored reasons keep Teams' status and code for the export ("500 UserNotFound"); an admin's
+ * card says what they mean. Reasons already in words pass through.
+ */
+const PLAIN_REASONS: Array<[RegExp, string]> = [
+  [/MessageWritesBlocked|ConversationBlockedByUser/i, 'They turned off messages from the bot'],
+  [/UserNotFound|ConversationNotFound|\b404\b/, 'Teams could not find them'],
+  [/\b403\b/, 'Teams would not let the bot message them'],
+  [/\b429\b/, 'Teams kept asking the bot to slow down'],
+  [
+    /network|ECONN|ETIMEDOUT|EAI_AGAIN|EPIPE|UND_ERR|REQUEST_SEND_ERROR/i,
+    'The bot could not reach Teams',
+  ],
+  [/\b(5\d\d|408|412)\b/, 'Teams had a problem on its side'],
+  [/\b4\d\d\b/, 'Teams refused the message'],
+];
+
+export function plainReason(state: RowState, reason: string | undefined): string {
+  // "gave up after 6 attempts (500 UserNotFound)": the cause is what matters on the card.
+  const cause = /^gave up after \d+ attempts \((.*)\)$/.exec(reason ?? '')?.[1] ?? reason ?? '';
+  const known = PLAIN_REASONS.find(([pattern]) => pattern.test(cause))?.[1];
+  if (known) return known;
+  if (cause && !/^[\w.:-]+$/.test(cause)) return cause.charAt(0).toUpperCase() + cause.slice(1);
+  return state === 'blocked'
+    ? 'They turned off messages from the bot'
+    : state === 'not-found'
+      ? 'Teams could not find them'
+      : 'Something went wrong (the export has the details)';
 }
 
 export function formatTime(iso: string): string {
@@ -72,6 +102,7 @@ export function campaignCardData(input: CardInput): CampaignCardData {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const open = counts.queued + counts.sending;
   const done = total - open;
+  const unreached = counts.blocked + counts['not-found'] + counts.failed;
   const round = campaign.round > 1 ? `Reminder ${campaign.round - 1}: ` : '';
   let statusText: string;
   let statusColor: CampaignCardData['statusColor'] = 'Default';
@@ -87,15 +118,24 @@ export function campaignCardData(input: CardInput): CampaignCardData {
       statusText = input.nextReminder
         ? `Sent. Next reminder ${formatTime(input.nextReminder)}.`
         : 'Sent. Reminders people asked for are scheduled.';
-      statusColor = 'Good';
+      statusColor = unreached ? 'Warning' : 'Good';
       break;
     case 'cancelled':
       statusText = `Cancelled by ${campaign.cancelledBy?.name ?? 'an admin'}. ${counts.sent} were sent before that.`;
       statusColor = 'Attention';
       break;
     default:
-      statusText = `Finished: ${counts.sent} sent, ${counts.skipped} already registered.`;
-      statusColor = 'Good';
+      // A failure is never shown in a success colour.
+      if (unreached && unreached === total) {
+        statusText = `Finished, but none of the ${total} could be reached. Why is below.`;
+        statusColor = 'Attention';
+      } else if (unreached) {
+        statusText = `Finished: ${counts.sent} sent, ${counts.skipped} already registered, ${unreached} could not be reached.`;
+        statusColor = 'Warning';
+      } else {
+        statusText = `Finished: ${counts.sent} sent, ${counts.skipped} already registered.`;
+        statusColor = 'Good';
+      }
   }
   const sending = campaign.status === 'running' && open > 0;
   const rateText =
@@ -152,7 +192,8 @@ function reportLines(campaign: Campaign, details: Details): string[] {
   lines.push(
     `Buttons used by ${people} ${people === 1 ? 'person' : 'people'}: "Set up now" ${setup}, "Remind me in 3 days" ${snooze}, "I need help" ${help}.`,
   );
-  for (const r of details.reasons.slice(0, 4)) lines.push(`${r.reason} (${r.count})`);
+  for (const r of details.reasons.slice(0, 4))
+    lines.push(`${r.reason} (${r.count} ${r.count === 1 ? 'person' : 'people'})`);
   if (details.reasons.length > 4)
     lines.push(`…and ${details.reasons.length - 4} other reasons (see the export).`);
   return lines;
@@ -165,7 +206,7 @@ export interface CampaignCardData {
   title: string;
   subtitle: string;
   statusText: string;
-  statusColor: 'Default' | 'Good' | 'Attention' | 'Accent';
+  statusColor: 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent';
   rateText: string;
   facts: Array<{ title: string; value: string }>;
   report: string[];

@@ -82,7 +82,8 @@ export async function startGraphSim(options: GraphSimOptions): Promise<GraphSim>
   const tapPolicy = { ...DEFAULT_TAP_POLICY, ...options.tapPolicy };
   checkPolicy(tapPolicy);
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
-  const cert = await loadOrCreateCertificate(options.dataDir, clock.now(), logger);
+  // TLS checks the certificate against the real time, whatever the stand-in's clock says.
+  const cert = await loadOrCreateCertificate(options.dataDir, systemClock.now(), logger);
   const store = options.dataDir ? new StateStore(options.dataDir, logger) : null;
   const state = new SimState(options.practice, tapPolicy, clock, store, logger);
   const faults = new Faults();

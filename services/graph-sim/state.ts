@@ -394,6 +394,20 @@ export class SimState {
     this.commit(user, methodsRegistered !== undefined || phoneNumber !== undefined);
   }
 
+  /** Whether Microsoft 365 lists Authenticator (push) for this person now. */
+  hasAuthenticator(idOrUpn: string): boolean {
+    const user = this.user(idOrUpn);
+    return Boolean(user?.methods.some((m) => m.kind === 'microsoftAuthenticatorPush'));
+  }
+
+  /** They finished setting up Authenticator on a phone at My Security Info. */
+  addAuthenticator(idOrUpn: string, deviceName: string): void {
+    const user = this.user(idOrUpn);
+    if (!user || this.hasAuthenticator(user.id)) return;
+    const kinds = [...new Set([...user.methods.map((m) => m.kind), 'microsoftAuthenticatorPush'])];
+    this.patchUser(user, { methodsRegistered: kinds as MethodName[], deviceName });
+  }
+
   /** Back to the practice file: every change is forgotten, on disk too. */
   reset(): void {
     this.licence = 'p1';

@@ -11,8 +11,8 @@ import { graphRoot } from '../directory/graph-transport';
  */
 
 interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stdout: Pick<NodeJS.WritableStream, 'write'>;
+  stderr: Pick<NodeJS.WritableStream, 'write'>;
 }
 
 export interface DemoSignInsDeps {

@@ -52,6 +52,62 @@ describe('the IT channel', () => {
     assert.equal(h.connector.activities(GENERAL).length, 0);
   });
 
+  it('posts open tickets again when it joins the IT team and their cards are gone, and no others twice', async () => {
+    const priya = user('priya.raman');
+    const join = async () => {
+      const added = build.botAddedToTeam(priya, h.config.groups.it, {
+        ...h.options,
+        conversationId: ESCALATIONS,
+      });
+      await h.post({
+        ...added,
+        ...inTeam(ESCALATIONS),
+        conversation: { ...added.conversation!, id: ESCALATIONS },
+      });
+    };
+    const posts = (id: string) =>
+      h.connector
+        .activities(ESCALATIONS)
+        .filter((a) => a._call.method === 'POST')
+        .filter((a) => new RegExp(id).test(cardText(cardOf(a))));
+    await join();
+    await h.click(user('olivia.brandt'), 'lostDevice.submit', INTAKE);
+    await h.click(user('kevin.park'), 'lostDevice.submit', INTAKE);
+    await h.connector.waitFor(() => posts('MFA-0002').length === 1, 10_000, 'both tickets posted');
+    const gone = (await h.app.parts.tickets.get('MFA-0001'))!.value.thread!.activityId;
+    // Teams no longer has the first card (deleted, or the local demo's Teams started afresh).
+    h.connector.rule = (call) =>
+      call.method === 'PUT' && call.activityId === gone
+        ? {
+            status: 404,
+            body: {
+              error: {
+                code: 'ActivityNotFoundInConversation',
+                message: 'Message does not exist in the thread.',
+              },
+            },
+          }
+        : undefined;
+
+    await join();
+    await h.connector.waitFor(() => posts('MFA-0001').length === 2, 10_000, 'MFA-0001 again');
+    assert.equal(posts('MFA-0002').length, 1, 'a card still in the channel is not posted twice');
+    const hellos = h.connector
+      .activities(ESCALATIONS)
+      .filter((a) => /^Hello IT team/.test(a.text ?? ''));
+    assert.equal(hellos.length, 1, 'hello once, not on every add event');
+    const moved = (await h.app.parts.tickets.get('MFA-0001'))!.value.thread!.activityId;
+    assert.notEqual(moved, gone, 'the ticket follows its new card');
+    const updates = h.connector
+      .activities()
+      .filter((a) => a._call.method === 'PUT' && a._call.conversationId.startsWith(ESCALATIONS));
+    assert.ok(updates.length > 0);
+    assert.ok(
+      updates.every((a) => a.type === 'message'),
+      'card updates are whole messages (the playground refuses others)',
+    );
+  });
+
   it('warns at start when no IT channel is known, and learns it from an @mention in the IT team', async () => {
     h.app.start();
     await h.connector.waitFor(

@@ -136,7 +136,7 @@ describe('installing the bot for people before a nudge', () => {
     );
     assert.match(
       cardText(cardOf(updates.at(-1)!.body!)),
-      /Failed: no chat with the bot, and it can't be installed for them: TEAMS_APP_CATALOG_ID .* \(4\)/,
+      /No chat with the bot, and it can't be installed for them: TEAMS_APP_CATALOG_ID .* \(4 people\)/,
     );
   });
 });

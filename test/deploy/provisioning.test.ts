@@ -272,6 +272,7 @@ describe('provisioning (m365agents.yml, infra/)', () => {
         HOST: 'production listens on 0.0.0.0',
         GRAPH_SIM_PORT: 'the demo only',
         PLAYGROUND_PORT: 'the demo only',
+        TEAMS_SIM_PORT: 'the demo only',
         DEMO_USER: 'the demo only',
         SQLITE_JOURNAL_MODE: 'decided from the host (delete on App Service)',
         STORAGE:

@@ -58,6 +58,7 @@ describe('the dashboard tab in the local demo (headless Chromium)', function () 
       DATA_DIR: dataDir,
       PORT: String(await freePort()),
       GRAPH_SIM_PORT: String(await freePort()),
+      TEAMS_SIM_PORT: String(await freePort()),
       LOG_LEVEL: 'silent',
       DEMO_USER: DIANE,
     });

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../bot/config';
 import { startStack, type RunningStack } from '../../bot/demo';
 import { silentLogger } from '../../services/logger';
+import { assetPath } from '../../services/paths';
 import { freePort } from '../helpers/ports';
 import { launchBrowser, screenshot, send, cards } from './browser';
 import type { Page } from 'playwright-core';
@@ -13,16 +15,25 @@ import type { Page } from 'playwright-core';
 interface Session {
   stack: RunningStack;
   page: Page;
-  close(): Promise<void>;
+  /** `npx mfa-bot demo …` in another terminal, against this demo. */
+  demo(...args: string[]): Promise<string>;
+  /** Stops everything; with `restart`, starts the demo again on the same data, as `npm start`. */
+  close(options?: { restart: true }): Promise<Session | undefined>;
 }
 
-async function openPlayground(demoUser?: string): Promise<Session> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-e2e-'));
+/** Screenshots the README shows: docs/, next to the dashboard's. */
+async function forReadme(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: assetPath('docs', `${name}.png`), fullPage: false });
+}
+
+async function openPlayground(demoUser?: string, keptData?: string): Promise<Session> {
+  const dataDir = keptData ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-e2e-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: String(await freePort()),
     GRAPH_SIM_PORT: String(await freePort()),
     PLAYGROUND_PORT: String(await freePort()),
+    TEAMS_SIM_PORT: String(await freePort()),
     LOG_LEVEL: 'silent',
     ...(demoUser ? { DEMO_USER: demoUser } : {}),
   });
@@ -30,25 +41,34 @@ async function openPlayground(demoUser?: string): Promise<Session> {
   const browser = await launchBrowser();
   await browser.page.goto(stack.playground!.url);
   await browser.page.locator('div[role=textbox]').first().waitFor({ timeout: 60_000 });
+  const cli = assetPath('dist', 'bot', 'cli.js');
+  const env = { ...process.env, TEAMS_SIM_PORT: String(config.teamsSimPort) };
   return {
     stack,
     page: browser.page,
-    close: async () => {
+    demo: (...args) =>
+      new Promise((resolve, reject) => {
+        execFile(process.execPath, [cli, 'demo', ...args], { env }, (err, stdout, stderr) =>
+          err ? reject(new Error(`mfa-bot demo ${args.join(' ')}: ${stderr}`)) : resolve(stdout),
+        );
+      }),
+    close: async (options) => {
       await browser.close();
       await stack.stop();
+      if (options?.restart) return openPlayground(demoUser, dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });
+      return undefined;
     },
   };
 }
 
 describe('demo in the Microsoft 365 Agents Playground', function () {
   let session: Session;
-  let stack: RunningStack;
   let page: Page;
 
   before(async () => {
     session = await openPlayground();
-    ({ stack, page } = session);
+    ({ page } = session);
   });
   after(async () => {
     await session?.close();
@@ -57,6 +77,7 @@ describe('demo in the Microsoft 365 Agents Playground', function () {
   it('greets the demo nurse by first name with the help card when the chat opens', async () => {
     await cards(page).filter({ hasText: 'Hi Nora!' }).first().waitFor({ timeout: 30_000 });
     await screenshot(page, '01-greeting');
+    await forReadme(page, 'playground-greeting');
   });
 
   it('shows the menu again when she types "help"', async () => {
@@ -104,14 +125,13 @@ describe('demo in the Microsoft 365 Agents Playground', function () {
       await screenshot(page, `${String(n).padStart(2, '0')}-setup`);
       n += 1;
     }
-    // She finishes on the computer: Microsoft 365 now has her Authenticator.
-    const res = await fetchSim(stack, 'PATCH', '/_sim/users/nora.nguyen@riverbendfm.example', {
-      methodsRegistered: ['microsoftAuthenticatorPush'],
-    });
-    assert.equal(res, 200);
+    // Her phone, played from another terminal: scan the QR code, approve the test notification.
+    assert.match(await session.demo('phone', 'nora', 'register'), /scanned the QR code/);
+    assert.match(await session.demo('phone', 'nora', 'approve'), /now lists Authenticator/);
     await card().getByRole('button', { name: 'Check again' }).click();
     await card().getByText("You're all set, Nora!").waitFor({ timeout: 30_000 });
     await screenshot(page, `${String(n).padStart(2, '0')}-setup-done`);
+    await forReadme(page, 'demo-staff-setup-done');
   });
 
   it('takes a lost-phone report with choices, not free text, and gives a request number', async () => {
@@ -137,27 +157,6 @@ describe('demo in the Microsoft 365 Agents Playground', function () {
     await screenshot(page, '11-lost-sent');
   });
 });
-
-async function fetchSim(
-  stack: RunningStack,
-  method: string,
-  path: string,
-  body: unknown,
-): Promise<number> {
-  const { Agent, fetch } = await import('undici');
-  const agent = new Agent({ connect: { ca: stack.graphSim!.caPem } });
-  try {
-    const res = await fetch(`${stack.graphSim!.baseUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      dispatcher: agent,
-    });
-    return res.status;
-  } finally {
-    await agent.close();
-  }
-}
 
 /** Picks a choice in an Adaptive Card choice set, whichever way the client renders it. */
 async function chooseOption(page: Page, label: string, choice: string): Promise<void> {
@@ -201,5 +200,96 @@ describe('a practice admin in the Agents Playground', function () {
       .first()
       .waitFor({ timeout: 30_000 });
     await screenshot(page, '12-admin-status');
+  });
+
+  it('nudges Front Desk: every nudge is delivered, the card finishes by itself, people register', async () => {
+    await send(page, 'nudge');
+    const card = () => cards(page).last();
+    await card().getByText('Send a nudge').waitFor({ timeout: 30_000 });
+    await card().getByRole('combobox').first().click();
+    await page.getByRole('menuitemcheckbox', { name: 'Front Desk' }).click();
+    await page.keyboard.press('Escape');
+    await card().getByRole('button', { name: 'Preview' }).click();
+    await card().getByText('Check before sending').waitFor({ timeout: 30_000 });
+    await forReadme(page, 'demo-admin-nudge-preview');
+    const sendButton = card().getByRole('button', { name: /^Send to \d+ people$/ });
+    const count = Number(/\d+/.exec(await sendButton.innerText())![0]);
+    await sendButton.click();
+
+    // Nobody presses Refresh: the card updates itself until every recipient is done.
+    await card()
+      .getByText(/^Finished/)
+      .waitFor({ timeout: 60_000 });
+    const finished = await card().innerText();
+    assert.match(finished, new RegExp(`Finished: ${count} sent, 0 already registered\\.`));
+    assert.doesNotMatch(finished, /Failed|could not be reached/);
+    await screenshot(page, '13-admin-nudge-finished');
+
+    // A demo day later, some of them set up Authenticator.
+    assert.match(await session.demo('time', '+1d'), /1 days? ahead/);
+    let registered = 0;
+    for (let tries = 0; tries < 30 && !registered; tries += 1) {
+      await card().getByRole('button', { name: 'Refresh' }).click();
+      await card()
+        .getByText(/^Registered since the nudge/)
+        .waitFor({ timeout: 30_000 });
+      const line = await card()
+        .getByText(/^Registered since the nudge/)
+        .innerText();
+      registered = Number(/: (\d+) of/.exec(line)?.[1] ?? 0);
+      if (!registered) await page.waitForTimeout(1000);
+    }
+    assert.ok(registered >= 1, 'at least one person registered after the nudge');
+    await screenshot(page, '14-admin-nudge-registered');
+    await forReadme(page, 'demo-admin-nudge-report');
+  });
+});
+
+describe('IT in the Agents Playground', function () {
+  let session: Session;
+  let page: Page;
+
+  before(async () => {
+    session = await openPlayground('priya.raman@riverbendfm.example');
+    page = session.page;
+  });
+  after(async () => {
+    await session?.close();
+  });
+
+  it('takes a lost-phone request from the IT channel, where the bot said hello at start', async () => {
+    await page.getByText('Escalations').first().click();
+    await page
+      .getByText('Hello IT team. I will post lost-phone and help requests here')
+      .first()
+      .waitFor({ timeout: 30_000 });
+    assert.match(await session.demo('lost', 'kevin'), /reported a lost phone/);
+    // Channel posts are cards in the thread list, not chat bubbles.
+    const ticket = page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: 'Lost or stolen phone' })
+      .last();
+    await ticket
+      .getByText(/MFA-\d{4}/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await ticket.getByText('Kevin Park').first().waitFor();
+    await screenshot(page, '15-it-channel-ticket');
+
+    await ticket.getByRole('button', { name: 'Show actions (IT)' }).click();
+    await ticket.getByRole('button', { name: 'Assign to me' }).click();
+    await ticket.getByText('Priya Raman').first().waitFor({ timeout: 30_000 });
+    await screenshot(page, '16-it-ticket-taken');
+    await forReadme(page, 'demo-it-ticket');
+  });
+
+  it('after a restart, posts the open request in the IT channel again', async () => {
+    session = (await session.close({ restart: true }))!;
+    page = session.page;
+    await page.getByText('Escalations').first().click();
+    const ticket = page.locator('.ac-adaptiveCard').filter({ hasText: 'Lost or stolen phone' });
+    await ticket.getByText('Kevin Park').first().waitFor({ timeout: 30_000 });
+    assert.match(await ticket.last().innerText(), /Priya Raman/, 'as it is now: Priya has it');
+    await screenshot(page, '17-it-channel-after-restart');
   });
 });

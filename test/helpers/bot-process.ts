@@ -21,6 +21,7 @@ export class BotProcess {
       {
         PORT: String(port),
         GRAPH_SIM_PORT: String(await freePort()),
+        TEAMS_SIM_PORT: String(await freePort()),
         LOG_LEVEL: 'warn',
         GRAPH_RETRY_BASE_MS: '20',
         USER_TURNS_PER_MINUTE: '10000',

@@ -112,11 +112,43 @@ export class TicketBoard {
     }
   }
 
-  /** Re-posts active tickets that never reached the channel (the bot just joined the IT team). */
-  async repostUnsent(): Promise<number> {
-    const unsent = (await this.deps.tickets.listOpen()).filter((t) => !t.thread);
-    for (const t of unsent) await this.opened(t).catch(() => undefined);
-    return unsent.length;
+  /**
+   * Posts the active tickets the IT channel does not show: never posted (the bot just joined the
+   * IT team), posted in another channel or through another service address, or whose card Teams
+   * no longer has (someone deleted it, or the local demo's Teams started afresh). A card still
+   * there is only brought up to date.
+   */
+  async repostMissing(): Promise<number> {
+    let posted = 0;
+    for (const ticket of await this.deps.tickets.listOpen()) {
+      if (!ticket.thread) {
+        await this.opened(ticket).catch(() => undefined);
+        posted += 1;
+        continue;
+      }
+      const here = await this.deps.channel.holds(ticket.thread);
+      if (here && (await this.stillShown(ticket))) continue;
+      try {
+        await this.post(ticket);
+        posted += 1;
+      } catch (err) {
+        this.deps.logger.warn(
+          { err: String((err as Error).message ?? err), ticket: ticket.id },
+          'could not post the ticket to the IT channel again',
+        );
+      }
+    }
+    return posted;
+  }
+
+  /** Updates the ticket's card; false only when Teams says the message is gone (404). */
+  private async stillShown(ticket: Ticket): Promise<boolean> {
+    try {
+      await this.refreshShared(ticket, { rethrow: true });
+      return true;
+    } catch (err) {
+      return (err as { statusCode?: unknown }).statusCode !== 404;
+    }
   }
 
   async post(ticket: Ticket): Promise<void> {
