@@ -39,9 +39,8 @@ import { demoAuditKey } from '../services/audit/key';
 import { SOMETHING_WENT_WRONG, STORAGE_TROUBLE } from './replies';
 import { systemClock, type Clock } from '../services/clock';
 import { createLogger, type Logger } from '../services/logger';
-import { GraphDirectory } from '../services/directory/graph';
 import { DirectoryCircuitBreaker } from '../services/directory/breaker';
-import { graphAuthProvider, type AccessTokenProvider } from '../services/directory/credentials';
+import type { AccessTokenProvider } from '../services/directory/credentials';
 import type { Directory } from '../services/directory/types';
 import { RoleResolver } from '../services/authz/roles';
 import { openConfiguredStore } from '../services/storage/settings';
@@ -66,6 +65,15 @@ import { DemoSignIn } from '../services/tab-auth/demo';
 import { SigningKeys } from '../services/tab-auth/keys';
 import { tabAudiences } from '../services/tab-auth/settings';
 import { TabTokenVerifier, type TabAuthenticator } from '../services/tab-auth/verify';
+// Rollout readiness: the policies it reads, the weekly digest, and the dashboard link.
+import { GraphPolicyReader, type PolicyReader } from '../services/readiness/policy-reader';
+import { ReadinessService } from '../services/readiness/service';
+import { DigestService, DigestSubscriptions } from '../services/readiness/digest';
+import { readinessActions } from './handlers/readiness';
+import { registerWeeklyDigest } from './handlers/readiness-digest';
+import { DashboardLink } from './dashboard-link';
+import { graphAuthFor, graphDirectory, readGraphCa } from './graph';
+import { readinessSettings } from './readiness-check';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -79,6 +87,11 @@ export interface AppOverrides {
   schedulerPollMs?: number;
   /** Campaign sender tuning (tests and benchmarks send faster than a real tenant may). */
   campaignTuning?: CampaignTuning;
+  /**
+   * The tenant's sign-in policies, instead of reading them through the Graph client (needed
+   * with `directory`, which brings no Graph client). Still behind the directory's breaker.
+   */
+  policies?: PolicyReader;
   /** The sign-in monitor's share of Graph's reports limit (tests read a stand-in faster). */
   monitorReads?: { requests: number; perMs: number };
 }
@@ -99,6 +112,12 @@ interface AppParts {
   audit: AuditLog;
   board: TicketBoard;
   campaigns: CampaignService<CardJson>;
+  readiness: {
+    service: ReadinessService;
+    subscriptions: DigestSubscriptions;
+    digests: DigestService;
+  };
+  dashboardLink: DashboardLink;
   /** The sign-in monitor: its poll (what the scheduled job runs), incidents and state. */
   signins: Pick<SignInFeature, 'watch' | 'monitor' | 'incidents'>;
 }
@@ -125,6 +144,8 @@ export interface BotApp {
   health(): Promise<Health>;
   /** Starts background work (the scheduler loop). */
   start(): void;
+  /** The address the bot listens on, once it does (the demo links its dashboard there). */
+  listening(baseUrl: string): void;
   close(): Promise<void>;
 }
 
@@ -144,21 +165,15 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       azure: config.azureStorage,
     });
   // One Graph credential for the directory and the sign-in log.
-  const graphAuth =
-    overrides.graphAuth ??
-    graphAuthProvider({ ...config, loginCaCertPath: config.bot.loginCaCertPath });
-  const graphCa = config.graph.caCertPath ? readCa(config.graph.caCertPath) : undefined;
-  const graph =
-    overrides.directory ??
-    new GraphDirectory({
-      baseUrl: config.graph.baseUrl,
-      authProvider: graphAuth,
-      caPem: graphCa,
-      timeoutMs: config.graph.timeoutMs,
-      maxRetries: config.graph.maxRetries,
-      retryBaseDelayMs: config.graph.retryBaseDelayMs,
-      logger: logger.child({ component: 'directory' }),
-    });
+  const graphAuth = overrides.graphAuth ?? graphAuthFor(config);
+  const graphCa = readGraphCa(config);
+  const graphClient = overrides.directory
+    ? undefined
+    : graphDirectory(config, logger.child({ component: 'directory' }), {
+        auth: graphAuth,
+        caPem: graphCa,
+      });
+  const graph: Directory = overrides.directory ?? graphClient!;
   // Set once the services exist: the IT channel hears about directory outages.
   let announceOutage: (text: string) => void = () => {};
   const breaker = new DirectoryCircuitBreaker(graph, {
@@ -171,6 +186,12 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     onClose: () => announceOutage('✅ Microsoft 365 is reachable again.'),
   });
   const directory = breaker.directory;
+  // The sign-in policies come from the same Graph: an outage there fails fast too.
+  const policyReader =
+    overrides.policies ?? (graphClient && new GraphPolicyReader(graphClient.caller));
+  if (!policyReader)
+    throw new Error('a directory override needs a policies override: readiness reads both');
+  const policies = breaker.wrap(policyReader);
   const audit = new AuditLog(store, clock, logger.child({ component: 'audit' }), auditKey(config));
   const authentication = createBotAuthentication(config, {
     logger: logger.child({ component: 'auth' }),
@@ -283,22 +304,6 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   announceOutage = (text) => void itChannel.notice(text);
 
-  // Each feature gets the few things it uses; the menu and the router need each other's verbs.
-  const routed: { router?: ActionRouter } = {};
-  const menu = new Menu({
-    directory,
-    roles,
-    logger,
-    verbs: () => routed.router?.verbs() ?? new Set(),
-  });
-  const actions = new ActionRouter({
-    roles,
-    audit,
-    logger,
-    directoryHealth: breaker,
-    fallback: (ctx, notice) => menu.card(ctx, notice),
-  });
-  routed.router = actions;
   const troubles = troubleshooting({ kb, kbFeedback, requests, itPhone: config.itPhone });
   const nudgeMessenger = new TeamsNudgeMessenger(
     proactive,
@@ -353,6 +358,51 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     settings: { ...config.monitor, itPhone: config.itPhone },
     reads: overrides.monitorReads,
   });
+  const dashboardLink = new DashboardLink(
+    { mode: config.mode, manifestId: config.teamsAppId, port: config.port },
+    campaigns.catalog,
+  );
+  const readinessService = new ReadinessService({
+    policies,
+    directory,
+    settings: readinessSettings(config),
+    monitor: signins.monitor,
+    clock,
+    logger: logger.child({ component: 'readiness' }),
+    store,
+  });
+  const readiness = {
+    service: readinessService,
+    subscriptions: new DigestSubscriptions(store, clock),
+    digests: new DigestService({ readiness: readinessService, tickets, store, clock }),
+  };
+  const weeklyDigest = registerWeeklyDigest({
+    scheduler,
+    clock,
+    logger: logger.child({ component: 'readiness' }),
+    digests: readiness.digests,
+    subscriptions: readiness.subscriptions,
+    directory,
+    proactive,
+    settings: { adminGroup: config.groups.admin },
+  });
+  // Each feature gets the few things it uses; the menu and the router need each other's verbs.
+  const routed: { router?: ActionRouter } = {};
+  const menu = new Menu({
+    directory,
+    roles,
+    logger,
+    verbs: () => routed.router?.verbs() ?? new Set(),
+    dashboard: dashboardLink,
+  });
+  const actions = new ActionRouter({
+    roles,
+    audit,
+    logger,
+    directoryHealth: breaker,
+    fallback: (ctx, notice) => menu.card(ctx, notice),
+  });
+  routed.router = actions;
   const features: ActionDef[][] = [
     menu.actions(),
     myStatusActions({ directory }),
@@ -407,6 +457,17 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         tenantId: config.tenantId,
       },
       monitor: signins.monitor,
+      dashboard: dashboardLink,
+    }),
+    readinessActions({
+      readiness: readiness.service,
+      subscriptions: readiness.subscriptions,
+      directory,
+      roles,
+      audit,
+      logger: logger.child({ component: 'readiness' }),
+      dashboard: dashboardLink,
+      settings: { adminGroup: config.groups.admin },
     }),
     signins.actions,
   ];
@@ -457,6 +518,8 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     audit,
     board,
     campaigns,
+    readiness,
+    dashboardLink,
     signins,
   };
   const tab = dashboardTab(config, { ...parts, clock, logger });
@@ -545,6 +608,14 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         .start()
         .catch((err: unknown) => logger.error({ err }, 'could not start the sign-in monitor'));
       tab.start();
+      void weeklyDigest
+        .schedule()
+        .catch((err: unknown) =>
+          logger.error({ err }, 'could not schedule the weekly readiness digest'),
+        );
+    },
+    listening(baseUrl) {
+      dashboardLink.listening(baseUrl);
     },
     async close() {
       if (headTimer) clearInterval(headTimer);
@@ -619,6 +690,7 @@ function dashboardTab(
       clock,
     }),
     nudges,
+    readiness: services.readiness.service,
     audit: services.audit,
     logger: log,
     confirmThreshold: config.nudgeConfirmThreshold,
@@ -658,14 +730,4 @@ function auditKey(config: AppConfig): string {
   if (config.audit.key) return config.audit.key;
   if (config.mode === 'production') throw new Error('AUDIT_KEY is required in production');
   return demoAuditKey(config.dataDir);
-}
-
-function readCa(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read the Graph CA certificate at ${file}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
 }

@@ -27,6 +27,10 @@ Commands:
                      read-only; prints "intact" or the first broken record and exits non-zero.
   audit export       Write audit records as JSON lines (--since YYYY-MM-DD [--out FILE
                      [--force]]); never replaces a file without --force.
+  readiness [--json] [--fix <check>]
+                     Check the tenant's MFA settings against the rollout plan (read-only).
+                     Exit code: 0 ready to enforce, 1 not ready, 2 usage or configuration
+                     error, 3 the check could not run (Microsoft 365 not answering, say).
   campaign export <id>
                      Write a nudge campaign's per-recipient results as CSV ([--out FILE]).
   demo <control>     Play the running local demo's practice: someone's phone (demo phone nora
@@ -70,6 +74,31 @@ const commands: Record<string, Handler> = {
       { stdout: process.stdout, stderr: process.stderr },
       journalMode,
     );
+  },
+  readiness: async (args) => {
+    const { runReadinessCommand } = await import('../services/readiness/cli');
+    const { readinessCheck } = await import('./readiness-check');
+    // Built only when the check runs, so --help works without a configuration.
+    let check: ReturnType<typeof readinessCheck> | undefined;
+    try {
+      return await runReadinessCommand(
+        args,
+        { stdout: process.stdout, stderr: process.stderr },
+        {
+          readiness: {
+            run: () => {
+              const config = configOrExit();
+              // Logs go to stderr, warnings only unless LOG_LEVEL asks: stdout is the report.
+              const level = process.env.LOG_LEVEL ? config.logLevel : 'warn';
+              check = readinessCheck(config, createLogger(level, process.stderr));
+              return check.run();
+            },
+          },
+        },
+      );
+    } finally {
+      await check?.close();
+    }
   },
   demo: async (args) => {
     const { runDemoCommand } = await import('./demo-cli');

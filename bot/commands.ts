@@ -89,6 +89,15 @@ export const COMMANDS: readonly Command[] = [
     aliases: ['kb review', 'review kb', 'review', 'question queue'],
   },
   {
+    title: 'readiness',
+    label: 'Rollout readiness',
+    description:
+      'Admins and IT: is the practice ready to require MFA? What blocks it, and where to fix it',
+    audience: 'admin',
+    verb: VERBS.adminReadiness,
+    aliases: ['rollout readiness', 'readiness check', 'ready to enforce', 'are we ready'],
+  },
+  {
     title: 'nudge',
     label: 'Send a nudge',
     description: 'Admins: remind people who have not registered yet',

@@ -89,8 +89,10 @@ export async function startServer(
   });
   const address = server.address();
   const actualPort = address.port;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actualPort}`;
+  app.listening(url);
   return {
-    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actualPort}`,
+    url,
     port: actualPort,
     close: () =>
       new Promise<void>((resolve) => {

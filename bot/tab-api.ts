@@ -7,6 +7,8 @@ import { MAX_PAGE_SIZE } from '../services/dashboard/coverage-view';
 import { MAX_TREND_DAYS } from '../services/dashboard/history';
 import { MAX_SELECTION, type NudgeStarter } from '../services/dashboard/nudges';
 import { DRAFT_ID_PATTERN } from '../services/campaigns/model';
+import { HOUR } from '../services/clock';
+import { summarize, type ReadinessReport } from '../services/readiness/report';
 import { isDirectoryError } from '../services/directory/types';
 import type { Logger } from '../services/logger';
 import { assetPath } from '../services/paths';
@@ -22,13 +24,18 @@ import {
  * The dashboard tab's API (/api/tab/…) and its pages (/tab/…). Every API call proves who is
  * calling (a Teams SSO token; the local demo's sign-in in demo mode only) and is checked against
  * the admin and IT groups live; anything else gets 401 or 403 with a short message and no data.
- * Practice admins may start nudges; IT may only look.
+ * Practice admins may start nudges; IT may only look (rollout readiness included: it only reads).
  */
 export interface TabApiDeps {
   authenticator: TabAuthenticator;
   access: { roleOf(caller: TabCaller): Promise<TabRole> };
   dashboard: Dashboard;
   nudges: NudgeStarter;
+  /** The rollout readiness check (read-only), for the panel admins and IT see. */
+  readiness: {
+    run(): Promise<ReadinessReport>;
+    recent(maxAgeMs: number): Promise<ReadinessReport>;
+  };
   audit: { append(entry: AuditEntry): Promise<unknown> };
   logger: Logger;
   /** Nudges to more people than this need a second confirmation (shown before the first). */
@@ -41,6 +48,9 @@ const MAX_TAB_BODY = 64 * 1024;
 const NOT_SIGNED_IN = 'Please sign in again: open the dashboard from Microsoft Teams.';
 const NOT_ALLOWED = 'The dashboard is for practice admins and IT.';
 const ADMINS_ONLY = 'Only practice admins can start a nudge.';
+
+/** A readiness report younger than this is shown as it is; "Check again now" reads afresh. */
+const READINESS_RECENT_MS = HOUR;
 
 const PeopleQuery = z.object({
   search: z.string().max(200).optional(),
@@ -121,6 +131,12 @@ export function registerTabApi(server: restify.Server, deps: TabApiDeps): void {
   });
   get('/api/tab/campaigns', 'read', async () => ({ body: await dashboard.campaigns() }));
   get('/api/tab/tickets', 'read', async () => ({ body: await dashboard.tickets() }));
+  get('/api/tab/readiness', 'read', async () => ({
+    body: readinessBody(await deps.readiness.recent(READINESS_RECENT_MS)),
+  }));
+  post('/api/tab/readiness/refresh', 'read', async () => ({
+    body: readinessBody(await deps.readiness.run()),
+  }));
   post('/api/tab/nudge/preview', 'nudge', async (req, { caller }) => {
     const body = PreviewBody.safeParse(req.body);
     if (!body.success) return badRequest('Please tick people and choose a message.');
@@ -247,6 +263,27 @@ function send(res: restify.Response, answer: Answer): void {
     return;
   }
   res.send(answer.status ?? 200, answer.body, headers);
+}
+
+/** The panel's view of a report: each check as the card has it, and the verdict on top. */
+function readinessBody(report: ReadinessReport) {
+  const summary = summarize(report);
+  return {
+    generatedAt: report.generatedAt,
+    ready: summary.ready,
+    headline: summary.headline,
+    blocking: summary.blocking.map((c) => c.id),
+    coverage: report.coverage,
+    checks: report.checks.map(({ id, title, status, reason, risk, fixUrl, needs }) => ({
+      id,
+      title,
+      status,
+      reason,
+      risk,
+      fixUrl,
+      needs,
+    })),
+  };
 }
 
 function badRequest(error: string): Answer {

@@ -28,10 +28,29 @@ function moreRequests(id: string, count: number): string {
 
 const percent = (n: number, of: number) => (of ? Math.round((n / of) * 100) : 0);
 
-function readinessCardData(report: ReadinessReport) {
+/** What the card shows besides the report, for the person looking at it. */
+export interface ReadinessView {
+  /** IT see the exact change (portal steps, Graph requests) under each item. */
+  showChange: boolean;
+  /** For admins: whether they get the weekly digest (the card offers to change it). */
+  digest?: 'on' | 'off';
+  /** The dashboard tab, where the same checks are listed. */
+  dashboardUrl?: string;
+  notice?: string;
+}
+
+function readinessCardData(report: ReadinessReport, view: ReadinessView) {
   const summary = summarize(report);
   const coverage = report.coverage;
+  const anyFix = report.checks.some((c) => c.fix);
   return {
+    notice: view.notice ?? '',
+    digest: view.digest ?? '',
+    dashboardUrl: view.dashboardUrl ?? '',
+    changeNote:
+      anyFix && !view.showChange
+        ? 'IT can see the exact change for each item (the steps in the Entra admin center, or the Graph request) by typing "readiness".'
+        : '',
     asOf: `As of ${when(report.generatedAt)}`,
     headline: summary.headline,
     headlineColor: (summary.ready ? 'Default' : 'Attention') satisfies TextColor,
@@ -47,7 +66,7 @@ function readinessCardData(report: ReadinessReport) {
       reason: c.reason,
       risk: c.risk,
       fixUrl: c.fixUrl,
-      hasFix: Boolean(c.fix),
+      canShowChange: view.showChange && Boolean(c.fix),
       steps: (c.fix?.steps ?? []).map((text, i) => ({ text: `${i + 1}. ${text}` })),
       requests: (c.fix?.requests ?? []).slice(0, MAX_REQUESTS).map((r) => ({
         summary: r.summary,
@@ -60,8 +79,11 @@ function readinessCardData(report: ReadinessReport) {
   };
 }
 
-export function readinessCard(report: ReadinessReport): CardJson {
-  return expandCard('readiness', readinessCardData(report));
+export function readinessCard(
+  report: ReadinessReport,
+  view: ReadinessView = { showChange: true },
+): CardJson {
+  return expandCard('readiness', readinessCardData(report, view));
 }
 
 const ARROW: Record<CheckStatus, string> = {

@@ -13,6 +13,7 @@ const SAMPLES: Record<string, object> = {
     staffActions: [{ label: 'Set up Authenticator', verb: VERBS.setupStart, style: 'positive' }],
     roleActions: [{ label: 'Open tickets', verb: VERBS.itTickets, style: 'default' }],
     roleHeading: 'the IT team',
+    dashboardUrl: 'http://127.0.0.1:3978/tab/',
   },
   message: { title: 'Please try again soon', text: "I can't reach Microsoft 365 right now." },
   'onboarding-step': {
@@ -153,6 +154,8 @@ const SAMPLES: Record<string, object> = {
   },
   'admin-status': {
     notice: '',
+    dashboardUrl:
+      'https://teams.microsoft.com/l/entity/00000000-0000-4000-8000-000000000001/dashboard',
     asOf: 'As of Mar 2, 09:12 UTC (3 minutes ago)',
     headline: '35 of 62 people (56%) use Microsoft Authenticator.',
     rows: [{ name: 'Nursing', total: 19, auth: '9 (47%)', other: '6 (32%)', none: '4 (21%)' }],
@@ -227,6 +230,11 @@ const SAMPLES: Record<string, object> = {
     passNote: 'You also have a Temporary Access Pass from IT.',
   },
   readiness: {
+    notice: "You'll get the weekly digest in this chat every Monday.",
+    digest: 'on',
+    dashboardUrl:
+      'https://teams.microsoft.com/l/entity/00000000-0000-4000-8000-000000000001/dashboard',
+    changeNote: '',
     asOf: 'As of Mar 2, 09:12 UTC',
     headline: 'Not ready to enforce: 1 item blocks it',
     headlineColor: 'Attention',
@@ -248,7 +256,7 @@ const SAMPLES: Record<string, object> = {
         risk: 'Without the nudge, the rollout stalls.',
         fixUrl:
           'https://entra.microsoft.com/#view/Microsoft_AAD_IAM/AuthenticationMethodsMenuBlade/~/RegistrationCampaign',
-        hasFix: true,
+        canShowChange: true,
         steps: [{ text: '1. Authentication methods → Registration campaign → Edit.' }],
         requests: [
           {
@@ -269,7 +277,7 @@ const SAMPLES: Record<string, object> = {
         risk: 'A stolen password is enough.',
         fixUrl:
           'https://entra.microsoft.com/#view/Microsoft_AAD_ConditionalAccess/ConditionalAccessBlade/~/Policies',
-        hasFix: false,
+        canShowChange: false,
         steps: [],
         requests: [],
         more: '',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { expandCard, type CardJson } from '../../cards/render';
 import { VERBS } from '../../cards/verbs';
+import { POLICY } from '../../services/authz/policy';
 import type { Role, RoleResolver } from '../../services/authz/roles';
 import type { Directory } from '../../services/directory/types';
 import type { Logger } from '../../services/logger';
@@ -18,6 +19,8 @@ export interface MenuDeps {
   logger: Logger;
   /** The verbs the router handles: only those get a button. */
   verbs(): ReadonlySet<string>;
+  /** The dashboard tab, linked for admins and IT. */
+  dashboard: { url(): Promise<string | undefined> };
 }
 
 /** The help card: staff actions for everyone, plus IT or admin actions for those roles. */
@@ -33,8 +36,13 @@ export class Menu {
     });
     const available = this.deps.verbs();
     const usable = COMMANDS.filter((c) => available.has(c.verb) && c.verb !== VERBS.menu);
+    // A role's buttons, and any other the policy lets this person use (IT may check readiness).
     const roleActions = usable
-      .filter((c) => c.audience !== 'staff' && roles.has(c.audience))
+      .filter(
+        (c) =>
+          c.audience !== 'staff' &&
+          (roles.has(c.audience) || (POLICY[c.verb]?.roles ?? []).some((r) => roles.has(r))),
+      )
       .map(button);
     const heading =
       roles.has('it') && roles.has('admin')
@@ -42,12 +50,15 @@ export class Menu {
         : roles.has('it')
           ? 'the IT team'
           : 'practice admins';
+    const dashboardUrl =
+      roles.has('admin') || roles.has('it') ? await this.deps.dashboard.url() : undefined;
     return expandCard('help', {
       firstName: name,
       notice,
       staffActions: usable.filter((c) => c.audience === 'staff').map(button),
       roleActions,
       roleHeading: heading,
+      dashboardUrl: dashboardUrl ?? '',
     });
   }
 

@@ -56,6 +56,10 @@ export const POLICY: Readonly<Record<string, Rule>> = {
   'admin.nudgeConfirm': { roles: ['admin'] },
   'admin.campaign': { roles: ['admin'] },
   'admin.campaignCancel': { roles: ['admin'] },
+  // Readiness only reads the tenant's settings: IT may look too. The digest is for admins.
+  'admin.readiness': { roles: ['admin', 'it'] },
+  'admin.digestOn': { roles: ['admin'] },
+  'admin.digestOff': { roles: ['admin'] },
   'nudge.snooze': { anyone: true },
   'nudge.help': { anyone: true },
   // The sign-in monitor: an incident's person is its "requester" (nobody handles their own).

@@ -20,7 +20,8 @@ type State = 'closed' | 'open' | 'half-open';
 /**
  * Wraps a directory so an outage fails fast instead of making every turn wait for timeouts and
  * retries: after a few "unavailable" failures in a row, calls fail at once for a while, then one
- * call is let through to see whether the directory is back.
+ * call is let through to see whether the directory is back. Other readers of the same Graph (the
+ * sign-in policies) are wrapped by the same breaker: one outage, one circuit, one announcement.
  */
 export class DirectoryCircuitBreaker {
   private state: State = 'closed';
@@ -43,7 +44,11 @@ export class DirectoryCircuitBreaker {
     return this.state !== 'closed';
   }
 
-  private wrap(inner: Directory): Directory {
+  /**
+   * The same object, with every method behind this circuit: promise methods, and async page
+   * iterators for methods whose name ends in "Pages". Its failures count with the directory's.
+   */
+  wrap<T extends object>(inner: T): T {
     return new Proxy(inner, {
       get: (target, prop, receiver) => {
         const value = Reflect.get(target, prop, receiver) as unknown;

@@ -8,8 +8,8 @@ import {
 
 /**
  * `mfa-bot readiness [--json] [--fix <check>]`: the rollout readiness check for scripts and IT.
- * Exit code 0 when ready to enforce, 1 when something blocks it, 2 for a usage error, 3 when the
- * check could not run at all.
+ * Exit code 0 when ready to enforce, 1 when something blocks it, 2 for a usage (or, from
+ * bot/cli.ts, configuration) error, 3 when the check could not run at all.
  */
 
 interface Io {
@@ -26,7 +26,8 @@ const USAGE = `Usage:
   Reads the tenant's MFA settings (never changes them) and checks them against the rollout plan.
   --json         the whole report as JSON, fixes included
   --fix <check>  the portal steps and the Graph requests for one check: ${CHECK_IDS.join(', ')}
-  Exit code: 0 ready to enforce, 1 not ready, 2 usage error, 3 the check could not run.`;
+  Exit code: 0 ready to enforce, 1 not ready, 2 usage or configuration error,
+  3 the check could not run (Microsoft 365 not answering, say).`;
 
 const LABEL: Record<CheckStatus, string> = {
   pass: 'pass',
@@ -121,7 +122,15 @@ export async function runReadinessCommand(
       `${JSON.stringify({ ...report, summary: { ready: summary.ready, headline: summary.headline, blocking: summary.blocking.map((c) => c.id) } }, null, 2)}\n`,
     );
   } else if (fix) {
-    io.stdout.write(fixText(report.checks.find((c) => c.id === fix)!));
+    const check = report.checks.find((c) => c.id === fix);
+    if (!check) {
+      // The sign-in monitor's state lives in the running bot: this command does not see it.
+      io.stderr.write(
+        `The "${fix}" check is not part of this report: type "readiness" in Teams.\n`,
+      );
+      return 2;
+    }
+    io.stdout.write(fixText(check));
   } else {
     io.stdout.write(table(report));
   }

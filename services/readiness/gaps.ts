@@ -58,10 +58,20 @@ function gapFor(err: unknown, area: Area): Gap {
   return { kind: 'unexpected', needs: `an answer from Graph the bot understands (${err.message})` };
 }
 
-export async function attempt<T>(area: Area, run: () => Promise<T>): Promise<Outcome<T>> {
+/**
+ * Runs one read and keeps a failure as a gap. With `outage: 'throw'`, Graph being down or
+ * throttling the bot is thrown instead: the caller cannot check anything now.
+ */
+export async function attempt<T>(
+  area: Area,
+  run: () => Promise<T>,
+  options: { outage?: 'gap' | 'throw' } = {},
+): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await run() };
   } catch (err) {
+    const outage = isDirectoryError(err, 'unavailable') || isDirectoryError(err, 'throttled');
+    if (outage && options.outage === 'throw') throw err;
     return { ok: false, gap: gapFor(err, area) };
   }
 }

@@ -96,7 +96,12 @@ export async function gatherInputs(deps: GatherDeps): Promise<ReadinessInputs> {
   const { policies, directory, settings } = deps;
   // One after another: the report is throttled hard (5 requests per 10 s per app per tenant), and
   // the whole read is a few calls for a practice.
-  const securityDefaults = await attempt(AREAS.policies, () => policies.securityDefaults());
+  // The first read is also the probe: when Graph is down or throttling the bot, every other read
+  // would fail the same way, so the whole check says "can't check now" instead of a page of
+  // "can't see this" that reads like a finding.
+  const securityDefaults = await attempt(AREAS.policies, () => policies.securityDefaults(), {
+    outage: 'throw',
+  });
   const conditionalAccess = await attempt(AREAS.conditionalAccess, () =>
     policies.conditionalAccessPolicies(),
   );

@@ -53,9 +53,30 @@ function coverageOf(inputs: ReadinessInputs): CoverageTally | null {
 }
 
 export class ReadinessService {
+  private running: Promise<ReadinessReport> | undefined;
+
   constructor(private readonly deps: ReadinessDeps) {}
 
-  async run(): Promise<ReadinessReport> {
+  /**
+   * Reads the tenant and checks it now. Calls made while a check is running share its answer:
+   * it reads Graph's tightly throttled registration report, and two admins asking at once want
+   * the same thing.
+   */
+  run(): Promise<ReadinessReport> {
+    this.running ??= this.check().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** The latest report when it is at most `maxAgeMs` old, else a fresh one. */
+  async recent(maxAgeMs: number): Promise<ReadinessReport> {
+    const latest = await this.latest();
+    const age = latest ? this.deps.clock.now().getTime() - Date.parse(latest.generatedAt) : NaN;
+    return latest && age >= 0 && age <= maxAgeMs ? latest : this.run();
+  }
+
+  private async check(): Promise<ReadinessReport> {
     const inputs = await gatherInputs(this.deps);
     const report: ReadinessReport = {
       version: 1,

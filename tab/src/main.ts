@@ -4,6 +4,7 @@ import { connect, DEMO_AUTHORIZATION, asTheme, type Theme } from './auth';
 import { announce, byId, h, replace } from './dom';
 import { Overview } from './overview';
 import { PeopleList } from './people';
+import { Readiness } from './readiness';
 import { showReport } from './report';
 import { applyTheme } from './theme';
 import type { Me } from './types';
@@ -146,6 +147,8 @@ async function openDashboard(api: Api, me: Me): Promise<OpenDashboard> {
     }
   });
   byId('print').addEventListener('click', () => void showReport(api, me));
+  // Readiness reads Microsoft 365 itself: it fills in when it can, without holding up the rest.
+  void new Readiness(api).start();
   await Promise.all([overview.load(), people.load()]);
   return { redraw: () => overview.redraw() };
 }

@@ -99,3 +99,25 @@ export type NudgeConfirmation =
   | { kind: 'launched' | 'already'; campaignId: string; recipients: number }
   | { kind: 'confirm-again'; recipients: number }
   | { kind: 'expired' | 'not-yours' | 'no-chat' };
+
+export type ReadinessStatus = 'pass' | 'attention' | 'fail' | 'unknown';
+
+export interface ReadinessCheck {
+  id: string;
+  title: string;
+  status: ReadinessStatus;
+  reason: string;
+  risk: string;
+  fixUrl: string;
+  needs?: string;
+}
+
+export interface ReadinessPanel {
+  generatedAt: string;
+  ready: boolean;
+  headline: string;
+  /** Check ids, in the order to clear them. */
+  blocking: string[];
+  coverage: { total: number; authenticator: number; other: number; none: number } | null;
+  checks: ReadinessCheck[];
+}

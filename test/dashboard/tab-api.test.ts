@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { SNAPSHOT_JOB } from '../../services/dashboard/snapshots';
 import { byUpn, patchUser, startCampaignHarness, type CampaignHarness } from '../campaigns/harness';
+import { CHECK_IDS } from '../../services/readiness/report';
+import { call } from '../graph-sim/helpers';
 import { userOfChat } from '../helpers/rate-limited-connector';
 import { counted, expectedCoverage, standingOf as standing } from '../helpers/practice-coverage';
 
@@ -188,6 +190,60 @@ describe('dashboard tab API in the local demo', function () {
     assert.equal(tickets.oldestMinutes, 0);
     assert.equal(tickets.byAge[0]!.count, 1);
     assert.doesNotMatch(res.text, /Nora|Nguyen/);
+  });
+
+  describe('rollout readiness', () => {
+    type Panel = {
+      ready: boolean;
+      headline: string;
+      blocking: string[];
+      checks: Array<{ id: string; status: string; reason: string; risk: string; fixUrl: string }>;
+    };
+    const simControl = async (method: string, path: string, body: unknown) => {
+      const res = await call(h.sim, method, path, { token: null, body });
+      assert.ok(res.status < 300, res.text);
+    };
+
+    it('shows each check as the bot does, blocking items in order; "Check again now" reads afresh', async () => {
+      const res = await api('/api/tab/readiness');
+      assert.equal(res.status, 200, res.text);
+      const panel = res.json<Panel>();
+      assert.equal(panel.ready, false);
+      assert.equal(panel.headline, 'Not ready to enforce: 1 item blocks it');
+      assert.deepEqual(panel.blocking, ['registration-campaign']);
+      assert.deepEqual(
+        panel.checks.map((c) => c.id).sort(),
+        [...CHECK_IDS].sort(),
+        'every check, the sign-in monitor included',
+      );
+      for (const c of panel.checks) {
+        assert.ok(c.reason && c.risk, `${c.id} says why and what is at risk`);
+        assert.match(c.fixUrl, /^https:\/\//);
+      }
+
+      await simControl('PATCH', '/_sim/policies', { registrationCampaign: { state: 'enabled' } });
+      const cached = (await api('/api/tab/readiness')).json<Panel>();
+      assert.equal(cached.ready, false, 'a check from the last hour is shown as it is');
+      const fresh = await api('/api/tab/readiness/refresh', { body: {} });
+      assert.equal(fresh.status, 200, fresh.text);
+      assert.equal(fresh.json<Panel>().ready, true);
+      assert.equal(fresh.json<Panel>().headline, 'Ready to enforce');
+    });
+
+    it('lets IT look too (it only reads)', async () => {
+      await h.close();
+      h = await startCampaignHarness({ env: { DEMO_USER: 'priya.raman@riverbendfm.example' } });
+      assert.equal((await api('/api/tab/readiness')).status, 200);
+    });
+
+    it("says plainly it can't check now when Microsoft 365 is down", async () => {
+      await simControl('POST', '/_sim/faults', { status: 503, paths: '/policies' });
+      const res = await api('/api/tab/readiness/refresh', { body: {} });
+      assert.equal(res.status, 503);
+      assert.deepEqual(res.json(), {
+        error: "Microsoft 365 can't be reached right now. Please try again in a few minutes.",
+      });
+    });
   });
 
   describe('nudging ticked people', () => {

@@ -69,4 +69,21 @@ describe('directory circuit breaker', () => {
     await assert.rejects(breaker.directory.getUser('x'), /failing fast/);
     assert.equal(inner.getUser.callCount, 4);
   });
+
+  it('puts another reader of the same Graph behind the same circuit', async () => {
+    const clock = new ManualClock();
+    const inner = fakeDirectory();
+    const onOpen = sinon.spy();
+    const breaker = new DirectoryCircuitBreaker(inner, { clock, logger: silentLogger(), onOpen });
+    const reader = {
+      securityDefaults: sinon.stub().rejects(new DirectoryError('unavailable', 'Graph 504')),
+    };
+    const policies = breaker.wrap(reader);
+    for (let i = 0; i < 3; i += 1) await assert.rejects(policies.securityDefaults(), /Graph 504/);
+    assert.equal(onOpen.callCount, 1, 'the outage is announced once');
+    await assert.rejects(breaker.directory.getUser('x'), /failing fast/);
+    await assert.rejects(policies.securityDefaults(), /failing fast/);
+    assert.equal(inner.getUser.callCount, 0);
+    assert.equal(reader.securityDefaults.callCount, 3, 'no call reached Graph while open');
+  });
 });

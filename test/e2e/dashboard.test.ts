@@ -7,6 +7,7 @@ import { DEMO_PRACTICE_PATH, loadConfig } from '../../bot/config';
 import { startStack, type RunningStack } from '../../bot/demo';
 import { loadPractice } from '../../services/directory/practice';
 import { silentLogger } from '../../services/logger';
+import { CHECK_IDS } from '../../services/readiness/report';
 import { assetPath } from '../../services/paths';
 import { freePort } from '../helpers/ports';
 import { expectedCoverage } from '../helpers/practice-coverage';
@@ -132,6 +133,27 @@ describe('the dashboard tab in the local demo (headless Chromium)', function () 
     assert.equal(markers.length, 2);
     assert.equal(await page.locator('#trend-markers li').count(), 2);
     await shoot(page, 'dashboard-light');
+  });
+
+  it('shows rollout readiness: the verdict, each check and where to fix it', async () => {
+    const panel = page.locator('#readiness');
+    await page.locator('#readiness-checks li').first().waitFor({ timeout: 30_000 });
+    assert.equal(
+      await page.locator('#readiness-headline').innerText(),
+      'Not ready to enforce: 1 item blocks it',
+    );
+    assert.equal(await page.locator('#readiness-checks li').count(), CHECK_IDS.length);
+    const campaign = page.locator('#readiness-checks li[data-check="registration-campaign"]');
+    assert.match(await campaign.innerText(), /Registration campaign on\s+Fail/);
+    assert.match(
+      (await campaign.getByRole('link', { name: /Where to fix it/ }).getAttribute('href')) ?? '',
+      /^https:\/\/entra\.microsoft\.com\//,
+    );
+    await page.getByRole('button', { name: 'Check again now' }).click();
+    await page.locator('#readiness[aria-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.match(await panel.innerText(), /As of /);
+    await page.evaluate(`document.getElementById('readiness-heading').scrollIntoView()`);
+    await shoot(page, 'dashboard-readiness');
   });
 
   it('has no serious or critical accessibility problems in the light theme', async () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { DirectoryError } from '../../services/directory/types';
+import { DirectoryError, isDirectoryError } from '../../services/directory/types';
 import { silentLogger } from '../../services/logger';
 import { GraphPolicyReader } from '../../services/readiness/policy-reader';
 import { ReadinessService } from '../../services/readiness/service';
 import { summarize, type CheckResult } from '../../services/readiness/report';
+import { SqliteStore } from '../../services/storage/sqlite';
 import { call, demoPractice, userByUpn } from '../graph-sim/helpers';
 import { EXCLUSIONS, statuses, withReadiness } from './harness';
 
@@ -376,15 +377,31 @@ describe('rollout readiness checks', () => {
       assert.match(check.needs!, /NUDGE_EXCLUDE_GROUP_ID/);
     });
 
-    it('when Graph is down, it says to try again rather than guess', async () => {
+    it('when Graph is down, it cannot check now rather than guess, and keeps no report', async () => {
       await call(h().sim, 'POST', '/_sim/faults', {
         token: null,
         body: { status: 503, paths: '/policies' },
       });
+      const store = new SqliteStore(':memory:');
+      try {
+        const service = h().service({}, store);
+        await assert.rejects(service.run(), (err) => isDirectoryError(err, 'unavailable'));
+        assert.equal(await service.latest(), undefined);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('when only the registration report is down, those checks say to try again', async () => {
+      await call(h().sim, 'POST', '/_sim/faults', {
+        token: null,
+        body: { status: 503, paths: '/reports' },
+      });
       const report = await h().run();
-      const check = report.checks.find((c) => c.id === 'authenticator')!;
+      const check = report.checks.find((c) => c.id === 'admins-phishing-resistant')!;
       assert.equal(check.status, 'unknown');
       assert.match(check.needs!, /try again/);
+      assert.equal(report.coverage, null);
     });
   });
 });

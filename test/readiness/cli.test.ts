@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runReadinessCommand, type ReadinessCommandDeps } from '../../services/readiness/cli';
 import { CHECK_IDS } from '../../services/readiness/report';
+import { call } from '../graph-sim/helpers';
+import { testEnv } from '../helpers/harness';
 import { withReadiness } from './harness';
 
 /** `mfa-bot readiness`: a readable table, --json for scripts, --fix for IT; exit codes that mean something. */
@@ -108,11 +114,52 @@ describe('mfa-bot readiness', () => {
     const unknown = await run(['--fix', 'mfa'], deps());
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /Unknown check "mfa"/);
+    const elsewhere = await run(['--fix', 'signin-monitor'], { readiness: h().service() });
+    assert.equal(elsewhere.code, 2);
+    assert.match(elsewhere.stderr, /not part of this report: type "readiness" in Teams/);
     const broken = await run(['--json'], {
       readiness: { run: async () => Promise.reject(new Error('database is locked')) },
     });
     assert.equal(broken.code, 3);
     assert.equal(broken.stdout, '');
     assert.match(broken.stderr, /could not run: database is locked/);
+  });
+});
+
+describe('mfa-bot readiness from the command line', () => {
+  const h = withReadiness();
+  const CLI = path.resolve(__dirname, '../../bot/cli.js');
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-readiness-cli-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The real command, configured as the bot would be, against the Graph stand-in. */
+  const cli = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const env = { PATH: process.env.PATH ?? '', ...testEnv(dir, h().sim) };
+      execFile(process.execPath, [CLI, 'readiness', ...args], { env }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
+      );
+    });
+
+  it('prints the report as JSON and exits 1 while something blocks enforcement', async () => {
+    const { code, stdout } = await cli(['--json']);
+    assert.equal(code, 1);
+    const report = JSON.parse(stdout) as { summary: { ready: boolean; blocking: string[] } };
+    assert.equal(report.summary.ready, false);
+    assert.ok(report.summary.blocking.includes('registration-campaign'));
+  });
+
+  it('exits 3 and says why when Microsoft 365 is not answering', async () => {
+    await call(h().sim, 'POST', '/_sim/faults', {
+      token: null,
+      body: { status: 503, paths: '/policies' },
+    });
+    const { code, stdout, stderr } = await cli([]);
+    assert.equal(code, 3);
+    assert.equal(stdout, '');
+    assert.match(stderr, /The readiness check could not run: /);
   });
 });

@@ -22,6 +22,8 @@ const ROUTES: Array<[method: 'GET' | 'POST', path: string]> = [
   ['GET', '/api/tab/trend'],
   ['GET', '/api/tab/campaigns'],
   ['GET', '/api/tab/tickets'],
+  ['GET', '/api/tab/readiness'],
+  ['POST', '/api/tab/readiness/refresh'],
   ['POST', '/api/tab/nudge/preview'],
   ['POST', '/api/tab/nudge/confirm'],
 ];

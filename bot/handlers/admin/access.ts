@@ -26,6 +26,8 @@ export interface CampaignDeps {
   clock: Clock;
   logger: Logger;
   settings: { adminGroup: string; roleGroups: Record<string, string>; tenantId: string };
+  /** The dashboard tab, linked from the status card. */
+  dashboard: { url(): Promise<string | undefined> };
   /** The sign-in monitor's stored state, for a line on the status card; absent: no line. */
   monitor?: { status(): Promise<MonitorStatus | undefined> };
 }

@@ -38,13 +38,9 @@ export const adminStatusAction = adminOnly<typeof StatusData>({
     if (!coverage || now.getTime() - Date.parse(coverage.computedAt) > STALE_MS) {
       coverage = (await campaigns.coverage.refresh()).coverage;
     }
-    return statusCard(
-      coverage,
-      data.page ?? 0,
-      now,
-      zoneOf(ctx.turn.activity, practiceZone(ctx)),
-      '',
-      await monitorLine(ctx.deps.monitor),
-    );
+    return statusCard(coverage, data.page ?? 0, now, zoneOf(ctx.turn.activity, practiceZone(ctx)), {
+      dashboardUrl: await ctx.deps.dashboard.url(),
+      monitor: await monitorLine(ctx.deps.monitor),
+    });
   },
 });

@@ -52,8 +52,7 @@ export function statusCard(
   page: number,
   now: Date,
   zone: TimeZone,
-  notice = '',
-  monitor?: MonitorLine,
+  extra: { notice?: string; dashboardUrl?: string; monitor?: MonitorLine } = {},
 ): CardJson {
   const pages = Math.max(1, Math.ceil(c.notRegistered.length / PAGE_SIZE));
   const p = Math.min(Math.max(0, page), pages - 1);
@@ -70,7 +69,8 @@ export function statusCard(
     .join(' and ');
   const n = c.notRegistered.length;
   return expandCard('admin-status', {
-    notice,
+    notice: extra.notice ?? '',
+    dashboardUrl: extra.dashboardUrl ?? '',
     asOf: freshness(c, now, zone),
     headline: `${o.authenticator} of ${o.total} people (${o.total ? Math.round((o.authenticator / o.total) * 100) : 0}%) use Microsoft Authenticator.`,
     rows: [row(o), ...c.byRole.map(row)],
@@ -84,8 +84,8 @@ export function statusCard(
     prevPage: p - 1,
     nextPage: p + 1,
     page: p,
-    monitor: monitor?.text ?? '',
-    monitorOn: monitor?.on ?? true,
+    monitor: extra.monitor?.text ?? '',
+    monitorOn: extra.monitor?.on ?? true,
   });
 }
 
