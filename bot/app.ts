@@ -25,7 +25,7 @@ import { KbFeedback } from '../services/kb/feedback';
 import { RateLimiter } from '../services/ratelimit';
 import { SendBudget } from '../services/send-budget';
 import { TapLimiter } from '../services/tickets/tap-limiter';
-import { Proactive } from './proactive';
+import { isProactiveTurn, Proactive } from './proactive';
 import { createKnowledgeBase, type KnowledgeBase } from '../services/kb';
 import { loadOnboardingContent, type OnboardingContent } from '../services/onboarding/content';
 import { OnboardingProgressStore } from '../services/onboarding/progress';
@@ -170,7 +170,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     audit,
     clock,
   });
-  const adapter = new BotAdapter(authentication);
+  const adapter = new BotAdapter(authentication, logger.child({ component: 'adapter' }));
   if (
     config.mode === 'production' &&
     graphIdentity(config) === config.bot.appId &&
@@ -184,6 +184,9 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     );
   }
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    // A message the bot started itself failed: its sender retries or reports it. Apologising to
+    // the person it was meant for would be wrong twice over.
+    if (isProactiveTurn(context.activity)) throw error;
     logger.error(
       { err: error, activityId: context.activity.id, activityType: context.activity.type },
       'turn failed',
@@ -285,12 +288,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   routed.router = actions;
   const troubles = troubleshooting({ kb, kbFeedback, requests, itPhone: config.itPhone });
-  const nudgeMessenger = new TeamsNudgeMessenger(
-    proactive,
-    conversations,
-    logger.child({ component: 'campaigns' }),
-  );
-  adapter.use(nudgeMessenger.middleware());
+  const nudgeMessenger = new TeamsNudgeMessenger(proactive, conversations);
   const campaigns = new CampaignService<CardJson>({
     store,
     directory,

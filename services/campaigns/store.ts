@@ -158,10 +158,17 @@ export class CampaignStore {
     return this.store.get<OutboxRow>(OUTBOX, rowKey(campaignId, userId));
   }
 
+  /** A campaign's rows a page at a time: a campaign may have tens of thousands. */
+  async *eachRow(campaignId: string): AsyncIterable<OutboxRow> {
+    for await (const page of this.store.scan<OutboxRow>(OUTBOX, { keyPrefix: `${campaignId}/` }))
+      for (const doc of page) yield doc.value;
+  }
+
+  /** Every row at once, for the export (which sorts them) and small campaigns. */
   async rows(campaignId: string): Promise<OutboxRow[]> {
-    return (await this.store.query<OutboxRow>(OUTBOX, { keyPrefix: `${campaignId}/` })).map(
-      (d) => d.value,
-    );
+    const rows: OutboxRow[] = [];
+    for await (const row of this.eachRow(campaignId)) rows.push(row);
+    return rows;
   }
 
   /** Rows ready to send now: queued and due, or claimed by a sender whose lease ran out. */
