@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import type { TurnContext } from 'botbuilder';
 import { BotAdapter } from './adapter';
 import type { AppConfig } from './config';
@@ -42,6 +44,8 @@ import { graphAuthProvider, type AccessTokenProvider } from '../services/directo
 import type { Directory } from '../services/directory/types';
 import { RoleResolver } from '../services/authz/roles';
 import { openConfiguredStore } from '../services/storage/settings';
+import { Leases } from '../services/storage/lease';
+import { SenderLease } from '../services/campaigns/sender-lease';
 import { StorageError, type DocumentStore } from '../services/storage/types';
 import { ConversationDirectory } from '../services/storage/conversations';
 import { Scheduler } from '../services/scheduler';
@@ -306,6 +310,15 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       confirmThreshold: config.nudgeConfirmThreshold,
     },
     tuning: overrides.campaignTuning,
+    // Several instances on one Azure store: the one holding this lease sends every nudge.
+    senderLease: config.azureStorage
+      ? new SenderLease(
+          new Leases(store, clock),
+          `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
+          clock,
+          logger.child({ component: 'campaigns' }),
+        )
+      : undefined,
   });
   registerCampaignJobs(campaigns, {
     scheduler,

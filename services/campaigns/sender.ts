@@ -34,6 +34,11 @@ export const DEFAULT_TUNING: SenderTuning = {
   progressEveryMs: 3000,
 };
 
+/** Whether this instance may send now (several instances: only the sender lease's holder). */
+export interface SendingGate {
+  holds(): boolean;
+}
+
 export interface SenderHooks {
   /** Called now and then while a campaign is sending. */
   progress(campaignId: string): void;
@@ -62,6 +67,7 @@ export class CampaignSender {
     private readonly logger: Logger,
     private readonly tuning: SenderTuning,
     private readonly hooks: SenderHooks,
+    private readonly gate: SendingGate = { holds: () => true },
   ) {}
 
   isSending(campaignId: string): boolean {
@@ -70,7 +76,8 @@ export class CampaignSender {
 
   /** Starts sending a campaign's due rows, unless that is already happening in this process. */
   kick(campaignId: string): void {
-    if (this.stopping) return;
+    // Not ours to send: the lease holder finds the campaign on its next look.
+    if (this.stopping || !this.gate.holds()) return;
     if (this.loops.has(campaignId)) {
       this.again.add(campaignId);
       return;
@@ -109,8 +116,13 @@ export class CampaignSender {
       }
     };
     progress(true);
+    let handedOver = false;
     for (;;) {
       if (this.stopping) break;
+      if (!this.gate.holds()) {
+        handedOver = true;
+        break;
+      }
       try {
         const campaign = await this.store.campaign(id);
         if (!campaign || campaign.status === 'cancelled') {
@@ -137,7 +149,7 @@ export class CampaignSender {
         }
         for (const doc of due) {
           while (inFlight.size >= this.tuning.concurrency) await Promise.race(inFlight.values());
-          if (this.stopping) break;
+          if (this.stopping || !this.gate.holds()) break;
           const claimed = await this.store.claim(
             doc,
             new Date(this.clock.now().getTime() + this.tuning.leaseMs),
@@ -156,7 +168,9 @@ export class CampaignSender {
       }
     }
     await Promise.allSettled(inFlight.values());
-    if (!this.stopping) await this.hooks.finished(id);
+    if (handedOver)
+      this.logger.warn({ campaign: id }, 'lost the campaign sender lease; another instance sends');
+    else if (!this.stopping) await this.hooks.finished(id);
   }
 
   private async attempt(claimed: StoredDoc<OutboxRow>, campaign: Campaign): Promise<void> {

@@ -15,6 +15,7 @@ import type { Campaign, CampaignSpec, CardRef, Draft, Origin, Person } from './m
 import { ProgressCards } from './progress';
 import { RegistrationChecks } from './registration';
 import { CampaignSender, DEFAULT_TUNING, type SenderTuning } from './sender';
+import type { SenderLease } from './sender-lease';
 import { CampaignStore } from './store';
 import { OUTCOME_JOB, outcomeJobId, remindersPending, REPEAT_JOB, repeatJobId } from './job-names';
 import type { CampaignViews } from './views';
@@ -69,6 +70,11 @@ export interface CampaignDeps<Card> {
   budget: SendBudget;
   settings: CampaignSettings;
   tuning?: CampaignTuning;
+  /**
+   * Several instances on one store: only the holder of this lease sends. Without it this is the
+   * only instance (one SQLite file), and anything claimed before a restart is released at start.
+   */
+  senderLease?: SenderLease;
 }
 
 export type ConfirmResult =
@@ -97,6 +103,8 @@ export class CampaignService<Card = unknown> {
   readonly catalog: AppCatalog;
   private readonly progress: ProgressCards<Card>;
   private readonly preparing = new Map<string, Promise<void>>();
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private leaseTurn: Promise<void> | undefined;
 
   constructor(private readonly deps: CampaignDeps<Card>) {
     const { maxRps: _rate, graphReads, installs, reportMaxAgeMs, ...overrides } = deps.tuning ?? {};
@@ -145,10 +153,18 @@ export class CampaignService<Card = unknown> {
       logger: deps.logger,
       rate: (id) => this.sender.rate(id),
     });
-    this.sender = new CampaignSender(this.store, delivery, deps.clock, deps.logger, tuning, {
-      progress: (id) => void this.updateCard(id, false),
-      finished: (id) => this.finished(id),
-    });
+    this.sender = new CampaignSender(
+      this.store,
+      delivery,
+      deps.clock,
+      deps.logger,
+      tuning,
+      {
+        progress: (id) => void this.updateCard(id, false),
+        finished: (id) => this.finished(id),
+      },
+      deps.senderLease,
+    );
   }
 
   get settings(): CampaignSettings {
@@ -346,24 +362,56 @@ export class CampaignService<Card = unknown> {
 
   /**
    * Picks up campaigns a previous run left unfinished. Messages that were in flight when it
-   * stopped are sent again at once (at most those can reach someone twice).
+   * stopped are sent again at once (at most those can reach someone twice). With several
+   * instances, this instance asks for the sender lease now and every third of its life; holding
+   * it, it sends every unfinished campaign, those launched on other instances too.
    */
   resume(): void {
-    void (async () => {
-      for (const c of await this.store.unfinished()) {
-        if (c.status === 'preparing') {
-          this.prepare(c.id);
-          continue;
-        }
+    const lease = this.deps.senderLease;
+    if (!lease) {
+      this.resumeAll(true).catch((err: unknown) =>
+        this.deps.logger.error({ err }, 'could not resume campaigns'),
+      );
+      return;
+    }
+    const turn = () => {
+      this.leaseTurn ??= this.leaseTurnOnce(lease).finally(() => (this.leaseTurn = undefined));
+    };
+    turn();
+    this.leaseTimer = setInterval(turn, Math.max(100, Math.floor(lease.options.ttlMs / 3)));
+    this.leaseTimer.unref();
+  }
+
+  private async leaseTurnOnce(lease: SenderLease): Promise<void> {
+    try {
+      const state = await lease.refresh();
+      if (state === 'gained') this.deps.logger.info('this instance now sends campaign nudges');
+      // Gained: the previous holder stopped renewing, so its claims are released; kept: a
+      // campaign launched on another instance since the last look starts here.
+      if (state !== 'none') await this.resumeAll(state === 'gained');
+    } catch (err) {
+      this.deps.logger.error({ err }, 'could not resume campaigns');
+    }
+  }
+
+  private async resumeAll(releaseClaims: boolean): Promise<void> {
+    for (const c of await this.store.unfinished()) {
+      if (c.status === 'preparing') {
+        // Only after a stop: otherwise the instance it was launched on is writing its outbox.
+        if (releaseClaims && !this.preparing.has(c.id)) this.prepare(c.id);
+        continue;
+      }
+      if (this.sender.isSending(c.id)) continue;
+      if (releaseClaims) {
         const released = await this.store.releaseLeases(c.id);
         if (released)
           this.deps.logger.warn(
             { campaign: c.id, released },
             'resending nudges that were in flight at the last stop',
           );
-        this.sender.kick(c.id);
       }
-    })().catch((err: unknown) => this.deps.logger.error({ err }, 'could not resume campaigns'));
+      this.sender.kick(c.id);
+    }
   }
 
   /**
@@ -386,9 +434,13 @@ export class CampaignService<Card = unknown> {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.leaseTimer);
+    await this.leaseTurn;
     await Promise.allSettled(this.preparing.values());
     await this.sender.stop();
     await this.progress.settle();
+    // Handed over at once: another instance need not wait for the lease to run out.
+    await this.deps.senderLease?.release();
   }
 
   /** The admin's card for a campaign; with details, scans its rows for clicks and reasons. */
