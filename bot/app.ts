@@ -22,7 +22,7 @@ import { MINUTE } from '../services/clock';
 import { lostDeviceActions } from './handlers/lost-device/actions';
 import { ticketActions } from './handlers/tickets/actions';
 import { troubleshooting } from './handlers/troubleshoot';
-import { kbReviewActions, teachLearnedExamples } from './handlers/kb-review';
+import { kbReviewActions, registerReviewNotices, teachLearnedExamples } from './handlers/kb-review';
 import { KbFeedback } from '../services/kb/feedback';
 import { RateLimiter } from '../services/ratelimit';
 import { SendBudget } from '../services/send-budget';
@@ -57,7 +57,6 @@ import type { CardJson } from '../cards/render';
 import { campaignActions, nudgeSetupClicks, TeamsNudgeMessenger } from './handlers/admin';
 // The dashboard tab: its API deps are built here (see dashboardTab below).
 import type { TabApiDeps } from './tab-api';
-import { checkForm } from './handlers/admin/form';
 import { CoverageView } from '../services/dashboard/coverage-view';
 import { Dashboard } from '../services/dashboard/dashboard';
 import { seedDemoHistory } from '../services/dashboard/demo-history';
@@ -81,8 +80,6 @@ export interface AppOverrides {
   schedulerPollMs?: number;
   /** Campaign sender tuning (tests and benchmarks send faster than a real tenant may). */
   campaignTuning?: CampaignTuning;
-  /** The tab's Application ID URI (TAB_SSO_RESOURCE) instead of the environment's. */
-  tabApplicationIdUri?: string;
 }
 
 /** The parts the composition root builds once. */
@@ -391,6 +388,13 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     { scheduler, clock, logger: logger.child({ component: 'audit' }), audit },
     (text) => board.channelNotice(text),
   );
+  const reviewNotices = registerReviewNotices({
+    kbFeedback,
+    scheduler,
+    clock,
+    logger: logger.child({ component: 'kb' }),
+    post: (card) => board.channelCard(card),
+  });
   const showMenu = (ctx: ActionContext, notice?: string) => menu.card(ctx, notice);
   const bot = new MfaBot({
     actions,
@@ -416,7 +420,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     board,
     campaigns,
   };
-  const tab = dashboardTab(config, { ...parts, clock, logger }, overrides);
+  const tab = dashboardTab(config, { ...parts, clock, logger });
 
   let headTimer: NodeJS.Timeout | undefined;
   let lastHealth: { at: number; value: Health } | undefined;
@@ -488,6 +492,9 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
               logger.error({ err }, 'could not schedule the audit checkpoint'),
             );
         });
+      void reviewNotices
+        .schedule()
+        .catch((err: unknown) => logger.error({ err }, 'could not schedule the review notice'));
       headTimer = setInterval(announce, 60 * 60_000);
       headTimer.unref();
       // A wrong Teams app id is a configuration mistake: said now, not once per person nudged.
@@ -513,7 +520,6 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
 function dashboardTab(
   config: AppConfig,
   services: AppParts & { clock: Clock; logger: Logger },
-  overrides: AppOverrides,
 ): { deps: TabApiDeps; start(): void } {
   const { clock, logger, directory, scheduler, campaigns } = services;
   const log = logger.child({ component: 'dashboard' });
@@ -537,16 +543,13 @@ function dashboardTab(
         ? fs.readFileSync(config.bot.loginCaCertPath, 'utf8')
         : undefined,
     });
-    const applicationIdUri = overrides.tabApplicationIdUri ?? process.env.TAB_SSO_RESOURCE;
-    const audiences = tabAudiences(config.bot.appId, { TAB_SSO_RESOURCE: applicationIdUri });
+    const audiences = tabAudiences(config.bot.appId, config.tabSsoResource);
     authenticator = new TabTokenVerifier(keys, { tenantId: config.tenantId, audiences });
   } else {
     authenticator = new DemoSignIn(config.demoUser, directory);
   }
   const nudges = new CampaignNudgeStarter({
     campaigns,
-    coverage: () => coverage.current(),
-    rules: checkForm,
     views: campaignViews(),
     roleNames: Object.keys(config.groups.roles),
     confirmThreshold: config.nudgeConfirmThreshold,

@@ -117,6 +117,16 @@ const EnvSchema = z.object({
   ToChannelFromBotOAuthScope: optionalText,
   LOGIN_CA_CERT_PATH: optionalText,
   SERVICE_URL_HOSTS: serviceUrlHosts,
+  TAB_SSO_RESOURCE: optionalText.pipe(
+    z
+      .string()
+      .max(2048)
+      .refine(
+        (v) => v.startsWith('api://'),
+        "must start with api:// (the Entra app's Application ID URI)",
+      )
+      .optional(),
+  ),
   GRAPH_CLIENT_ID: optionalText,
   GRAPH_CLIENT_SECRET: optionalText,
   GRAPH_CERTIFICATE_PATH: optionalText,
@@ -204,6 +214,11 @@ export interface AppConfig {
     serviceUrlHosts: string[];
   };
   tenantId: string;
+  /**
+   * The Application ID URI the dashboard tab's SSO tokens may name (the manifest's
+   * webApplicationInfo.resource): v1 tokens carry it as their audience, v2 tokens the app id.
+   */
+  tabSsoResource?: string;
   graph: {
     baseUrl: string;
     timeoutMs: number;
@@ -435,6 +450,7 @@ function shared(env: Env, storage: StorageSettings) {
     startupWarnings: storage.warnings,
     logLevel: env.LOG_LEVEL,
     itChannelId: env.IT_CHANNEL_ID,
+    tabSsoResource: env.TAB_SSO_RESOURCE,
     mailSender: env.MAIL_SENDER,
     teamsAppId: env.TEAMS_APP_ID,
     teamsAppCatalogId: env.TEAMS_APP_CATALOG_ID,

@@ -137,13 +137,16 @@ resource webAppReadsAuditKey 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
-// The bot registration and secrets come last, so practiceSettings cannot replace them.
+// The bot registration and secrets come last, so practiceSettings cannot replace them. The tab's
+// Application ID URI is the one aad.manifest.json gives the app; it is made here because the host
+// name (BOT_DOMAIN) is only known once this template has run, after the parameters were filled.
 var appSettings = union(practiceSettings, platformSettings, {
   MicrosoftAppId: botAppId
   MicrosoftAppTenantId: botTenantId
   MicrosoftAppType: 'SingleTenant'
   MicrosoftAppPassword: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${botPasswordSecret.name})'
   AUDIT_KEY: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${auditKeySecret.name})'
+  TAB_SSO_RESOURCE: 'api://${webApp.properties.defaultHostName}/${botAppId}'
 })
 
 resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {

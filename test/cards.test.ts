@@ -355,6 +355,10 @@ const SAMPLES: Record<string, object> = {
     footer: 'Open one to see where the sign-ins came from and to act.',
     verbs: SIGNIN_VERBS,
   },
+  'kb-review-notice': {
+    title: '3 staff questions are waiting for review',
+    text: 'I could not answer these, or my answer did not help.',
+  },
   'ticket-summary': {
     notice: '',
     id: 'MFA-0001',

@@ -8,7 +8,9 @@ import type { ActionContext, ActionDef } from '../actions';
 import type { AuditLog } from '../../services/audit/log';
 import type { KnowledgeBase } from '../../services/kb';
 import type { KbFeedback } from '../../services/kb/feedback';
+import { DAY, type Clock } from '../../services/clock';
 import type { Logger } from '../../services/logger';
+import type { Scheduler } from '../../services/scheduler';
 import { auditFor } from '../audit';
 
 export interface KbReviewDeps {
@@ -136,4 +138,53 @@ export async function teachLearnedExamples(
   }
   if (taught) services.logger.info({ taught }, 'knowledge base learned reviewed examples');
   return taught;
+}
+
+export const REVIEW_NOTICE_JOB = 'kb.review-notice';
+
+export interface ReviewNoticeDeps {
+  kbFeedback: KbFeedback;
+  scheduler: Scheduler;
+  clock: Clock;
+  logger: Logger;
+  /** Posts a card to the IT channel, where IT and practice admins see it; false if it could not. */
+  post(card: CardJson): Promise<boolean>;
+}
+
+/**
+ * Once a day, the IT channel hears how many questions wait for review (when some do and the
+ * number changed), with a button to the queue: nobody has to remember to look.
+ */
+export function registerReviewNotices(deps: ReviewNoticeDeps): { schedule(): Promise<void> } {
+  const { scheduler, clock, kbFeedback, logger } = deps;
+  const next = (told: number) =>
+    scheduler.schedule(
+      REVIEW_NOTICE_JOB,
+      new Date(clock.now().getTime() + DAY),
+      { told },
+      REVIEW_NOTICE_JOB,
+    );
+  scheduler.register<{ told: number }>(REVIEW_NOTICE_JOB, async ({ told }) => {
+    const waiting = (await kbFeedback.pending()).filter(safe).length;
+    let now = told;
+    if (waiting > 0 && waiting !== told) {
+      const posted = await deps.post(reviewNoticeCard(waiting));
+      if (posted) now = waiting;
+      else
+        logger.info({ waiting }, 'questions wait for review, but there is no IT channel to say so');
+    }
+    await next(waiting === 0 ? 0 : now);
+  });
+  return {
+    async schedule() {
+      if (!(await scheduler.get(REVIEW_NOTICE_JOB))) await next(0);
+    },
+  };
+}
+
+export function reviewNoticeCard(waiting: number): CardJson {
+  return expandCard('kb-review-notice', {
+    title: `${waiting} staff ${waiting === 1 ? 'question is' : 'questions are'} waiting for review`,
+    text: 'I could not answer these, or my answer did not help. Pick the right article for each, or mark it as not about sign-in.',
+  });
 }

@@ -8,9 +8,10 @@ export interface Audience extends AudienceSummary {
 /** The people a campaign would message: a pure function of a directory scan and the admin's choices. */
 export function selectAudience(
   scan: Scan,
-  spec: Pick<CampaignSpec, 'audience' | 'groups' | 'exclude'>,
+  spec: Pick<CampaignSpec, 'audience' | 'groups' | 'exclude' | 'only'>,
 ): Audience {
   const wanted = new Set(spec.groups);
+  const only = spec.only ? new Set(spec.only.map((id) => id.toLowerCase())) : undefined;
   const exclude = new Set(spec.exclude.map((u) => u.toLowerCase()));
   const matchedExcludes = new Set<string>();
   const recipients: Recipient[] = [];
@@ -18,6 +19,7 @@ export function selectAudience(
     if (e.standing === 'authenticator') continue;
     if (spec.audience === 'no-mfa' && e.standing !== 'none') continue;
     if (wanted.size && !e.groups.some((g) => wanted.has(g))) continue;
+    if (only && !only.has(e.id.toLowerCase())) continue;
     const upn = e.upn.toLowerCase();
     if (exclude.has(upn)) {
       matchedExcludes.add(upn);

@@ -25,6 +25,11 @@ export interface CampaignSpec {
   groups: string[];
   /** UPNs (lower case) the admin left out. */
   exclude: string[];
+  /**
+   * Entra object ids picked one by one (the people ticked in the dashboard): nobody else, and
+   * each only while the audience still takes them (not on Authenticator, not a guest).
+   */
+  only?: string[];
   kind: MessageKind;
   /** YYYY-MM-DD, for deadline reminders and (optionally) final notices. */
   deadline?: string;

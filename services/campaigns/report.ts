@@ -108,7 +108,11 @@ export function campaignCardData(input: CardInput): CampaignCardData {
   const facts = (Object.keys(counts) as RowState[])
     .filter((s) => counts[s] > 0 || s === 'sent' || (sending && s === 'queued'))
     .map((s) => ({ title: STATE_LABELS[s], value: `${counts[s]} (${percent(counts[s], total)})` }));
-  const groups = campaign.spec.groups.length ? ` in ${campaign.spec.groups.join(', ')}` : '';
+  const groups = campaign.spec.only
+    ? ', picked one by one in the dashboard'
+    : campaign.spec.groups.length
+      ? ` in ${campaign.spec.groups.join(', ')}`
+      : '';
   return {
     notice: input.notice ?? '',
     id: campaign.id,

@@ -269,6 +269,7 @@ export class CampaignService<Card = unknown> {
         kind: draft.spec.kind,
         audience: draft.spec.audience,
         groups: draft.spec.groups.length,
+        picked: draft.spec.only?.length ?? 0,
         repeats: draft.spec.repeat?.maxTimes ?? 0,
       },
     });

@@ -1,7 +1,7 @@
-import type { Coverage } from '../campaigns/coverage';
 import { formatDeadline } from '../campaigns/model';
 import type { CampaignViews } from '../campaigns/views';
 import type { Audience } from '../campaigns/audience';
+import { checkForm } from '../campaigns/form';
 import {
   KIND_LABELS,
   type CampaignSpec,
@@ -12,8 +12,8 @@ import {
 } from '../campaigns/model';
 
 /**
- * Starting a nudge from the tab for the people an admin ticked, with the bot's rules: the same
- * form checks (the note screened for patient data, codes and links; a deadline in the future),
+ * Starting a nudge from the tab for exactly the people an admin ticked, with the bot's rules: the
+ * same form checks (the note screened for patient data, codes and links; a deadline in the future),
  * a stored draft only the admin who made it may confirm, a second confirmation above the
  * threshold, and the campaign service's audit record at launch.
  */
@@ -57,24 +57,6 @@ export interface NudgeStarter {
   confirm(draftId: string, by: Person, final: boolean): Promise<NudgeConfirmation>;
 }
 
-/** The bot's nudge form, as text fields (the same checks as the card's). */
-export interface NudgeFormValues {
-  audience: string;
-  groups: string;
-  exclude: string;
-  kind: string;
-  deadline: string;
-  note: string;
-  everyDays: string;
-  maxTimes: string;
-}
-
-type NudgeRules = (
-  values: NudgeFormValues,
-  roleNames: readonly string[],
-  today: string,
-) => { spec: CampaignSpec } | { problems: string[] };
-
 /** What the starter needs of the campaign service (CampaignService in services/campaigns). */
 interface CampaignLauncher {
   preview(spec: CampaignSpec, by: Person): Promise<{ audience: Audience; draft?: Draft }>;
@@ -92,9 +74,6 @@ interface CampaignLauncher {
 
 export interface CampaignNudgeDeps {
   campaigns: CampaignLauncher;
-  /** The current coverage report: who is not on Authenticator, and in which role groups. */
-  coverage(): Promise<Coverage>;
-  rules: NudgeRules;
   roleNames: readonly string[];
   confirmThreshold: number;
   /** Where the bot sends from for this admin (their chat with it); undefined when it cannot tell. */
@@ -106,12 +85,6 @@ export interface CampaignNudgeDeps {
 
 /** A selection larger than this goes through the bot's own "nudge" form (by group). */
 export const MAX_SELECTION = 1000;
-/**
- * The campaign service picks people by audience and role groups minus a list of exclusions, so a
- * ticked selection is sent as "these groups, except everyone not ticked". Past this many
- * exclusions the admin is asked to narrow the list with the group filter first.
- */
-const MAX_LEFT_OUT = 5000;
 
 export class CampaignNudgeStarter implements NudgeStarter {
   constructor(private readonly d: CampaignNudgeDeps) {}
@@ -128,33 +101,26 @@ export class CampaignNudgeStarter implements NudgeStarter {
         ],
       };
     }
-    let coverage = await this.d.coverage();
-    // The service scans the directory again for the preview; someone new in that scan would not
-    // be on the exclusion list, so the selection is worked out again from the newer scan.
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const selection = this.selection(coverage, wanted);
-      if (selection.people.length === 0) return { kind: 'nobody', notNeeded: wanted.size };
-      if (selection.leftOut.length > MAX_LEFT_OUT) {
-        return {
-          kind: 'problems',
-          problems: [
-            'That leaves out too many people to send this way. Filter the list by a role group first, then tick the people.',
-          ],
-        };
-      }
-      const checked = this.d.rules(
-        this.values(request, selection),
-        this.d.roleNames,
-        this.d.today(),
-      );
-      if ('problems' in checked) return { kind: 'problems', problems: checked.problems };
-      const { draft } = await this.d.campaigns.preview(checked.spec, by);
-      if (!draft) return { kind: 'nobody', notNeeded: wanted.size };
-      if (draft.recipients.every((r) => wanted.has(r.id)))
-        return this.previewOf(draft, wanted.size);
-      coverage = await this.d.coverage();
-    }
-    throw new Error('the directory keeps changing; could not prepare the nudge');
+    const checked = checkForm(
+      {
+        audience: 'no-authenticator',
+        groups: '',
+        exclude: '',
+        kind: request.kind,
+        deadline: request.deadline ?? '',
+        note: request.note ?? '',
+        everyDays: request.everyDays === undefined ? '' : String(request.everyDays),
+        maxTimes: request.maxTimes === undefined ? '' : String(request.maxTimes),
+      },
+      this.d.roleNames,
+      this.d.today(),
+    );
+    if ('problems' in checked) return { kind: 'problems', problems: checked.problems };
+    // The service reads the registrations again: anyone ticked who registered meanwhile is left out.
+    const spec: CampaignSpec = { ...checked.spec, only: [...wanted] };
+    const { draft } = await this.d.campaigns.preview(spec, by);
+    if (!draft) return { kind: 'nobody', notNeeded: wanted.size };
+    return this.previewOf(draft, wanted.size);
   }
 
   async confirm(draftId: string, by: Person, final: boolean): Promise<NudgeConfirmation> {
@@ -174,35 +140,6 @@ export class CampaignNudgeStarter implements NudgeStarter {
           recipients: result.campaign.recipients,
         };
     }
-  }
-
-  /** The ticked people still not on Authenticator, the groups they are in, and who else is there. */
-  private selection(coverage: Coverage, wanted: ReadonlySet<string>) {
-    const people = coverage.notRegistered.filter((p) => wanted.has(p.id));
-    const everyoneHasGroup = people.every((p) => p.groups.length > 0);
-    const groups = everyoneHasGroup ? [...new Set(people.flatMap((p) => p.groups))].sort() : [];
-    const inGroups = (p: { groups: string[] }) =>
-      groups.length === 0 || p.groups.some((g) => groups.includes(g));
-    const leftOut = coverage.notRegistered
-      .filter((p) => !wanted.has(p.id) && inGroups(p))
-      .map((p) => p.upn.toLowerCase());
-    return { people, groups, leftOut };
-  }
-
-  private values(
-    request: NudgeRequest,
-    selection: { groups: string[]; leftOut: string[] },
-  ): NudgeFormValues {
-    return {
-      audience: 'no-authenticator',
-      groups: selection.groups.join(','),
-      exclude: selection.leftOut.join('\n'),
-      kind: request.kind,
-      deadline: request.deadline ?? '',
-      note: request.note ?? '',
-      everyDays: request.everyDays === undefined ? '' : String(request.everyDays),
-      maxTimes: request.maxTimes === undefined ? '' : String(request.maxTimes),
-    };
   }
 
   private previewOf(draft: Draft, ticked: number): NudgePreview {

@@ -55,6 +55,17 @@ describe('configuration', () => {
     }
   });
 
+  it("takes the tab's Application ID URI, and refuses one that is not an api:// URI", () => {
+    const uri = `api://mfa.practice.example/${GUID(1)}`;
+    assert.equal(loadConfig({ ...COMPLETE_PRODUCTION, TAB_SSO_RESOURCE: uri }).tabSsoResource, uri);
+    assert.equal(loadConfig(COMPLETE_PRODUCTION).tabSsoResource, undefined);
+    assert.throws(
+      () =>
+        loadConfig({ ...COMPLETE_PRODUCTION, TAB_SSO_RESOURCE: `https://mfa.practice.example` }),
+      /TAB_SSO_RESOURCE: must start with api:\/\//,
+    );
+  });
+
   it('names invalid values', () => {
     assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
     assert.throws(() => loadConfig({ TAP_LIFETIME_MINUTES: '5' }), /TAP_LIFETIME_MINUTES/);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startHarness, userOf, cardOf, cardText, type Harness } from '../helpers/harness';
-import type { TestUser } from '../helpers/activities';
+import { botAddedToTeam, IT_CHANNEL, type TestUser } from '../helpers/activities';
+import { DAY, ManualClock } from '../../services/clock';
 
 /** A question in staff's own words that no article or phrasing covers. */
 const ODD = 'the blue shield app is sulking again';
@@ -145,6 +146,46 @@ describe('reviewing questions the bot could not answer', () => {
     } finally {
       await restarted.close();
       h = { ...h, close: async () => sim.close() };
+    }
+  });
+});
+
+describe('questions waiting for review reach IT and admins', () => {
+  it('tells the IT channel once a day when the number waiting changed, with a button to the queue', async () => {
+    const clock = new ManualClock(new Date('2026-12-07T09:00:00Z'));
+    const h = await startHarness({ clock });
+    try {
+      const person = (upn: string) =>
+        userOf(h.practice.users.find((u) => u.userPrincipalName === upn)!);
+      await h.post(
+        botAddedToTeam(person('priya.raman@riverbendfm.example'), h.config.groups.it, h.options),
+      );
+      h.app.start();
+      await h.settle();
+      const notices = () =>
+        h.connector
+          .activities(IT_CHANNEL)
+          .filter((a) => /waiting for review/.test(cardText(cardOf(a))));
+      const day = async () => {
+        clock.advance(DAY + 1000);
+        await h.app.parts.scheduler.runDue();
+        await h.settle();
+      };
+      await day();
+      assert.equal(notices().length, 0, 'nothing waits: nothing said');
+      await h.say(
+        person('nora.nguyen@riverbendfm.example'),
+        'the blue shield app is sulking again',
+      );
+      await day();
+      assert.equal(notices().length, 1);
+      const notice = cardOf(notices()[0]!)!;
+      assert.match(cardText(notice), /1 staff question is waiting for review/);
+      assert.equal((notice.actions as Array<{ verb: string }>)[0]!.verb, 'kb.review');
+      await day();
+      assert.equal(notices().length, 1, 'the same number is not said again');
+    } finally {
+      await h.close();
     }
   });
 });

@@ -213,6 +213,15 @@ describe('dashboard tab API in the local demo', function () {
       assert.deepEqual(p.names.sort(), ['Fiona Gallagher', 'Peter Lund']);
       assert.equal(p.message.title, "Let's set up Microsoft Authenticator");
       assert.equal(p.confirmTwice, false);
+      // The draft names the ticked people, not everyone else in their groups to leave out.
+      const draft = await h.app.parts.campaigns.draft(p.draftId, {
+        id: byUpn(h.practice, DIANE).id,
+        name: 'Diane Whitaker',
+      });
+      assert.ok(typeof draft !== 'string');
+      assert.deepEqual(draft.spec.only?.sort(), ids(...TICKED).sort());
+      assert.deepEqual(draft.spec.exclude, []);
+      assert.deepEqual(draft.spec.groups, []);
       const confirm = await api('/api/tab/nudge/confirm', { body: { draftId: p.draftId } });
       const launched = confirm.json<{ kind: string; campaignId: string; recipients: number }>();
       assert.equal(launched.kind, 'launched');

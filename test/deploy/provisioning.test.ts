@@ -98,6 +98,9 @@ function sampleValue(name: string, index: number): string {
  * with every placeholder filled as the toolkit does, the platform settings, the template's own
  * settings, Key Vault references resolved by App Service, and the variables App Service adds.
  */
+/** The web app's host name in the environments below (the template's defaultHostName). */
+const SAMPLE_HOST = 'mfabot.azurewebsites.net';
+
 function deployedEnvironment(fill: (name: string) => string): Record<string, string> {
   const paramValue = (param: string): string => {
     const raw = parameters[param]?.value;
@@ -116,7 +119,12 @@ function deployedEnvironment(fill: (name: string) => string): Record<string, str
   for (const [name, expression] of bicepOwnSettings()) {
     if (/^'@Microsoft\.KeyVault\(/.test(expression))
       env[name] = 'a-secret-value-that-app-service-read-from-key-vault';
-    else if (/^'[^'$]*'$/.test(expression)) env[name] = expression.slice(1, -1);
+    else if (/^'[^']*'$/.test(expression))
+      env[name] = expression
+        .slice(1, -1)
+        .replace(/\$\{([\w.]+)\}/g, (_m, ref: string) =>
+          ref === 'webApp.properties.defaultHostName' ? SAMPLE_HOST : paramValue(ref),
+        );
     else env[name] = paramValue(expression);
   }
   return env;
@@ -330,7 +338,7 @@ describe('provisioning (m365agents.yml, infra/)', () => {
     });
 
     it('has balanced braces, brackets and parentheses', () => {
-      const code = bicep.replace(/\/\/.*$/gm, '').replace(/'(?:[^'\\]|\\.)*'/g, "''");
+      const code = bicep.replace(/(^|[ \t])\/\/.*$/gm, '$1').replace(/'(?:[^'\\]|\\.)*'/g, "''");
       for (const [open, close] of [
         ['{', '}'],
         ['[', ']'],
@@ -353,6 +361,9 @@ describe('provisioning (m365agents.yml, infra/)', () => {
       'TeamsAppInstallation.ReadWriteSelfForUser.All': '908de74d-f8b2-4d6b-a9ed-2a17b3b78179',
       'Mail.Send': 'b633e1c5-b582-4048-a93e-9f11b44c7e96',
       'RoleManagement.Read.Directory': '483bed4a-2ad3-4361-a73b-c83ccdbdc53c',
+      'Policy.Read.All': '246dd0d5-5bd0-4def-940b-0421030a5b68',
+      'AppCatalog.Read.All': 'e12dae10-5a57-4817-b79d-dfbec5348930',
+      'IdentityRiskEvent.Read.All': '6e472fd1-ad78-48da-a0f0-97ab2c6b769e',
     };
     const Manifest = z.object({
       appId: z.string(),
@@ -392,6 +403,24 @@ describe('provisioning (m365agents.yml, infra/)', () => {
       assert.equal(manifest.appId, '${{BOT_ID}}');
       assert.equal(manifest.signInAudience, 'AzureADMyOrg');
       assert.deepEqual(manifest.identifierUris, ['api://${{BOT_DOMAIN}}/${{BOT_ID}}']);
+    });
+
+    it('gives the deployed bot the same address for checking tab tokens, from the first provision on', () => {
+      const names = placeholders(read('infra', 'azure.parameters.json'));
+      const botId = '00000000-0000-4000-8000-000000000042';
+      // BOT_DOMAIN is written by arm/deploy itself: empty while the template first runs.
+      const env = deployedEnvironment((name) =>
+        name === 'BOT_ID'
+          ? botId
+          : name === 'BOT_DOMAIN'
+            ? ''
+            : sampleValue(name, names.indexOf(name)),
+      );
+      const declared = manifest.identifierUris[0]!.replace('${{BOT_DOMAIN}}', SAMPLE_HOST).replace(
+        '${{BOT_ID}}',
+        botId,
+      );
+      assert.equal(loadConfig(env).tabSsoResource, declared);
     });
   });
 

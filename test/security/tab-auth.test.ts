@@ -74,7 +74,7 @@ describe('dashboard tab API in production mode (Teams SSO)', function () {
     });
     h = await startHarness({
       identity,
-      tabApplicationIdUri: `${APP_ID_URI}${identity.appId}`,
+      env: { TAB_SSO_RESOURCE: `${APP_ID_URI}${identity.appId}` },
       logger: createLogger('warn', sink),
     });
     admin = person('diane.whitaker@riverbendfm.example');

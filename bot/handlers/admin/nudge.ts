@@ -5,9 +5,10 @@ import { VERBS } from '../../../cards/verbs';
 import { AUDIENCE_LABELS, DRAFT_ID_PATTERN, type Origin } from '../../../services/campaigns/model';
 import { messageCard } from '../../replies';
 import { campaignCardFor } from './campaign';
-import { checkForm, formValues, NudgeForm } from './form';
+import { checkForm, type NudgeFormValues } from '../../../services/campaigns/form';
+import { formValues, NudgeForm } from './form';
 import { adminOnly, personOf, type CampaignAction, type CampaignTurn } from './access';
-import { EMPTY_FORM, formFromDraft, nudgeFormCard, previewCard, type FormValues } from './view';
+import { EMPTY_FORM, formFromDraft, nudgeFormCard, previewCard } from './view';
 
 const OpenData = z.object({ draftId: z.string().regex(DRAFT_ID_PATTERN).optional() }).loose();
 const ConfirmData = z
@@ -21,7 +22,7 @@ function today(ctx: CampaignTurn): string {
   return ctx.deps.clock.now().toISOString().slice(0, 10);
 }
 
-function form(ctx: CampaignTurn, values: FormValues, notice = ''): CardJson {
+function form(ctx: CampaignTurn, values: NudgeFormValues, notice = ''): CardJson {
   return nudgeFormCard(values, Object.keys(ctx.deps.settings.roleGroups), today(ctx), notice);
 }
 

@@ -4,6 +4,7 @@ import { formatDeadline } from '../../../services/campaigns/model';
 import type { Coverage, CoverageRow } from '../../../services/campaigns/coverage';
 import { AUDIENCE_LABELS, KIND_LABELS, type Draft } from '../../../services/campaigns/model';
 import { formatTime } from '../../../services/campaigns/report';
+import type { NudgeFormValues } from '../../../services/campaigns/form';
 
 const PAGE_SIZE = 10;
 
@@ -72,19 +73,7 @@ export function statusCard(c: Coverage, page: number, now: Date, notice = ''): C
   });
 }
 
-/** What the nudge form shows: the admin's last choices (strings, as the card sends them). */
-export interface FormValues {
-  audience: string;
-  groups: string;
-  exclude: string;
-  kind: string;
-  deadline: string;
-  note: string;
-  everyDays: string;
-  maxTimes: string;
-}
-
-export const EMPTY_FORM: FormValues = {
+export const EMPTY_FORM: NudgeFormValues = {
   audience: 'no-authenticator',
   groups: '',
   exclude: '',
@@ -96,7 +85,7 @@ export const EMPTY_FORM: FormValues = {
 };
 
 export function nudgeFormCard(
-  values: FormValues,
+  values: NudgeFormValues,
   roleNames: readonly string[],
   today: string,
   notice = '',
@@ -109,7 +98,7 @@ export function nudgeFormCard(
   });
 }
 
-export function formFromDraft(d: Draft): FormValues {
+export function formFromDraft(d: Draft): NudgeFormValues {
   return {
     audience: d.spec.audience,
     groups: d.spec.groups.join(','),

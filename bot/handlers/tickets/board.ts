@@ -205,6 +205,23 @@ export class TicketBoard {
     });
   }
 
+  /** A card for the IT channel itself; says whether it was posted. */
+  async channelCard(card: CardJson): Promise<boolean> {
+    const { conversations, proactive, logger } = this.deps;
+    const channel = await conversations.channel('it').catch(() => undefined);
+    if (!channel?.conversation?.id) return false;
+    try {
+      await proactive.toConversation(channel, { attachments: [toAttachment(card)] });
+      return true;
+    } catch (err) {
+      logger.warn(
+        { err: String((err as Error).message ?? err) },
+        'could not post a card to the IT channel',
+      );
+      return false;
+    }
+  }
+
   /** Posts a line in the ticket's thread. */
   async reply(ticket: Ticket, text: string, options: { rethrow?: boolean } = {}): Promise<void> {
     if (!ticket.thread) return;
