@@ -150,12 +150,15 @@ export class CampaignSender {
         for (const doc of due) {
           while (inFlight.size >= this.tuning.concurrency) await Promise.race(inFlight.values());
           if (this.stopping || !this.gate.holds()) break;
-          const claimed = await this.store.claim(
-            doc,
-            new Date(this.clock.now().getTime() + this.tuning.leaseMs),
-          );
-          if (!claimed) continue;
-          const task = this.attempt(claimed, campaign).finally(() => inFlight.delete(doc.key));
+          // Claimed inside the task, not one after another here: on a remote store each claim is
+          // a round trip, and in a row they would pace the sends.
+          const task = this.store
+            .claim(doc, new Date(this.clock.now().getTime() + this.tuning.leaseMs))
+            .then((claimed) => claimed && this.attempt(claimed, campaign))
+            .catch((err: unknown) =>
+              this.logger.warn({ err, campaign: id }, 'could not claim a nudge; trying it later'),
+            )
+            .finally(() => inFlight.delete(doc.key));
           inFlight.set(doc.key, task);
           progress();
         }

@@ -13,6 +13,8 @@ const CAMPAIGNS = 'campaigns';
 const DRAFTS = 'campaign-drafts';
 const OUTBOX = 'campaign-outbox';
 const COUNTERS = 'counters';
+/** Outbox rows written at once when a campaign starts. */
+const ADD_WIDTH = 16;
 
 /**
  * Campaigns, drafts and outbox rows in the document store. A row's index says what the sender
@@ -131,7 +133,7 @@ export class CampaignStore {
   /** Writes a queued row per recipient; rows that already exist (a resumed write) are kept. */
   async addRows(campaignId: string, recipients: readonly Recipient[]): Promise<void> {
     const dueAt = this.clock.now().toISOString();
-    for (const recipient of recipients) {
+    const add = async (recipient: Recipient) => {
       const row: OutboxRow = {
         campaignId,
         recipient,
@@ -151,7 +153,14 @@ export class CampaignStore {
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;
       }
-    }
+    };
+    // A few at once: on a remote store each is a round trip, and a large campaign has thousands.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: ADD_WIDTH }, async () => {
+        while (next < recipients.length) await add(recipients[next++]!);
+      }),
+    );
   }
 
   async row(campaignId: string, userId: string): Promise<StoredDoc<OutboxRow> | undefined> {
