@@ -466,8 +466,8 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         })
         .catch((err: unknown) => logger.error({ err }, 'could not read the IT channel'));
       // One bot instance per SQLite file: anything claimed before a restart is no longer running.
-      void tickets
-        .releaseInterrupted()
+      // On shared Azure storage another instance may be running it: claims run out instead.
+      void (config.azureStorage ? Promise.resolve(0) : tickets.releaseInterrupted())
         .then(
           (n) =>
             n && logger.warn({ released: n }, 'released ticket actions interrupted by a restart'),
