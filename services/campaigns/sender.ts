@@ -4,6 +4,7 @@ import { ConflictError, type StoredDoc } from '../storage/types';
 import type { Delivery, DeliveryResult } from './delivery';
 import { afterRetryAfter, backoffMs } from './failures';
 import type { Campaign, FinalState, OutboxRow } from './model';
+import type { SendingGate } from './sender-lease';
 import type { CampaignStore } from './store';
 
 export interface SenderTuning {
@@ -25,7 +26,8 @@ export interface SenderTuning {
 }
 
 export const DEFAULT_TUNING: SenderTuning = {
-  leaseMs: 120_000,
+  // Renewed every 10 s while a nudge waits; a killed instance's nudges are sent again 30 s on.
+  leaseMs: 30_000,
   concurrency: 64,
   maxAttempts: 6,
   backoffBaseMs: 2000,
@@ -33,11 +35,6 @@ export const DEFAULT_TUNING: SenderTuning = {
   pollMs: 1000,
   progressEveryMs: 3000,
 };
-
-/** Whether this instance may send now (several instances: only the sender lease's holder). */
-export interface SendingGate {
-  holds(): boolean;
-}
 
 export interface SenderHooks {
   /** Called now and then while a campaign is sending. */

@@ -42,6 +42,8 @@ export const CAMPAIGN_GRAPH_READS = { requests: 2, perMs: 10_000 };
  * person takes three (install, find it, find its chat). Campaigns install for 5 people a second.
  */
 export const CAMPAIGN_INSTALLS = { requests: 5, perMs: 1000 };
+/** How often the admin's card is updated while sending, when the store is remote. */
+const REMOTE_PROGRESS_EVERY_MS = 15_000;
 /** A registration report read for a campaign is used this long; the report itself lags by hours. */
 const REPORT_MAX_AGE_MS = 15 * MINUTE;
 
@@ -112,6 +114,8 @@ export class CampaignService<Card = unknown> {
     const tuning: SenderTuning = {
       ...DEFAULT_TUNING,
       concurrency: Math.max(DEFAULT_TUNING.concurrency, Math.ceil(rate / 2)),
+      // On shared Azure storage, counting a campaign for the admin's card reads every row.
+      ...(deps.senderLease ? { progressEveryMs: REMOTE_PROGRESS_EVERY_MS } : {}),
       ...overrides,
     };
     this.store = new CampaignStore(deps.store, deps.clock);
@@ -143,6 +147,7 @@ export class CampaignService<Card = unknown> {
       budget: deps.budget,
       catalog: this.catalog,
       logger: deps.logger,
+      gate: deps.senderLease,
     });
     this.progress = new ProgressCards({
       store: this.store,
@@ -379,7 +384,7 @@ export class CampaignService<Card = unknown> {
       this.leaseTurn ??= this.leaseTurnOnce(lease).finally(() => (this.leaseTurn = undefined));
     };
     turn();
-    this.leaseTimer = setInterval(turn, Math.max(100, Math.floor(lease.options.ttlMs / 3)));
+    this.leaseTimer = setInterval(turn, lease.options.renewMs);
     this.leaseTimer.unref();
   }
 
@@ -387,23 +392,25 @@ export class CampaignService<Card = unknown> {
     try {
       const state = await lease.refresh();
       if (state === 'gained') this.deps.logger.info('this instance now sends campaign nudges');
-      // Gained: the previous holder stopped renewing, so its claims are released; kept: a
-      // campaign launched on another instance since the last look starts here.
+      // Kept: a campaign launched on another instance since the last look starts here. The
+      // previous holder's claims are left to run out: it may still be finishing a send.
       if (state !== 'none') await this.resumeAll(state === 'gained');
     } catch (err) {
       this.deps.logger.error({ err }, 'could not resume campaigns');
     }
   }
 
-  private async resumeAll(releaseClaims: boolean): Promise<void> {
+  /** `afterStop`: at start, or on taking the sender lease over from an instance that stopped. */
+  private async resumeAll(afterStop: boolean): Promise<void> {
     for (const c of await this.store.unfinished()) {
       if (c.status === 'preparing') {
         // Only after a stop: otherwise the instance it was launched on is writing its outbox.
-        if (releaseClaims && !this.preparing.has(c.id)) this.prepare(c.id);
+        if (afterStop && !this.preparing.has(c.id)) this.prepare(c.id);
         continue;
       }
       if (this.sender.isSending(c.id)) continue;
-      if (releaseClaims) {
+      // One instance per SQLite file: nothing claimed before this start is still being sent.
+      if (afterStop && !this.deps.senderLease) {
         const released = await this.store.releaseLeases(c.id);
         if (released)
           this.deps.logger.warn(

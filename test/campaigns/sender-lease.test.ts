@@ -21,6 +21,8 @@ for (const backend of BACKENDS) {
       const lease = (store: typeof opened.store, owner: string) =>
         new SenderLease(new Leases(store, clock), owner, clock, silentLogger(), {
           ttlMs: 15 * SECOND,
+          renewMs: 5 * SECOND,
+          marginMs: 3 * SECOND,
         });
       a = lease(opened.store, 'a');
       b = lease(opened.another(), 'b');
