@@ -82,6 +82,8 @@ async function peer(options: PeerOptions): Promise<void> {
   if (options.role === 'bot') {
     const { app } = benchApp(options.env ?? {}, options.limit, options.recipients);
     const server = await startServer(app, 0, '127.0.0.1');
+    // As a deployed instance starts: its scheduler, and asking for the campaign sender lease.
+    app.start();
     process.on('message', (m: { type: string }) => {
       if (m.type !== 'stop') return;
       void (async () => {
@@ -211,10 +213,10 @@ async function instancesOnAzure(
     conversations: new ConversationDirectory(store),
     campaigns,
     async finished(id: string) {
+      // Set by the sending instance once no row is queued or being sent (counting here would
+      // read every row, again and again, from the same storage the senders use).
       const c = await campaigns.campaign(id);
-      if (!c || (c.status !== 'done' && c.status !== 'waiting')) return false;
-      const counts = await campaigns.counts(id);
-      return counts.queued + counts.sending === 0;
+      return c?.status === 'done' || c?.status === 'waiting';
     },
     async stop() {
       const stopped = await Promise.all(
