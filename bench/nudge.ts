@@ -3,19 +3,26 @@
  * CloudAdapter sending over HTTP) against a local connector that enforces a global limit and
  * Teams' per-conversation limits, and answers 5% of requests with 429 Retry-After: 1 for that
  * conversation only. The connector and the Graph stand-in each run in a child process, as they
- * would be remote; the figures (peak RSS too) are the bot's process.
- * `npm run bench -- nudge [--recipients N] [--limit RPS] [--saved-chats SHARE] [--json]`
+ * would be remote; the figures (peak RSS too) are the bot's process. With `--instances N` (2 or
+ * more) the bot runs as N processes on one Azure storage account (Azurite, started here), as App
+ * Service scale-out runs it; peak RSS is then the largest of theirs.
+ * `npm run bench -- nudge [--recipients N] [--limit RPS] [--saved-chats SHARE] [--instances N] [--json]`
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildApp } from '../bot/app';
+import { buildApp, type AppOverrides } from '../bot/app';
 import { loadConfig } from '../bot/config';
 import { startServer } from '../bot/server';
 import { startGraphSim } from '../services/graph-sim';
 import { silentLogger } from '../services/logger';
+import { CampaignStore } from '../services/campaigns/store';
+import { systemClock } from '../services/clock';
+import { AzureStore } from '../services/storage/azure/store';
+import { ConversationDirectory } from '../services/storage/conversations';
+import { startAzurite } from '../test/helpers/azurite';
 import * as build from '../test/helpers/activities';
 import { campaignPractice } from '../test/campaigns/fixtures';
 import {
@@ -28,9 +35,15 @@ import {
 const SEED = 3;
 
 interface PeerOptions {
-  role: 'graph' | 'connector';
+  role: 'graph' | 'connector' | 'bot';
   recipients: number;
   limit: number;
+  /** For a bot: its environment (the shared storage account, the Graph stand-in). */
+  env?: Record<string, string>;
+}
+interface Stopped {
+  type: 'stopped';
+  peakRssMb: number;
 }
 interface Ready {
   type: 'ready';
@@ -44,8 +57,45 @@ interface Report {
   accepted: Array<[number, string, string, string | null]>;
 }
 
-/** The far side, each in its own process: the Graph stand-in, or the rate-limited connector. */
+/** Bot settings for the benchmark: sends at the connector's limit, Graph reads scaled up. */
+function benchApp(env: Record<string, string>, limit: number, recipients: number) {
+  // The configured rate is the limit the connector enforces (above what NUDGE_MAX_RPS allows a tenant).
+  const config = { ...loadConfig(env), nudgeMaxRps: limit, nudgeConfirmThreshold: recipients + 1 };
+  // Installs and report reads scaled the same way: the stand-in here enforces none of Graph's
+  // limits, and the figures are about sending.
+  const overrides: AppOverrides = {
+    logger: silentLogger(),
+    schedulerPollMs: 60_000,
+    campaignTuning: {
+      installs: { requests: limit, perMs: 1000 },
+      graphReads: { requests: 20, perMs: 1000 },
+    },
+  };
+  return { config, app: buildApp(config, overrides) };
+}
+
+/**
+ * The far side, each in its own process: the Graph stand-in, or the rate-limited connector; or,
+ * with several instances, one bot instance.
+ */
 async function peer(options: PeerOptions): Promise<void> {
+  if (options.role === 'bot') {
+    const { app } = benchApp(options.env ?? {}, options.limit, options.recipients);
+    const server = await startServer(app, 0, '127.0.0.1');
+    // As a deployed instance starts: its scheduler, and asking for the campaign sender lease.
+    app.start();
+    process.on('message', (m: { type: string }) => {
+      if (m.type !== 'stop') return;
+      void (async () => {
+        await server.close();
+        await app.close();
+        const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+        process.send!({ type: 'stopped', peakRssMb } satisfies Stopped, () => process.exit(0));
+      })();
+    });
+    process.send!({ type: 'ready', url: server.url } satisfies Ready);
+    return;
+  }
   if (options.role === 'graph') {
     const { practice } = campaignPractice(options.recipients, SEED);
     const sim = await startGraphSim({ port: 0, practice, pageSize: 999 });
@@ -92,10 +142,111 @@ function option(args: string[], name: string, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+/** One or several bot instances under test, driven the same way. */
+interface Bots {
+  urls: string[];
+  tenantId: string;
+  conversations: ConversationDirectory;
+  campaigns: CampaignStore;
+  /** Every row is final and no instance is still sending. */
+  finished(id: string): Promise<boolean>;
+  /** Stops them; the largest peak RSS among them, in MB. */
+  stop(): Promise<number>;
+}
+
+/** One instance in this process, on SQLite, as a single-instance deployment runs. */
+async function inProcess(env: Record<string, string>, limit: number, recipients: number) {
+  const { config, app } = benchApp(env, limit, recipients);
+  const server = await startServer(app, 0, '127.0.0.1');
+  return {
+    urls: [server.url],
+    tenantId: config.tenantId,
+    conversations: app.parts.conversations,
+    campaigns: app.parts.campaigns.store,
+    async finished(id: string) {
+      const c = await app.parts.campaigns.store.campaign(id);
+      return (
+        !!c &&
+        (c.status === 'done' || c.status === 'waiting') &&
+        !app.parts.campaigns.sender.isSending(id)
+      );
+    },
+    async stop() {
+      await server.close();
+      await app.close();
+      return Math.round(process.resourceUsage().maxRSS / 1024);
+    },
+  } satisfies Bots;
+}
+
+/** Several instances, each its own process, on one storage account (Azurite, on loopback). */
+async function instancesOnAzure(
+  env: Record<string, string>,
+  count: number,
+  limit: number,
+  recipients: number,
+): Promise<Bots> {
+  const azurite = await startAzurite({ memoryLimitMb: 1024 });
+  const shared = {
+    ...env,
+    STORAGE: 'azure',
+    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    AZURE_STORAGE_PREFIX: 'bench',
+  };
+  const children = Array.from({ length: count }, (_, i) =>
+    startPeer({
+      role: 'bot',
+      recipients,
+      limit,
+      env: { ...shared, DATA_DIR: path.join(env.DATA_DIR!, `instance-${i}`) },
+    }),
+  );
+  const ready = await Promise.all(children.map((c) => next<Ready>(c, 'ready')));
+  const store = new AzureStore({
+    connection: { connectionString: azurite.connectionString },
+    prefix: 'bench',
+  });
+  const campaigns = new CampaignStore(store, systemClock);
+  return {
+    urls: ready.map((r) => r.url),
+    tenantId: loadConfig(env).tenantId,
+    conversations: new ConversationDirectory(store),
+    campaigns,
+    async finished(id: string) {
+      // Set by the sending instance once no row is queued or being sent (counting here would
+      // read every row, again and again, from the same storage the senders use).
+      const c = await campaigns.campaign(id);
+      return c?.status === 'done' || c?.status === 'waiting';
+    },
+    async stop() {
+      const stopped = await Promise.all(
+        children.map((c) => {
+          const answer = next<Stopped>(c, 'stopped');
+          c.send({ type: 'stop' });
+          return answer;
+        }),
+      );
+      await azurite.stop();
+      return Math.max(...stopped.map((s) => s.peakRssMb));
+    },
+  };
+}
+
+/** Runs `work` over `items`, `width` at a time. */
+async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>) {
+  let nextIndex = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (nextIndex < items.length) await work(items[nextIndex++]!);
+    }),
+  );
+}
+
 export async function run(args: string[]): Promise<Record<string, number>> {
   const recipients = option(args, 'recipients', 10_000);
   const limit = option(args, 'limit', 200);
   const savedShare = option(args, 'saved-chats', 0.8);
+  const instances = Math.floor(option(args, 'instances', 1));
   const { recipients: people, admin } = campaignPractice(recipients, SEED);
   const graphPeer = startPeer({ role: 'graph', recipients, limit });
   const child = startPeer({ role: 'connector', recipients, limit });
@@ -114,44 +265,40 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     LOG_LEVEL: 'silent',
     USER_TURNS_PER_MINUTE: '10000',
   };
-  // The configured rate is the limit the connector enforces (above what NUDGE_MAX_RPS allows a tenant).
-  const config = { ...loadConfig(env), nudgeMaxRps: limit, nudgeConfirmThreshold: recipients + 1 };
-  // Installs and report reads scaled the same way: the stand-in here enforces none of Graph's
-  // limits, and the figures are about sending.
-  const campaignTuning = {
-    installs: { requests: limit, perMs: 1000 },
-    graphReads: { requests: 20, perMs: 1000 },
-  };
-  const app = buildApp(config, { logger: silentLogger(), schedulerPollMs: 60_000, campaignTuning });
-  const server = await startServer(app, 0, '127.0.0.1');
+  const bots =
+    instances > 1
+      ? await instancesOnAzure(env, instances, limit, recipients)
+      : await inProcess(env, limit, recipients);
+  let stopped = false;
   try {
     const saved = people.slice(0, Math.round(people.length * savedShare));
-    for (const u of saved) {
-      await app.parts.conversations.saveUser(u.id, {
+    await inParallel(saved, 16, (u) =>
+      bots.conversations.saveUser(u.id, {
         channelId: 'msteams',
         serviceUrl: connector.url,
         conversation: {
           id: chatIdFor(u.id),
           conversationType: 'personal',
           isGroup: false,
-          tenantId: config.tenantId,
+          tenantId: bots.tenantId,
           name: '',
         },
         user: { id: `29:${u.id}`, name: '', aadObjectId: u.id },
         bot: build.BOT,
-      });
-    }
-    const options = { serviceUrl: connector.url, tenantId: config.tenantId };
+      }),
+    );
+    const options = { serviceUrl: connector.url, tenantId: bots.tenantId };
     const user = { aadObjectId: admin.id, name: admin.displayName };
-    const click = async (verb: string, data: unknown, extra: object = {}) => {
-      const res = await fetch(`${server.url}/api/messages`, {
+    const click = async (url: string, verb: string, data: unknown, extra: object = {}) => {
+      const res = await fetch(`${url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ ...build.execute(user, verb, data, options), ...extra }),
       });
       return (await res.json()) as { value: { actions?: Array<{ data?: { draftId?: string } }> } };
     };
-    const preview = await click('admin.nudgePreview', {
+    // Previewed on one instance and confirmed on the last, as a load balancer may split them.
+    const preview = await click(bots.urls[0]!, 'admin.nudgePreview', {
       audience: 'no-authenticator',
       kind: 'friendly',
     });
@@ -160,21 +307,19 @@ export async function run(args: string[]): Promise<Record<string, number>> {
 
     const before = await report(child, 0);
     const started = performance.now();
-    await click('admin.nudgeConfirm', { draftId, final: true }, { replyToId: 'bench-progress' });
+    await click(
+      bots.urls[bots.urls.length - 1]!,
+      'admin.nudgeConfirm',
+      { draftId, final: true },
+      { replyToId: 'bench-progress' },
+    );
     const id = 'NUDGE-0001';
-    for (;;) {
-      const c = await app.parts.campaigns.store.campaign(id);
-      if (
-        c &&
-        (c.status === 'done' || c.status === 'waiting') &&
-        !app.parts.campaigns.sender.isSending(id)
-      )
-        break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    while (!(await bots.finished(id))) await new Promise((resolve) => setTimeout(resolve, 100));
     const seconds = (performance.now() - started) / 1000;
 
     const after = await report(child, before.accepted.length);
+    stopped = true;
+    const peakRssMb = await bots.stop();
     const during = after.accepted;
     const span = Math.max(1, during[during.length - 1]![0] - during[0]![0]) / 1000;
     const stats = after.stats;
@@ -191,18 +336,18 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const acceptedRps = during.length / span;
     return {
       nudge_recipients: recipients,
+      nudge_instances: instances,
       nudge_limit_rps: limit,
       nudge_accepted_rps: Math.round(acceptedRps * 10) / 10,
       nudge_ratio_of_limit: Math.round((acceptedRps / limit) * 1000) / 1000,
       nudge_over_limit: Math.round((stats.overLimit / Math.max(1, attempts)) * 10_000) / 10_000,
       nudge_lost: lost,
       nudge_duplicates: duplicates,
-      nudge_peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      nudge_peak_rss_mb: peakRssMb,
       nudge_seconds: Math.round(seconds * 10) / 10,
     };
   } finally {
-    await server.close();
-    await app.close();
+    if (!stopped) await bots.stop().catch(() => 0);
     child.kill();
     graphPeer.kill();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import type { Logger } from '../services/logger';
 import type { RateLimiter } from '../services/ratelimit';
 import type { ConversationDirectory } from '../services/storage/conversations';
 import { cardResponse } from './invoke';
+import { isProactiveTurn } from './proactive';
 import { messageCard } from './replies';
 
 export interface AdmissionDeps {
@@ -74,7 +75,14 @@ export function rememberConversations(conversations: ConversationDirectory): Mid
       const aad = activity.from?.aadObjectId;
       const type = activity.conversation?.conversationType;
       const personal = type === undefined || type === 'personal';
-      if (aad && personal && activity.type !== ActivityTypes.InstallationUpdate) {
+      // A proactive turn carries the reference it was started from: nothing new to keep, and a
+      // campaign would otherwise write it back once per nudge.
+      if (
+        aad &&
+        personal &&
+        activity.type !== ActivityTypes.InstallationUpdate &&
+        !isProactiveTurn(activity)
+      ) {
         await conversations.saveUser(aad, TurnContext.getConversationReference(activity));
       }
       await next();

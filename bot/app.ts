@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import type { TurnContext } from 'botbuilder';
 import { BotAdapter } from './adapter';
 import type { AppConfig } from './config';
@@ -28,7 +30,7 @@ import { KbFeedback } from '../services/kb/feedback';
 import { RateLimiter } from '../services/ratelimit';
 import { SendBudget } from '../services/send-budget';
 import { TapLimiter } from '../services/tickets/tap-limiter';
-import { Proactive } from './proactive';
+import { isProactiveTurn, Proactive } from './proactive';
 import { createKnowledgeBase, type KnowledgeBase } from '../services/kb';
 import { loadOnboardingContent, type OnboardingContent } from '../services/onboarding/content';
 import { OnboardingProgressStore } from '../services/onboarding/progress';
@@ -44,6 +46,8 @@ import type { AccessTokenProvider } from '../services/directory/credentials';
 import type { Directory } from '../services/directory/types';
 import { RoleResolver } from '../services/authz/roles';
 import { openConfiguredStore } from '../services/storage/settings';
+import { Leases } from '../services/storage/lease';
+import { SenderLease } from '../services/campaigns/sender-lease';
 import { StorageError, type DocumentStore } from '../services/storage/types';
 import { ConversationDirectory } from '../services/storage/conversations';
 import { Scheduler } from '../services/scheduler';
@@ -198,7 +202,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     audit,
     clock,
   });
-  const adapter = new BotAdapter(authentication);
+  const adapter = new BotAdapter(authentication, logger.child({ component: 'adapter' }));
   if (
     config.mode === 'production' &&
     graphIdentity(config) === config.bot.appId &&
@@ -212,6 +216,9 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     );
   }
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    // A message the bot started itself failed: its sender retries or reports it. Apologising to
+    // the person it was meant for would be wrong twice over.
+    if (isProactiveTurn(context.activity)) throw error;
     logger.error(
       { err: error, activityId: context.activity.id, activityType: context.activity.type },
       'turn failed',
@@ -305,12 +312,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   announceOutage = (text) => void itChannel.notice(text);
 
   const troubles = troubleshooting({ kb, kbFeedback, requests, itPhone: config.itPhone });
-  const nudgeMessenger = new TeamsNudgeMessenger(
-    proactive,
-    conversations,
-    logger.child({ component: 'campaigns' }),
-  );
-  adapter.use(nudgeMessenger.middleware());
+  const nudgeMessenger = new TeamsNudgeMessenger(proactive, conversations);
   const campaigns = new CampaignService<CardJson>({
     store,
     directory,
@@ -329,6 +331,15 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       timeZone: config.practiceTimeZone,
     },
     tuning: overrides.campaignTuning,
+    // Several instances on one Azure store: the one holding this lease sends every nudge.
+    senderLease: config.azureStorage
+      ? new SenderLease(
+          new Leases(store, clock),
+          `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
+          clock,
+          logger.child({ component: 'campaigns' }),
+        )
+      : undefined,
   });
   registerCampaignJobs(campaigns, {
     scheduler,
@@ -568,8 +579,8 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         })
         .catch((err: unknown) => logger.error({ err }, 'could not read the IT channel'));
       // One bot instance per SQLite file: anything claimed before a restart is no longer running.
-      void tickets
-        .releaseInterrupted()
+      // On shared Azure storage another instance may be running it: claims run out instead.
+      void (config.azureStorage ? Promise.resolve(0) : tickets.releaseInterrupted())
         .then(
           (n) =>
             n && logger.warn({ released: n }, 'released ticket actions interrupted by a restart'),

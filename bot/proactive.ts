@@ -1,11 +1,13 @@
 import {
+  ActivityEventNames,
+  ActivityTypes,
   type TurnContext,
   type Activity,
-  type CloudAdapter,
   type ConversationReference,
 } from 'botbuilder';
 import { describeSendError } from '../services/campaigns/failures';
 import { ExpectedCondition } from '../services/logger';
+import type { BotAdapter } from './adapter';
 import type { SendBudget } from '../services/send-budget';
 import type { ConversationDirectory } from '../services/storage/conversations';
 
@@ -22,10 +24,21 @@ export class UnreachableError extends ExpectedCondition {
 
 export interface SendOptions {
   /**
-   * The caller takes this send's slot in the send budget and reports how it went (campaign
-   * nudges, in the bulk lane). Otherwise the send takes a priority slot here.
+   * The caller paces this send and tells the send budget how it went (campaign nudges and the
+   * campaign card, in the bulk lane); otherwise the send takes a priority slot here. `slot`
+   * waits for the caller's turn, as late as possible: right before the request goes out. With
+   * `ownRetries` the request is made once, and the caller retries (within its pacing).
    */
-  pacedByCaller?: boolean;
+  paced?: { slot?: () => Promise<void>; ownRetries: boolean };
+}
+
+/** A turn the bot started itself (a proactive message), not one a person or Teams sent. */
+export function isProactiveTurn(activity: Partial<Activity> | undefined): boolean {
+  return (
+    activity?.type === ActivityTypes.Event &&
+    (activity.name === ActivityEventNames.ContinueConversation ||
+      activity.name === ActivityEventNames.CreateConversation)
+  );
 }
 
 /**
@@ -36,7 +49,7 @@ export interface SendOptions {
  */
 export class Proactive {
   constructor(
-    private readonly adapter: CloudAdapter,
+    private readonly adapter: BotAdapter,
     private readonly appId: string,
     private readonly conversations: ConversationDirectory,
     private readonly budget: SendBudget,
@@ -89,7 +102,8 @@ export class Proactive {
     work: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
     const key = `conversation:${ref.conversation?.id ?? ''}`;
-    if (!options.pacedByCaller) await this.budget.acquire(key, 'priority');
+    const paced = options.paced;
+    if (!paced) await this.budget.acquire(key, 'priority');
     let failure: { error: unknown } | undefined;
     try {
       await this.adapter.continueConversationAsync(
@@ -97,6 +111,8 @@ export class Proactive {
         ref,
         async (context: TurnContext) => {
           try {
+            if (paced?.ownRetries) await this.adapter.withoutRetries(context);
+            await paced?.slot?.();
             await work(context);
           } catch (error) {
             failure = { error };
@@ -104,9 +120,10 @@ export class Proactive {
         },
       );
     } catch (error) {
+      // Anything else in the turn failed (the turn error handler hands proactive failures back).
       failure = { error };
     }
-    if (!options.pacedByCaller) this.settle(key, failure);
+    if (!paced) this.settle(key, failure);
     if (failure) throw failure.error;
   }
 

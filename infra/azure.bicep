@@ -2,7 +2,9 @@
 // - a Linux App Service that builds the sources `deploy` sends it (npm ci and tsc run there, so the
 //   native SQLite addon is compiled for the machine that loads it) and runs `npm start`;
 // - a Key Vault holding the bot's client secret, read by the web app's own managed identity;
-// - an Azure Bot for the single-tenant Entra app the toolkit created, with the Teams channel.
+// - an Azure Bot for the single-tenant Entra app the toolkit created, with the Teams channel;
+// - with storage = 'azure', a storage account the web app reaches with its managed identity (no
+//   key anywhere), so several instances can share the bot's data.
 // Every app setting the bot reads is set here; none is typed into the portal.
 
 @description('Names every resource. Letters and digits; the default is unique to the resource group.')
@@ -17,6 +19,18 @@ param appServiceSku string = 'B1'
 
 @description('Node.js on Linux App Service: an LTS the bot supports (package.json engines).')
 param linuxFxVersion string = 'NODE|22-lts'
+
+@description('Where the bot keeps its data: SQLite under /home (one instance), or an Azure storage account (Table and Blob storage) that several instances share.')
+@allowed([
+  'sqlite'
+  'azure'
+])
+param storage string = 'sqlite'
+
+@description('Instances of the web app (App Service scale-out). Above 1 only with storage = \'azure\'.')
+@minValue(1)
+@maxValue(10)
+param instanceCount int = 1
 
 @maxLength(42)
 param botDisplayName string = 'MFA Helper'
@@ -43,8 +57,21 @@ param auditKey string
 @description('The practice\'s settings, by the name the bot reads (see env/.env.dev.TEMPLATE).')
 param practiceSettings object
 
-// Platform settings: build on the service, keep data under /home, one start command.
-var platformSettings = loadJsonContent('app-settings.json')
+var onAzureStorage = storage == 'azure'
+// SQLite has one writer: more instances than one need the storage account.
+var instances = onAzureStorage ? instanceCount : 1
+
+// Platform settings: build on the service, keep data under /home, one start command; with the
+// storage account, where it is (the web app's identity signs in to it, see below).
+var platformSettings = union(
+  loadJsonContent('app-settings.json'),
+  onAzureStorage
+    ? {
+        STORAGE: 'azure'
+        AZURE_STORAGE_ACCOUNT_URL: 'https://${storageAccountName}.table.${environment().suffixes.storage}'
+      }
+    : {}
+)
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: resourceBaseName
@@ -52,6 +79,7 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   kind: 'linux'
   sku: {
     name: appServiceSku
+    capacity: instances
   }
   properties: {
     reserved: true
@@ -76,8 +104,9 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       http20Enabled: true
-      // SQLite in /home has one writer: one instance (see the README on scaling out).
-      numberOfWorkers: 1
+      // SQLite in /home has one writer: one instance unless the data is in the storage account
+      // (see the README on several instances).
+      numberOfWorkers: instances
     }
   }
 }
@@ -137,6 +166,49 @@ resource webAppReadsAuditKey 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
+// The bot's data for several instances: tables for documents, blobs for what a table row cannot
+// hold. Shared keys are off, so the only way in is Entra ID: the web app's identity below.
+var storageAccountName = take('st${toLower(resourceBaseName)}', 24)
+
+resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' = if (onAzureStorage) {
+  name: storageAccountName
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+  }
+}
+
+// Storage Table Data Contributor and Storage Blob Data Contributor, on this account only.
+var tableDataContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
+var blobDataContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
+
+resource webAppWritesTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (onAzureStorage) {
+  scope: storageAccount
+  name: guid(storageAccountName, webApp.id, tableDataContributor)
+  properties: {
+    roleDefinitionId: tableDataContributor
+    principalId: webApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource webAppWritesBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (onAzureStorage) {
+  scope: storageAccount
+  name: guid(storageAccountName, webApp.id, blobDataContributor)
+  properties: {
+    roleDefinitionId: blobDataContributor
+    principalId: webApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // The bot registration and secrets come last, so practiceSettings cannot replace them. The tab's
 // Application ID URI is the one aad.manifest.json gives the app; it is made here because the host
 // name (BOT_DOMAIN) is only known once this template has run, after the parameters were filled.
@@ -156,6 +228,8 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
   dependsOn: [
     webAppReadsBotPassword
     webAppReadsAuditKey
+    webAppWritesTables
+    webAppWritesBlobs
   ]
 }
 

@@ -83,6 +83,39 @@ export class Scheduler {
     return id;
   }
 
+  /**
+   * Stores a job under this id unless one is already there, waiting or running: for a round that
+   * every instance starts at boot (the daily audit checkpoint), so several instances starting
+   * at once make one job, and one already run is never put back to now. A job that failed for
+   * good is replaced. Returns whether this call stored it.
+   */
+  async scheduleOnce<P>(kind: string, dueAt: Date, payload: P, id: string): Promise<boolean> {
+    const existing = await this.store.get<Job>(COLLECTION, id);
+    if (existing && !existing.index?.startsWith(FAILED)) return false;
+    const job: Job<P> = {
+      id,
+      kind,
+      payload,
+      dueAt: dueAt.toISOString(),
+      attempts: 0,
+      createdAt: this.clock.now().toISOString(),
+    };
+    try {
+      await this.store.put(
+        COLLECTION,
+        id,
+        job,
+        existing
+          ? { etag: existing.etag, index: DUE + job.dueAt }
+          : { ifAbsent: true, index: DUE + job.dueAt },
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConflictError) return false;
+      throw err;
+    }
+  }
+
   async cancel(id: string): Promise<boolean> {
     return this.store.delete(COLLECTION, id);
   }

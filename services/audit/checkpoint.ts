@@ -55,9 +55,9 @@ export function registerAuditCheckpoints(
   });
   return {
     async schedule() {
-      // Once across restarts; a round that failed for good is started again.
-      if ((await d.scheduler.pending(CHECKPOINT_JOB)).length > 0) return;
-      await d.scheduler.schedule(CHECKPOINT_JOB, d.clock.now(), {}, CHECKPOINT_JOB_ID);
+      // Once across restarts and instances starting together; a round that failed for good is
+      // started again.
+      await d.scheduler.scheduleOnce(CHECKPOINT_JOB, d.clock.now(), {}, CHECKPOINT_JOB_ID);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { AppCatalog } from './app-catalog';
 import { describeSendError, judge, type Verdict } from './failures';
 import type { Campaign, CardRef, FinalState, Origin, OutboxRow } from './model';
 import type { RegistrationChecks } from './registration';
+import type { SendingGate } from './sender-lease';
 import type { CampaignViews } from './views';
 
 /** The Teams side of sending, provided by the bot (proactive messages through the adapter). */
@@ -46,7 +47,21 @@ export interface DeliveryDeps<Card> {
   budget: SendBudget;
   catalog: AppCatalog;
   logger: Logger;
+  /** Several instances: whether this one still holds the sender lease. */
+  gate?: SendingGate;
 }
+
+/** The sender lease passed to another instance while this nudge waited for its slot. */
+class HandedOver extends Error {
+  constructor() {
+    super('the campaign sender lease passed to another instance');
+    this.name = 'HandedOver';
+  }
+}
+
+const HANDED_OVER: DeliveryResult = {
+  retry: { afterMs: 0, throttled: false, reason: 'handed over to another instance' },
+};
 
 function conversationKey(userId: string): string {
   return `user:${userId}`;
@@ -92,12 +107,11 @@ export class Delivery<Card> {
   ): Promise<DeliveryResult> {
     const key = conversationKey(userId);
     try {
-      const activityId = await this.deps.messenger.sendToUser(userId, card, () =>
-        this.deps.budget.acquire(key, 'bulk'),
-      );
+      const activityId = await this.deps.messenger.sendToUser(userId, card, () => this.slot(key));
       this.deps.budget.succeeded();
       return { final: 'sent', activityId };
     } catch (err) {
+      if (err instanceof HandedOver) return HANDED_OVER;
       if ((err as Error)?.name === 'UnreachableError')
         return this.viaInstall(userId, campaign, card);
       const verdict = this.sendFailure(key, err);
@@ -163,11 +177,12 @@ export class Delivery<Card> {
         chatId,
         campaign.origin,
         card,
-        () => this.deps.budget.acquire(key, 'bulk'),
+        () => this.slot(key),
       );
       this.deps.budget.succeeded();
       return { final: 'sent', activityId };
     } catch (err) {
+      if (err instanceof HandedOver) return HANDED_OVER;
       const verdict = this.sendFailure(key, err);
       if (verdict.kind === 'not-installed') {
         return verdict.status === 404
@@ -176,6 +191,16 @@ export class Delivery<Card> {
       }
       return this.fromVerdict(verdict);
     }
+  }
+
+  /**
+   * Waits for this nudge's slot in the bulk lane. The slot may come after the sender lease
+   * passed to another instance (this one was too slow to renew it): then the nudge goes back to
+   * the queue for the new sender, so two instances never send at once.
+   */
+  private async slot(key: string): Promise<void> {
+    await this.deps.budget.acquire(key, 'bulk');
+    if (this.deps.gate && !this.deps.gate.holds()) throw new HandedOver();
   }
 
   /** Graph answered 404 to the install: the person is gone, or the app is not in the catalog. */

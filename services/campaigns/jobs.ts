@@ -76,7 +76,7 @@ export function registerCampaignJobs(service: CampaignJobHost, deps: JobDeps): v
     }
     await service.reopen(campaignId, round);
     let queued = 0;
-    for (const row of await service.store.rows(campaignId)) {
+    for await (const row of service.store.eachRow(campaignId)) {
       if (
         row.state !== 'sent' ||
         row.round >= round ||
@@ -112,16 +112,15 @@ export function registerCampaignJobs(service: CampaignJobHost, deps: JobDeps): v
   });
 
   deps.scheduler.register<{ campaignId: string }>(OUTCOME_JOB, async ({ campaignId }) => {
-    const rows = await service.store.rows(campaignId);
-    if (rows.length === 0) return;
     const { outcome, registeredIds } = await measureOutcome(
       service.reports,
-      rows,
+      service.store.eachRow(campaignId),
       deps.clock,
       true,
     );
+    if (outcome.recipients === 0) return;
     // Each person's completion goes on their row too (and into the export).
-    for (const row of rows) {
+    for await (const row of service.store.eachRow(campaignId)) {
       if (row.registeredAt || !registeredIds.has(row.recipient.id)) continue;
       await service.store.updateRow(campaignId, row.recipient.id, (r) =>
         r.registeredAt ? undefined : { ...r, registeredAt: outcome.checkedAt },

@@ -12,12 +12,17 @@ import { newestUpdate } from './registration';
  */
 export async function measureOutcome(
   directory: Pick<Directory, 'registrationPages'>,
-  rows: readonly OutboxRow[],
+  rows: AsyncIterable<OutboxRow>,
   clock: Clock,
   final: boolean,
 ): Promise<{ outcome: Outcome; registeredIds: Set<string> }> {
-  const ids = new Set(rows.map((r) => r.recipient.id));
-  const registered = new Set(rows.filter((r) => r.registeredAt).map((r) => r.recipient.id));
+  // Ids only: a large campaign's rows are read a page at a time, never held.
+  const ids = new Set<string>();
+  const registered = new Set<string>();
+  for await (const r of rows) {
+    ids.add(r.recipient.id);
+    if (r.registeredAt) registered.add(r.recipient.id);
+  }
   let reportUpdatedAt: string | null = null;
   for await (const page of directory.registrationPages({ authenticatorRegistered: true })) {
     reportUpdatedAt = newestUpdate(page, reportUpdatedAt);

@@ -41,7 +41,7 @@ export class ProgressCards<Card> {
         campaign,
         counts,
         rate: this.deps.rate(id),
-        details: details ? summarize(await this.deps.store.rows(id)) : undefined,
+        details: details ? await summarize(this.deps.store.eachRow(id)) : undefined,
         nextReminder: repeat?.dueAt,
         notice,
         timeZone: this.deps.timeZone,

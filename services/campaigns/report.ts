@@ -17,11 +17,14 @@ export interface Details {
   registered: number;
 }
 
-export function summarize(rows: readonly OutboxRow[]): Details {
+/** Reads the rows once, as they come: a large campaign's rows are never all held at once. */
+export async function summarize(
+  rows: AsyncIterable<OutboxRow> | Iterable<OutboxRow>,
+): Promise<Details> {
   const clicks = { setup: 0, snooze: 0, help: 0, people: 0 };
   const reasons = new Map<string, number>();
   let registered = 0;
-  for (const r of rows) {
+  for await (const r of rows) {
     clicks.setup += r.clicks.setup;
     clicks.snooze += r.clicks.snooze;
     clicks.help += r.clicks.help;

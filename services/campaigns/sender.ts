@@ -4,6 +4,7 @@ import { ConflictError, type StoredDoc } from '../storage/types';
 import type { Delivery, DeliveryResult } from './delivery';
 import { afterRetryAfter, backoffMs } from './failures';
 import type { Campaign, FinalState, OutboxRow } from './model';
+import type { SendingGate } from './sender-lease';
 import type { CampaignStore } from './store';
 
 export interface SenderTuning {
@@ -25,7 +26,8 @@ export interface SenderTuning {
 }
 
 export const DEFAULT_TUNING: SenderTuning = {
-  leaseMs: 120_000,
+  // Renewed every 10 s while a nudge waits; a killed instance's nudges are sent again 30 s on.
+  leaseMs: 30_000,
   concurrency: 64,
   maxAttempts: 6,
   backoffBaseMs: 2000,
@@ -62,6 +64,7 @@ export class CampaignSender {
     private readonly logger: Logger,
     private readonly tuning: SenderTuning,
     private readonly hooks: SenderHooks,
+    private readonly gate: SendingGate = { holds: () => true },
   ) {}
 
   isSending(campaignId: string): boolean {
@@ -70,7 +73,8 @@ export class CampaignSender {
 
   /** Starts sending a campaign's due rows, unless that is already happening in this process. */
   kick(campaignId: string): void {
-    if (this.stopping) return;
+    // Not ours to send: the lease holder finds the campaign on its next look.
+    if (this.stopping || !this.gate.holds()) return;
     if (this.loops.has(campaignId)) {
       this.again.add(campaignId);
       return;
@@ -109,8 +113,13 @@ export class CampaignSender {
       }
     };
     progress(true);
+    let handedOver = false;
     for (;;) {
       if (this.stopping) break;
+      if (!this.gate.holds()) {
+        handedOver = true;
+        break;
+      }
       try {
         const campaign = await this.store.campaign(id);
         if (!campaign || campaign.status === 'cancelled') {
@@ -137,13 +146,16 @@ export class CampaignSender {
         }
         for (const doc of due) {
           while (inFlight.size >= this.tuning.concurrency) await Promise.race(inFlight.values());
-          if (this.stopping) break;
-          const claimed = await this.store.claim(
-            doc,
-            new Date(this.clock.now().getTime() + this.tuning.leaseMs),
-          );
-          if (!claimed) continue;
-          const task = this.attempt(claimed, campaign).finally(() => inFlight.delete(doc.key));
+          if (this.stopping || !this.gate.holds()) break;
+          // Claimed inside the task, not one after another here: on a remote store each claim is
+          // a round trip, and in a row they would pace the sends.
+          const task = this.store
+            .claim(doc, new Date(this.clock.now().getTime() + this.tuning.leaseMs))
+            .then((claimed) => claimed && this.attempt(claimed, campaign))
+            .catch((err: unknown) =>
+              this.logger.warn({ err, campaign: id }, 'could not claim a nudge; trying it later'),
+            )
+            .finally(() => inFlight.delete(doc.key));
           inFlight.set(doc.key, task);
           progress();
         }
@@ -156,7 +168,9 @@ export class CampaignSender {
       }
     }
     await Promise.allSettled(inFlight.values());
-    if (!this.stopping) await this.hooks.finished(id);
+    if (handedOver)
+      this.logger.warn({ campaign: id }, 'lost the campaign sender lease; another instance sends');
+    else if (!this.stopping) await this.hooks.finished(id);
   }
 
   private async attempt(claimed: StoredDoc<OutboxRow>, campaign: Campaign): Promise<void> {

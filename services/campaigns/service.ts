@@ -15,6 +15,7 @@ import type { Campaign, CampaignSpec, CardRef, Draft, Origin, Person } from './m
 import { ProgressCards } from './progress';
 import { RegistrationChecks } from './registration';
 import { CampaignSender, DEFAULT_TUNING, type SenderTuning } from './sender';
+import type { SenderLease } from './sender-lease';
 import { CampaignStore } from './store';
 import { OUTCOME_JOB, outcomeJobId, remindersPending, REPEAT_JOB, repeatJobId } from './job-names';
 import type { CampaignViews } from './views';
@@ -44,6 +45,8 @@ export const CAMPAIGN_GRAPH_READS = { requests: 2, perMs: 10_000 };
  * person takes three (install, find it, find its chat). Campaigns install for 5 people a second.
  */
 export const CAMPAIGN_INSTALLS = { requests: 5, perMs: 1000 };
+/** How often the admin's card is updated while sending, when the store is remote. */
+const REMOTE_PROGRESS_EVERY_MS = 15_000;
 /** A registration report read for a campaign is used this long; the report itself lags by hours. */
 const REPORT_MAX_AGE_MS = 15 * MINUTE;
 
@@ -72,6 +75,11 @@ export interface CampaignDeps<Card> {
   budget: SendBudget;
   settings: CampaignSettings;
   tuning?: CampaignTuning;
+  /**
+   * Several instances on one store: only the holder of this lease sends. Without it this is the
+   * only instance (one SQLite file), and anything claimed before a restart is released at start.
+   */
+  senderLease?: SenderLease;
 }
 
 export type ConfirmResult =
@@ -100,6 +108,8 @@ export class CampaignService<Card = unknown> {
   readonly catalog: AppCatalog;
   private readonly progress: ProgressCards<Card>;
   private readonly preparing = new Map<string, Promise<void>>();
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private leaseTurn: Promise<void> | undefined;
 
   constructor(private readonly deps: CampaignDeps<Card>) {
     const { maxRps: _rate, graphReads, installs, reportMaxAgeMs, ...overrides } = deps.tuning ?? {};
@@ -107,6 +117,8 @@ export class CampaignService<Card = unknown> {
     const tuning: SenderTuning = {
       ...DEFAULT_TUNING,
       concurrency: Math.max(DEFAULT_TUNING.concurrency, Math.ceil(rate / 2)),
+      // On shared Azure storage, counting a campaign for the admin's card reads every row.
+      ...(deps.senderLease ? { progressEveryMs: REMOTE_PROGRESS_EVERY_MS } : {}),
       ...overrides,
     };
     this.store = new CampaignStore(deps.store, deps.clock);
@@ -138,6 +150,7 @@ export class CampaignService<Card = unknown> {
       budget: deps.budget,
       catalog: this.catalog,
       logger: deps.logger,
+      gate: deps.senderLease,
     });
     this.progress = new ProgressCards({
       store: this.store,
@@ -149,10 +162,18 @@ export class CampaignService<Card = unknown> {
       rate: (id) => this.sender.rate(id),
       timeZone: deps.settings.timeZone ?? UTC,
     });
-    this.sender = new CampaignSender(this.store, delivery, deps.clock, deps.logger, tuning, {
-      progress: (id) => void this.updateCard(id, false),
-      finished: (id) => this.finished(id),
-    });
+    this.sender = new CampaignSender(
+      this.store,
+      delivery,
+      deps.clock,
+      deps.logger,
+      tuning,
+      {
+        progress: (id) => void this.updateCard(id, false),
+        finished: (id) => this.finished(id),
+      },
+      deps.senderLease,
+    );
   }
 
   get settings(): CampaignSettings {
@@ -351,24 +372,58 @@ export class CampaignService<Card = unknown> {
 
   /**
    * Picks up campaigns a previous run left unfinished. Messages that were in flight when it
-   * stopped are sent again at once (at most those can reach someone twice).
+   * stopped are sent again at once (at most those can reach someone twice). With several
+   * instances, this instance asks for the sender lease now and every third of its life; holding
+   * it, it sends every unfinished campaign, those launched on other instances too.
    */
   resume(): void {
-    void (async () => {
-      for (const c of await this.store.unfinished()) {
-        if (c.status === 'preparing') {
-          this.prepare(c.id);
-          continue;
-        }
+    const lease = this.deps.senderLease;
+    if (!lease) {
+      this.resumeAll(true).catch((err: unknown) =>
+        this.deps.logger.error({ err }, 'could not resume campaigns'),
+      );
+      return;
+    }
+    const turn = () => {
+      this.leaseTurn ??= this.leaseTurnOnce(lease).finally(() => (this.leaseTurn = undefined));
+    };
+    turn();
+    this.leaseTimer = setInterval(turn, lease.options.renewMs);
+    this.leaseTimer.unref();
+  }
+
+  private async leaseTurnOnce(lease: SenderLease): Promise<void> {
+    try {
+      const state = await lease.refresh();
+      if (state === 'gained') this.deps.logger.info('this instance now sends campaign nudges');
+      // Kept: a campaign launched on another instance since the last look starts here. The
+      // previous holder's claims are left to run out: it may still be finishing a send.
+      if (state !== 'none') await this.resumeAll(state === 'gained');
+    } catch (err) {
+      this.deps.logger.error({ err }, 'could not resume campaigns');
+    }
+  }
+
+  /** `afterStop`: at start, or on taking the sender lease over from an instance that stopped. */
+  private async resumeAll(afterStop: boolean): Promise<void> {
+    for (const c of await this.store.unfinished()) {
+      if (c.status === 'preparing') {
+        // Only after a stop: otherwise the instance it was launched on is writing its outbox.
+        if (afterStop && !this.preparing.has(c.id)) this.prepare(c.id);
+        continue;
+      }
+      if (this.sender.isSending(c.id)) continue;
+      // One instance per SQLite file: nothing claimed before this start is still being sent.
+      if (afterStop && !this.deps.senderLease) {
         const released = await this.store.releaseLeases(c.id);
         if (released)
           this.deps.logger.warn(
             { campaign: c.id, released },
             'resending nudges that were in flight at the last stop',
           );
-        this.sender.kick(c.id);
       }
-    })().catch((err: unknown) => this.deps.logger.error({ err }, 'could not resume campaigns'));
+      this.sender.kick(c.id);
+    }
   }
 
   /**
@@ -391,9 +446,13 @@ export class CampaignService<Card = unknown> {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.leaseTimer);
+    await this.leaseTurn;
     await Promise.allSettled(this.preparing.values());
     await this.sender.stop();
     await this.progress.settle();
+    // Handed over at once: another instance need not wait for the lease to run out.
+    await this.deps.senderLease?.release();
   }
 
   /** The admin's card for a campaign; with details, scans its rows for clicks and reasons. */

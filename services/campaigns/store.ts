@@ -13,6 +13,8 @@ const CAMPAIGNS = 'campaigns';
 const DRAFTS = 'campaign-drafts';
 const OUTBOX = 'campaign-outbox';
 const COUNTERS = 'counters';
+/** Outbox rows written at once when a campaign starts. */
+const ADD_WIDTH = 16;
 
 /**
  * Campaigns, drafts and outbox rows in the document store. A row's index says what the sender
@@ -131,7 +133,7 @@ export class CampaignStore {
   /** Writes a queued row per recipient; rows that already exist (a resumed write) are kept. */
   async addRows(campaignId: string, recipients: readonly Recipient[]): Promise<void> {
     const dueAt = this.clock.now().toISOString();
-    for (const recipient of recipients) {
+    const add = async (recipient: Recipient) => {
       const row: OutboxRow = {
         campaignId,
         recipient,
@@ -151,17 +153,31 @@ export class CampaignStore {
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;
       }
-    }
+    };
+    // A few at once: on a remote store each is a round trip, and a large campaign has thousands.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: ADD_WIDTH }, async () => {
+        while (next < recipients.length) await add(recipients[next++]!);
+      }),
+    );
   }
 
   async row(campaignId: string, userId: string): Promise<StoredDoc<OutboxRow> | undefined> {
     return this.store.get<OutboxRow>(OUTBOX, rowKey(campaignId, userId));
   }
 
+  /** A campaign's rows a page at a time: a campaign may have tens of thousands. */
+  async *eachRow(campaignId: string): AsyncIterable<OutboxRow> {
+    for await (const page of this.store.scan<OutboxRow>(OUTBOX, { keyPrefix: `${campaignId}/` }))
+      for (const doc of page) yield doc.value;
+  }
+
+  /** Every row at once, for the export (which sorts them) and small campaigns. */
   async rows(campaignId: string): Promise<OutboxRow[]> {
-    return (await this.store.query<OutboxRow>(OUTBOX, { keyPrefix: `${campaignId}/` })).map(
-      (d) => d.value,
-    );
+    const rows: OutboxRow[] = [];
+    for await (const row of this.eachRow(campaignId)) rows.push(row);
+    return rows;
   }
 
   /** Rows ready to send now: queued and due, or claimed by a sender whose lease ran out. */

@@ -13,6 +13,7 @@ export class PeopleList {
   private current: PeoplePage | undefined;
   private readonly dialog: NudgeDialog | undefined;
   private searchTimer = 0;
+  private requests = 0;
 
   constructor(
     private readonly api: Api,
@@ -67,7 +68,12 @@ export class PeopleList {
       const value = (byId<HTMLInputElement>(name).value ?? '').trim();
       if (value) params.set(name, value);
     }
-    this.current = await this.api.get<PeoplePage>(`/api/tab/people?${params.toString()}`);
+    // Answers can arrive out of order (a filter changed while the first page loaded): only the
+    // newest request may draw the table, or the list would not match the filters shown.
+    const request = ++this.requests;
+    const page = await this.api.get<PeoplePage>(`/api/tab/people?${params.toString()}`);
+    if (request !== this.requests) return;
+    this.current = page;
     this.render();
   }
 

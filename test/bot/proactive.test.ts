@@ -38,4 +38,38 @@ describe('proactive messages', () => {
       UnreachableError,
     );
   });
+
+  it('makes a campaign send once when Teams answers 503, while other messages keep their retries', async () => {
+    const user = userOf(h.practice.users[4]);
+    await h.say(user, 'hi');
+    h.connector.clear();
+    let attempts = 0;
+    let refuseFirstOnly = false;
+    h.connector.rule = () => {
+      attempts += 1;
+      return !refuseFirstOnly || attempts === 1 ? { status: 503, body: {} } : undefined;
+    };
+    const nudge = () =>
+      h.app.parts.proactive.toUser(
+        user.aadObjectId,
+        { text: 'Please set up Authenticator' },
+        { paced: { ownRetries: true } },
+      );
+    try {
+      // The campaign paces and retries on its own: a retry inside the client would go out
+      // outside its pace. Twice, so the second goes through the client kept from the first.
+      for (let i = 0; i < 2; i += 1) {
+        attempts = 0;
+        await assert.rejects(nudge());
+        assert.equal(attempts, 1, 'one request per campaign attempt');
+      }
+      // The same chat's client still retries everything else.
+      attempts = 0;
+      refuseFirstOnly = true;
+      await h.app.parts.proactive.toUser(user.aadObjectId, { text: 'IT will call you back.' });
+      assert.equal(attempts, 2, 'refused once, then sent by the retry');
+    } finally {
+      h.connector.rule = undefined;
+    }
+  });
 });

@@ -44,22 +44,22 @@ function counts(rows: OutboxRow[]): Record<RowState, number> {
   return out;
 }
 
-function card(rows: OutboxRow[]) {
+async function card(rows: OutboxRow[]) {
   return campaignCardData({
     campaign,
     counts: counts(rows),
     rate: 0,
-    details: summarize(rows),
+    details: await summarize(rows),
     timeZone: 'UTC',
   });
 }
 
 describe('the admin campaign card when nudges fail', () => {
-  it('never shows a campaign where nobody was reached in a success colour, and says so plainly', () => {
+  it('never shows a campaign where nobody was reached in a success colour, and says so plainly', async () => {
     const rows = Array.from({ length: 8 }, (_, i) =>
       row(i, 'failed', 'gave up after 6 attempts (500 UserNotFound)'),
     );
-    const data = card(rows);
+    const data = await card(rows);
     assert.notEqual(data.statusColor, 'Good');
     assert.match(data.statusText, /none of the 8 could be reached/i);
     const words = [data.statusText, ...data.report, ...data.facts.map((f) => f.value)].join('\n');
@@ -70,8 +70,8 @@ describe('the admin campaign card when nudges fail', () => {
     );
   });
 
-  it('marks a campaign with some failures as needing a look, and a clean one as done well', () => {
-    const some = card([
+  it('marks a campaign with some failures as needing a look, and a clean one as done well', async () => {
+    const some = await card([
       row(1, 'sent'),
       row(2, 'skipped'),
       row(3, 'blocked', 'MessageWritesBlocked'),
@@ -83,7 +83,7 @@ describe('the admin campaign card when nudges fail', () => {
     assert.ok(some.report.some((l) => /turned off messages from the bot \(1 person\)/.test(l)));
     assert.ok(some.report.some((l) => /could not reach Teams \(1 person\)/i.test(l)));
 
-    const clean = card([row(1, 'sent'), row(2, 'skipped')]);
+    const clean = await card([row(1, 'sent'), row(2, 'skipped')]);
     // Said in words; no green text, which is as faint as Warning on white.
     assert.equal(clean.statusColor, 'Default');
     assert.match(clean.statusText, /^Finished: 1 sent, 1 already registered\.$/);

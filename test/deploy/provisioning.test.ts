@@ -275,11 +275,11 @@ describe('provisioning (m365agents.yml, infra/)', () => {
         TEAMS_SIM_PORT: 'the demo only',
         DEMO_USER: 'the demo only',
         SQLITE_JOURNAL_MODE: 'decided from the host (delete on App Service)',
-        STORAGE:
-          'the template deploys one instance on SQLite; several instances need a storage account it does not make yet',
-        AZURE_STORAGE_CONNECTION_STRING: 'only with STORAGE=azure',
-        AZURE_STORAGE_ACCOUNT_URL: 'only with STORAGE=azure',
-        AZURE_STORAGE_PREFIX: 'only with STORAGE=azure',
+        STORAGE: "set by the template's storage parameter, with the account it makes",
+        AZURE_STORAGE_CONNECTION_STRING: 'the template signs in with the managed identity',
+        AZURE_STORAGE_ACCOUNT_URL:
+          "set by the template's storage parameter, with the account it makes",
+        AZURE_STORAGE_PREFIX: 'one practice per account: the default prefix',
         MONITOR_ENABLED: 'on by default; the defaults suit a practice',
         MONITOR_POLL_MINUTES: 'the defaults suit a practice',
         MONITOR_FATIGUE_PROMPTS: 'the defaults suit a practice',
@@ -331,7 +331,39 @@ describe('provisioning (m365agents.yml, infra/)', () => {
       assert.equal(platformSettings.DATA_DIR, '/home/data/mfa-bot');
       assert.equal(platformSettings.WEBSITES_ENABLE_APP_SERVICE_STORAGE, 'true');
       assert.match(bicep, /appCommandLine: 'npm start'/);
-      assert.match(bicep, /numberOfWorkers: 1/);
+      assert.match(bicep, /numberOfWorkers: instances/);
+      assert.match(bicep, /var instances = onAzureStorage \? instanceCount : 1/);
+    });
+
+    it('runs several instances only on a storage account the web app reaches by its identity', () => {
+      assert.match(bicep, /^param storage string = 'sqlite'$/m);
+      assert.match(bicep, /capacity: instances/);
+      const account =
+        /resource storageAccount '([^']+)' = if \(onAzureStorage\) \{([\s\S]*?)\n\}/.exec(bicep);
+      assert.ok(account, 'a storage account, made only for storage = azure');
+      assert.match(account[1]!, /^Microsoft\.Storage\/storageAccounts@/);
+      assert.match(account[2]!, /allowSharedKeyAccess: false/);
+      assert.match(account[2]!, /allowBlobPublicAccess: false/);
+      // Storage Table Data Contributor and Storage Blob Data Contributor, for the web app.
+      for (const role of [
+        '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+        'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+      ]) {
+        const name = new RegExp(
+          `var (\\w+) = subscriptionResourceId\\('Microsoft\\.Authorization/roleDefinitions', '${role}'\\)`,
+        ).exec(bicep)?.[1];
+        assert.ok(name, `role ${role} is named`);
+        assert.match(
+          bicep,
+          new RegExp(
+            `scope: storageAccount\\n\\s+name: guid\\([^)]*\\)\\n\\s+properties: \\{\\n\\s+roleDefinitionId: ${name}\\n\\s+principalId: webApp\\.identity\\.principalId`,
+          ),
+        );
+      }
+      assert.match(
+        bicep,
+        /STORAGE: 'azure'\n\s+AZURE_STORAGE_ACCOUNT_URL: 'https:\/\/\$\{storageAccountName\}\.table\./,
+      );
     });
 
     it("registers a single-tenant Azure Bot for the toolkit's Entra app with the Teams channel", () => {

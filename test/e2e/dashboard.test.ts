@@ -182,7 +182,16 @@ describe('the dashboard tab in the local demo (headless Chromium)', function () 
   it('lets an admin tick people and preview a nudge from the keyboard', async () => {
     await page.getByLabel('Theme (demo)').selectOption({ label: 'Light' });
     await page.locator('#group').selectOption('Nursing');
-    await page.getByRole('cell', { name: 'Nursing' }).first().waitFor();
+    // The filtered list, not the whole one still on screen: every row is someone in Nursing.
+    const rows = page.locator('#people tbody tr');
+    for (
+      let tries = 0;
+      (await rows.count()) === 0 || (await rows.filter({ hasNotText: 'Nursing' }).count()) > 0;
+      tries += 1
+    ) {
+      if (tries > 100) throw new Error('the list never showed Nursing only');
+      await page.waitForTimeout(100);
+    }
     const first = page.locator('#people tbody input[type=checkbox]').first();
     await first.focus();
     await page.keyboard.press('Space');

@@ -135,4 +135,37 @@ for (const backend of BACKENDS)
       const failed = await s.failed();
       assert.match(failed[0].lastError ?? '', /no handler/);
     });
+
+    it('makes one daily round however many instances start it, and never puts one that ran back to now', async () => {
+      const [a, b] = [scheduler(store), scheduler(opened.another())];
+      let runs = 0;
+      for (const s of [a, b])
+        s.register('daily', async () => {
+          runs += 1;
+          await s.schedule('daily', new Date(clock.now().getTime() + DAY), {}, 'daily-round');
+        });
+      const stored = await Promise.all(
+        [a, b, a, b].map((s) => s.scheduleOnce('daily', clock.now(), {}, 'daily-round')),
+      );
+      assert.equal(stored.filter(Boolean).length, 1);
+      assert.equal((await a.pending('daily')).length, 1);
+      assert.equal(await a.runDue(), 1);
+      // An instance starting later in the day finds tomorrow's job and leaves it.
+      assert.equal(await b.scheduleOnce('daily', clock.now(), {}, 'daily-round'), false);
+      assert.equal(await b.runDue(), 0);
+      assert.equal(runs, 1);
+      clock.advance(DAY);
+      assert.equal(await b.runDue(), 1);
+      assert.equal(runs, 2);
+    });
+
+    it('starts a round that failed for good again', async () => {
+      const s = scheduler(store, { maxAttempts: 1 });
+      s.register('daily', () => Promise.reject(new Error('the channel is gone')));
+      await s.scheduleOnce('daily', clock.now(), {}, 'daily-round');
+      await s.runDue();
+      assert.equal((await s.failed()).length, 1);
+      assert.equal(await s.scheduleOnce('daily', clock.now(), {}, 'daily-round'), true);
+      assert.equal((await s.pending('daily')).length, 1);
+    });
   });

@@ -19,12 +19,7 @@ export async function campaignCardFor(
   if (!campaign) return undefined;
   const settled = campaign.status !== 'running' && campaign.status !== 'preparing';
   if (settled && !campaign.outcome?.final) {
-    const { outcome } = await measureOutcome(
-      directory,
-      await campaigns.store.rows(id),
-      clock,
-      false,
-    );
+    const { outcome } = await measureOutcome(directory, campaigns.store.eachRow(id), clock, false);
     await campaigns.store.updateCampaign(id, (c) =>
       c.outcome?.final ? undefined : { ...c, outcome },
     );
