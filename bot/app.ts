@@ -478,7 +478,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       audit,
       logger: logger.child({ component: 'readiness' }),
       dashboard: dashboardLink,
-      settings: { adminGroup: config.groups.admin },
+      settings: { adminGroup: config.groups.admin, timeZone: config.practiceTimeZone },
     }),
     signins.actions,
   ];

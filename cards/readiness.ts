@@ -1,5 +1,6 @@
 import type { WeeklyDigest } from '../services/readiness/digest';
 import { summarize, type CheckStatus, type ReadinessReport } from '../services/readiness/report';
+import { dateAndTime, UTC, type TimeZone } from '../services/time';
 import { expandCard, type CardJson, type TextColor } from './render';
 
 /** The readiness card and the weekly digest card, from the service's data. */
@@ -11,12 +12,6 @@ const STATUS: Record<CheckStatus, { label: string; icon: string; color: TextColo
   fail: { label: 'fail', icon: '❌', color: 'Attention' },
   unknown: { label: "can't see this", icon: '❔', color: 'Attention' },
 };
-
-function when(iso: string): string {
-  const d = new Date(iso);
-  const date = d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
-  return `${date}, ${d.toISOString().slice(11, 16)} UTC`;
-}
 
 /** A card stays well under Teams' size limit: one request per admin could otherwise grow it. */
 const MAX_REQUESTS = 3;
@@ -37,6 +32,8 @@ export interface ReadinessView {
   /** The dashboard tab, where the same checks are listed. */
   dashboardUrl?: string;
   notice?: string;
+  /** The reader's time zone (default UTC), for when the checks were read. */
+  zone?: TimeZone;
 }
 
 function readinessCardData(report: ReadinessReport, view: ReadinessView) {
@@ -51,7 +48,7 @@ function readinessCardData(report: ReadinessReport, view: ReadinessView) {
       anyFix && !view.showChange
         ? 'IT can see the exact change for each item (the steps in the Entra admin center, or the Graph request) by typing "readiness".'
         : '',
-    asOf: `As of ${when(report.generatedAt)}`,
+    asOf: `As of ${dateAndTime(report.generatedAt, view.zone ?? UTC)}`,
     headline: summary.headline,
     headlineColor: (summary.ready ? 'Default' : 'Attention') satisfies TextColor,
     blocking: summary.blocking.map((c, i) => ({ n: i + 1, title: c.title, reason: c.reason })),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { readinessCard } from '../../cards/readiness';
+import type { TimeZone } from '../../services/time';
+import { zoneOf } from '../time-zone';
 import type { CardJson } from '../../cards/render';
 import { VERBS, type Verb } from '../../cards/verbs';
 import type { AuditLog } from '../../services/audit/log';
@@ -33,7 +35,7 @@ export interface ReadinessDeps {
   logger: Logger;
   /** The dashboard tab, where the same checks are listed. */
   dashboard: { url(): Promise<string | undefined> };
-  settings: { adminGroup: string };
+  settings: { adminGroup: string; timeZone: TimeZone };
 }
 
 const ShowData = z
@@ -64,6 +66,7 @@ export function readinessActions(deps: ReadinessDeps): ActionDef[] {
       digest,
       dashboardUrl: await deps.dashboard.url(),
       notice,
+      zone: zoneOf(ctx.turn.activity, deps.settings.timeZone),
     });
   };
 

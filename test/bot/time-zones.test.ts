@@ -67,6 +67,12 @@ describe('times in the reader’s own time zone', () => {
     assert.doesNotMatch(text, /UTC/);
   });
 
+  it("shows when rollout readiness was read in the reader's own time zone", async () => {
+    const text = await clickIn('America/Denver', DIANE, 'admin.readiness');
+    assert.match(text, /As of Dec 7, 9:06 AM MST/);
+    assert.doesNotMatch(text, /UTC/);
+  });
+
   it('tells a requester when their pass expires in the practice time zone, in chat and by email', async () => {
     const priya = userOf(byUpn(h, PRIYA));
     await h.post(botAddedToTeam(priya, h.config.groups.it, h.options));
