@@ -366,7 +366,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     scheduler,
     clock,
     logger: logger.child({ component: 'signins' }),
-    settings: { ...config.monitor, itPhone: config.itPhone },
+    settings: { ...config.monitor, itPhone: config.itPhone, timeZone: config.practiceTimeZone },
     reads: overrides.monitorReads,
   });
   const dashboardLink = new DashboardLink(

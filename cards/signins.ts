@@ -1,6 +1,7 @@
 import type { Holdout } from '../services/signins/holdouts';
 import type { HourSummary } from '../services/signins/incident-outbox';
 import type { Incident } from '../services/signins/model';
+import { dateAndTime, timeOfDay, UTC, type TimeZone } from '../services/time';
 import { plainText } from './plain';
 import { expandCard, type CardJson } from './render';
 import { VERBS } from './verbs';
@@ -12,13 +13,10 @@ import { VERBS } from './verbs';
  * the sign-in log, so they are shown as plain words.
  */
 
-const clock = (iso: string) => `${iso.slice(11, 16)} UTC`;
-
-function span(incident: Incident): string {
-  const first = clock(incident.firstEventAt);
-  const last = clock(incident.lastPromptAt ?? incident.lastEventAt);
-  const day = incident.firstEventAt.slice(0, 10);
-  return first === last ? `${day} ${first}` : `${day} ${first}–${last}`;
+function span(incident: Incident, zone: TimeZone): string {
+  const first = dateAndTime(incident.firstEventAt, zone);
+  const last = timeOfDay(incident.lastPromptAt ?? incident.lastEventAt, zone);
+  return first.endsWith(last) ? first : `${first} to ${last}`;
 }
 
 function promptsText(incident: Incident): string {
@@ -32,13 +30,13 @@ function title(incident: Incident): string {
   return 'Sign-in request reported as fraud';
 }
 
-function statusText(incident: Incident): string {
+function statusText(incident: Incident, zone: TimeZone): string {
   if (incident.status === 'handled' && incident.handled) {
-    return `Handled by ${plainText(incident.handled.by.name)} at ${clock(incident.handled.at)}`;
+    return `Handled by ${plainText(incident.handled.by.name)} at ${timeOfDay(incident.handled.at, zone)}`;
   }
   return incident.pending
     ? `Open · ${plainText(incident.pending.by.name)} is on it`
-    : `Open since ${clock(incident.createdAt)}`;
+    : `Open since ${timeOfDay(incident.createdAt, zone)}`;
 }
 
 function answerText(incident: Incident): string {
@@ -68,6 +66,8 @@ export interface AlertCardOptions {
   notice?: string;
   /** Teams user ids (MRIs) of IT members who get their own live view (at most 60). */
   refreshFor?: string[];
+  /** Times are shown in the practice's time zone (default UTC). */
+  zone?: TimeZone;
 }
 
 /** IT's own view: who, when, how many, from where, and what to do. */
@@ -79,6 +79,7 @@ function timelineText(by: string, text: string): string {
 /** IT's own view: who, when, how many, from where, and what to do. */
 export function signInAlertCard(incident: Incident, options: AlertCardOptions = {}): CardJson {
   const open = incident.status === 'open' && !incident.pending;
+  const zone = options.zone ?? UTC;
   const sources = incident.ips.map((ip, i) =>
     incident.places[i] ? `${ip} · ${plainText(incident.places[i])}` : ip,
   );
@@ -88,15 +89,15 @@ export function signInAlertCard(incident: Incident, options: AlertCardOptions = 
     id: incident.id,
     v: incident.version,
     title: title(incident),
-    statusText: statusText(incident),
+    statusText: statusText(incident, zone),
     urgent: incident.urgent,
     dangerText: danger
-      ? `A sign-in succeeded at ${clock(danger.at)} from ${danger.ip ?? 'an unknown address'}${
+      ? `A sign-in succeeded at ${timeOfDay(danger.at, zone)} from ${danger.ip ?? 'an unknown address'}${
           danger.place ? ` (${plainText(danger.place)})` : ''
         }, right after the prompts. Sign them out everywhere now.`
       : '',
     who: `${plainText(incident.user.name)} (${incident.user.upn})`,
-    when: span(incident),
+    when: span(incident, zone),
     prompts: promptsText(incident),
     sources: sources.length ? sources : ['unknown'],
     apps: incident.apps.map((a) => plainText(a)).join(', ') || 'unknown',
@@ -107,7 +108,7 @@ export function signInAlertCard(incident: Incident, options: AlertCardOptions = 
     ticketText: incident.ticketId ? `Ticket ${incident.ticketId} is open for this.` : '',
     timeline: incident.timeline
       .slice(-10)
-      .map((e) => `${clock(e.at)} ${timelineText(e.by.name, e.text)}`),
+      .map((e) => `${timeOfDay(e.at, zone)} ${timelineText(e.by.name, e.text)}`),
     canAct: open,
     canOpenTicket: open && !incident.ticketId,
   });
@@ -123,7 +124,7 @@ export function signInAlertSummaryCard(
     notice: options.notice ?? '',
     id: incident.id,
     title: title(incident),
-    statusText: statusText(incident),
+    statusText: statusText(incident, options.zone ?? UTC),
     urgent: incident.urgent,
     name: plainText(incident.user.name),
     prompts: promptsText(incident),
@@ -134,7 +135,7 @@ export function signInAlertSummaryCard(
 /** The question to the person: never where the prompts came from. */
 export function signInCheckCard(
   incident: Incident,
-  options: { firstName: string; itPhone: string },
+  options: { firstName: string; itPhone: string; zone?: TimeZone },
 ): CardJson {
   const n = incident.promptIds.length;
   const answer = incident.message.answer;
@@ -143,7 +144,7 @@ export function signInCheckCard(
     v: incident.version,
     lead: `Hi ${plainText(options.firstName)}, your phone got ${n} Microsoft sign-in ${
       n === 1 ? 'request' : 'requests'
-    } (${span(incident)}).`,
+    } (${span(incident, options.zone ?? UTC)}).`,
     answered: Boolean(answer),
     answerText:
       answer === 'not-me'
@@ -156,11 +157,10 @@ export function signInCheckCard(
 }
 
 /** The alerts of one hour that waited beyond the cap, in one message. */
-export function signInSummaryCard(summary: HourSummary): CardJson {
+export function signInSummaryCard(summary: HourSummary, zone: TimeZone = UTC): CardJson {
   const n = summary.incidents.length;
-  const hour = summary.hour.slice(11, 13);
   return expandCard('signin-summary', {
-    title: `Sign-in alerts ${hour}:00–${hour}:59 UTC: ${n} more`,
+    title: `Sign-in alerts in the hour from ${timeOfDay(`${summary.hour}:00:00Z`, zone)}: ${n} more`,
     intro: `The hourly limit of alerts was reached, so ${n === 1 ? 'this one was' : `these ${n} were`} held back to keep the channel readable.`,
     lines: summary.incidents.map((line) => ({
       id: line.id,
@@ -182,7 +182,7 @@ const HOLDOUTS_SHOWN = 40;
  * this exact list is not possible yet (a nudge goes to people without Authenticator), so the card
  * says what to do instead.
  */
-export function holdoutsCard(holdouts: Holdout[], note: string): CardJson {
+export function holdoutsCard(holdouts: Holdout[], note: string, zone: TimeZone = UTC): CardJson {
   const n = holdouts.length;
   const codes = (h: Holdout) =>
     [h.sms ? `${h.sms} text` : '', h.voice ? `${h.voice} voice` : ''].filter(Boolean).join(', ');
@@ -193,7 +193,7 @@ export function holdoutsCard(holdouts: Holdout[], note: string): CardJson {
       : 'Nobody with Microsoft Authenticator has signed in with a text or voice code since the monitor started watching.',
     people: holdouts.slice(0, HOLDOUTS_SHOWN).map((h) => ({
       name: `${plainText(h.name)} (${h.upn})`,
-      detail: `${codes(h)} code sign-in${h.sms + h.voice === 1 ? '' : 's'} · last ${h.lastAt.slice(0, 10)} ${clock(h.lastAt)}`,
+      detail: `${codes(h)} code sign-in${h.sms + h.voice === 1 ? '' : 's'} · last ${dateAndTime(h.lastAt, zone)}`,
     })),
     more: n > HOLDOUTS_SHOWN ? `…and ${n - HOLDOUTS_SHOWN} more.` : '',
     note,

@@ -36,8 +36,6 @@ const SYSTEM = { id: 'system', name: 'MFA Helper' };
 /** Enough to tell IT where the prompts came from without a wall of addresses. */
 const MAX_PLACES = 5;
 
-const time = (iso: string) => `${iso.slice(11, 16)} UTC`;
-
 function distinct(current: string[], more: Array<string | null>): string[] {
   const out = [...current];
   for (const v of more) if (v && !out.includes(v) && out.length < MAX_PLACES) out.push(v);
@@ -90,7 +88,7 @@ async function open(deps: ApplyDeps, change: IncidentChange): Promise<Applied> {
   const at = now.toISOString();
   const timeline = [
     change.prompts.length
-      ? { at, by: SYSTEM, text: `${promptText(change.prompts.length)} from ${time(first.at)}` }
+      ? { at: first.at, by: SYSTEM, text: promptText(change.prompts.length) }
       : undefined,
     reported
       ? { at, by: SYSTEM, text: `${user.name} reported a sign-in request as fraud` }
@@ -125,7 +123,7 @@ async function open(deps: ApplyDeps, change: IncidentChange): Promise<Applied> {
     createdAt: _c,
     updatedAt: _u,
     ...draft
-  } = withDanger(span(blank, change.prompts, change.reports), change.danger, at);
+  } = withDanger(span(blank, change.prompts, change.reports), change.danger);
   const incident = await deps.incidents.create(draft);
   await deps.audit.append({
     actor: 'system',
@@ -144,7 +142,7 @@ async function open(deps: ApplyDeps, change: IncidentChange): Promise<Applied> {
   return { incident, opened: true, changed: true, escalated: incident.urgent };
 }
 
-function withDanger(incident: Incident, danger: SignInEvent | undefined, at: string): Incident {
+function withDanger(incident: Incident, danger: SignInEvent | undefined): Incident {
   if (!danger || incident.danger) return incident;
   return {
     ...incident,
@@ -161,9 +159,9 @@ function withDanger(incident: Incident, danger: SignInEvent | undefined, at: str
     timeline: [
       ...incident.timeline,
       {
-        at,
+        at: danger.at,
         by: SYSTEM,
-        text: `A sign-in succeeded at ${time(danger.at)}, right after the denied prompts${
+        text: `A sign-in succeeded right after the denied prompts${
           incident.status === 'handled' ? ': reopened' : ''
         }`,
       },
@@ -197,7 +195,7 @@ async function grow(deps: ApplyDeps, existing: Incident, change: IncidentChange)
           ],
         };
       }
-      return withDanger(next, danger, at);
+      return withDanger(next, danger);
     },
     // More prompts alone leave the version, so a click on the card is not refused for them.
     { bump: change.reports.length > 0 || Boolean(change.danger) },

@@ -33,7 +33,10 @@ describe('sign-in monitor cards', () => {
     assert.deepEqual(cardProblems(alert), []);
     const text = JSON.stringify(alert);
     assert.match(text, /203\.0\.113\.77 · Rotterdam, South Holland, NL/);
-    assert.match(text, /A sign-in succeeded at 09:00 UTC/);
+    assert.match(text, /A sign-in succeeded at 9:00 AM UTC/);
+    const inPractice = JSON.stringify(signInAlertCard(incident!, { zone: 'America/Chicago' }));
+    assert.match(inPractice, /A sign-in succeeded at 3:00 AM CST/, "in the practice's time zone");
+    assert.doesNotMatch(inPractice, /UTC/);
     assert.match(text, /5 denied or not answered/);
     assert.deepEqual(verbsIn(alert), [
       VERBS.signinRevoke,

@@ -1,3 +1,4 @@
+import type { TimeZone } from '../../../services/time';
 import { toAttachment, type CardJson } from '../../../cards/render';
 import {
   signInAlertCard,
@@ -37,7 +38,7 @@ export interface SignInBoardDeps {
   scheduler: Scheduler;
   clock: Clock;
   logger: Logger;
-  settings: { itPhone: string };
+  settings: { itPhone: string; timeZone: TimeZone };
 }
 
 const firstName = (name: string) => name.split(/\s+/)[0] ?? name;
@@ -124,6 +125,7 @@ export class SignInBoard {
     return signInAlertCard(incident, {
       notice,
       refreshFor: incident.it.thread ? await this.deps.channel.liveViewers() : undefined,
+      zone: this.deps.settings.timeZone,
     });
   }
 
@@ -132,6 +134,7 @@ export class SignInBoard {
     return signInAlertSummaryCard(incident, {
       notice,
       refreshFor: await this.deps.channel.liveViewers(),
+      zone: this.deps.settings.timeZone,
     });
   }
 
@@ -140,6 +143,7 @@ export class SignInBoard {
     return signInCheckCard(incident, {
       firstName: firstName(incident.user.name),
       itPhone: this.deps.settings.itPhone,
+      zone: this.deps.settings.timeZone,
     });
   }
 
@@ -204,7 +208,7 @@ export class SignInBoard {
 
   private async postSummary(summary: HourSummary): Promise<void> {
     await this.deps.channel.startThread(
-      signInSummaryCard(summary),
+      signInSummaryCard(summary, this.deps.settings.timeZone),
       `Sign-in alerts held back: ${summary.incidents.length}`,
     );
     await this.deps.outbox.summaryPosted(summary);

@@ -3,12 +3,16 @@ import { holdoutsCard } from '../../../cards/signins';
 import { VERBS } from '../../../cards/verbs';
 import type { Directory } from '../../../services/directory/types';
 import { findHoldouts, type HoldoutStore } from '../../../services/signins/holdouts';
+import type { TimeZone } from '../../../services/time';
 import type { ActionDef } from '../../actions';
+import { zoneOf } from '../../time-zone';
 
 export interface HoldoutDeps {
   holdouts: HoldoutStore;
   /** The registration report, read within the campaigns' share of Graph's reports limit. */
   reports: Pick<Directory, 'registrationPages'>;
+  /** The practice's; the reader's own when Teams sends it. */
+  timeZone: TimeZone;
 }
 
 /** Why the list has no nudge button yet, and what the admin can do instead. */
@@ -23,8 +27,9 @@ export function holdoutActions(deps: HoldoutDeps): ActionDef[] {
   const list: ActionDef<z.ZodType> = {
     verb: VERBS.signinHoldouts,
     schema: z.object({}).loose(),
-    async run() {
-      return holdoutsCard(await findHoldouts(deps.holdouts, deps.reports), NOTE);
+    async run(ctx) {
+      const zone = zoneOf(ctx.turn.activity, deps.timeZone);
+      return holdoutsCard(await findHoldouts(deps.holdouts, deps.reports), NOTE, zone);
     },
   };
   return [list];

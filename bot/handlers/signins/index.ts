@@ -1,3 +1,4 @@
+import type { TimeZone } from '../../../services/time';
 import type { AuditLog } from '../../../services/audit/log';
 import type { RoleResolver } from '../../../services/authz/roles';
 import type { Clock } from '../../../services/clock';
@@ -36,7 +37,7 @@ export interface SignInFeatureDeps {
   scheduler: Scheduler;
   clock: Clock;
   logger: Logger;
-  settings: AppConfig['monitor'] & { itPhone: string };
+  settings: AppConfig['monitor'] & { itPhone: string; timeZone: TimeZone };
   /** The monitor's share of Graph's reports limit; tests against a stand-in take more. */
   reads?: { requests: number; perMs: number };
 }
@@ -78,7 +79,7 @@ export function signInFeature(deps: SignInFeatureDeps): SignInFeature {
     scheduler: deps.scheduler,
     clock,
     logger,
-    settings: { itPhone: settings.itPhone },
+    settings: { itPhone: settings.itPhone, timeZone: settings.timeZone },
   });
   board.register();
   const watch = registerSignInWatch({
@@ -106,7 +107,7 @@ export function signInFeature(deps: SignInFeatureDeps): SignInFeature {
         logger,
         settings: { itPhone: settings.itPhone },
       }),
-      ...holdoutActions({ holdouts, reports: deps.reports }),
+      ...holdoutActions({ holdouts, reports: deps.reports, timeZone: settings.timeZone }),
     ],
     watch,
     monitor,
