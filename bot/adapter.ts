@@ -1,6 +1,5 @@
 import { CloudAdapter, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
-import type { BotFrameworkAuthentication, ConnectorClient } from 'botframework-connector';
-import type { Logger } from '../services/logger';
+import type { BotFrameworkAuthentication, ServiceClientCredentials } from 'botframework-connector';
 import { ReusedConnectors } from './connectors';
 
 /**
@@ -12,8 +11,8 @@ import { ReusedConnectors } from './connectors';
 export class BotAdapter extends CloudAdapter {
   private readonly connectors: ReusedConnectors;
 
-  constructor(authentication: BotFrameworkAuthentication, logger: Logger) {
-    const connectors = new ReusedConnectors(authentication, logger);
+  constructor(authentication: BotFrameworkAuthentication) {
+    const connectors = new ReusedConnectors(authentication);
     super(connectors);
     this.connectors = connectors;
   }
@@ -28,12 +27,12 @@ export class BotAdapter extends CloudAdapter {
   }
 
   /**
-   * From here on, this turn's requests are made once each, without botbuilder's retries: for a
-   * caller that paces and retries on its own (campaign nudges).
+   * The credentials the bot signs its requests to this service URL with, from the same reused
+   * connector client proactive messages use: the SERVICE_URL_HOSTS check and the token cache
+   * come with them.
    */
-  async withoutRetries(context: TurnContext): Promise<void> {
-    const client = context.turnState.get<ConnectorClient | undefined>(this.ConnectorClientKey);
-    if (client)
-      context.turnState.set(this.ConnectorClientKey, await this.connectors.withoutRetries(client));
+  async credentialsFor(appId: string, serviceUrl: string): Promise<ServiceClientCredentials> {
+    const factory = this.connectors.createConnectorFactory(this.createClaimsIdentity(appId));
+    return (await factory.create(serviceUrl)).credentials;
   }
 }

@@ -202,7 +202,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     audit,
     clock,
   });
-  const adapter = new BotAdapter(authentication, logger.child({ component: 'adapter' }));
+  const adapter = new BotAdapter(authentication);
   if (
     config.mode === 'production' &&
     graphIdentity(config) === config.bot.appId &&
@@ -633,6 +633,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       await campaigns.stop();
       await scheduler.stop();
       await signInReader.close();
+      await proactive.close();
       await store.close();
     },
   };

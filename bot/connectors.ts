@@ -9,7 +9,6 @@ import {
   type ConnectorFactory,
   type UserTokenClient,
 } from 'botframework-connector';
-import type { Logger } from '../services/logger';
 
 /** Service URLs are few (Teams' regions); this bounds the cache whatever activities claim. */
 const MAX_CLIENTS = 64;
@@ -25,15 +24,9 @@ const MAX_CLIENTS = 64;
  */
 export class ReusedConnectors extends BotFrameworkAuthentication {
   private readonly clients = new Map<string, Promise<ConnectorClient>>();
-  private readonly singleAttempt = new WeakMap<ConnectorClient, Promise<ConnectorClient>>();
-  private readonly makers = new WeakMap<ConnectorClient, () => Promise<ConnectorClient>>();
   private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
-  private warned = false;
 
-  constructor(
-    private readonly inner: BotFrameworkAuthentication,
-    private readonly logger: Logger,
-  ) {
+  constructor(private readonly inner: BotFrameworkAuthentication) {
     super();
   }
 
@@ -78,43 +71,13 @@ export class ReusedConnectors extends BotFrameworkAuthentication {
     return this.inner.getOriginatingAudience();
   }
 
-  /**
-   * The same connection without botbuilder's retries, for a caller that paces and retries on its
-   * own (campaign nudges): a retry inside the client would be a send outside the send budget.
-   * Made once per client, beside it; the shared client keeps its retries for everyone else.
-   */
-  withoutRetries(client: ConnectorClient): Promise<ConnectorClient> {
-    let sibling = this.singleAttempt.get(client);
-    if (!sibling) {
-      const make = this.makers.get(client);
-      if (!make) return Promise.resolve(client);
-      sibling = make().then((made) => {
-        if (!removeRetries(made) && !this.warned) {
-          this.warned = true;
-          this.logger.warn(
-            'could not turn off the connector retries for campaign sends; botbuilder retries them itself',
-          );
-        }
-        return made;
-      });
-      sibling.catch(() => this.singleAttempt.delete(client));
-      this.singleAttempt.set(client, sibling);
-    }
-    return sibling;
-  }
-
   private reusing(factory: ConnectorFactory | undefined, appId: string): ConnectorFactory {
     if (!factory) return factory as unknown as ConnectorFactory;
     return {
       create: async (serviceUrl: string, audience?: string) => {
-        const make = () => factory.create(serviceUrl, audience);
-        const client = await this.remember(
-          this.clients,
-          `${appId}|${audience ?? ''}|${serviceUrl}`,
-          make,
+        return this.remember(this.clients, `${appId}|${audience ?? ''}|${serviceUrl}`, () =>
+          factory.create(serviceUrl, audience),
         );
-        this.makers.set(client, make);
-        return client;
       },
     };
   }
@@ -141,16 +104,4 @@ function appIdOf(identity: ClaimsIdentity | undefined): string {
     identity?.getClaimValue(AuthenticationConstants.AppIdClaim) ??
     ''
   );
-}
-
-/** Takes the retry step out of a client's HTTP pipeline; false if the shape is not there. */
-function removeRetries(client: ConnectorClient): boolean {
-  const pipeline = (
-    client as unknown as {
-      client?: { pipeline?: { removePolicy?: (o: { phase: string }) => unknown } };
-    }
-  ).client?.pipeline;
-  if (!pipeline || typeof pipeline.removePolicy !== 'function') return false;
-  pipeline.removePolicy({ phase: 'Retry' });
-  return true;
 }

@@ -8,6 +8,7 @@ import {
 import { describeSendError } from '../services/campaigns/failures';
 import { ExpectedCondition } from '../services/logger';
 import type { BotAdapter } from './adapter';
+import { ConnectorSend } from './connector-send';
 import type { SendBudget } from '../services/send-budget';
 import type { ConversationDirectory } from '../services/storage/conversations';
 
@@ -48,12 +49,16 @@ export function isProactiveTurn(activity: Partial<Activity> | undefined): boolea
  * not hold them up.
  */
 export class Proactive {
+  private readonly once: ConnectorSend;
+
   constructor(
     private readonly adapter: BotAdapter,
     private readonly appId: string,
     private readonly conversations: ConversationDirectory,
     private readonly budget: SendBudget,
-  ) {}
+  ) {
+    this.once = new ConnectorSend((serviceUrl) => adapter.credentialsFor(appId, serviceUrl));
+  }
 
   /** Sends to a person's 1:1 chat; returns the new activity id. */
   async toUser(
@@ -71,6 +76,11 @@ export class Proactive {
     activity: Partial<Activity>,
     options: SendOptions = {},
   ): Promise<string | undefined> {
+    const paced = options.paced;
+    if (paced?.ownRetries) {
+      // One request, in the caller's slot: see ConnectorSend.
+      return this.once.send(ref, activity, paced.slot);
+    }
     let id: string | undefined;
     await this.run(ref, options, async (context) => {
       id = (await context.sendActivity(activity))?.id;
@@ -111,7 +121,6 @@ export class Proactive {
         ref,
         async (context: TurnContext) => {
           try {
-            if (paced?.ownRetries) await this.adapter.withoutRetries(context);
             await paced?.slot?.();
             await work(context);
           } catch (error) {
@@ -125,6 +134,11 @@ export class Proactive {
     }
     if (!paced) this.settle(key, failure);
     if (failure) throw failure.error;
+  }
+
+  /** Closes the connections kept open for campaign sends. */
+  close(): Promise<void> {
+    return this.once.close();
   }
 
   /** Tells the budget how the send went: a 429 slows everyone down, as Teams asks. */

@@ -72,4 +72,32 @@ describe('proactive messages', () => {
       h.connector.rule = undefined;
     }
   });
+
+  it('addresses a campaign send exactly as any other message: from the bot, to the person, in their chat', async () => {
+    const user = userOf(h.practice.users[5]);
+    await h.say(user, 'hi');
+    h.connector.clear();
+    await h.app.parts.proactive.toUser(user.aadObjectId, { text: 'IT will call you back.' });
+    const nudgeId = await h.app.parts.proactive.toUser(
+      user.aadObjectId,
+      { text: 'Please set up Authenticator' },
+      { paced: { ownRetries: true } },
+    );
+    const [usual, nudge] = h.connector.activities();
+    assert.ok(usual && nudge, 'both arrived');
+    assert.ok(nudgeId, 'the new message id came back');
+    const address = (a: typeof usual) => ({
+      type: a.type,
+      channelId: a.channelId,
+      serviceUrl: a.serviceUrl,
+      conversation: a.conversation?.id,
+      from: a.from?.id,
+      recipient: a.recipient?.aadObjectId,
+      // botbuilder answers a made-up activity id (its continuation's); Teams reads both alike.
+      chat: a._call.path.split('/').slice(0, 5).join('/'),
+    });
+    assert.deepEqual(address(nudge), address(usual));
+    assert.equal(nudge.recipient?.aadObjectId, user.aadObjectId);
+    assert.equal(nudge.text, 'Please set up Authenticator');
+  });
 });

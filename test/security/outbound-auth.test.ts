@@ -43,6 +43,14 @@ describe('production outbound authentication (the bot to the Bot Connector)', ()
       assert.equal((await h.say(userOf(user), 'help')).length, 1);
       assert.ok((await h.say(userOf(user), 'my status')).length >= 1);
       await h.app.parts.proactive.toUser(user.id, { type: 'message', text: 'A reminder.' });
+      // A campaign nudge goes out as one direct request, signed the same way.
+      const before = h.connector.calls.length;
+      await h.app.parts.proactive.toUser(
+        user.id,
+        { type: 'message', text: 'Please set up Authenticator.' },
+        { paced: { ownRetries: true } },
+      );
+      assert.equal(h.connector.calls.length, before + 1, 'the nudge arrived');
 
       assert.deepEqual(
         h.connector.refused.map((c) => c.reason),
@@ -80,6 +88,13 @@ describe('production outbound authentication (the bot to the Bot Connector)', ()
         const reminder = { type: 'message', text: 'A reminder.' };
         await assert.rejects(
           h.app.parts.proactive.toConversation({ ...saved, serviceUrl }, reminder),
+          /SERVICE_URL_HOSTS/,
+        );
+        // Nor a campaign nudge, which skips botbuilder's turn but not its credentials.
+        await assert.rejects(
+          h.app.parts.proactive.toConversation({ ...saved, serviceUrl }, reminder, {
+            paced: { ownRetries: true },
+          }),
           /SERVICE_URL_HOSTS/,
         );
         assert.deepEqual(elsewhere.calls, [], 'nothing, and so no token, went there');
