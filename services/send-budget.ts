@@ -34,7 +34,10 @@ const TEAMS_CONVERSATION_WINDOWS: readonly Window[] = [
 
 export interface SendBudgetOptions {
   ratePerSecond: number;
-  /** Share of the rate left unused, so network jitter never pushes a second over the limit. */
+  /**
+   * Share of the rate the bucket leaves unused (default 1%), so its even pace stays under the
+   * per-second cap; bunching (a stalled event loop, say) is the cap's job.
+   */
   headroom?: number;
   /** Requests per second bulk leaves free while the priority lane is in use (default 1). */
   priorityReserve?: number;
@@ -52,7 +55,12 @@ interface ConversationState {
 
 const DETECT_WINDOW_MS = 2000;
 const WINDOW_SLACK_MS = 50;
-const SECOND_SLACK_MS = 10;
+/**
+ * The per-second cap counts a request for a little more than a second: requests that leave a
+ * few milliseconds apart may arrive closer together. Kept below the headroom's share of a
+ * second, so the cap only bites on bunching, never on the bucket's even pace.
+ */
+const SECOND_SLACK_MS = 4;
 const MIN_REFUSALS_FOR_GLOBAL = 5;
 const GLOBAL_SHARE = 0.25;
 /** Bulk keeps the priority reserve free this long after a priority send. */
@@ -80,7 +88,7 @@ export class SendBudget {
   constructor(readonly options: SendBudgetOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
     this.maxRate =
-      options.ratePerSecond * (1 - Math.min(0.5, Math.max(0, options.headroom ?? 0.02)));
+      options.ratePerSecond * (1 - Math.min(0.5, Math.max(0, options.headroom ?? 0.01)));
     this.reserve = Math.max(0, Math.floor(options.priorityReserve ?? 1));
     this.rate = this.maxRate;
     this.burst = Math.max(1, Math.floor(options.burst ?? 1));
@@ -197,7 +205,11 @@ export class SendBudget {
       this.sends.splice(0, this.sendsHead);
       this.sendsHead = 0;
     }
-    const cap = Math.max(1, Math.floor(this.rate));
+    // Just above what the bucket's even pace puts in a counted second, so only bunching meets
+    // it; never above the limit (scaled down while throttled).
+    const limitNow = (this.rate / this.maxRate) * this.options.ratePerSecond;
+    const even = Math.ceil((this.rate * (1000 + SECOND_SLACK_MS)) / 1000);
+    const cap = Math.max(1, Math.min(Math.floor(limitNow), even));
     const reserve = now - this.lastPriority < PRIORITY_ACTIVE_MS ? this.reserve : 0;
     const limit = lane === 'priority' ? cap : Math.max(1, cap - reserve);
     if (this.sends.length - this.sendsHead < limit) return 0;

@@ -24,6 +24,24 @@ describe('send budget', () => {
     );
   });
 
+  it('uses 99% of the limit at its default headroom, and never the whole limit in one second', async () => {
+    const t = fakeTime();
+    const budget = new SendBudget({ ratePerSecond: 200, ...t });
+    const times: number[] = [];
+    for (let i = 0; i < 2000; i += 1) {
+      await budget.acquire(`user:${i}`, 'bulk');
+      times.push(t.now());
+    }
+    const perSecond = (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000);
+    assert.ok(perSecond >= 197.9, `${perSecond.toFixed(1)} a second of a limit of 200`);
+    let most = 0;
+    for (let i = 0, j = 0; i < times.length; i += 1) {
+      while (times[j]! <= times[i]! - 1000) j += 1;
+      most = Math.max(most, i - j + 1);
+    }
+    assert.ok(most < 200, `${most} in one second: one request of margin for arrival jitter`);
+  });
+
   it("keeps one conversation within Teams' windows: 7 a second, 8 in two seconds", async () => {
     const t = fakeTime();
     const budget = new SendBudget({ ratePerSecond: 1000, headroom: 0, ...t });
