@@ -2,10 +2,11 @@
  * Nudge benchmark: the production campaign service end to end (stored outbox, the real
  * CloudAdapter sending over HTTP) against a local connector that enforces a global limit and
  * Teams' per-conversation limits, and answers 5% of requests with 429 Retry-After: 1 for that
- * conversation only. The connector and the Graph stand-in each run in a child process, as they
- * would be remote; the figures (peak RSS too) are the bot's process. With `--instances N` (2 or
- * more) the bot runs as N processes on one Azure storage account (Azurite, started here), as App
- * Service scale-out runs it; peak RSS is then the largest of theirs.
+ * conversation only. The bot, the connector and the Graph stand-in each run in their own process;
+ * the bot is started with the Node options `npm run serve` uses, and the figures (peak RSS too)
+ * are the bot's. With `--instances N` (2 or more) the bot runs as N processes on one Azure storage
+ * account (Azurite, started here), as App Service scale-out runs it; peak RSS is then the largest
+ * of theirs.
  * `npm run bench -- nudge [--recipients N] [--limit RPS] [--saved-chats SHARE] [--instances N] [--json]`
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,7 @@ import { silentLogger } from '../services/logger';
 import { CampaignStore } from '../services/campaigns/store';
 import { systemClock } from '../services/clock';
 import { AzureStore } from '../services/storage/azure/store';
+import { openConfiguredStore } from '../services/storage/settings';
 import { ConversationDirectory } from '../services/storage/conversations';
 import { startAzurite } from '../test/helpers/azurite';
 import * as build from '../test/helpers/activities';
@@ -118,9 +120,26 @@ async function peer(options: PeerOptions): Promise<void> {
   process.send!({ type: 'ready', url: connector.url } satisfies Ready);
 }
 
+/** The Node options the product's own start scripts give the bot (a heap size, say). */
+function serveNodeOptions(): string[] {
+  const scripts = (
+    JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const words = scripts.serve!.split(/\s+/);
+  return words
+    .slice(
+      1,
+      words.findIndex((w) => w.endsWith('.js')),
+    )
+    .filter((w) => w.startsWith('--'));
+}
+
 function startPeer(options: PeerOptions): ChildProcess {
   return fork(__filename, ['--peer', JSON.stringify(options)], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: options.role === 'bot' ? serveNodeOptions() : [],
   });
 }
 
@@ -154,58 +173,41 @@ interface Bots {
   stop(): Promise<number>;
 }
 
-/** One instance in this process, on SQLite, as a single-instance deployment runs. */
-async function inProcess(env: Record<string, string>, limit: number, recipients: number) {
-  const { config, app } = benchApp(env, limit, recipients);
-  const server = await startServer(app, 0, '127.0.0.1');
-  return {
-    urls: [server.url],
-    tenantId: config.tenantId,
-    conversations: app.parts.conversations,
-    campaigns: app.parts.campaigns.store,
-    async finished(id: string) {
-      const c = await app.parts.campaigns.store.campaign(id);
-      return (
-        !!c &&
-        (c.status === 'done' || c.status === 'waiting') &&
-        !app.parts.campaigns.sender.isSending(id)
-      );
-    },
-    async stop() {
-      await server.close();
-      await app.close();
-      return Math.round(process.resourceUsage().maxRSS / 1024);
-    },
-  } satisfies Bots;
-}
-
-/** Several instances, each its own process, on one storage account (Azurite, on loopback). */
-async function instancesOnAzure(
+/**
+ * The bot as its own processes: one on its SQLite file, as a single-instance deployment runs, or
+ * several on one storage account (Azurite, on loopback).
+ */
+async function startBots(
   env: Record<string, string>,
   count: number,
   limit: number,
   recipients: number,
 ): Promise<Bots> {
-  const azurite = await startAzurite({ memoryLimitMb: 1024 });
-  const shared = {
-    ...env,
-    STORAGE: 'azure',
-    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-    AZURE_STORAGE_PREFIX: 'bench',
-  };
+  const azurite = count > 1 ? await startAzurite({ memoryLimitMb: 1024 }) : undefined;
+  const shared = azurite
+    ? {
+        ...env,
+        STORAGE: 'azure',
+        AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+        AZURE_STORAGE_PREFIX: 'bench',
+      }
+    : env;
   const children = Array.from({ length: count }, (_, i) =>
     startPeer({
       role: 'bot',
       recipients,
       limit,
-      env: { ...shared, DATA_DIR: path.join(env.DATA_DIR!, `instance-${i}`) },
+      env: azurite ? { ...shared, DATA_DIR: path.join(env.DATA_DIR!, `instance-${i}`) } : shared,
     }),
   );
   const ready = await Promise.all(children.map((c) => next<Ready>(c, 'ready')));
-  const store = new AzureStore({
-    connection: { connectionString: azurite.connectionString },
-    prefix: 'bench',
-  });
+  // The bench's own view of the same storage: SQLite allows a second process on its file.
+  const store = azurite
+    ? new AzureStore({
+        connection: { connectionString: azurite.connectionString },
+        prefix: 'bench',
+      })
+    : openConfiguredStore({ dataDir: env.DATA_DIR!, journalMode: 'wal' });
   const campaigns = new CampaignStore(store, systemClock);
   return {
     urls: ready.map((r) => r.url),
@@ -226,7 +228,8 @@ async function instancesOnAzure(
           return answer;
         }),
       );
-      await azurite.stop();
+      await store.close();
+      await azurite?.stop();
       return Math.max(...stopped.map((s) => s.peakRssMb));
     },
   };
@@ -265,10 +268,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     LOG_LEVEL: 'silent',
     USER_TURNS_PER_MINUTE: '10000',
   };
-  const bots =
-    instances > 1
-      ? await instancesOnAzure(env, instances, limit, recipients)
-      : await inProcess(env, limit, recipients);
+  const bots = await startBots(env, instances, limit, recipients);
   let stopped = false;
   try {
     const saved = people.slice(0, Math.round(people.length * savedShare));
