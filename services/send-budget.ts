@@ -35,8 +35,8 @@ const TEAMS_CONVERSATION_WINDOWS: readonly Window[] = [
 export interface SendBudgetOptions {
   ratePerSecond: number;
   /**
-   * Share of the rate the bucket leaves unused (default 1%), so its even pace stays under the
-   * per-second cap; bunching (a stalled event loop, say) is the cap's job.
+   * Share of the rate the bucket leaves unused (default 1%), for clock drift between the bot and
+   * the service; the per-second cap's margin covers bunching.
    */
   headroom?: number;
   /** Requests per second bulk leaves free while the priority lane is in use (default 1). */
@@ -55,16 +55,21 @@ interface ConversationState {
 
 const DETECT_WINDOW_MS = 2000;
 const WINDOW_SLACK_MS = 50;
-/**
- * The per-second cap counts a request for a little more than a second: requests that leave a
- * few milliseconds apart may arrive closer together. Kept below the headroom's share of a
- * second, so the cap only bites on bunching, never on the bucket's even pace.
- */
+/** The per-second cap counts a request for a little more than a second. */
 const SECOND_SLACK_MS = 4;
 const MIN_REFUSALS_FOR_GLOBAL = 5;
 const GLOBAL_SHARE = 0.25;
 /** Bulk keeps the priority reserve free this long after a priority send. */
 const PRIORITY_ACTIVE_MS = 30_000;
+
+/**
+ * Requests per counted second: one under the limit (scaled down while throttled), since requests
+ * that left at an even pace can arrive bunched by network and scheduling jitter. One request is
+ * the margin whatever the rate: 5 ms of jitter at 200 a second, 50 ms at 20.
+ */
+function capFor(limit: number): number {
+  return Math.max(1, Math.ceil(limit) - 1);
+}
 
 export class SendBudget {
   private tat = 0;
@@ -87,8 +92,11 @@ export class SendBudget {
 
   constructor(readonly options: SendBudgetOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
-    this.maxRate =
-      options.ratePerSecond * (1 - Math.min(0.5, Math.max(0, options.headroom ?? 0.01)));
+    // No faster than the per-second cap lets an even pace go, so only bunching ever meets it.
+    this.maxRate = Math.min(
+      options.ratePerSecond * (1 - Math.min(0.5, Math.max(0, options.headroom ?? 0.01))),
+      (capFor(options.ratePerSecond) * 1000) / (1000 + SECOND_SLACK_MS),
+    );
     this.reserve = Math.max(0, Math.floor(options.priorityReserve ?? 1));
     this.rate = this.maxRate;
     this.burst = Math.max(1, Math.floor(options.burst ?? 1));
@@ -205,11 +213,7 @@ export class SendBudget {
       this.sends.splice(0, this.sendsHead);
       this.sendsHead = 0;
     }
-    // Just above what the bucket's even pace puts in a counted second, so only bunching meets
-    // it; never above the limit (scaled down while throttled).
-    const limitNow = (this.rate / this.maxRate) * this.options.ratePerSecond;
-    const even = Math.ceil((this.rate * (1000 + SECOND_SLACK_MS)) / 1000);
-    const cap = Math.max(1, Math.min(Math.floor(limitNow), even));
+    const cap = capFor((this.rate / this.maxRate) * this.options.ratePerSecond);
     const reserve = now - this.lastPriority < PRIORITY_ACTIVE_MS ? this.reserve : 0;
     const limit = lane === 'priority' ? cap : Math.max(1, cap - reserve);
     if (this.sends.length - this.sendsHead < limit) return 0;

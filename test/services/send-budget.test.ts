@@ -135,7 +135,7 @@ describe('send budget lanes', () => {
       void budget.acquire(`user:${i}`, 'bulk').then(() => sent.push({ at: t.now(), lane: 'bulk' }));
     await t.run(() => sent.length >= 40);
     const bulkFullSpeed = sent.filter((s) => s.at > t.now() - 1000).length;
-    assert.equal(bulkFullSpeed, 20, 'alone, bulk uses the whole rate');
+    assert.equal(bulkFullSpeed, 19, 'alone, bulk uses all it may: one under the limit');
     const itStarted = t.now();
     for (let i = 0; i < 3; i += 1)
       void budget
@@ -146,7 +146,7 @@ describe('send budget lanes', () => {
       const second = sent.filter((x) => x.at > s.at - 1000 && x.at <= s.at);
       assert.ok(second.length <= 20, `${second.length} sent in the second before ${s.at}`);
       if (s.at - 1000 >= itStarted)
-        assert.ok(second.filter((x) => x.lane === 'bulk').length <= 19, 'bulk leaves one a second');
+        assert.ok(second.filter((x) => x.lane === 'bulk').length <= 18, 'bulk leaves one a second');
     }
   });
 });
