@@ -108,6 +108,33 @@ describe('production outbound authentication (the bot to the Bot Connector)', ()
     });
   });
 
+  it('follows no redirect with a campaign nudge: the token stays with the checked host', async () => {
+    await inProduction({}, async (h) => {
+      const user = staffMember(h);
+      await h.say(userOf(user), 'help');
+      const elsewhere = await new LocalConnector().start();
+      h.connector.rule = () => ({
+        status: 307,
+        headers: { location: `${elsewhere.url}/v3/conversations/x/activities` },
+        body: {},
+      });
+      try {
+        await assert.rejects(
+          h.app.parts.proactive.toUser(
+            user.id,
+            { type: 'message', text: 'Please set up Authenticator.' },
+            { paced: { ownRetries: true } },
+          ),
+          /307/,
+        );
+        assert.deepEqual(elsewhere.calls, [], 'nothing, and so no token, went to the redirect');
+      } finally {
+        h.connector.rule = undefined;
+        await elsewhere.stop();
+      }
+    });
+  });
+
   it('sends nothing when its secret is wrong: no unsigned reply, no token', async () => {
     await inProduction({ env: { MicrosoftAppPassword: 'not-the-secret' } }, async (h, identity) => {
       const res = await h.post(build.message(userOf(staffMember(h)), 'help', h.options));
