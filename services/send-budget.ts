@@ -57,6 +57,8 @@ const DETECT_WINDOW_MS = 2000;
 const WINDOW_SLACK_MS = 50;
 /** The per-second cap counts a request for a little more than a second. */
 const SECOND_SLACK_MS = 4;
+/** Within a second, at most a tenth of the cap (and two) go out in any 100 ms. */
+const BURST_WINDOW_MS = 100;
 const MIN_REFUSALS_FOR_GLOBAL = 5;
 const GLOBAL_SHARE = 0.25;
 /** Bulk keeps the priority reserve free this long after a priority send. */
@@ -148,7 +150,9 @@ export class SendBudget {
         this.sends.push(at);
         return;
       }
-      await this.sleep(wait);
+      // Whole milliseconds, as timers run: a wait of a rounding error would never end on a clock
+      // that moves only when slept on.
+      await this.sleep(Math.ceil(wait));
     }
   }
 
@@ -216,8 +220,15 @@ export class SendBudget {
     const cap = capFor((this.rate / this.maxRate) * this.options.ratePerSecond);
     const reserve = now - this.lastPriority < PRIORITY_ACTIVE_MS ? this.reserve : 0;
     const limit = lane === 'priority' ? cap : Math.max(1, cap - reserve);
-    if (this.sends.length - this.sendsHead < limit) return 0;
-    return this.sends[this.sends.length - limit]! + 1000 + SECOND_SLACK_MS - now;
+    const inSecond = this.sends.length - this.sendsHead;
+    const secondWait =
+      inSecond < limit ? 0 : this.sends[this.sends.length - limit]! + 1000 + SECOND_SLACK_MS - now;
+    // After a stall, the missed slots go out spread over the second, not in one burst that
+    // jitter could squeeze into the service's previous second.
+    const burst = Math.ceil(limit / 10) + 2;
+    const burstWait =
+      inSecond < burst ? 0 : this.sends[this.sends.length - burst]! + BURST_WINDOW_MS - now;
+    return Math.max(secondWait, burstWait);
   }
 
   private conversationWait(conversation: string, now: number): number {

@@ -90,6 +90,10 @@ function virtualTime() {
     now: () => now,
     sleep: (ms: number) =>
       new Promise<void>((wake) => timers.push({ at: now + Math.max(0, ms), wake })),
+    /** The process was held up: time moves on and nothing woke meanwhile. */
+    stall(ms: number) {
+      now += ms;
+    },
     /** Moves time on, timer by timer, until `done` holds or nothing is left to wake. */
     async run(done: () => boolean): Promise<void> {
       for (await flush(); !done() && timers.length; await flush()) {
@@ -101,6 +105,30 @@ function virtualTime() {
     },
   };
 }
+
+describe('send budget after a stall', () => {
+  it('spreads the slots it missed over the next second instead of sending them in one burst', async () => {
+    const t = virtualTime();
+    const budget = new SendBudget({ ratePerSecond: 200, now: t.now, sleep: t.sleep });
+    const sent: number[] = [];
+    for (let i = 0; i < 600; i += 1)
+      void budget.acquire(`user:${i}`, 'bulk').then(() => sent.push(t.now()));
+    await t.run(() => sent.length >= 100);
+    t.stall(500);
+    await t.run(() => sent.length === 600);
+    const most = (windowMs: number) => {
+      let top = 0;
+      for (let i = 0, j = 0; i < sent.length; i += 1) {
+        while (sent[j]! <= sent[i]! - windowMs) j += 1;
+        top = Math.max(top, i - j + 1);
+      }
+      return top;
+    };
+    // Less than 100 ms apart (a send exactly 100 ms after another starts the next window).
+    assert.ok(most(99.9) <= 22, `${most(99.9)} went out within 100 ms`);
+    assert.ok(most(1000) < 200, `${most(1000)} went out within a second`);
+  });
+});
 
 describe('send budget lanes', () => {
   it('lets a priority send (IT, a notice) go ahead of a queue of nudges', async () => {
