@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sinon from 'sinon';
 import { DEMO_PRACTICE_PATH } from '../../bot/config';
+import { ManualClock, MINUTE, type Clock } from '../../services/clock';
 import { loadPractice, type PracticeUser } from '../../services/directory/practice';
 import { startGraphSim, type GraphSim } from '../../services/graph-sim';
 import { botAddedToTeam, type TestUser } from '../helpers/activities';
@@ -33,11 +35,12 @@ describe('two bot instances over one Azure store', function () {
       .all()
       .filter((r) => r.method === 'POST' && r.path.includes('temporaryAccessPassMethods')).length;
 
-  async function start(env: Record<string, string> = {}) {
+  async function start(env: Record<string, string> = {}, clock?: Clock) {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-two-'));
     opened = await openAzureStore();
     sim = await startGraphSim({ port: 0, practice, dataDir: path.join(dir, 'graph-sim') });
-    const shared = { sim, env: { AUDIT_KEY, ...env } };
+    // Configured for Azure storage, as each instance is under scale-out.
+    const shared = { sim, ...(clock ? { clock } : {}), env: { ...opened.env, AUDIT_KEY, ...env } };
     instances = [
       await startHarness({ ...shared, store: opened.store }),
       await startHarness({ ...shared, store: opened.another() }),
@@ -50,6 +53,9 @@ describe('two bot instances over one Azure store', function () {
   }
 
   afterEach(async () => {
+    sinon.restore();
+    // Follow-ups post through the first instance's connector: let them finish before it stops.
+    for (const h of instances) await h.settle();
     for (const h of instances) await h.close();
     instances = [];
     await sim?.close();
@@ -77,6 +83,20 @@ describe('two bot instances over one Azure store', function () {
     return id;
   }
 
+  /** Starts an instance and waits until its start-up sweep is over: its scheduler starts after. */
+  async function startUp(h: Harness): Promise<void> {
+    const { scheduler } = h.app.parts;
+    const startScheduler = scheduler.start.bind(scheduler);
+    const started = new Promise<void>((resolve) =>
+      sinon.stub(scheduler, 'start').callsFake(() => {
+        startScheduler();
+        resolve();
+      }),
+    );
+    h.app.start();
+    await started;
+  }
+
   it('gives exactly one pass when twenty clicks arrive at once, split across both instances', async () => {
     await start();
     const id = await verified(instances[1]!, 'olivia.brandt');
@@ -87,6 +107,53 @@ describe('two bot instances over one Azure store', function () {
       ),
     );
     assert.ok(answers.every((r) => r.status === 200));
+    assert.equal(
+      answers.filter((r) => /Only you can see this/.test(cardText(r.body.value))).length,
+      1,
+    );
+    assert.equal(passesCreated(), 1);
+  });
+
+  it('leaves an action another instance is doing alone when an instance starts, and lets it be done once its claim runs out', async () => {
+    const clock = new ManualClock(new Date());
+    await start({}, clock);
+    const [a, b] = instances as [Harness, Harness];
+    const id = await verified(a, 'olivia.brandt');
+    // Instance A is issuing Priya's pass: the ticket is claimed, Graph has not answered yet.
+    const doc = (await a.app.parts.tickets.get(id))!;
+    const by = { id: priya().aadObjectId, name: priya().name };
+    await a.app.parts.tickets.update(
+      {
+        ...doc.value,
+        pending: { action: 'createTemporaryAccessPass', by, at: clock.now().toISOString() },
+      },
+      doc.etag,
+      by,
+    );
+
+    await startUp(b);
+    const secondClick = await b.click(theo(), 'tickets.issuePass', {
+      ticketId: id,
+      v: await version(id),
+    });
+    assert.match(
+      cardText(secondClick.body.value),
+      /Priya Raman is doing something on this ticket right now\. Nothing was changed\./,
+    );
+    const ticket = (await b.app.parts.tickets.get(id))!.value;
+    assert.equal(ticket.pending?.by.name, 'Priya Raman', 'the claim is still held');
+    assert.ok(
+      ticket.timeline.every((e) => !/interrupted/.test(e.text)),
+      'nobody is told to check an action that is still running',
+    );
+    assert.equal(passesCreated(), 0);
+
+    // A never finished (it went away): after the claim's two minutes, the pass can be issued, once.
+    clock.advance(2 * MINUTE + 1000);
+    const v = await version(id);
+    const answers = await Promise.all(
+      [b, a, b, a].map((h) => h.click(priya(), 'tickets.issuePass', { ticketId: id, v })),
+    );
     assert.equal(
       answers.filter((r) => /Only you can see this/.test(cardText(r.body.value))).length,
       1,
