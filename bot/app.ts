@@ -645,8 +645,8 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       if (headTimer) clearInterval(headTimer);
       await campaigns.stop();
       await scheduler.stop();
-      await signInReader.close();
       await sharedPause?.stop();
+      await signInReader.close();
       await store.close();
     },
   };
