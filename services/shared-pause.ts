@@ -96,8 +96,10 @@ export class SharedPause {
     await this.publishing;
   }
 
-  private async write(pause: AppWidePause): Promise<void> {
+  private async write(found: AppWidePause): Promise<void> {
     const { store } = this.options;
+    // Stored to the millisecond: rounded up, so nobody's pause ends before the one found.
+    const pause = { ...found, until: Math.ceil(found.until) };
     for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
       const doc = await store.get<unknown>(COLLECTION, KEY);
       const parsed = doc && PauseDoc.safeParse(doc.value);
