@@ -29,6 +29,7 @@ import { kbReviewActions, registerReviewNotices, teachLearnedExamples } from './
 import { KbFeedback } from '../services/kb/feedback';
 import { RateLimiter } from '../services/ratelimit';
 import { SendBudget } from '../services/send-budget';
+import { SharedPause } from '../services/shared-pause';
 import { TapLimiter } from '../services/tickets/tap-limiter';
 import { isProactiveTurn, Proactive } from './proactive';
 import { createKnowledgeBase, type KnowledgeBase } from '../services/kb';
@@ -113,6 +114,9 @@ interface AppParts {
   tickets: TicketStore;
   requests: ItRequests;
   proactive: Proactive;
+  sendBudget: SendBudget;
+  /** Several instances on one Azure store: the app-wide send pause they share. */
+  sharedPause?: SharedPause;
   audit: AuditLog;
   board: TicketBoard;
   campaigns: CampaignService<CardJson>;
@@ -263,8 +267,14 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
   });
   // One budget for every proactive message (nudges, ticket posts, notices, reminders), under
   // Teams' per-app limit; IT and notices take its priority lane, nudges its bulk lane.
+  // Several instances on one Azure store: Teams throttles them as one app, so a pause one of
+  // them finds holds for all (on SQLite there is one instance, and nothing to share).
+  const sharedPause = config.azureStorage
+    ? new SharedPause({ store, logger: logger.child({ component: 'send-budget' }) })
+    : undefined;
   const sendBudget = new SendBudget({
     ratePerSecond: overrides.campaignTuning?.maxRps ?? config.nudgeMaxRps,
+    ...(sharedPause ? { onAppWidePause: (pause) => void sharedPause.publish(pause) } : {}),
   });
   const proactive = new Proactive(adapter, config.bot.appId, conversations, sendBudget);
   const itChannel = new ItChannel({
@@ -526,6 +536,8 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     tickets,
     requests,
     proactive,
+    sendBudget,
+    ...(sharedPause ? { sharedPause } : {}),
     audit,
     board,
     campaigns,
@@ -619,6 +631,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
         .start()
         .catch((err: unknown) => logger.error({ err }, 'could not start the sign-in monitor'));
       tab.start();
+      sharedPause?.start(sendBudget);
       void weeklyDigest
         .schedule()
         .catch((err: unknown) =>
@@ -632,6 +645,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
       if (headTimer) clearInterval(headTimer);
       await campaigns.stop();
       await scheduler.stop();
+      await sharedPause?.stop();
       await signInReader.close();
       await proactive.close();
       await store.close();

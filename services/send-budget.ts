@@ -46,6 +46,17 @@ export interface SendBudgetOptions {
   windows?: readonly Window[];
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told when this budget finds the whole app throttled (several instances share it). */
+  onAppWidePause?: (pause: AppWidePause) => void;
+}
+
+/**
+ * The whole app is being throttled: nobody sends before `until` (ms, on the budget's clock), and
+ * then at most `rateFactor` of the configured rate, climbing back while requests succeed.
+ */
+export interface AppWidePause {
+  until: number;
+  rateFactor: number;
 }
 
 interface ConversationState {
@@ -186,7 +197,25 @@ export class SendBudget {
       this.lastRaise = now;
       this.tat = Math.max(this.tat, this.throttledUntil);
       this.recent.length = 0;
+      this.options.onAppWidePause?.({
+        until: this.throttledUntil,
+        rateFactor: this.rate / this.maxRate,
+      });
     }
+  }
+
+  /**
+   * Another instance found the whole app throttled: Teams counts every instance's requests
+   * together, so this one waits the pause out too and goes no faster than that one.
+   */
+  applyPause(pause: AppWidePause): void {
+    const now = this.now();
+    if (!(pause.until > now)) return;
+    this.throttledUntil = Math.max(this.throttledUntil, pause.until);
+    const rate = this.maxRate * Math.min(1, Math.max(0.05, pause.rateFactor));
+    this.rate = Math.min(this.rate, rate);
+    this.lastRaise = now;
+    this.tat = Math.max(this.tat, this.throttledUntil);
   }
 
   /** Another failure (5xx, network): counts toward nothing but keeps the detector honest. */
