@@ -377,6 +377,7 @@ export function buildApp(config: AppConfig, overrides: AppOverrides = {}): BotAp
     clock,
     logger: logger.child({ component: 'signins' }),
     settings: { ...config.monitor, itPhone: config.itPhone, timeZone: config.practiceTimeZone },
+    sharedStorage: config.azureStorage !== undefined,
     reads: overrides.monitorReads,
   });
   const dashboardLink = new DashboardLink(

@@ -36,6 +36,18 @@ export interface ActionDeps {
 
 const SYSTEM: Person = { id: 'system', name: 'MFA Helper' };
 
+/**
+ * A claim older than this is no longer running: its instance stopped mid-action. With several
+ * instances on one store, a starting instance cannot tell another's running action from a dead
+ * one, so claims run out instead of being released at start.
+ */
+export const CLAIM_EXPIRES_MS = 2 * 60_000;
+
+type Pending = NonNullable<Incident['pending']>;
+
+const interrupted = ({ by, action }: Pending, how: string) =>
+  `${by.name}'s action (${action}) ${how}. Check the account in Microsoft 365 before trying again.`;
+
 const ACTION_AUDIT: Record<IncidentAction, string> = {
   'revoke-sessions': 'signins.incident.revokeSessions',
   'call-back': 'signins.incident.callBack',
@@ -68,6 +80,13 @@ export class IncidentActions {
     return this.guarded(id, version, (current) => ({
       ...current,
       pending: { action, by, at },
+      // Taking over a claim that ran out: say so, since its action may have half happened.
+      timeline: current.pending
+        ? [
+            ...current.timeline,
+            { at, by: SYSTEM, text: interrupted(current.pending, 'did not finish') },
+          ]
+        : current.timeline,
     }));
   }
 
@@ -224,8 +243,7 @@ export class IncidentActions {
         (current) => {
           attempt.released = Boolean(current.pending);
           if (!current.pending) return undefined;
-          const { action, by } = current.pending;
-          const text = `${by.name}'s action (${action}) was interrupted by a restart. Check the account in Microsoft 365 before trying again.`;
+          const text = interrupted(current.pending, 'was interrupted by a restart');
           return {
             ...current,
             pending: undefined,
@@ -252,7 +270,8 @@ export class IncidentActions {
         if (current.version !== version) verdict.refusal = { kind: 'stale', incident: current };
         else if (current.status === 'handled')
           verdict.refusal = { kind: 'handled', incident: current };
-        else if (current.pending) verdict.refusal = { kind: 'busy', incident: current };
+        else if (current.pending && !this.ranOut(current.pending))
+          verdict.refusal = { kind: 'busy', incident: current };
         else verdict.refusal = undefined;
         return verdict.refusal ? undefined : change(current);
       },
@@ -260,6 +279,10 @@ export class IncidentActions {
     );
     if (!incident) return { kind: 'not-found' };
     return verdict.refusal ?? { kind: 'ok', incident };
+  }
+
+  private ranOut(pending: Pending): boolean {
+    return this.deps.clock.now().getTime() - Date.parse(pending.at) >= CLAIM_EXPIRES_MS;
   }
 
   private now(): string {

@@ -116,6 +116,28 @@ describe('sign-in incidents: what IT and the person can do', () => {
     assert.match(after.timeline[after.timeline.length - 1]!.text, /interrupted by a restart/);
   });
 
+  it('lets a claim whose instance stopped run out after two minutes, then one other click take it, with a note', async () => {
+    await rig.actions.claim(incident.id, 'revoke-sessions', IVAN, incident.version);
+    rig.clock.advance(2 * MINUTE - 1000);
+    assert.equal(
+      (await rig.actions.claim(incident.id, 'revoke-sessions', PRIYA, incident.version)).kind,
+      'busy',
+      'still running as far as anyone can tell',
+    );
+    rig.clock.advance(1000);
+    const clicks = await Promise.all(
+      [PRIYA, IVAN, PRIYA].map((by) =>
+        rig.actions.claim(incident.id, 'revoke-sessions', by, incident.version),
+      ),
+    );
+    assert.deepEqual(clicks.map((c) => c.kind).sort(), ['busy', 'busy', 'ok']);
+    const after = (await rig.incidents.get(incident.id))!.value;
+    assert.match(
+      after.timeline.at(-1)!.text,
+      /Ivan Ortiz's action \(revoke-sessions\) did not finish/,
+    );
+  });
+
   it('opens a new incident when the prompts start again after IT handled the last one', async () => {
     await rig.actions.markHandled(incident.id, IVAN, incident.version);
     rig.clock.advance(3 * MINUTE);

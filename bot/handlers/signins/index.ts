@@ -38,6 +38,8 @@ export interface SignInFeatureDeps {
   clock: Clock;
   logger: Logger;
   settings: AppConfig['monitor'] & { itPhone: string; timeZone: TimeZone };
+  /** Several instances share the store (Azure). */
+  sharedStorage?: boolean;
   /** The monitor's share of Graph's reports limit; tests against a stand-in take more. */
   reads?: { requests: number; perMs: number };
 }
@@ -92,6 +94,7 @@ export function signInFeature(deps: SignInFeatureDeps): SignInFeature {
     clock,
     logger,
     settings,
+    sharedStorage: deps.sharedStorage,
   });
   return {
     actions: [

@@ -21,6 +21,8 @@ const FIRST_POLL_DELAY_MS = 10_000;
 export interface WatchDeps {
   monitor: Pick<SignInMonitor, 'poll'>;
   actions: Pick<IncidentActions, 'releaseInterrupted'>;
+  /** Several instances share the store (Azure): none may release another's claims at start. */
+  sharedStorage?: boolean;
   board: Pick<SignInBoard, 'deliver' | 'followUp'>;
   channel: Pick<ItChannel, 'notice'>;
   scheduler: Scheduler;
@@ -96,7 +98,8 @@ export function registerSignInWatch(deps: WatchDeps): SignInWatch {
         return;
       }
       // One bot instance per database: an action claimed before a restart is no longer running.
-      const released = await deps.actions.releaseInterrupted();
+      // On shared storage another instance may be running it: claims run out instead.
+      const released = deps.sharedStorage ? 0 : await deps.actions.releaseInterrupted();
       if (released) logger.warn({ released }, 'released sign-in alert actions cut by a restart');
       // Once across restarts; a round that ended (a job that failed for good) starts again.
       if ((await scheduler.pending(POLL_JOB)).length === 0) await schedule(FIRST_POLL_DELAY_MS);
