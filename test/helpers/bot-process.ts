@@ -15,7 +15,21 @@ export class BotProcess {
     readonly url: string,
   ) {}
 
+  /**
+   * Starts one on ports free a moment ago; if one was taken meanwhile (by any socket on the
+   * machine), on fresh ones.
+   */
   static async launch(env: Record<string, string>): Promise<BotProcess> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await BotProcess.launchOnce(env);
+      } catch (err) {
+        if (attempt >= 3 || !/EADDRINUSE/.test(String((err as Error).message))) throw err;
+      }
+    }
+  }
+
+  private static async launchOnce(env: Record<string, string>): Promise<BotProcess> {
     const port = await freePort();
     const bot = new BotProcess(
       {

@@ -1,7 +1,9 @@
 import net from 'node:net';
 
-/** A port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
+/** Ports this process has handed out: the system may offer a closed one again straight away. */
+const given = new Set<number>();
+
+function askSystem(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
@@ -10,4 +12,14 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** A port free on 127.0.0.1 right now, and not one given to another caller in this process. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await askSystem();
+    if (given.has(port)) continue;
+    given.add(port);
+    return port;
+  }
 }
