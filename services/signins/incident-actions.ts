@@ -1,4 +1,5 @@
 import type { AuditLog } from '../audit/log';
+import { claimRanOut } from '../claims';
 import type { Clock } from '../clock';
 import type { Person } from '../tickets/model';
 import type { IncidentStore } from './incident-store';
@@ -35,13 +36,6 @@ export interface ActionDeps {
 }
 
 const SYSTEM: Person = { id: 'system', name: 'MFA Helper' };
-
-/**
- * A claim older than this is no longer running: its instance stopped mid-action. With several
- * instances on one store, a starting instance cannot tell another's running action from a dead
- * one, so claims run out instead of being released at start.
- */
-export const CLAIM_EXPIRES_MS = 2 * 60_000;
 
 type Pending = NonNullable<Incident['pending']>;
 
@@ -270,7 +264,7 @@ export class IncidentActions {
         if (current.version !== version) verdict.refusal = { kind: 'stale', incident: current };
         else if (current.status === 'handled')
           verdict.refusal = { kind: 'handled', incident: current };
-        else if (current.pending && !this.ranOut(current.pending))
+        else if (current.pending && !claimRanOut(current.pending.at, this.deps.clock.now()))
           verdict.refusal = { kind: 'busy', incident: current };
         else verdict.refusal = undefined;
         return verdict.refusal ? undefined : change(current);
@@ -279,10 +273,6 @@ export class IncidentActions {
     );
     if (!incident) return { kind: 'not-found' };
     return verdict.refusal ?? { kind: 'ok', incident };
-  }
-
-  private ranOut(pending: Pending): boolean {
-    return this.deps.clock.now().getTime() - Date.parse(pending.at) >= CLAIM_EXPIRES_MS;
   }
 
   private now(): string {

@@ -17,15 +17,13 @@ import {
   type Ticket,
 } from '../../../services/tickets/model';
 import type { TicketStore } from '../../../services/tickets/store';
+import { claimRanOut } from '../../../services/claims';
 import type { TapLimiter } from '../../../services/tickets/tap-limiter';
 import type { ActionContext, ActionDef } from '../../actions';
 import { auditFor, type AuditFields } from '../../audit';
 import { messageCard } from '../../replies';
 import type { ItChannel } from '../../it-channel';
 import type { FollowUp, TicketBoard } from './board';
-
-/** An action in flight for longer than this was interrupted (a crash): it no longer blocks. */
-const PENDING_EXPIRES_MS = 2 * 60_000;
 
 export const TicketRef = z.object({ ticketId: z.string().regex(TICKET_ID_PATTERN) }).loose();
 /** Every click that changes a ticket carries the version its card showed; without it, refused. */
@@ -141,10 +139,7 @@ export function ticketAction<S extends z.ZodType<VersionedData>>(
           ticket,
         );
       }
-      if (
-        ticket.pending &&
-        turn.now.getTime() - Date.parse(ticket.pending.at) < PENDING_EXPIRES_MS
-      ) {
+      if (ticket.pending && !claimRanOut(ticket.pending.at, turn.now)) {
         return refuse(
           'in-flight',
           `${ticket.pending.by.name} is doing something on this ticket right now. Nothing was changed.`,
