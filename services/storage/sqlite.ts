@@ -32,9 +32,13 @@ export class SqliteStore implements DocumentStore {
   /** Statements compiled once each: preparing one costs more than running it. */
   private readonly statements = new Map<string, Database.Statement>();
   private putInTransaction:
-    ((collection: string, key: string, json: string, options: PutOptions) => string) | undefined;
+    | Database.Transaction<
+        (collection: string, key: string, json: string, options: PutOptions) => string
+      >
+    | undefined;
   private deleteInTransaction:
-    ((collection: string, key: string, options: { etag?: string }) => boolean) | undefined;
+    | Database.Transaction<(collection: string, key: string, options: { etag?: string }) => boolean>
+    | undefined;
 
   constructor(
     readonly file: string,
@@ -85,7 +89,9 @@ export class SqliteStore implements DocumentStore {
       this.putInTransaction ??= this.db.transaction(
         (c: string, k: string, j: string, o: PutOptions) => this.write(c, k, j, o),
       );
-      return this.putInTransaction(collection, key, json, options);
+      // IMMEDIATE: the write lock is taken first, so another process's commit between the read
+      // and the write makes this one wait (busy timeout) instead of failing with SQLITE_BUSY.
+      return this.putInTransaction.immediate(collection, key, json, options);
     });
   }
 
@@ -126,7 +132,7 @@ export class SqliteStore implements DocumentStore {
           return true;
         },
       );
-      return this.deleteInTransaction(collection, key, options);
+      return this.deleteInTransaction.immediate(collection, key, options);
     });
   }
 
@@ -264,21 +270,19 @@ function migrate(db: Database.Database, migrations: readonly Migration[]): void 
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
-  const applied = new Set(
-    db
-      .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
-      .all()
-      .map((r) => r.version),
+  const isApplied = db.prepare<[number], { version: number }>(
+    'SELECT version FROM schema_migrations WHERE version = ?',
   );
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (applied.has(m.version)) continue;
+    // Checked again under the write lock: the bot and the CLI may open the file at once.
     db.transaction(() => {
+      if (isApplied.get(m.version)) return;
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         m.version,
         m.name,
         new Date().toISOString(),
       );
-    })();
+    }).immediate();
   }
 }

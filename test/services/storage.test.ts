@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,37 @@ describe('SQLite storage', () => {
     const versions = store.database.prepare('SELECT version FROM schema_migrations').all();
     assert.deepEqual(versions, [{ version: 1 }]);
     assert.deepEqual((await store.get('c', 'k'))?.value, { a: 1 });
+  });
+
+  it('lets another process (the CLI beside the running bot) write the same file at once, on a new file too', async () => {
+    const file = path.join(dir, 'shared', 'bot.db');
+    // Each process waits for the same moment, opens the file (migrating it if new) and updates
+    // the same 20 documents for 400 ms.
+    const at = Date.now() + 1000;
+    const writer = (name: string) => `
+      const { SqliteStore } = require(${JSON.stringify(require.resolve('../../services/storage/sqlite'))});
+      (async () => {
+        while (Date.now() < ${at}) await new Promise((r) => setTimeout(r, 1));
+        const store = new SqliteStore(${JSON.stringify(file)});
+        let failed = 0;
+        for (let i = 0; Date.now() < ${at + 400}; i += 1)
+          await store.put('shared', 'k' + (i % 20), { by: '${name}', i }).catch(() => (failed += 1));
+        await store.put('done', '${name}', { failed });
+        await store.close();
+      })().catch((err) => { console.error(err); process.exit(1); });`;
+    const run = (name: string) =>
+      new Promise<number | null>((resolve) =>
+        spawn(process.execPath, ['-e', writer(name)], { stdio: 'inherit' }).on('exit', resolve),
+      );
+    assert.deepEqual(await Promise.all([run('a'), run('b'), run('c')]), [0, 0, 0]);
+    const reader = new SqliteStore(file);
+    try {
+      for (const name of ['a', 'b', 'c'])
+        assert.deepEqual((await reader.get('done', name))?.value, { failed: 0 }, name);
+      assert.equal((await reader.query('shared')).length, 20);
+    } finally {
+      await reader.close();
+    }
   });
 
   it('gives a clear StorageError when the file cannot be opened', () => {
