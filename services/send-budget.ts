@@ -35,7 +35,7 @@ const TEAMS_CONVERSATION_WINDOWS: readonly Window[] = [
 export interface SendBudgetOptions {
   ratePerSecond: number;
   /**
-   * Share of the rate the bucket leaves unused (default 1%), for clock drift between the bot and
+   * Share of the rate the bucket leaves unused (default 0.5%), for clock drift between the bot and
    * the service; the per-second cap's margin covers bunching.
    */
   headroom?: number;
@@ -70,6 +70,13 @@ const WINDOW_SLACK_MS = 50;
 const SECOND_SLACK_MS = 4;
 /** Within a second, at most a tenth of the cap (and two) go out in any 100 ms. */
 const BURST_WINDOW_MS = 100;
+/**
+ * A refused request keeps its place in the per-second count this long before its slot is given
+ * back. If the service's count ran a little ahead of ours (arrival jitter), a replacement sent at
+ * once would meet the same full second, and so would its replacement: one refusal would become a
+ * run of them. If only that chat was throttled, the slot comes back a moment later.
+ */
+const REFUSED_HOLD_MS = 25;
 const MIN_REFUSALS_FOR_GLOBAL = 5;
 const GLOBAL_SHARE = 0.25;
 /** Bulk keeps the priority reserve free this long after a priority send. */
@@ -99,6 +106,8 @@ export class SendBudget {
   private pruneAtSize = 20_000;
   private readonly sends: number[] = [];
   private sendsHead = 0;
+  /** When the slots of refused requests come back (ascending). */
+  private readonly held: number[] = [];
   private readonly recent: Array<{ at: number; refused: boolean }> = [];
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -107,7 +116,7 @@ export class SendBudget {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
     // No faster than the per-second cap lets an even pace go, so only bunching ever meets it.
     this.maxRate = Math.min(
-      options.ratePerSecond * (1 - Math.min(0.5, Math.max(0, options.headroom ?? 0.01))),
+      options.ratePerSecond * (1 - Math.min(0.5, Math.max(0, options.headroom ?? 0.005))),
       (capFor(options.ratePerSecond) * 1000) / (1000 + SECOND_SLACK_MS),
     );
     this.reserve = Math.max(0, Math.floor(options.priorityReserve ?? 1));
@@ -190,7 +199,10 @@ export class SendBudget {
     const state = this.state(conversation);
     state.notBefore = Math.max(state.notBefore, now + retryAfterMs);
     this.tat = Math.max(now, this.tat - 1000 / this.rate);
-    if (this.sends.length > this.sendsHead) this.sends.pop();
+    if (this.sends.length > this.sendsHead) {
+      this.sends.pop();
+      this.held.push(now + REFUSED_HOLD_MS);
+    }
     if (this.observe(now, true)) {
       this.throttledUntil = Math.max(this.throttledUntil, now + Math.max(retryAfterMs, 1000));
       this.rate = Math.max(this.maxRate / 20, this.rate * 0.7);
@@ -249,9 +261,16 @@ export class SendBudget {
     const cap = capFor((this.rate / this.maxRate) * this.options.ratePerSecond);
     const reserve = now - this.lastPriority < PRIORITY_ACTIVE_MS ? this.reserve : 0;
     const limit = lane === 'priority' ? cap : Math.max(1, cap - reserve);
+    while (this.held.length && this.held[0]! <= now) this.held.shift();
     const inSecond = this.sends.length - this.sendsHead;
+    const free = limit - this.held.length;
     const secondWait =
-      inSecond < limit ? 0 : this.sends[this.sends.length - limit]! + 1000 + SECOND_SLACK_MS - now;
+      inSecond < free
+        ? 0
+        : Math.min(
+            this.held[0] ?? Infinity,
+            free > 0 ? this.sends[this.sends.length - free]! + 1000 + SECOND_SLACK_MS : Infinity,
+          ) - now;
     // After a stall, the missed slots go out spread over the second, not in one burst that
     // jitter could squeeze into the service's previous second.
     const burst = Math.ceil(limit / 10) + 2;

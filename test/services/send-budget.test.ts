@@ -130,6 +130,35 @@ describe('send budget after a stall', () => {
   });
 });
 
+describe('send budget when Teams counts a little ahead of it', () => {
+  it('takes a refusal in a full second as one, not the start of a run of them', async () => {
+    const t = fakeTime();
+    const budget = new SendBudget({ ratePerSecond: 200, ...t });
+    const start = t.now();
+    // Teams counts 200 a second by when requests arrive; the ones sent in one 50 ms stretch
+    // arrive 12 ms late (a stall on the way), so a second later its count runs ahead of ours.
+    const arrived: number[] = [];
+    let refused = 0;
+    for (let i = 0; arrived.length < 2000; i += 1) {
+      await budget.acquire(`user:${i}`, 'bulk');
+      const sentAt = t.now() - start;
+      const at = t.now() + (sentAt >= 3000 && sentAt < 3050 ? 12 : 0);
+      if (arrived.filter((a) => a > at - 1000 && a <= at).length >= 200) {
+        refused += 1;
+        budget.throttled(`user:${i}`, 1000);
+      } else {
+        arrived.push(at);
+        budget.succeeded();
+      }
+    }
+    assert.ok(
+      refused <= 3,
+      `${refused} refused: each refusal's replacement met the same full second`,
+    );
+    assert.equal(budget.pausedUntil, 0, 'a few refusals do not pause everyone');
+  });
+});
+
 describe('send budget lanes', () => {
   it('lets a priority send (IT, a notice) go ahead of a queue of nudges', async () => {
     const t = virtualTime();
