@@ -66,8 +66,15 @@ interface ConversationState {
 
 const DETECT_WINDOW_MS = 2000;
 const WINDOW_SLACK_MS = 50;
-/** The per-second cap counts a request for a little more than a second. */
-const SECOND_SLACK_MS = 4;
+/**
+ * The per-second cap counts each request for a second and this long: requests that left at an
+ * even pace can arrive bunched by network and scheduling jitter, and this much bunching still
+ * keeps Teams' count of any one second within the limit. A margin in time, not in requests: one
+ * request short of the limit would be 5 ms of margin at 200 a second but cost 5% of the rate
+ * at 20.
+ */
+const JITTER_MS = 9;
+const COUNTED_MS = 1000 + JITTER_MS;
 /** Within a second, at most a tenth of the cap (and two) go out in any 100 ms. */
 const BURST_WINDOW_MS = 100;
 /**
@@ -82,13 +89,9 @@ const GLOBAL_SHARE = 0.25;
 /** Bulk keeps the priority reserve free this long after a priority send. */
 const PRIORITY_ACTIVE_MS = 30_000;
 
-/**
- * Requests per counted second: one under the limit (scaled down while throttled), since requests
- * that left at an even pace can arrive bunched by network and scheduling jitter. One request is
- * the margin whatever the rate: 5 ms of jitter at 200 a second, 50 ms at 20.
- */
+/** Requests per counted second: the limit (scaled down while throttled), at least one. */
 function capFor(limit: number): number {
-  return Math.max(1, Math.ceil(limit) - 1);
+  return Math.max(1, Math.floor(limit));
 }
 
 export class SendBudget {
@@ -117,7 +120,7 @@ export class SendBudget {
     // No faster than the per-second cap lets an even pace go, so only bunching ever meets it.
     this.maxRate = Math.min(
       options.ratePerSecond * (1 - Math.min(0.5, Math.max(0, options.headroom ?? 0.005))),
-      (capFor(options.ratePerSecond) * 1000) / (1000 + SECOND_SLACK_MS),
+      (capFor(options.ratePerSecond) * 1000) / COUNTED_MS,
     );
     this.reserve = Math.max(0, Math.floor(options.priorityReserve ?? 1));
     this.rate = this.maxRate;
@@ -249,10 +252,7 @@ export class SendBudget {
    * cap by the priority reserve while priority traffic is about.
    */
   private secondWait(now: number, lane: Lane): number {
-    while (
-      this.sendsHead < this.sends.length &&
-      this.sends[this.sendsHead]! <= now - 1000 - SECOND_SLACK_MS
-    )
+    while (this.sendsHead < this.sends.length && this.sends[this.sendsHead]! <= now - COUNTED_MS)
       this.sendsHead += 1;
     if (this.sendsHead > 4096) {
       this.sends.splice(0, this.sendsHead);
@@ -269,7 +269,7 @@ export class SendBudget {
         ? 0
         : Math.min(
             this.held[0] ?? Infinity,
-            free > 0 ? this.sends[this.sends.length - free]! + 1000 + SECOND_SLACK_MS : Infinity,
+            free > 0 ? this.sends[this.sends.length - free]! + COUNTED_MS : Infinity,
           ) - now;
     // After a stall, the missed slots go out spread over the second, not in one burst that
     // jitter could squeeze into the service's previous second.

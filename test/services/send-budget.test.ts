@@ -24,7 +24,7 @@ describe('send budget', () => {
     );
   });
 
-  it('uses 99% of the limit at its default headroom, and never the whole limit in one second', async () => {
+  it('uses 99% of the limit, never more than the limit in a second, with room for arrival jitter', async () => {
     const t = fakeTime();
     const budget = new SendBudget({ ratePerSecond: 200, ...t });
     const times: number[] = [];
@@ -34,12 +34,12 @@ describe('send budget', () => {
     }
     const perSecond = (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000);
     assert.ok(perSecond >= 197.9, `${perSecond.toFixed(1)} a second of a limit of 200`);
-    let most = 0;
-    for (let i = 0, j = 0; i < times.length; i += 1) {
-      while (times[j]! <= times[i]! - 1000) j += 1;
-      most = Math.max(most, i - j + 1);
-    }
-    assert.ok(most < 200, `${most} in one second: one request of margin for arrival jitter`);
+    // Any 201 in a row span more than a second by a margin: bunched by up to 9 ms on the way,
+    // they still reach Teams within its limit.
+    let shortest = Infinity;
+    for (let i = 200; i < times.length; i += 1)
+      shortest = Math.min(shortest, times[i]! - times[i - 200]!);
+    assert.ok(shortest >= 1009, `201 requests within ${shortest} ms`);
   });
 
   it("keeps one conversation within Teams' windows: 7 a second, 8 in two seconds", async () => {
@@ -126,7 +126,7 @@ describe('send budget after a stall', () => {
     };
     // Less than 100 ms apart (a send exactly 100 ms after another starts the next window).
     assert.ok(most(99.9) <= 22, `${most(99.9)} went out within 100 ms`);
-    assert.ok(most(1000) < 200, `${most(1000)} went out within a second`);
+    assert.ok(most(1009) <= 200, `${most(1009)} went out within a second and the jitter margin`);
   });
 });
 
@@ -192,7 +192,7 @@ describe('send budget lanes', () => {
       void budget.acquire(`user:${i}`, 'bulk').then(() => sent.push({ at: t.now(), lane: 'bulk' }));
     await t.run(() => sent.length >= 40);
     const bulkFullSpeed = sent.filter((s) => s.at > t.now() - 1000).length;
-    assert.equal(bulkFullSpeed, 19, 'alone, bulk uses all it may: one under the limit');
+    assert.equal(bulkFullSpeed, 20, 'alone, bulk uses the whole limit');
     const itStarted = t.now();
     for (let i = 0; i < 3; i += 1)
       void budget
@@ -203,7 +203,7 @@ describe('send budget lanes', () => {
       const second = sent.filter((x) => x.at > s.at - 1000 && x.at <= s.at);
       assert.ok(second.length <= 20, `${second.length} sent in the second before ${s.at}`);
       if (s.at - 1000 >= itStarted)
-        assert.ok(second.filter((x) => x.lane === 'bulk').length <= 18, 'bulk leaves one a second');
+        assert.ok(second.filter((x) => x.lane === 'bulk').length <= 19, 'bulk leaves one a second');
     }
   });
 });
