@@ -47,6 +47,7 @@ export const CAMPAIGN_GRAPH_READS = { requests: 2, perMs: 10_000 };
 export const CAMPAIGN_INSTALLS = { requests: 5, perMs: 1000 };
 /** How often the admin's card is updated while sending, when the store is remote. */
 const REMOTE_PROGRESS_EVERY_MS = 15_000;
+const LOOK_FOR_CAMPAIGNS_MS = 1000;
 /** A registration report read for a campaign is used this long; the report itself lags by hours. */
 const REPORT_MAX_AGE_MS = 15 * MINUTE;
 
@@ -109,6 +110,7 @@ export class CampaignService<Card = unknown> {
   private readonly progress: ProgressCards<Card>;
   private readonly preparing = new Map<string, Promise<void>>();
   private leaseTimer: NodeJS.Timeout | undefined;
+  private lookTimer: NodeJS.Timeout | undefined;
   private leaseTurn: Promise<void> | undefined;
 
   constructor(private readonly deps: CampaignDeps<Card>) {
@@ -390,6 +392,15 @@ export class CampaignService<Card = unknown> {
     turn();
     this.leaseTimer = setInterval(turn, lease.options.renewMs);
     this.leaseTimer.unref();
+    // Between renewals the holder looks for campaigns confirmed on another instance, so one
+    // starts within a second wherever the admin clicked (one small read of the active ones).
+    this.lookTimer = setInterval(() => {
+      if (!lease.holds()) return;
+      this.leaseTurn ??= this.resumeAll(false)
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'could not resume campaigns'))
+        .finally(() => (this.leaseTurn = undefined));
+    }, LOOK_FOR_CAMPAIGNS_MS);
+    this.lookTimer.unref();
   }
 
   private async leaseTurnOnce(lease: SenderLease): Promise<void> {
@@ -447,6 +458,7 @@ export class CampaignService<Card = unknown> {
 
   async stop(): Promise<void> {
     clearInterval(this.leaseTimer);
+    clearInterval(this.lookTimer);
     await this.leaseTurn;
     await Promise.allSettled(this.preparing.values());
     await this.sender.stop();
