@@ -386,33 +386,30 @@ export class CampaignService<Card = unknown> {
       );
       return;
     }
-    const turn = () => {
-      this.leaseTurn ??= this.leaseTurnOnce(lease).finally(() => (this.leaseTurn = undefined));
+    // One turn at a time: renewing the lease, or looking for campaigns to send.
+    const turn = (work: () => Promise<void>) => {
+      this.leaseTurn ??= work()
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'could not resume campaigns'))
+        .finally(() => (this.leaseTurn = undefined));
     };
-    turn();
-    this.leaseTimer = setInterval(turn, lease.options.renewMs);
+    const renew = () => turn(() => this.leaseTurnOnce(lease));
+    renew();
+    this.leaseTimer = setInterval(renew, lease.options.renewMs);
     this.leaseTimer.unref();
     // Between renewals the holder looks for campaigns confirmed on another instance, so one
     // starts within a second wherever the admin clicked (one small read of the active ones).
     this.lookTimer = setInterval(() => {
-      if (!lease.holds()) return;
-      this.leaseTurn ??= this.resumeAll(false)
-        .catch((err: unknown) => this.deps.logger.error({ err }, 'could not resume campaigns'))
-        .finally(() => (this.leaseTurn = undefined));
+      if (lease.holds()) turn(() => this.resumeAll(false));
     }, LOOK_FOR_CAMPAIGNS_MS);
     this.lookTimer.unref();
   }
 
   private async leaseTurnOnce(lease: SenderLease): Promise<void> {
-    try {
-      const state = await lease.refresh();
-      if (state === 'gained') this.deps.logger.info('this instance now sends campaign nudges');
-      // Kept: a campaign launched on another instance since the last look starts here. The
-      // previous holder's claims are left to run out: it may still be finishing a send.
-      if (state !== 'none') await this.resumeAll(state === 'gained');
-    } catch (err) {
-      this.deps.logger.error({ err }, 'could not resume campaigns');
-    }
+    const state = await lease.refresh();
+    if (state === 'gained') this.deps.logger.info('this instance now sends campaign nudges');
+    // Kept: a campaign launched on another instance since the last look starts here. The
+    // previous holder's claims are left to run out: it may still be finishing a send.
+    if (state !== 'none') await this.resumeAll(state === 'gained');
   }
 
   /** `afterStop`: at start, or on taking the sender lease over from an instance that stopped. */
