@@ -13,8 +13,8 @@ const CAMPAIGNS = 'campaigns';
 const DRAFTS = 'campaign-drafts';
 const OUTBOX = 'campaign-outbox';
 const COUNTERS = 'counters';
-/** Outbox rows written at once when a campaign starts. */
-const ADD_WIDTH = 16;
+/** Outbox rows written in one call when a campaign starts. */
+const ADD_SLICE = 1000;
 
 /**
  * Campaigns, drafts and outbox rows in the document store. A row's index says what the sender
@@ -133,34 +133,27 @@ export class CampaignStore {
   /** Writes a queued row per recipient; rows that already exist (a resumed write) are kept. */
   async addRows(campaignId: string, recipients: readonly Recipient[]): Promise<void> {
     const dueAt = this.clock.now().toISOString();
-    const add = async (recipient: Recipient) => {
-      const row: OutboxRow = {
-        campaignId,
-        recipient,
-        round: 1,
-        state: 'queued',
-        attempts: 0,
-        totalAttempts: 0,
-        dueAt,
-        history: [],
-        clicks: { setup: 0, snooze: 0, help: 0 },
-      };
-      try {
-        await this.store.put(OUTBOX, rowKey(campaignId, recipient.id), row, {
-          ifAbsent: true,
-          index: rowIndex(row),
-        });
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-      }
-    };
-    // A few at once: on a remote store each is a round trip, and a large campaign has thousands.
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: ADD_WIDTH }, async () => {
-        while (next < recipients.length) await add(recipients[next++]!);
-      }),
-    );
+    // A slice at a time: a campaign may have tens of thousands, and each slice is a few round
+    // trips on a remote store.
+    for (let at = 0; at < recipients.length; at += ADD_SLICE) {
+      await this.store.addAll(
+        OUTBOX,
+        recipients.slice(at, at + ADD_SLICE).map((recipient) => {
+          const row: OutboxRow = {
+            campaignId,
+            recipient,
+            round: 1,
+            state: 'queued',
+            attempts: 0,
+            totalAttempts: 0,
+            dueAt,
+            history: [],
+            clicks: { setup: 0, snooze: 0, help: 0 },
+          };
+          return { key: rowKey(campaignId, recipient.id), value: row, index: rowIndex(row) };
+        }),
+      );
+    }
   }
 
   async row(campaignId: string, userId: string): Promise<StoredDoc<OutboxRow> | undefined> {

@@ -6,6 +6,7 @@ import {
   ConflictError,
   StorageError,
   type DocumentStore,
+  type NewDoc,
   type PutOptions,
   type QueryOptions,
   type ScanOptions,
@@ -34,6 +35,14 @@ export class SqliteStore implements DocumentStore {
   private putInTransaction:
     | Database.Transaction<
         (collection: string, key: string, json: string, options: PutOptions) => string
+      >
+    | undefined;
+  private addInTransaction:
+    | Database.Transaction<
+        (
+          collection: string,
+          docs: ReadonlyArray<{ key: string; json: string; index?: string | null }>,
+        ) => number
       >
     | undefined;
   private deleteInTransaction:
@@ -117,6 +126,25 @@ export class SqliteStore implements DocumentStore {
          updated_at = excluded.updated_at`,
     ).run(collection, key, json, etag, idx, new Date().toISOString());
     return etag;
+  }
+
+  async addAll<T>(collection: string, docs: ReadonlyArray<NewDoc<T>>): Promise<number> {
+    const rows = docs.map((d) => ({ key: d.key, json: JSON.stringify(d.value), index: d.index }));
+    return this.run(() => {
+      this.addInTransaction ??= this.db.transaction((c: string, all: typeof rows) => {
+        let added = 0;
+        for (const row of all) {
+          try {
+            this.write(c, row.key, row.json, { ifAbsent: true, index: row.index ?? null });
+            added += 1;
+          } catch (err) {
+            if (!(err instanceof ConflictError)) throw err;
+          }
+        }
+        return added;
+      });
+      return this.addInTransaction.immediate(collection, rows);
+    });
   }
 
   async delete(collection: string, key: string, options: { etag?: string } = {}): Promise<boolean> {

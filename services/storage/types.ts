@@ -21,6 +21,13 @@ export interface PutOptions {
   index?: string | null;
 }
 
+/** A document to add, for `addAll`. */
+export interface NewDoc<T> {
+  key: string;
+  value: T;
+  index?: string | null;
+}
+
 export interface QueryOptions {
   /** Documents whose index starts with this prefix. */
   indexPrefix?: string;
@@ -44,6 +51,11 @@ export interface DocumentStore {
   get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined>;
   /** Returns the new eTag. Throws ConflictError when a condition fails. */
   put<T>(collection: string, key: string, value: T, options?: PutOptions): Promise<string>;
+  /**
+   * Adds each document whose key is not there yet and keeps any that is (a write resumed after a
+   * stop): `put` with `ifAbsent` for each, in far fewer round trips. Returns how many it added.
+   */
+  addAll<T>(collection: string, docs: ReadonlyArray<NewDoc<T>>): Promise<number>;
   /** Returns whether a document was deleted. Throws ConflictError when the eTag is stale. */
   delete(collection: string, key: string, options?: { etag?: string }): Promise<boolean>;
   /** Ordered by index, then key. */

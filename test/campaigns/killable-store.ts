@@ -1,6 +1,7 @@
 import {
   StorageError,
   type DocumentStore,
+  type NewDoc,
   type PutOptions,
   type QueryOptions,
   type ScanOptions,
@@ -33,6 +34,11 @@ export class KillableStore implements DocumentStore {
   async put<T>(collection: string, key: string, value: T, options?: PutOptions): Promise<string> {
     this.alive();
     return this.inner.put(collection, key, value, options);
+  }
+
+  async addAll<T>(collection: string, docs: ReadonlyArray<NewDoc<T>>): Promise<number> {
+    this.alive();
+    return this.inner.addAll(collection, docs);
   }
 
   async delete(collection: string, key: string, options?: { etag?: string }): Promise<boolean> {

@@ -19,7 +19,7 @@ export interface OpenedStore {
 }
 
 export interface Backend {
-  name: 'SQLite' | 'Azure';
+  name: string;
   open(): Promise<OpenedStore>;
 }
 
@@ -90,3 +90,12 @@ export const BACKENDS: readonly Backend[] = [
   { name: 'SQLite', open: openSqliteStore },
   { name: 'Azure', open: () => openAzureStore() },
 ];
+
+/**
+ * Azure with every collection spread over several partitions, as a campaign's outbox is: reads
+ * across partitions must give what one partition gives.
+ */
+export const AZURE_SPREAD: Backend = {
+  name: 'Azure, collections spread over 3 partitions',
+  open: () => openAzureStore({ spread: () => 3 }),
+};

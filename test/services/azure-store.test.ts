@@ -224,10 +224,10 @@ describe('Azure storage on Azurite', function () {
     const migrations: AzureMigration[] = [
       ...AZURE_MIGRATIONS,
       {
-        version: 2,
+        version: 99,
         name: 'count runs',
         async up() {
-          runs.push(2);
+          runs.push(99);
           await new Promise((r) => setTimeout(r, 200));
         },
       },
@@ -237,12 +237,89 @@ describe('Azure storage on Azurite', function () {
     const [a, b] = [make(), make()];
     await Promise.all([a.ping(), b.ping()]);
     await make().ping();
-    assert.deepEqual(runs, [2]);
+    assert.deepEqual(runs, [99]);
     const recorded: string[] = [];
     for await (const e of a.meta.listEntities<{ name: string }>())
       recorded.push(`${e.rowKey}:${e.name}`);
-    assert.deepEqual(recorded, ['000001:documents', '000002:count runs']);
+    assert.deepEqual(recorded, [
+      ...AZURE_MIGRATIONS.map((m) => `${String(m.version).padStart(6, '0')}:${m.name}`),
+      '000099:count runs',
+    ]);
     await Promise.all([a.docs.deleteTable(), a.meta.deleteTable(), a.blobs.deleteIfExists()]);
+  });
+
+  it('moves a campaign outbox kept in one partition into its spread partitions, keeping every document, index and eTag', async () => {
+    const { connectionString } = await sharedAzurite();
+    const prefix = `s${Date.now().toString(36)}`;
+    const connection = { connectionString };
+    // The layout before the outbox was spread: one partition, and only the first migration.
+    const before = new AzureStore({
+      connection,
+      prefix,
+      migrations: AZURE_MIGRATIONS.filter((m) => m.version === 1),
+      spread: () => 1,
+      inlineLimitChars: 50_000,
+    });
+    const outbox = 'campaign-outbox';
+    const etags = new Map<string, string>();
+    for (let i = 0; i < 30; i += 1) {
+      const key = `NUDGE-0001/u${String(i).padStart(2, '0')}`;
+      const index = i % 3 === 0 ? null : `NUDGE-0001|${i % 3}|${String(30 - i).padStart(2, '0')}`;
+      etags.set(
+        key,
+        await before.put(outbox, key, { i, note: i === 7 ? 'x'.repeat(60_000) : '' }, { index }),
+      );
+    }
+    await before.delete(outbox, 'NUDGE-0001/u05');
+    etags.delete('NUDGE-0001/u05');
+    const queued = (s: AzureStore) =>
+      s
+        .query<{ i: number }>(outbox, { indexPrefix: 'NUDGE-0001|1|' })
+        .then((docs) => docs.map((d) => d.key));
+    const expectedQueued = await queued(before);
+    const blobsBefore: string[] = [];
+    for await (const b of before.blobs.listBlobsFlat()) blobsBefore.push(b.name);
+
+    const after = new AzureStore({ connection, prefix, inlineLimitChars: 50_000 });
+    try {
+      await after.ping();
+      assert.deepEqual(await queued(after), expectedQueued);
+      assert.equal(await after.count(outbox), 29);
+      assert.equal(await after.count(outbox, { indexPrefix: 'NUDGE-0001|2|' }), 9);
+      const scanned: string[] = [];
+      for await (const page of after.scan(outbox, { keyPrefix: 'NUDGE-0001/' }))
+        scanned.push(...page.map((d) => d.key));
+      assert.deepEqual(scanned, [...etags.keys()].sort());
+      for (const [key, etag] of etags)
+        assert.equal((await after.get(outbox, key))?.etag, etag, key);
+      assert.equal(
+        (await after.get<{ note: string }>(outbox, 'NUDGE-0001/u07'))?.value.note.length,
+        60_000,
+      );
+      assert.equal(await after.get(outbox, 'NUDGE-0001/u05'), undefined);
+      // A sender holding an eTag read before the move can still claim its row.
+      await after.put(
+        outbox,
+        'NUDGE-0001/u01',
+        { i: 1 },
+        { etag: etags.get('NUDGE-0001/u01'), index: 'NUDGE-0001|2|x' },
+      );
+      assert.equal(await after.count(outbox, { indexPrefix: 'NUDGE-0001|2|' }), 10);
+
+      const partitions = new Set<string>();
+      for await (const e of after.docs.listEntities()) partitions.add(e.partitionKey!);
+      assert.ok(!partitions.has(outbox), 'nothing is left in the old partition');
+      assert.ok(partitions.size > 8, `spread over ${partitions.size} partitions`);
+      const blobsAfter: string[] = [];
+      for await (const b of after.blobs.listBlobsFlat()) blobsAfter.push(b.name);
+      assert.deepEqual(blobsAfter, blobsBefore, 'a large value keeps its blob');
+    } finally {
+      await Promise.all([
+        after.docs.deleteTable(),
+        after.meta.deleteTable(),
+        after.blobs.deleteIfExists(),
+      ]);
+    }
   });
 
   it('says plainly when the account cannot be reached', async () => {

@@ -8,14 +8,14 @@ import {
 } from 'botbuilder';
 import { DocumentBotStorage } from '../../services/storage/bot-storage';
 import { ConflictError, type DocumentStore } from '../../services/storage/types';
-import { BACKENDS, type OpenedStore } from '../helpers/stores';
+import { AZURE_SPREAD, BACKENDS, type OpenedStore } from '../helpers/stores';
 
 /**
  * What every storage backend promises the rest of the bot (services/storage/types.ts). The same
  * tests run against SQLite and against Azure Table storage on Azurite; "another instance" is a
  * second store over the same data, as a second bot process would open it.
  */
-for (const backend of BACKENDS) {
+for (const backend of [...BACKENDS, AZURE_SPREAD]) {
   describe(`storage contract: ${backend.name}`, function () {
     this.timeout(60_000);
     let opened: OpenedStore;
@@ -137,6 +137,63 @@ for (const backend of BACKENDS) {
         ['e', 'a', 'd', 'b', 'c'],
         'no index first, then by index',
       );
+    });
+
+    it('adds many documents at once, keeping those already there, each readable and indexed', async () => {
+      await store.put('outbox', 'N1/u003', { kept: true }, { index: 'N1|3|sent|' });
+      await store.put('outbox', 'N1/u100', { kept: true });
+      const docs = Array.from({ length: 130 }, (_, i) => ({
+        key: `N1/u${String(i).padStart(3, '0')}`,
+        value: { i, name: i === 7 ? 'Zoë 🔐' : `u${i}` },
+        index: i % 10 === 0 ? null : `N1|1|${String(i).padStart(3, '0')}`,
+      }));
+      // The same key twice adds the first, as two puts in a row would.
+      const added = await store.addAll('outbox', [
+        ...docs,
+        { key: 'N1/u001', value: { i: -1, name: 'again' } },
+      ]);
+      assert.equal(added, 128);
+      assert.deepEqual((await store.get('outbox', 'N1/u003'))?.value, { kept: true });
+      assert.equal((await store.get('outbox', 'N1/u003'))?.index, 'N1|3|sent|');
+      assert.deepEqual((await store.get('outbox', 'N1/u100'))?.value, { kept: true });
+      assert.deepEqual((await store.get('outbox', 'N1/u001'))?.value, { i: 1, name: 'u1' });
+      assert.deepEqual((await store.get('outbox', 'N1/u007'))?.value, { i: 7, name: 'Zoë 🔐' });
+      assert.equal(await store.count('outbox'), 130);
+      const queued = await store.query('outbox', { indexPrefix: 'N1|1|' });
+      assert.equal(queued.length, 130 - 13 - 1, 'unindexed ones and the kept one are not queued');
+      assert.deepEqual(
+        queued.slice(0, 3).map((d) => d.key),
+        ['N1/u001', 'N1/u002', 'N1/u004'],
+      );
+      // Each added document takes conditional writes like any other.
+      const doc = await store.get<{ i: number }>('outbox', 'N1/u042');
+      await store.put(
+        'outbox',
+        'N1/u042',
+        { i: 42, sent: true },
+        { etag: doc!.etag, index: 'N1|3|' },
+      );
+      await assert.rejects(
+        store.put('outbox', 'N1/u042', { i: 0 }, { etag: doc!.etag }),
+        ConflictError,
+      );
+      assert.equal(await store.addAll('outbox', docs), 0, 'adding them again adds nothing');
+      assert.equal(await store.count('outbox', { indexPrefix: 'N1|3|' }), 2);
+    });
+
+    it('gives the first documents by index when a query has a limit, however many there are', async () => {
+      // Index order is the reverse of key order, and the keys are many, so a backend that takes
+      // the first rows it happens to read (of one partition, say) gives the wrong ones.
+      const keys = Array.from({ length: 40 }, (_, i) => `N1/u${String(i).padStart(2, '0')}`);
+      for (const [i, key] of keys.entries())
+        await store.put('outbox', key, { i }, { index: `N1|1|${String(99 - i).padStart(2, '0')}` });
+      const first = await store.query<{ i: number }>('outbox', { indexPrefix: 'N1|1|', limit: 5 });
+      assert.deepEqual(
+        first.map((d) => d.key),
+        keys.slice(-5).reverse(),
+      );
+      assert.equal(await store.count('outbox', { indexPrefix: 'N1|1|' }), 40);
+      assert.equal(await store.count('outbox', { keyPrefix: 'N1/' }), 40);
     });
 
     it('queries by key prefix, ordered by index then key, alone or with an index condition', async () => {

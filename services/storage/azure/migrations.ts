@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
+import {
+  odata,
+  type TableClient,
+  type TableEntityResult,
+  type TransactionAction,
+} from '@azure/data-tables';
 import type { ContainerClient } from '@azure/storage-blob';
+import type { DocProps } from './entity';
+import { docRange, indexRowKey } from './keys';
+import { Partitions, SPREAD } from './partitions';
 
 /** What a migration may change: the documents table and the blob container beside it. */
 export interface AzureTargets {
@@ -28,7 +36,73 @@ export const AZURE_MIGRATIONS: readonly AzureMigration[] = [
       await blobs.createIfNotExists();
     },
   },
+  {
+    version: 2,
+    name: 'campaign outbox spread over partitions',
+    async up({ docs }) {
+      for (const collection of Object.keys(SPREAD)) await spreadOut(docs, collection);
+    },
+  },
 ];
+
+/** Rows moved per page while spreading a collection out. */
+const MOVE_PAGE = 100;
+
+/**
+ * Moves a collection's documents from its one partition into the partitions it is now spread
+ * over (partitions.ts), each with its index row and its eTag, so nothing a reader held goes
+ * stale. A document is written in its new place before its old rows go; an old row that changed
+ * meanwhile (an instance still running the earlier version) stays and is moved again.
+ */
+async function spreadOut(docs: TableClient, collection: string): Promise<void> {
+  const partitions = new Partitions();
+  if (partitions.all(collection).includes(collection)) return;
+  const range = docRange();
+  const oldRows = (filter: string) =>
+    docs
+      .listEntities<DocProps>({ queryOptions: { filter } })
+      .byPage({ maxPageSize: MOVE_PAGE })
+      .next();
+  for (;;) {
+    const page = await oldRows(
+      odata`PartitionKey eq ${collection} and RowKey ge ${range.from} and RowKey lt ${range.before}`,
+    );
+    if (page.done || page.value.length === 0) break;
+    for (const row of page.value) await moveDocument(docs, partitions, collection, row);
+  }
+  // What is left are index rows whose document had already gone.
+  for (;;) {
+    const page = await oldRows(odata`PartitionKey eq ${collection}`);
+    if (page.done || page.value.length === 0) break;
+    for (const row of page.value) await dropRow(docs, collection, row.rowKey!);
+  }
+}
+
+async function moveDocument(
+  docs: TableClient,
+  partitions: Partitions,
+  collection: string,
+  row: TableEntityResult<DocProps>,
+): Promise<void> {
+  const { etag, partitionKey: _from, rowKey, timestamp: _at, ...props } = row;
+  const partitionKey = partitions.of(collection, props.k);
+  const moved = { ...props, partitionKey, rowKey: rowKey! };
+  const actions: TransactionAction[] = [['upsert', moved, 'Replace']];
+  if (props.x !== undefined && !props.gone)
+    actions.push(['upsert', { ...moved, rowKey: indexRowKey(props.x, props.k) }, 'Replace']);
+  await docs.submitTransaction(actions);
+  if (props.x !== undefined) await dropRow(docs, collection, indexRowKey(props.x, props.k));
+  await docs.deleteEntity(collection, rowKey!, { etag }).catch((err: unknown) => {
+    // Gone already (moved by an instance that died half-way), or changed: moved again next page.
+    if (status(err) !== 404 && status(err) !== 412) throw err;
+  });
+}
+
+async function dropRow(docs: TableClient, partitionKey: string, rowKey: string): Promise<void> {
+  await docs.deleteEntity(partitionKey, rowKey).catch((err: unknown) => {
+    if (status(err) !== 404) throw err;
+  });
+}
 
 const PARTITION = 'migrations';
 const LOCK = 'lock';

@@ -10,6 +10,7 @@ import {
   ConflictError,
   StorageError,
   type DocumentStore,
+  type NewDoc,
   type PutOptions,
   type QueryOptions,
   type ScanOptions,
@@ -26,11 +27,13 @@ import {
 } from './entity';
 import { docRange, docRowKey, indexRange, indexRowKey } from './keys';
 import { AZURE_MIGRATIONS, migrateAzure, status, type AzureMigration } from './migrations';
+import { mergeByRowKey, Partitions, type Spread } from './partitions';
 
 /**
  * The document store on Azure Table storage, for several bot instances sharing one account.
  *
- * Layout: one table of documents, one partition per collection. Each document is a row
+ * Layout: one table of documents, one partition per collection (a few large collections are
+ * spread over several, see partitions.ts). Each document is a row
  * ("d" + its encoded key) and, when it has an index string, a second row ("i" + encoded index +
  * encoded key) carrying the same properties, so a range query is one ordered scan of the index
  * rows and needs no second read. Both rows sit in one partition, so every write changes them in
@@ -59,14 +62,24 @@ export interface AzureStoreOptions {
   inlineLimitChars?: number;
   /** For tools that only look (audit verify): no migrations, and every write is refused. */
   readOnly?: boolean;
+  /**
+   * Over how many partitions each collection is spread (partitions.ts). Part of the stored
+   * layout: the default is the only one the migrations keep; tests spread every collection.
+   */
+  spread?: Spread;
 }
 
 export const DEFAULT_PREFIX = 'mfabot';
 const PREFIX = /^[A-Za-z][A-Za-z0-9]{2,40}$/;
-const COLLECTION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** Tries of a write whose read was overtaken by another write, before giving up. */
 const MAX_ATTEMPTS = 100;
 const PAGE = 1000;
+/** Documents per transaction in `addAll`: each brings its index row, and Azure takes 100 rows. */
+const ADD_BATCH_DOCS = 50;
+/** Value characters per transaction in `addAll`, well under Azure's 4 MiB for one request. */
+const ADD_BATCH_CHARS = 400_000;
+/** Transactions of `addAll` in flight at once. */
+const ADD_WIDTH = 8;
 
 interface Row {
   props: DocProps;
@@ -83,6 +96,7 @@ export class AzureStore implements DocumentStore {
   private readonly migrations: readonly AzureMigration[];
   private readonly inlineLimit: number;
   private readonly readOnly: boolean;
+  private readonly partitions: Partitions;
   private ready: Promise<void> | undefined;
 
   constructor(options: AzureStoreOptions) {
@@ -114,6 +128,7 @@ export class AzureStore implements DocumentStore {
     this.migrations = options.migrations ?? AZURE_MIGRATIONS;
     this.inlineLimit = options.inlineLimitChars ?? DEFAULT_INLINE_LIMIT_CHARS;
     this.readOnly = options.readOnly ?? false;
+    this.partitions = new Partitions(options.spread);
     if (this.readOnly) this.ready = Promise.resolve();
     // Start migrating now; the first call waits for it, and a failure is retried by the next call.
     void this.prepare().catch(() => undefined);
@@ -121,7 +136,7 @@ export class AzureStore implements DocumentStore {
 
   async get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined> {
     await this.prepare();
-    const partition = partitionOf(collection);
+    const partition = this.partitions.of(collection, key);
     const rowKey = docRowKey(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const row = await this.readRow(partition, rowKey);
@@ -140,7 +155,7 @@ export class AzureStore implements DocumentStore {
     options: PutOptions = {},
   ): Promise<string> {
     await this.prepare();
-    const partition = partitionOf(collection);
+    const partition = this.partitions.of(collection, key);
     const rowKey = docRowKey(key);
     const json = JSON.stringify(value);
     const wanted = options.etag !== undefined && options.etag !== '*' ? options.etag : undefined;
@@ -183,9 +198,93 @@ export class AzureStore implements DocumentStore {
     throw new StorageError(`storage failed: ${collection}/${key} is changed too often to write`);
   }
 
+  async addAll<T>(collection: string, docs: ReadonlyArray<NewDoc<T>>): Promise<number> {
+    await this.prepareToWrite();
+    // Grouped by partition, since a transaction stays in one, then cut into transactions.
+    const byPartition = new Map<string, Array<NewDoc<T> & { json: string }>>();
+    const seen = new Set<string>();
+    for (const doc of docs) {
+      if (seen.has(doc.key)) continue; // the first one is added, as one put after another would
+      seen.add(doc.key);
+      const partition = this.partitions.of(collection, doc.key);
+      const group = byPartition.get(partition) ?? [];
+      group.push({ ...doc, json: JSON.stringify(doc.value) });
+      byPartition.set(partition, group);
+    }
+    const batches: Array<{ partition: string; docs: Array<NewDoc<T> & { json: string }> }> = [];
+    for (const [partition, group] of byPartition) {
+      let batch: Array<NewDoc<T> & { json: string }> = [];
+      let chars = 0;
+      for (const doc of group) {
+        if (
+          batch.length >= ADD_BATCH_DOCS ||
+          (batch.length && chars + doc.json.length > ADD_BATCH_CHARS)
+        ) {
+          batches.push({ partition, docs: batch });
+          batch = [];
+          chars = 0;
+        }
+        batch.push(doc);
+        chars += doc.json.length;
+      }
+      if (batch.length) batches.push({ partition, docs: batch });
+    }
+    let added = 0;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(ADD_WIDTH, batches.length) }, async () => {
+        while (next < batches.length) {
+          const { partition, docs: batch } = batches[next++]!;
+          const n = await this.addBatch(collection, partition, batch);
+          added += n; // not `added += await`: that would add to the count read before waiting
+        }
+      }),
+    );
+    return added;
+  }
+
+  /** One transaction of new documents; if any is there already, each is added on its own. */
+  private async addBatch<T>(
+    collection: string,
+    partition: string,
+    docs: Array<NewDoc<T> & { json: string }>,
+  ): Promise<number> {
+    const actions: TransactionAction[] = [];
+    const blobs: string[] = [];
+    for (const doc of docs) {
+      const index = doc.index ?? null;
+      const props = await this.propsFor(collection, doc.key, doc.json, index, nextVer(undefined));
+      if (props.blob) blobs.push(props.blob);
+      const row: Entity = { partitionKey: partition, rowKey: docRowKey(doc.key), ...props };
+      actions.push(['create', row]);
+      if (index !== null) actions.push(['create', { ...row, rowKey: indexRowKey(index, doc.key) }]);
+    }
+    try {
+      await this.docs.submitTransaction(actions);
+      return docs.length;
+    } catch (err) {
+      await Promise.all(blobs.map((blob) => this.dropBlob(blob)));
+      if (status(err) !== 409) throw storageError(err);
+    }
+    // A document or a tombstone is there already (a resumed write): the others still go in.
+    let added = 0;
+    for (const doc of docs) {
+      try {
+        await this.put(collection, doc.key, doc.value, {
+          ifAbsent: true,
+          index: doc.index ?? null,
+        });
+        added += 1;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
+    return added;
+  }
+
   async delete(collection: string, key: string, options: { etag?: string } = {}): Promise<boolean> {
     await this.prepareToWrite();
-    const partition = partitionOf(collection);
+    const partition = this.partitions.of(collection, key);
     const rowKey = docRowKey(key);
     const wanted = options.etag !== undefined && options.etag !== '*' ? options.etag : undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
@@ -247,13 +346,20 @@ export class AzureStore implements DocumentStore {
 
   async *scan<T>(collection: string, options: ScanOptions = {}): AsyncIterable<StoredDoc<T>[]> {
     await this.prepare();
-    const partition = partitionOf(collection);
+    const partitions = this.partitions.all(collection);
     const range = docRange(options.keyPrefix);
-    const filter = odata`PartitionKey eq ${partition} and RowKey ge ${range.from} and RowKey lt ${range.before}`;
+    const pageSize = Math.min(PAGE, Math.max(1, Math.floor(options.pageSize ?? 500)));
     // Document rows, in key order: a write replaces its row in place, so none is seen twice.
-    const pages = this.docs
-      .listEntities<DocProps>({ queryOptions: { filter } })
-      .byPage({ maxPageSize: Math.min(PAGE, Math.max(1, Math.floor(options.pageSize ?? 500))) });
+    const sources = partitions.map((partition) =>
+      this.docs
+        .listEntities<DocProps>({
+          queryOptions: {
+            filter: odata`PartitionKey eq ${partition} and RowKey ge ${range.from} and RowKey lt ${range.before}`,
+          },
+        })
+        .byPage({ maxPageSize: Math.ceil(pageSize / partitions.length) }),
+    );
+    const pages = mergeByRowKey(sources, pageSize);
     for (;;) {
       let page: IteratorResult<Array<TableEntityResult<DocProps>>>;
       try {
@@ -330,40 +436,64 @@ export class AzureStore implements DocumentStore {
     o: QueryOptions,
     keysOnly: boolean,
   ): Promise<DocProps[]> {
-    const partition = partitionOf(collection);
+    const partitions = this.partitions.all(collection);
     const byIndex =
       o.indexPrefix !== undefined || o.indexFrom !== undefined || o.indexBefore !== undefined;
     const range = byIndex ? indexRange(o) : docRange(o.keyPrefix);
     if (range.from >= range.before) return [];
-    const filter = odata`PartitionKey eq ${partition} and RowKey ge ${range.from} and RowKey lt ${range.before}`;
-    const select = keysOnly ? ['k', 'ver', 'gone'] : undefined;
     // Without an index condition the order is by index, so every row is needed before the limit.
     const limit = byIndex ? o.limit : undefined;
-    const seen = new Map<string, DocProps>();
-    const pages = this.docs
-      .listEntities<DocProps>({ queryOptions: { filter, select } })
-      .byPage({ maxPageSize: Math.min(PAGE, limit ?? PAGE) });
+    const rowRange = odata`RowKey ge ${range.from} and RowKey lt ${range.before}`;
+    // With a limit, each partition's first rows are read and the first of those kept; without
+    // one, a single query ranges over all the partitions.
+    const filters =
+      limit !== undefined || partitions.length === 1
+        ? partitions.map((p) => odata`PartitionKey eq ${p} and ` + rowRange)
+        : [
+            odata`PartitionKey ge ${partitions[0]!} and PartitionKey le ${partitions.at(-1)!} and ` +
+              rowRange,
+          ];
+    const select = keysOnly ? ['k', 'ver', 'gone'] : undefined;
+    let found: DocProps[][];
     try {
-      for await (const page of pages) {
-        for (const props of page as Array<TableEntityResult<DocProps>>) {
-          if (props.gone) continue;
-          if (byIndex && o.keyPrefix !== undefined && !props.k.startsWith(o.keyPrefix)) continue;
-          // A document that moved while the scan went page by page shows up twice: keep the newer.
-          const earlier = seen.get(props.k);
-          if (!earlier || counterOf(props.ver) > counterOf(earlier.ver)) seen.set(props.k, props);
-          if (limit !== undefined && seen.size >= limit) break;
-        }
-        if (limit !== undefined && seen.size >= limit) break;
-      }
+      found = await Promise.all(
+        filters.map((filter) => this.rowsMatching(filter, select, byIndex ? o : {}, limit)),
+      );
     } catch (err) {
       // Tables not made yet (a read-only look at an account the bot never used): nothing stored.
       if (status(err) === 404 && this.readOnly) return [];
       throw storageError(err);
     }
-    const rows = [...seen.values()].sort((a, b) =>
-      byIndexThenKey({ index: a.x ?? null, key: a.k }, { index: b.x ?? null, key: b.k }),
-    );
+    const rows = found
+      .flat()
+      .sort((a, b) =>
+        byIndexThenKey({ index: a.x ?? null, key: a.k }, { index: b.x ?? null, key: b.k }),
+      );
     return o.limit !== undefined ? rows.slice(0, Math.max(1, Math.floor(o.limit))) : rows;
+  }
+
+  /** The live rows one filter matches, one per key, up to `limit` keys. */
+  private async rowsMatching(
+    filter: string,
+    select: string[] | undefined,
+    o: { keyPrefix?: string },
+    limit: number | undefined,
+  ): Promise<DocProps[]> {
+    const seen = new Map<string, DocProps>();
+    const pages = this.docs
+      .listEntities<DocProps>({ queryOptions: { filter, select } })
+      .byPage({ maxPageSize: Math.min(PAGE, limit ?? PAGE) });
+    for await (const page of pages) {
+      for (const props of page as Array<TableEntityResult<DocProps>>) {
+        if (props.gone) continue;
+        if (o.keyPrefix !== undefined && !props.k.startsWith(o.keyPrefix)) continue;
+        // A document that moved while the scan went page by page shows up twice: keep the newer.
+        const earlier = seen.get(props.k);
+        if (!earlier || counterOf(props.ver) > counterOf(earlier.ver)) seen.set(props.k, props);
+        if (limit !== undefined && seen.size >= limit) return [...seen.values()];
+      }
+    }
+    return [...seen.values()];
   }
 
   /** A scanned row as a document; one whose blob went meanwhile is read again and checked against the query. */
@@ -450,12 +580,6 @@ export class AzureStore implements DocumentStore {
       .deleteIfExists()
       .catch(() => undefined);
   }
-}
-
-function partitionOf(collection: string): string {
-  if (!COLLECTION.test(collection))
-    throw new StorageError(`"${collection}" is not a valid collection name`);
-  return collection;
 }
 
 function toDoc<T>(props: DocProps, value: T): StoredDoc<T> {
