@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import sinon from 'sinon';
 import { AzureStore } from '../../services/storage/azure/store';
 import {
   docRowKey,
@@ -10,7 +11,7 @@ import {
 import { entitySize, MAX_STRING_CHARS, splitValue } from '../../services/storage/azure/entity';
 import { accountEndpoints, connectionStringProblem } from '../../services/storage/azure/connection';
 import { AZURE_MIGRATIONS, type AzureMigration } from '../../services/storage/azure/migrations';
-import { StorageError } from '../../services/storage/types';
+import { ConflictError, StorageError } from '../../services/storage/types';
 import { openAzureStore, sharedAzurite, type OpenedStore } from '../helpers/stores';
 
 const bytewise = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -193,6 +194,46 @@ describe('Azure storage on Azurite', function () {
       assert.equal((await store.query('drafts', { indexPrefix: 'v' })).length, 1);
     }
     await writer;
+  });
+
+  it('writes over a row it wrote or read last without reading it again, and still refuses a stale eTag', async () => {
+    const reads = sinon.spy(store.docs, 'getEntity');
+    const other = opened.another();
+    try {
+      const e1 = await store.put('c', 'k', { v: 1 }, { ifAbsent: true, index: 'a' });
+      const e2 = await store.put('c', 'k', { v: 2 }, { etag: e1, index: 'b' });
+      assert.equal(reads.callCount, 0, 'a claim and its save: one request each');
+      // Another instance writes; this one's memory of the row is now out of date.
+      const e3 = await other.put('c', 'k', { v: 3 }, { etag: e2 });
+      await assert.rejects(store.put('c', 'k', { v: 4 }, { etag: e2 }), ConflictError);
+      assert.equal(reads.callCount, 1, 'the refused write read the row once');
+      await store.put('c', 'k', { v: 5 }, { etag: e3 });
+      assert.equal(reads.callCount, 1);
+      assert.deepEqual(
+        (await store.query('c', { indexPrefix: 'b' })).map((d) => d.value),
+        [{ v: 5 }],
+      );
+      assert.equal(await store.count('c', { indexPrefix: 'a' }), 0);
+      await store.addAll('c', [{ key: 'n', value: 1, index: 'q' }]);
+      const added = await other.get('c', 'n');
+      reads.resetHistory();
+      await store.put('c', 'n', 2, { etag: added!.etag, index: 'r' });
+      assert.equal(reads.callCount, 0, 'a row added in a batch is known too');
+      assert.equal(await other.count('c', { indexPrefix: 'r' }), 1);
+      // Changed elsewhere and seen here through a query: the newer eTag is taken.
+      const m1 = await store.put('c', 'm', { v: 1 }, { index: 'm' });
+      await other.put('c', 'm', { v: 2 }, { etag: m1, index: 'm' });
+      const [seen] = await store.query('c', { indexPrefix: 'm' });
+      await store.put('c', 'm', { v: 3 }, { etag: seen!.etag });
+      assert.deepEqual((await other.get('c', 'm'))?.value, { v: 3 });
+      // Deleted and made again elsewhere: the old memory must not let an old eTag through.
+      const n2 = (await store.get('c', 'n'))!.etag;
+      await other.delete('c', 'n');
+      await other.put('c', 'n', 3, { ifAbsent: true });
+      await assert.rejects(store.put('c', 'n', 4, { etag: n2 }), ConflictError);
+    } finally {
+      reads.restore();
+    }
   });
 
   it('reads a tombstone left by an interrupted delete as absent, and writes over it', async () => {

@@ -27,6 +27,7 @@ import {
 } from './entity';
 import { docRange, docRowKey, indexRange, indexRowKey } from './keys';
 import { AZURE_MIGRATIONS, migrateAzure, status, type AzureMigration } from './migrations';
+import { KnownRows, type KnownRow } from './known-rows';
 import { mergeByRowKey, Partitions, type Spread } from './partitions';
 
 /**
@@ -40,9 +41,10 @@ import { mergeByRowKey, Partitions, type Spread } from './partitions';
  * one entity-group transaction: a query never sees a document twice or not at all because a
  * write was half done. Keys are encoded so rows sort as SQLite sorts keys (see keys.ts).
  *
- * Concurrency: our eTag (`ver`) is stored in the row. Every write first reads the document row,
- * checks the caller's condition against `ver`, then commits under the row's Azure ETag; if any
- * other write came between, the transaction fails as a whole and the write is checked again.
+ * Concurrency: our eTag (`ver`) is stored in the row. Every write checks the caller's condition
+ * against `ver` as the row was last read (or as this instance last wrote it, see known-rows.ts),
+ * then commits under the row's Azure ETag; if any other write came between, the transaction
+ * fails as a whole and the write is checked again.
  * There is no unconditional write: '*' only means "whatever is there now", re-read each try.
  * A transaction cannot delete conditionally, so deleting an indexed document first turns its
  * row into a tombstone under the ETag (the index row goes in the same transaction), then
@@ -74,6 +76,8 @@ const PREFIX = /^[A-Za-z][A-Za-z0-9]{2,40}$/;
 /** Tries of a write whose read was overtaken by another write, before giving up. */
 const MAX_ATTEMPTS = 100;
 const PAGE = 1000;
+/** Document rows remembered (versions and ETags, no values): a large campaign's outbox. */
+const KNOWN_ROWS = 10_000;
 /** Documents per transaction in `addAll`: each brings its index row, and Azure takes 100 rows. */
 const ADD_BATCH_DOCS = 50;
 /** Value characters per transaction in `addAll`, well under Azure's 4 MiB for one request. */
@@ -97,6 +101,7 @@ export class AzureStore implements DocumentStore {
   private readonly inlineLimit: number;
   private readonly readOnly: boolean;
   private readonly partitions: Partitions;
+  private readonly known = new KnownRows(KNOWN_ROWS);
   private ready: Promise<void> | undefined;
 
   constructor(options: AzureStoreOptions) {
@@ -160,11 +165,15 @@ export class AzureStore implements DocumentStore {
     const json = JSON.stringify(value);
     const wanted = options.etag !== undefined && options.etag !== '*' ? options.etag : undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      // A new document is first tried without reading: if any row is there (the document, or a
-      // tombstone), the create fails and the next try reads it. Half the requests to fill an
-      // outbox.
-      const current =
-        attempt === 0 && options.ifAbsent ? undefined : await this.readRow(partition, rowKey);
+      // First tries skip the read where they can: a new document is created blind (a row already
+      // there, the document or a tombstone, fails the create), and a write conditioned on the
+      // version this instance last saw uses what it saw. Either way the next try reads.
+      const known =
+        attempt === 0 && wanted !== undefined && this.known.at(partition, rowKey, wanted);
+      const current: KnownRow | undefined =
+        attempt === 0 && options.ifAbsent
+          ? undefined
+          : known || (await this.readRow(partition, rowKey));
       const live = current && !current.props.gone ? current.props : undefined;
       if (live && options.ifAbsent) throw new ConflictError(collection, key);
       if (wanted !== undefined && (live ? live.ver !== wanted : !options.ifAbsent))
@@ -185,8 +194,10 @@ export class AzureStore implements DocumentStore {
         actions.push(oldIndex === index ? ['update', entry, 'Replace'] : ['create', entry]);
       }
       try {
-        await this.docs.submitTransaction(actions);
+        const done = await this.docs.submitTransaction(actions);
+        this.known.remember(partition, rowKey, props, done.subResponses[0]?.etag);
       } catch (err) {
+        this.known.forget(partition, rowKey);
         await this.dropBlob(props.blob);
         if (!lostRace(err)) throw storageError(err);
         await backoff(attempt);
@@ -250,17 +261,21 @@ export class AzureStore implements DocumentStore {
     docs: Array<NewDoc<T> & { json: string }>,
   ): Promise<number> {
     const actions: TransactionAction[] = [];
+    const rows: Array<{ row: Entity; action: number }> = [];
     const blobs: string[] = [];
     for (const doc of docs) {
       const index = doc.index ?? null;
       const props = await this.propsFor(collection, doc.key, doc.json, index, nextVer(undefined));
       if (props.blob) blobs.push(props.blob);
       const row: Entity = { partitionKey: partition, rowKey: docRowKey(doc.key), ...props };
+      rows.push({ row, action: actions.length });
       actions.push(['create', row]);
       if (index !== null) actions.push(['create', { ...row, rowKey: indexRowKey(index, doc.key) }]);
     }
     try {
-      await this.docs.submitTransaction(actions);
+      const done = await this.docs.submitTransaction(actions);
+      for (const { row, action } of rows)
+        this.known.remember(partition, row.rowKey, row, done.subResponses[action]?.etag);
       return docs.length;
     } catch (err) {
       await Promise.all(blobs.map((blob) => this.dropBlob(blob)));
@@ -319,6 +334,8 @@ export class AzureStore implements DocumentStore {
         if (!lostRace(err)) throw storageError(err);
         await backoff(attempt);
         continue;
+      } finally {
+        this.known.forget(partition, rowKey);
       }
       await this.dropBlob(current.props.blob);
       return true;
@@ -423,8 +440,10 @@ export class AzureStore implements DocumentStore {
   private async readRow(partition: string, rowKey: string): Promise<Row | undefined> {
     try {
       const entity = await this.docs.getEntity<DocProps>(partition, rowKey);
+      this.known.remember(partition, rowKey, entity, entity.etag);
       return { props: entity, etag: entity.etag };
     } catch (err) {
+      this.known.forget(partition, rowKey);
       if (status(err) === 404) return undefined;
       throw storageError(err);
     }
@@ -444,49 +463,63 @@ export class AzureStore implements DocumentStore {
     // Without an index condition the order is by index, so every row is needed before the limit.
     const limit = byIndex ? o.limit : undefined;
     const rowRange = odata`RowKey ge ${range.from} and RowKey lt ${range.before}`;
-    // With a limit, each partition's first rows are read and the first of those kept; without
-    // one, a single query ranges over all the partitions.
-    const filters =
-      limit !== undefined || partitions.length === 1
-        ? partitions.map((p) => odata`PartitionKey eq ${p} and ` + rowRange)
-        : [
-            odata`PartitionKey ge ${partitions[0]!} and PartitionKey le ${partitions.at(-1)!} and ` +
-              rowRange,
-          ];
+    const inPartition = (p: string) => odata`PartitionKey eq ${p} and ` + rowRange;
     const select = keysOnly ? ['k', 'ver', 'gone'] : undefined;
-    let found: DocProps[][];
+    const keyPrefix = byIndex ? o.keyPrefix : undefined;
+    let rows: DocProps[];
     try {
-      found = await Promise.all(
-        filters.map((filter) => this.rowsMatching(filter, select, byIndex ? o : {}, limit)),
-      );
+      if (limit === undefined) {
+        // One query ranges over all the partitions.
+        const filter =
+          partitions.length === 1
+            ? inPartition(partitions[0]!)
+            : odata`PartitionKey ge ${partitions[0]!} and PartitionKey le ${partitions.at(-1)!} and ` +
+              rowRange;
+        rows = await this.rowsMatching(this.pages(filter, select, PAGE), keyPrefix, undefined);
+      } else {
+        // Index rows sort as the query orders them, so the first rows across partitions come
+        // from merging each partition's first rows, a small page from each at a time.
+        const n = partitions.length;
+        const page = Math.min(PAGE, n === 1 ? limit : Math.ceil((limit * 1.5) / n) + 1);
+        const sources = partitions.map((p) => this.pages(inPartition(p), select, page));
+        rows = await this.rowsMatching(
+          n === 1 ? sources[0]! : mergeByRowKey(sources, page),
+          keyPrefix,
+          limit,
+        );
+      }
     } catch (err) {
       // Tables not made yet (a read-only look at an account the bot never used): nothing stored.
       if (status(err) === 404 && this.readOnly) return [];
       throw storageError(err);
     }
-    const rows = found
-      .flat()
-      .sort((a, b) =>
-        byIndexThenKey({ index: a.x ?? null, key: a.k }, { index: b.x ?? null, key: b.k }),
-      );
+    rows.sort((a, b) =>
+      byIndexThenKey({ index: a.x ?? null, key: a.k }, { index: b.x ?? null, key: b.k }),
+    );
     return o.limit !== undefined ? rows.slice(0, Math.max(1, Math.floor(o.limit))) : rows;
   }
 
-  /** The live rows one filter matches, one per key, up to `limit` keys. */
-  private async rowsMatching(
+  private pages(
     filter: string,
     select: string[] | undefined,
-    o: { keyPrefix?: string },
+    size: number,
+  ): AsyncIterableIterator<Array<TableEntityResult<DocProps>>> {
+    return this.docs
+      .listEntities<DocProps>({ queryOptions: { filter, select } })
+      .byPage({ maxPageSize: size });
+  }
+
+  /** The live rows of these pages, one per key, up to `limit` keys. */
+  private async rowsMatching(
+    pages: AsyncIterable<Array<TableEntityResult<DocProps>>>,
+    keyPrefix: string | undefined,
     limit: number | undefined,
   ): Promise<DocProps[]> {
     const seen = new Map<string, DocProps>();
-    const pages = this.docs
-      .listEntities<DocProps>({ queryOptions: { filter, select } })
-      .byPage({ maxPageSize: Math.min(PAGE, limit ?? PAGE) });
     for await (const page of pages) {
-      for (const props of page as Array<TableEntityResult<DocProps>>) {
+      for (const props of page) {
         if (props.gone) continue;
-        if (o.keyPrefix !== undefined && !props.k.startsWith(o.keyPrefix)) continue;
+        if (keyPrefix !== undefined && !props.k.startsWith(keyPrefix)) continue;
         // A document that moved while the scan went page by page shows up twice: keep the newer.
         const earlier = seen.get(props.k);
         if (!earlier || counterOf(props.ver) > counterOf(earlier.ver)) seen.set(props.k, props);
