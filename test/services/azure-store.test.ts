@@ -289,7 +289,7 @@ describe('Azure storage on Azurite', function () {
     await Promise.all([a.docs.deleteTable(), a.meta.deleteTable(), a.blobs.deleteIfExists()]);
   });
 
-  it('moves a campaign outbox kept in one partition into its spread partitions, keeping every document, index and eTag', async () => {
+  it('moves an outbox and saved chats kept in one partition each into their spread partitions, keeping every document, index and eTag', async () => {
     const { connectionString } = await sharedAzurite();
     const prefix = `s${Date.now().toString(36)}`;
     const connection = { connectionString };
@@ -312,6 +312,7 @@ describe('Azure storage on Azurite', function () {
       );
     }
     await before.delete(outbox, 'NUDGE-0001/u05');
+    for (let i = 0; i < 20; i += 1) await before.put('conversation-refs', `user-${i}`, { i });
     etags.delete('NUDGE-0001/u05');
     const queued = (s: AzureStore) =>
       s
@@ -338,6 +339,8 @@ describe('Azure storage on Azurite', function () {
         60_000,
       );
       assert.equal(await after.get(outbox, 'NUDGE-0001/u05'), undefined);
+      for (let i = 0; i < 20; i += 1)
+        assert.deepEqual((await after.get('conversation-refs', `user-${i}`))?.value, { i });
       // A sender holding an eTag read before the move can still claim its row.
       await after.put(
         outbox,
@@ -350,7 +353,9 @@ describe('Azure storage on Azurite', function () {
       const partitions = new Set<string>();
       for await (const e of after.docs.listEntities()) partitions.add(e.partitionKey!);
       assert.ok(!partitions.has(outbox), 'nothing is left in the old partition');
-      assert.ok(partitions.size > 8, `spread over ${partitions.size} partitions`);
+      assert.ok(!partitions.has('conversation-refs'), 'nor in the saved chats one');
+      const spread = [...partitions].filter((p) => p.startsWith(`${outbox}~`)).length;
+      assert.ok(spread > 8, `the outbox is spread over ${spread} partitions`);
       const blobsAfter: string[] = [];
       for await (const b of after.blobs.listBlobsFlat()) blobsAfter.push(b.name);
       assert.deepEqual(blobsAfter, blobsBefore, 'a large value keeps its blob');

@@ -38,7 +38,7 @@ export const AZURE_MIGRATIONS: readonly AzureMigration[] = [
   },
   {
     version: 2,
-    name: 'campaign outbox spread over partitions',
+    name: 'outbox and saved chats spread over partitions',
     async up({ docs }) {
       for (const collection of Object.keys(SPREAD)) await spreadOut(docs, collection);
     },

@@ -1,10 +1,11 @@
 import { StorageError } from '../types';
 
 /**
- * Which table partition holds a document. Most collections are one partition each. A collection
- * that grows to tens of thousands of documents written many times a second (a campaign's outbox)
- * is spread over several: Azure serves about 2,000 entity operations a second per partition, and
- * sending 200 nudges a second takes about 1,600 there. Each key always lands in the same
+ * Which table partition holds a document. Most collections are one partition each. The two that
+ * every nudge touches, and that grow with the practice, are spread over several: a campaign's
+ * outbox (Azure serves about 2,000 entity operations a second per partition, and sending 200
+ * nudges a second takes about 1,000 there) and the saved chat of each person (read for every
+ * nudge, written for every new chat). Each key always lands in the same
  * partition, chosen from a hash of the key, so reads and writes of one document touch one
  * partition and its document and index rows still change in one transaction.
  *
@@ -13,7 +14,10 @@ import { StorageError } from '../types';
  */
 
 /** Collections spread over several partitions, and over how many. */
-export const SPREAD: Readonly<Record<string, number>> = { 'campaign-outbox': 16 };
+export const SPREAD: Readonly<Record<string, number>> = {
+  'campaign-outbox': 16,
+  'conversation-refs': 16,
+};
 
 const COLLECTION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** Never inside a collection name, so a spread partition cannot be mistaken for a collection. */
