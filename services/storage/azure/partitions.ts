@@ -4,7 +4,7 @@ import { StorageError } from '../types';
  * Which table partition holds a document. Most collections are one partition each. The two that
  * every nudge touches, and that grow with the practice, are spread over several: a campaign's
  * outbox (Azure serves about 2,000 entity operations a second per partition, and sending 200
- * nudges a second takes about 1,000 there) and the saved chat of each person (read for every
+ * nudges a second takes about 1,400 there) and the saved chat of each person (read for every
  * nudge, written for every new chat). Each key always lands in the same
  * partition, chosen from a hash of the key, so reads and writes of one document touch one
  * partition and its document and index rows still change in one transaction.
