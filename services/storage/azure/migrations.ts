@@ -68,13 +68,14 @@ async function spreadOut(docs: TableClient, collection: string): Promise<void> {
       odata`PartitionKey eq ${collection} and RowKey ge ${range.from} and RowKey lt ${range.before}`,
     );
     if (page.done || page.value.length === 0) break;
-    for (const row of page.value) await moveDocument(docs, partitions, collection, row);
+    // A page's documents move side by side: each is its own rows, and there may be thousands.
+    await Promise.all(page.value.map((row) => moveDocument(docs, partitions, collection, row)));
   }
   // What is left are index rows whose document had already gone.
   for (;;) {
     const page = await oldRows(odata`PartitionKey eq ${collection}`);
     if (page.done || page.value.length === 0) break;
-    for (const row of page.value) await dropRow(docs, collection, row.rowKey!);
+    await Promise.all(page.value.map((row) => dropRow(docs, collection, row.rowKey!)));
   }
 }
 

@@ -368,13 +368,11 @@ export class AzureStore implements DocumentStore {
     const pageSize = Math.min(PAGE, Math.max(1, Math.floor(options.pageSize ?? 500)));
     // Document rows, in key order: a write replaces its row in place, so none is seen twice.
     const sources = partitions.map((partition) =>
-      this.docs
-        .listEntities<DocProps>({
-          queryOptions: {
-            filter: odata`PartitionKey eq ${partition} and RowKey ge ${range.from} and RowKey lt ${range.before}`,
-          },
-        })
-        .byPage({ maxPageSize: Math.ceil(pageSize / partitions.length) }),
+      this.pages(
+        odata`PartitionKey eq ${partition} and RowKey ge ${range.from} and RowKey lt ${range.before}`,
+        undefined,
+        Math.ceil(pageSize / partitions.length),
+      ),
     );
     const pages = mergeByRowKey(sources, pageSize);
     for (;;) {
