@@ -346,14 +346,7 @@ export class AzureStore implements DocumentStore {
   async query<T>(collection: string, options: QueryOptions = {}): Promise<StoredDoc<T>[]> {
     await this.prepare();
     const rows = await this.matching(collection, options, false);
-    const docs: StoredDoc<T>[] = [];
-    for (const batch of chunks(rows, 16)) {
-      const resolved = await Promise.all(
-        batch.map((props) => this.resolve<T>(collection, props, options)),
-      );
-      for (const doc of resolved) if (doc) docs.push(doc);
-    }
-    return docs.sort(byIndexThenKey);
+    return (await this.resolveAll<T>(collection, rows, options)).sort(byIndexThenKey);
   }
 
   async count(collection: string, options: QueryOptions = {}): Promise<number> {
@@ -384,16 +377,8 @@ export class AzureStore implements DocumentStore {
         throw storageError(err);
       }
       if (page.done) return;
-      const docs: StoredDoc<T>[] = [];
-      for (const batch of chunks(
-        page.value.filter((props) => !props.gone),
-        16,
-      )) {
-        const resolved = await Promise.all(
-          batch.map((props) => this.resolve<T>(collection, props, options)),
-        );
-        for (const doc of resolved) if (doc) docs.push(doc);
-      }
+      const live = page.value.filter((props) => !props.gone);
+      const docs = await this.resolveAll<T>(collection, live, options);
       if (docs.length) yield docs;
     }
   }
@@ -525,6 +510,22 @@ export class AzureStore implements DocumentStore {
       }
     }
     return [...seen.values()];
+  }
+
+  /** Scanned rows as documents, 16 at a time (each may need its blob read). */
+  private async resolveAll<T>(
+    collection: string,
+    rows: DocProps[],
+    o: QueryOptions,
+  ): Promise<StoredDoc<T>[]> {
+    const docs: StoredDoc<T>[] = [];
+    for (const batch of chunks(rows, 16)) {
+      const resolved = await Promise.all(
+        batch.map((props) => this.resolve<T>(collection, props, o)),
+      );
+      for (const doc of resolved) if (doc) docs.push(doc);
+    }
+    return docs;
   }
 
   /** A scanned row as a document; one whose blob went meanwhile is read again and checked against the query. */
